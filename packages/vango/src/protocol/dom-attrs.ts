@@ -1,0 +1,84 @@
+/**
+ * `data-*` attribute names shared by the SSR output and the browser client, and the
+ * compact listener spec carried in `data-on`.
+ *
+ * `data-on` lists the events an element listens to, comma-separated; each entry is the
+ * DOM event name followed by `.`-separated modifiers:
+ *   p        preventDefault()          s        stopPropagation()
+ *   d<ms>    debounce                  t<ms>    throttle
+ *   k<keys>  only these `KeyboardEvent.key` values, `|`-separated, each URI-encoded
+ * Example: `click.p,input.d300,keydown.kEnter|Escape`.
+ */
+
+export const ATTR_HID = "data-hid";
+export const ATTR_ON = "data-on";
+
+export interface ListenerSpec {
+  readonly event: string;
+  readonly prevent: boolean;
+  readonly stop: boolean;
+  /** Milliseconds; 0 = off. */
+  readonly debounce: number;
+  /** Milliseconds; 0 = off. */
+  readonly throttle: number;
+  /** Allowed `KeyboardEvent.key` values; empty = any key. */
+  readonly keys: readonly string[];
+}
+
+const EVENT_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export function encodeListeners(specs: readonly ListenerSpec[]): string {
+  let out = "";
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i]!;
+    if (i > 0) out += ",";
+    out += s.event;
+    if (s.prevent) out += ".p";
+    if (s.stop) out += ".s";
+    if (s.debounce > 0) out += ".d" + Math.floor(s.debounce);
+    if (s.throttle > 0) out += ".t" + Math.floor(s.throttle);
+    if (s.keys.length > 0) out += ".k" + s.keys.map(encodeURIComponent).join("|");
+  }
+  return out;
+}
+
+/** Parses a `data-on` value; malformed entries are skipped, never thrown on. */
+export function decodeListeners(value: string): ListenerSpec[] {
+  const out: ListenerSpec[] = [];
+  if (value === "") return out;
+  for (const entry of value.split(",")) {
+    const parts = entry.split(".");
+    const event = parts[0]!;
+    if (!EVENT_NAME.test(event)) continue;
+    let prevent = false;
+    let stop = false;
+    let debounce = 0;
+    let throttle = 0;
+    let keys: string[] = [];
+    for (let i = 1; i < parts.length; i++) {
+      const m = parts[i]!;
+      const c = m.charAt(0);
+      const rest = m.slice(1);
+      if (c === "p") prevent = true;
+      else if (c === "s") stop = true;
+      else if (c === "d") debounce = toMs(rest);
+      else if (c === "t") throttle = toMs(rest);
+      else if (c === "k") keys = rest.split("|").map(safeDecode);
+    }
+    out.push({ event, prevent, stop, debounce, throttle, keys });
+  }
+  return out;
+}
+
+function toMs(s: string): number {
+  const n = Number.parseInt(s, 10);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 60_000) : 0;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
