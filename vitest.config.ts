@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
-  esbuild: { jsx: "automatic", jsxImportSource: "vango" },
+  oxc: { jsx: { runtime: "automatic", importSource: "vango" } },
   test: {
     include: ["packages/*/test/**/*.test.{ts,tsx}", "examples/*/test/**/*.test.{ts,tsx}"],
     passWithNoTests: false,

@@ -1,0 +1,86 @@
+/**
+ * Writable signals over alien-signals. The read function *is* alien's signal function,
+ * so a tracked read costs exactly what it costs in alien-signals; `set` applies Vango's
+ * equality (default `Object.is`, or custom, or `false` = always notify) before writing.
+ */
+import { signal as alienSignal, endBatch, setActiveSub, startBatch } from "alien-signals";
+import { enter, leave, rethrowReported } from "./runtime.ts";
+
+/** A value that can be read: calling it is a tracked read, `peek()` an untracked one. */
+export interface ReadonlySignal<T> {
+  (): T;
+  peek(): T;
+}
+
+/** A {@link ReadonlySignal} that can be written. */
+export interface Signal<T> extends ReadonlySignal<T> {
+  set(value: T): void;
+  update(fn: (prev: T) => T): void;
+}
+
+export interface SignalOptions<T> {
+  /** When a write counts as a change; `false` makes every write notify. Default `Object.is`. */
+  equals?: false | ((a: T, b: T) => boolean);
+}
+
+type AlienSignal<T> = { (): T; (value: T): void };
+
+/** Written through to alien-signals to force a change it would otherwise not see. */
+const FORCE: unique symbol = Symbol("vango.force");
+
+/**
+ * alien-signals compares with `!==`, so it ignores a write of the identical value (and of
+ * -0 over +0). To notify anyway, route the write through a sentinel inside a batch: the
+ * untracked read commits the sentinel, so the final write is a real change for every
+ * subscriber, and the batch keeps effects from seeing the sentinel.
+ */
+function forceWrite<T>(raw: AlienSignal<T>, value: T): void {
+  startBatch();
+  try {
+    (raw as unknown as AlienSignal<typeof FORCE>)(FORCE);
+    const prevSub = setActiveSub(undefined);
+    raw();
+    setActiveSub(prevSub);
+    raw(value);
+  } finally {
+    endBatch();
+  }
+}
+
+/**
+ * Creates a signal holding `initial`.
+ * @example
+ * const count = signal(0);
+ * count.set(count.peek() + 1);
+ * count.update((n) => n + 1);
+ * const list = signal<string[]>([], { equals: false }); // mutate in place, then list.set(list.peek())
+ */
+export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
+  const raw = alienSignal<T>(initial) as AlienSignal<T>;
+  const equals = options?.equals;
+  let current = initial;
+
+  const set = (value: T): void => {
+    const prev = current;
+    if (equals === undefined) {
+      if (Object.is(prev, value)) return;
+    } else if (equals !== false && equals(prev, value)) {
+      return;
+    }
+    current = value;
+    const outermost = enter();
+    try {
+      if (prev !== value) raw(value);
+      else forceWrite(raw, value);
+    } finally {
+      leave();
+    }
+    if (outermost) rethrowReported();
+  };
+
+  const s = raw as unknown as Signal<T>;
+  s.peek = () => current;
+  s.set = set;
+  s.update = (fn) => set(fn(current));
+  return s;
+}

@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import {
+  batch,
+  computed,
+  createRoot,
+  createTracker,
+  signal,
+  untracked,
+} from "../../src/reactive/index.ts";
+
+describe("createTracker", () => {
+  it("track returns fn's value and invalidates once per cycle", () => {
+    const a = signal(1);
+    const b = signal(2);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    expect(t.track(() => a() + b())).toBe(3);
+    a.set(10);
+    b.set(20);
+    a.set(11);
+    expect(invalidations).toBe(1);
+    expect(t.track(() => a() + b())).toBe(31);
+    expect(invalidations).toBe(1);
+    b.set(21);
+    expect(invalidations).toBe(2);
+  });
+
+  it("never re-runs fn", () => {
+    const a = signal(0);
+    let runs = 0;
+    const t = createTracker(() => undefined);
+    t.track(() => {
+      runs++;
+      return a();
+    });
+    a.set(1);
+    a.set(2);
+    expect(runs).toBe(1);
+  });
+
+  it("invalidates after the batch ends, once", () => {
+    const a = signal(0);
+    const log: string[] = [];
+    const t = createTracker(() => log.push("invalidate"));
+    t.track(() => a());
+    batch(() => {
+      a.set(1);
+      a.set(2);
+      log.push("batch end");
+    });
+    expect(log).toEqual(["batch end", "invalidate"]);
+  });
+
+  it("does not fire for a computed whose value did not change", () => {
+    const a = signal(1);
+    const parity = computed(() => a() % 2);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => parity());
+    a.set(3);
+    expect(invalidations).toBe(0);
+    a.set(4);
+    expect(invalidations).toBe(1);
+  });
+
+  it("re-collects dependencies from scratch on each track", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => a());
+    t.track(() => b());
+    a.set(1);
+    expect(invalidations).toBe(0);
+    b.set(1);
+    expect(invalidations).toBe(1);
+  });
+
+  it("reads inside untracked are not tracked", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => a() + untracked(() => b()));
+    b.set(1);
+    expect(invalidations).toBe(0);
+    a.set(1);
+    expect(invalidations).toBe(1);
+  });
+
+  it("after dispose there are no callbacks and track runs fn untracked", () => {
+    const a = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => a());
+    t.dispose();
+    a.set(1);
+    expect(t.track(() => a() * 2)).toBe(2);
+    a.set(2);
+    expect(invalidations).toBe(0);
+  });
+
+  it("reads in onInvalidate are not tracked and it may re-track synchronously", () => {
+    const a = signal(0);
+    const values: number[] = [];
+    const t = createTracker(() => {
+      values.push(t.track(() => a()));
+    });
+    values.push(t.track(() => a()));
+    a.set(1);
+    a.set(2);
+    expect(values).toEqual([0, 1, 2]);
+  });
+
+  it("track rethrows fn's error and stays armed on what fn read", () => {
+    const a = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    expect(() =>
+      t.track(() => {
+        a();
+        throw new RangeError("render");
+      }),
+    ).toThrow(RangeError);
+    a.set(1);
+    expect(invalidations).toBe(1);
+  });
+
+  it("an onInvalidate error reaches the writer and later updates still work", () => {
+    const a = signal(0);
+    let calls = 0;
+    const t = createTracker(() => {
+      calls++;
+      throw new Error("scheduler");
+    });
+    t.track(() => a());
+    expect(() => a.set(1)).toThrow("scheduler");
+    t.track(() => a());
+    expect(() => a.set(2)).toThrow("scheduler");
+    expect(calls).toBe(2);
+  });
+
+  it("a tracker disposed while fn runs lets go of its dependencies", () => {
+    const a = signal(0);
+    let computes = 0;
+    const c = computed(() => {
+      computes++;
+      return a();
+    });
+    let invalidations = 0;
+    createRoot((dispose) => {
+      createTracker(() => invalidations++).track(() => {
+        c();
+        dispose();
+      });
+    });
+    expect(c()).toBe(0);
+    expect(computes).toBe(2);
+    a.set(1);
+    expect(invalidations).toBe(0);
+  });
+
+  it("is disposed with its owner", () => {
+    const a = signal(0);
+    let invalidations = 0;
+    createRoot((dispose) => {
+      createTracker(() => invalidations++).track(() => a());
+      dispose();
+    });
+    a.set(1);
+    expect(invalidations).toBe(0);
+  });
+
+  it("tracks reads of fn even when called inside another tracking context", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let outer = 0;
+    let inner = 0;
+    const innerTracker = createTracker(() => inner++);
+    const outerTracker = createTracker(() => outer++);
+    outerTracker.track(() => {
+      a();
+      innerTracker.track(() => b());
+    });
+    b.set(1);
+    expect([outer, inner]).toEqual([0, 1]);
+    a.set(1);
+    expect([outer, inner]).toEqual([1, 1]);
+  });
+});
