@@ -1,0 +1,303 @@
+/**
+ * Per-app Prometheus metrics. Every app gets its own prom-client `Registry` (never the
+ * global one, so two apps in one process or one test file never collide), and every
+ * label value passes through a bounding function: event types and HTTP methods come
+ * from closed sets, routes must be templates and are capped in number, so no request
+ * can mint a new time series.
+ */
+import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
+import { EventType } from "../protocol/constants.ts";
+import { ErrorCode } from "../protocol/errors.ts";
+import {
+  CounterFamily,
+  type CounterSeries,
+  HistogramFamily,
+  type HistogramSeries,
+} from "./metric-families.ts";
+
+/** Histogram buckets for event handling: 0.5 ms … 2 s. */
+export const EVENT_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2,
+];
+/** Histogram buckets for HTTP requests (SSR): 1 ms … 10 s. */
+export const HTTP_BUCKETS: readonly number[] = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/** `type` label values of event metrics: the protocol's event types, lower-cased. */
+export const EVENT_TYPE_LABELS: readonly string[] = Object.keys(EventType).map((k) =>
+  k.toLowerCase(),
+);
+/** HTTP methods kept as labels; anything else is recorded as `OTHER`. */
+export const HTTP_METHODS: readonly string[] = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+];
+/** `type` label values of `vango_websocket_errors_total`: the error registry's codes. */
+export const WS_ERROR_LABELS: readonly string[] = Object.values(ErrorCode);
+
+/** Label of a request that matched no route. */
+export const UNMATCHED_ROUTE = "unmatched";
+/** Label of anything outside a bounded set (unknown event type, route over the cap). */
+export const OTHER = "other";
+
+/** What `sampleSessions` callbacks report at scrape time. */
+export interface SessionSample {
+  active: number;
+  detached: number;
+  /** Estimated bytes held by all sessions. */
+  memoryBytes: number;
+}
+
+export interface MetricsOptions {
+  /** Prefix of the Vango metric names (default `"vango_"`). Default Node metrics keep theirs. */
+  prefix?: string;
+  /** Register Node default metrics (`process_*`, `nodejs_*`) on the same registry (default true). */
+  collectDefault?: boolean;
+  /** Most distinct route labels; further templates are recorded as `other` (default 500). */
+  maxRoutes?: number;
+  /** Most distinct dependency names for `vango_dependency_up` (default 64). */
+  maxDependencies?: number;
+}
+
+type EventChildren = { count: CounterSeries; duration: HistogramSeries };
+
+/**
+ * The app's metrics. The runtime calls the typed recording methods; label values are
+ * bounded here, whatever the caller passes.
+ */
+export class VangoMetrics {
+  /** The per-app registry; serve it with `serveMetrics` or `metricsHandler`. */
+  readonly registry: Registry;
+  readonly #events: Map<string, EventChildren>;
+  readonly #byCode: (EventChildren | undefined)[];
+  readonly #other: EventChildren;
+  readonly #patches: Counter;
+  readonly #wsErrors: Counter<"type">;
+  readonly #reconnects: Counter;
+  readonly #eventDuration: HistogramFamily;
+  readonly #httpTotal: CounterFamily;
+  readonly #httpDuration: HistogramFamily;
+  readonly #dependencyUp: Gauge<"name">;
+  readonly #routes: Set<string>;
+  readonly #maxRoutes: number;
+  readonly #dependencies: Set<string>;
+  readonly #maxDependencies: number;
+  readonly #samplers: (() => SessionSample)[];
+
+  constructor(options: MetricsOptions = {}) {
+    const p = options.prefix ?? "vango_";
+    this.registry = new Registry();
+    const registers = [this.registry];
+    this.#routes = new Set();
+    this.#maxRoutes = options.maxRoutes ?? 500;
+    this.#dependencies = new Set();
+    this.#maxDependencies = options.maxDependencies ?? 64;
+    this.#samplers = [];
+    const samplers = this.#samplers;
+    let sample: SessionSample | undefined;
+    const clear = (): void => {
+      sample = undefined;
+    };
+    // One sampling pass per scrape feeds the three session gauges: a scrape collects
+    // all metrics in one tick, so the sample is shared until the next macrotask.
+    const take = (): SessionSample => {
+      if (sample !== undefined) return sample;
+      const s: SessionSample = { active: 0, detached: 0, memoryBytes: 0 };
+      for (const fn of samplers) {
+        const r = fn();
+        s.active += r.active;
+        s.detached += r.detached;
+        s.memoryBytes += r.memoryBytes;
+      }
+      sample = s;
+      setImmediate(clear);
+      return s;
+    };
+    new Gauge({
+      name: `${p}active_sessions`,
+      help: "Sessions with a connected WebSocket.",
+      registers,
+      collect() {
+        this.set(take().active);
+      },
+    });
+    new Gauge({
+      name: `${p}detached_sessions`,
+      help: "Sessions kept for resume after their WebSocket dropped.",
+      registers,
+      collect() {
+        this.set(take().detached);
+      },
+    });
+    new Gauge({
+      name: `${p}session_memory_bytes`,
+      help: "Estimated bytes held by all sessions.",
+      registers,
+      collect() {
+        this.set(take().memoryBytes);
+      },
+    });
+    const eventsTotal = new CounterFamily(`${p}events_total`, "Events handled, by event type.");
+    this.#eventDuration = new HistogramFamily(
+      `${p}event_duration_seconds`,
+      "Event handling time (handler + render + diff), by event type.",
+      EVENT_BUCKETS,
+    );
+    // Every type's series exists from the start (at 0), so rates and ratios are
+    // defined before the first event of a type.
+    this.#events = new Map();
+    for (const type of [...EVENT_TYPE_LABELS, OTHER]) {
+      this.#events.set(type, {
+        count: eventsTotal.series(type, { type }),
+        duration: this.#eventDuration.series(type, { type }),
+      });
+    }
+    this.#other = this.#events.get(OTHER)!;
+    this.#byCode = [];
+    for (const [name, code] of Object.entries(EventType)) {
+      this.#byCode[code] = this.#events.get(name.toLowerCase());
+    }
+    this.#patches = new Counter({
+      name: `${p}patches_sent_total`,
+      help: "Patch frames sent to clients.",
+      registers,
+    });
+    this.#wsErrors = new Counter({
+      name: `${p}websocket_errors_total`,
+      help: "WebSocket errors, by error code.",
+      labelNames: ["type"] as const,
+      registers,
+    });
+    this.#reconnects = new Counter({
+      name: `${p}reconnects_total`,
+      help: "Sessions resumed by a reconnecting client.",
+      registers,
+    });
+    this.#httpTotal = new CounterFamily(
+      `${p}http_requests_total`,
+      "HTTP requests, by route template, method and status.",
+    );
+    this.#httpDuration = new HistogramFamily(
+      `${p}http_request_duration_seconds`,
+      "HTTP request duration, by route template and method.",
+      HTTP_BUCKETS,
+    );
+    for (const family of [eventsTotal, this.#eventDuration, this.#httpTotal, this.#httpDuration]) {
+      this.registry.registerMetric(family as unknown as Metric);
+    }
+    this.#dependencyUp = new Gauge({
+      name: `${p}dependency_up`,
+      help: "1 when the last readiness probe of a dependency succeeded, else 0.",
+      labelNames: ["name"] as const,
+      registers,
+    });
+    if (options.collectDefault !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Records one handled event. `type` is an `EventType` code or name (`"click"`,
+   * `"hook"`; `"hook.<name>"` counts as `"hook"`); anything unknown counts as `other`.
+   * @example metrics.eventObserved("click", 0.0021);
+   */
+  eventObserved(type: string | number, seconds: number): void {
+    let c: EventChildren | undefined;
+    if (typeof type === "number") c = this.#byCode[type];
+    else {
+      c = this.#events.get(type);
+      if (c === undefined && type.startsWith("hook")) c = this.#events.get("hook");
+    }
+    if (c === undefined) c = this.#other;
+    c.count.value++;
+    this.#eventDuration.observe(c.duration, seconds);
+  }
+
+  /** Counts `frames` patch frames sent (default 1). */
+  patchesSent(frames = 1): void {
+    this.#patches.inc(frames);
+  }
+
+  /**
+   * Counts a WebSocket error by its registry code (unknown strings count as `other`).
+   * @example metrics.websocketError(ErrorCode.payload_too_large);
+   */
+  websocketError(code: string): void {
+    this.#wsErrors.inc({ type: WS_ERROR_LABELS.includes(code) ? code : OTHER });
+  }
+
+  /** Counts a session resumed by a reconnecting client. */
+  reconnected(): void {
+    this.#reconnects.inc();
+  }
+
+  /**
+   * Records one HTTP request. Pass the matched route **template** (`/users/:id`) or
+   * `undefined` when nothing matched — never the raw path.
+   * @example metrics.httpObserved("/users/:id", req.method, res.statusCode, 0.012);
+   */
+  httpObserved(
+    route: string | undefined,
+    method: string | undefined,
+    status: number,
+    seconds: number,
+  ): void {
+    const r = this.#routeLabel(route);
+    const m = method !== undefined && HTTP_METHODS.includes(method) ? method : "OTHER";
+    const s = Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : OTHER;
+    const key = `${r}\u0000${m}`;
+    this.#httpTotal.series(`${key}\u0000${s}`, { route: r, method: m, status: s }).value++;
+    this.#httpDuration.observe(this.#httpDuration.series(key, { route: r, method: m }), seconds);
+  }
+
+  /**
+   * Registers a scrape-time source for the session gauges (several sources add up).
+   * Returns a function that unregisters it.
+   * @example metrics.sampleSessions(() => ({ active: live.size, detached: parked.size, memoryBytes: est() }));
+   */
+  sampleSessions(sampler: () => SessionSample): () => void {
+    this.#samplers.push(sampler);
+    return () => {
+      const i = this.#samplers.indexOf(sampler);
+      if (i >= 0) this.#samplers.splice(i, 1);
+    };
+  }
+
+  /** Sets `vango_dependency_up{name}` (called by `createHealth` on each readiness probe). */
+  dependencyObserved(name: string, up: boolean): void {
+    let n = name;
+    if (!this.#dependencies.has(n)) {
+      if (this.#dependencies.size >= this.#maxDependencies) n = OTHER;
+      else this.#dependencies.add(n);
+    }
+    this.#dependencyUp.set({ name: n }, up ? 1 : 0);
+  }
+
+  /** Prometheus text exposition of the registry. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  #routeLabel(route: string | undefined): string {
+    if (route === undefined || route === "") return UNMATCHED_ROUTE;
+    if (this.#routes.has(route)) return route;
+    if (this.#routes.size >= this.#maxRoutes) return OTHER;
+    this.#routes.add(route);
+    return route;
+  }
+}
+
+/**
+ * Creates the per-app metrics.
+ * @example
+ * const metrics = createMetrics();
+ * metrics.httpObserved("/todos/:id", "GET", 200, 0.004);
+ * await serveMetrics({ registry: metrics.registry });
+ */
+export function createMetrics(options: MetricsOptions = {}): VangoMetrics {
+  return new VangoMetrics(options);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { ConnectionLimiter } from "../../src/middleware/connection-limiter.ts";
+import { ERRORS, ErrorCode } from "../../src/protocol/errors.ts";
+
+describe("ConnectionLimiter", () => {
+  it("caps per IP and releases slots exactly once", () => {
+    const lim = new ConnectionLimiter({ perIp: 2 });
+    const a = lim.tryAcquire("1.1.1.1");
+    const b = lim.tryAcquire("1.1.1.1");
+    expect(typeof a).toBe("function");
+    expect(typeof b).toBe("function");
+    expect(lim.tryAcquire("1.1.1.1")).toBe(ErrorCode.too_many_connections);
+    expect(typeof lim.tryAcquire("2.2.2.2")).toBe("function");
+    (a as () => void)();
+    (a as () => void)();
+    expect(lim.countIp("1.1.1.1")).toBe(1);
+    expect(typeof lim.tryAcquire("1.1.1.1")).toBe("function");
+    expect(lim.tryAcquire("1.1.1.1")).toBe(ErrorCode.too_many_connections);
+    expect(lim.total).toBe(3);
+  });
+
+  it("caps per user across IPs; anonymous connections skip the user cap", () => {
+    const lim = new ConnectionLimiter({ perUser: 2 });
+    lim.tryAcquire("1.1.1.1", "alice");
+    const r = lim.tryAcquire("2.2.2.2", "alice");
+    expect(lim.tryAcquire("3.3.3.3", "alice")).toBe(ErrorCode.too_many_connections);
+    expect(typeof lim.tryAcquire("3.3.3.3")).toBe("function");
+    (r as () => void)();
+    expect(lim.countUser("alice")).toBe(1);
+    expect(typeof lim.tryAcquire("3.3.3.3", "alice")).toBe("function");
+  });
+
+  it("caps globally and frees memory for released keys", () => {
+    const lim = new ConnectionLimiter({ global: 3 });
+    const slots = ["a", "b", "c"].map((ip) => lim.tryAcquire(ip, ip));
+    expect(lim.tryAcquire("d")).toBe(ErrorCode.too_many_connections);
+    for (const s of slots) (s as () => void)();
+    expect(lim.total).toBe(0);
+    expect(lim.countIp("a")).toBe(0);
+    expect(lim.countUser("a")).toBe(0);
+    expect(typeof lim.tryAcquire("d")).toBe("function");
+  });
+
+  it("maps to the registry's upgrade refusal status and validates caps", () => {
+    expect(ERRORS[ErrorCode.too_many_connections].status).toBe(503);
+    expect(() => new ConnectionLimiter({ perIp: 0 })).toThrow(RangeError);
+  });
+});
