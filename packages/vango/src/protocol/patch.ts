@@ -52,6 +52,36 @@ export const PatchOp = {
   Replace: 8,
   /** Replace all content of element `hid` with trusted raw HTML. */
   SetHtml: 9,
+  /** `classList.add(name)`. */
+  AddClass: 10,
+  /** `classList.remove(name)`. */
+  RemoveClass: 11,
+  /** `classList.toggle(name)`. */
+  ToggleClass: 12,
+  /** `style.setProperty(name, value)`; `name` is the CSS property (`color`, `--gap`). */
+  SetStyle: 13,
+  /** `style.removeProperty(name)`. */
+  RemoveStyle: 14,
+  /** Set `data-<name>`; `name` is the attribute suffix (`user-id`), never `hid` or `on`. */
+  SetData: 15,
+  /** Remove `data-<name>`. */
+  RemoveData: 16,
+  /** `focus()` the element. */
+  Focus: 17,
+  /** `blur()` the element. */
+  Blur: 18,
+  /** `scrollIntoView({ block: align, behavior })`. */
+  ScrollIntoView: 19,
+  /** Scroll element `hid` (0 = the window) to `top`/`left` CSS pixels. */
+  ScrollTo: 20,
+  /** `history.pushState` to `url` without a page load. */
+  PushUrl: 21,
+  /** `history.replaceState` to `url` without a page load. */
+  ReplaceUrl: 22,
+  /** Full page navigation (`location.assign`, or `location.replace` when `replace`). */
+  Navigate: 23,
+  /** Dispatch a `CustomEvent(name, { detail: payload })` on element `hid` (0 = window). */
+  Dispatch: 24,
 } as const;
 export type PatchOp = (typeof PatchOp)[keyof typeof PatchOp];
 
@@ -60,6 +90,19 @@ export const LIVE_PROPS = ["value", "checked", "selected"] as const;
 export type LiveProp = (typeof LIVE_PROPS)[number];
 
 export type PropValue = string | boolean;
+
+/** `block` option of `scrollIntoView`. */
+export const ScrollAlign = { Start: 0, Center: 1, End: 2, Nearest: 3 } as const;
+export type ScrollAlign = (typeof ScrollAlign)[keyof typeof ScrollAlign];
+
+/** A JSON-like value (hook/custom/dispatch payloads); numbers may also be NaN/±Infinity/-0. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 export type Patch =
   | {
@@ -100,4 +143,42 @@ export type Patch =
       readonly index: number;
       readonly node: WireNode;
     }
-  | { readonly op: typeof PatchOp.SetHtml; readonly hid: number; readonly html: string };
+  | { readonly op: typeof PatchOp.SetHtml; readonly hid: number; readonly html: string }
+  | {
+      readonly op:
+        | typeof PatchOp.AddClass
+        | typeof PatchOp.RemoveClass
+        | typeof PatchOp.ToggleClass
+        | typeof PatchOp.RemoveStyle
+        | typeof PatchOp.RemoveData;
+      readonly hid: number;
+      readonly name: string;
+    }
+  | {
+      readonly op: typeof PatchOp.SetStyle | typeof PatchOp.SetData;
+      readonly hid: number;
+      readonly name: string;
+      readonly value: string;
+    }
+  | { readonly op: typeof PatchOp.Focus | typeof PatchOp.Blur; readonly hid: number }
+  | {
+      readonly op: typeof PatchOp.ScrollIntoView;
+      readonly hid: number;
+      readonly align: ScrollAlign;
+      readonly smooth: boolean;
+    }
+  | {
+      readonly op: typeof PatchOp.ScrollTo;
+      readonly hid: number;
+      readonly top: number;
+      readonly left: number;
+      readonly smooth: boolean;
+    }
+  | { readonly op: typeof PatchOp.PushUrl | typeof PatchOp.ReplaceUrl; readonly url: string }
+  | { readonly op: typeof PatchOp.Navigate; readonly url: string; readonly replace: boolean }
+  | {
+      readonly op: typeof PatchOp.Dispatch;
+      readonly hid: number;
+      readonly name: string;
+      readonly payload: JsonValue;
+    };

@@ -1,0 +1,130 @@
+/**
+ * The one registry of coded errors for the whole framework: each code's HTTP status
+ * (when it surfaces on an HTTP response), WebSocket close code (when it ends a socket)
+ * and default message. docs/protocol.md lists the same table; a test keeps them equal.
+ */
+import { CloseCode } from "./constants.ts";
+import { ErrorCode } from "./error-code.ts";
+
+export { ErrorCode, errorFromId, errorId, ProtocolError } from "./error-code.ts";
+
+export interface ErrorInfo {
+  /** HTTP status. */
+  readonly status: number;
+  /** WebSocket close code. */
+  readonly close: number;
+  /** Default human-readable message (not a contract: match on the code). */
+  readonly message: string;
+}
+
+const C = CloseCode;
+
+/**
+ * @example
+ * res.writeHead(ERRORS.rate_limited.status); ws.close(ERRORS.rate_limited.close, "rate_limited");
+ */
+export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
+  [ErrorCode.frame_malformed]: { status: 400, close: C.Malformed, message: "Malformed frame" },
+  [ErrorCode.limit_exceeded]: {
+    status: 400,
+    close: C.LimitExceeded,
+    message: "A size or count limit was exceeded",
+  },
+  [ErrorCode.depth_exceeded]: {
+    status: 400,
+    close: C.LimitExceeded,
+    message: "Nesting depth limit exceeded",
+  },
+  [ErrorCode.unknown_type]: { status: 400, close: C.Malformed, message: "Unknown type code" },
+  [ErrorCode.frame_too_large]: {
+    status: 413,
+    close: C.MessageTooBig,
+    message: "Frame exceeds the size limit",
+  },
+  [ErrorCode.payload_too_large]: {
+    status: 413,
+    close: C.MessageTooBig,
+    message: "Payload too large",
+  },
+  [ErrorCode.version_unsupported]: {
+    status: 400,
+    close: C.VersionUnsupported,
+    message: "Protocol version not supported",
+  },
+  [ErrorCode.handshake_timeout]: {
+    status: 408,
+    close: C.HandshakeFailed,
+    message: "No handshake in time",
+  },
+  [ErrorCode.handshake_invalid]: {
+    status: 400,
+    close: C.HandshakeFailed,
+    message: "Invalid handshake",
+  },
+  [ErrorCode.csrf_invalid]: {
+    status: 403,
+    close: C.PolicyViolation,
+    message: "Invalid CSRF token",
+  },
+  [ErrorCode.origin_forbidden]: {
+    status: 403,
+    close: C.PolicyViolation,
+    message: "Origin not allowed",
+  },
+  [ErrorCode.rate_limited]: { status: 429, close: C.PolicyViolation, message: "Too many requests" },
+  [ErrorCode.too_many_connections]: {
+    status: 503,
+    close: C.TryAgainLater,
+    message: "Too many connections",
+  },
+  [ErrorCode.session_expired]: { status: 410, close: C.SessionGone, message: "Session expired" },
+  [ErrorCode.session_not_found]: {
+    status: 404,
+    close: C.SessionGone,
+    message: "Session not found",
+  },
+  [ErrorCode.resume_invalid]: {
+    status: 400,
+    close: C.ResumeInvalid,
+    message: "Invalid resume token",
+  },
+  [ErrorCode.slow_consumer]: {
+    status: 503,
+    close: C.SlowConsumer,
+    message: "Client too slow to receive updates",
+  },
+  [ErrorCode.handler_error]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Event handler failed",
+  },
+  [ErrorCode.internal_error]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Internal server error",
+  },
+  [ErrorCode.unauthorized]: {
+    status: 401,
+    close: C.Unauthorized,
+    message: "Authentication required",
+  },
+  [ErrorCode.forbidden]: { status: 403, close: C.Forbidden, message: "Forbidden" },
+  [ErrorCode.not_found]: { status: 404, close: C.NotFound, message: "Not found" },
+  [ErrorCode.server_shutdown]: {
+    status: 503,
+    close: C.GoingAway,
+    message: "Server shutting down",
+  },
+  [ErrorCode.idle_timeout]: { status: 408, close: C.IdleTimeout, message: "Idle timeout" },
+  [ErrorCode.encode_invalid]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Value cannot be encoded",
+  },
+  [ErrorCode.bad_request]: { status: 400, close: C.PolicyViolation, message: "Bad request" },
+  [ErrorCode.method_not_allowed]: {
+    status: 405,
+    close: C.PolicyViolation,
+    message: "Method not allowed",
+  },
+};

@@ -1,0 +1,154 @@
+/**
+ * Growable byte writer for the wire primitives: LEB128 varints, zigzag varints,
+ * length-prefixed UTF-8, bool, f64. Encoders share one module-level writer and copy
+ * the finished frame out, so a frame costs one allocation.
+ */
+import { ErrorCode, ProtocolError } from "./error-code.ts";
+
+const MAX_ZIGZAG = 2 ** 52;
+const INITIAL = 256;
+/** A scratch buffer that grew past this is dropped after use instead of kept. */
+const KEEP_MAX = 1 << 20;
+
+let encoder: TextEncoder | undefined;
+
+export class Writer {
+  buf: Uint8Array;
+  view: DataView;
+  pos: number;
+
+  constructor(size = INITIAL) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  /** Unsigned LEB128; `v` must be an integer in [0, 2^53). */
+  uint(v: number): void {
+    if (v >= 0 && v < 0x80 && (v | 0) === v) {
+      // One-byte fast path: most hids, seqs, lengths and counts.
+      if (this.pos >= this.buf.length) this.ensure(1);
+      this.buf[this.pos++] = v;
+      return;
+    }
+    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) {
+      throw new ProtocolError(ErrorCode.encode_invalid, `uint ${v}`);
+    }
+    this.ensure(8);
+    const b = this.buf;
+    let p = this.pos;
+    while (v >= 0x80) {
+      b[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  /** Zigzag varint; `v` must be an integer in [-2^52, 2^52). */
+  sint(v: number): void {
+    if (!(v >= -MAX_ZIGZAG && v < MAX_ZIGZAG && Math.floor(v) === v)) {
+      throw new ProtocolError(ErrorCode.encode_invalid, `sint ${v}`);
+    }
+    this.uint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  bool(v: boolean): void {
+    this.u8(v ? 1 : 0);
+  }
+
+  f64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  /**
+   * Length-prefixed UTF-8. Lone surrogates are written as U+FFFD (as `TextEncoder`
+   * does), so the wire always carries well-formed UTF-8. With `key`, a lone surrogate is
+   * `encode_invalid` instead: two keys differing only there would collide once replaced.
+   */
+  str(s: string, key = false): void {
+    const n = s.length;
+    let bytes = 0;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        bytes++;
+        continue;
+      }
+      ascii = false;
+      if (c < 0x800) {
+        bytes += 2;
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          bytes += 4;
+          i++;
+          continue;
+        }
+      }
+      if (key && c >= 0xd800 && c <= 0xdfff) {
+        throw new ProtocolError(ErrorCode.encode_invalid, "lone surrogate in key");
+      }
+      bytes += 3;
+    }
+    this.uint(bytes);
+    this.ensure(bytes);
+    if (ascii) {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    encoder ??= new TextEncoder();
+    encoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + bytes));
+    this.pos += bytes;
+  }
+
+  /** Copies the written bytes out and resets the writer for reuse. */
+  finish(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    if (this.buf.length > KEEP_MAX) {
+      this.buf = new Uint8Array(INITIAL);
+      this.view = new DataView(this.buf.buffer);
+    }
+    return out;
+  }
+
+  /** Discards anything written (after an encode error). */
+  reset(): void {
+    this.pos = 0;
+  }
+}
+
+let shared: Writer | undefined;
+
+/** The module-level writer encoders fill and `finish()`; encoding is not re-entrant. */
+export function sharedWriter(): Writer {
+  shared ??= new Writer();
+  shared.reset();
+  return shared;
+}
