@@ -1,0 +1,326 @@
+/**
+ * The live connection: one WebSocket, handshake and resume, patches applied in seq
+ * order and acked, events sent with increasing cseq, reconnect with backoff.
+ *
+ * Events made while disconnected wait in a bounded outbox (the newest `OUTBOX_MAX`;
+ * dropping the oldest logs a warning) and are sent after the resume. Sent events stay
+ * in the outbox until a Patches frame (or the handshake reply's `lastCseq`) shows the
+ * server processed them, so a drop between send and processing loses nothing; the
+ * server discards duplicate cseqs.
+ */
+import { decodeServerFrame, encodeClientFrame } from "../protocol/client-codec.ts";
+import {
+  CloseCode,
+  EventType,
+  Feature,
+  FrameType,
+  PROTOCOL_VERSION,
+} from "../protocol/constants.ts";
+import { ErrorCode } from "../protocol/error-code.ts";
+import type { ClientEvent } from "../protocol/events.ts";
+import type {
+  ClientFrame,
+  EventFrame,
+  HandshakeReplyFrame,
+  PatchesFrame,
+  ServerFrame,
+} from "../protocol/frame.ts";
+import { backoffDelay } from "./backoff.ts";
+import { createDelegation, type Delegation } from "./delegation.ts";
+import type { DomCtx } from "./dom-ctx.ts";
+import { createHidMap } from "./hid-map.ts";
+import { applyPatches } from "./patch-apply.ts";
+import { serialize, toJson } from "./payload.ts";
+import { resync } from "./resync.ts";
+import { type Status, showStatus } from "./status.ts";
+
+/** The `#vango-boot` JSON the server embeds in the page. */
+export interface Boot {
+  readonly v: number;
+  /** WebSocket path, e.g. "/_vango/ws". */
+  readonly ws: string;
+  readonly token: string;
+  readonly csrf: string;
+}
+
+export interface VangoClient {
+  readonly status: Status;
+  /** Seq of the last applied Patches/FullResync frame. */
+  readonly seq: number;
+  readonly ws: WebSocket | null;
+  /** Sends a `Hook` event for element `hid` (0 = document). */
+  hook(hid: number, name: string, payload: unknown): void;
+  /** Closes the socket for good and removes all listeners. */
+  stop(): void;
+}
+
+/** Events kept for sending/resending at most. */
+export const OUTBOX_MAX = 100;
+/** Consecutive failed connects after which the status is `offline` (still retrying). */
+export const OFFLINE_AFTER = 4;
+/** Codes after which only a fresh page can help: the session (or this client) is gone. */
+const GONE = new Set<string>([
+  ErrorCode.session_expired,
+  ErrorCode.session_not_found,
+  ErrorCode.resume_invalid,
+  ErrorCode.version_unsupported,
+]);
+const GONE_CLOSE = new Set<number>([
+  CloseCode.SessionGone,
+  CloseCode.ResumeInvalid,
+  CloseCode.VersionUnsupported,
+]);
+
+/**
+ * @example
+ * const client = startClient(document, JSON.parse(bootScript.textContent));
+ * document.addEventListener("vango:status", (e) => console.log(e.detail.status));
+ */
+export function startClient(doc: Document, boot: Boot): VangoClient {
+  const win = doc.defaultView!;
+  const loc = win.location;
+  const url = (loc.protocol === "https:" ? "wss:" : "ws:") + "//" + loc.host + boot.ws;
+  const outbox: EventFrame[] = [];
+  let ws: WebSocket | null = null;
+  let status: Status | undefined;
+  let seq = 0;
+  let acked = 0;
+  let cseq = 0;
+  let token = boot.token;
+  let ready = false;
+  let everReady = false;
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let ackQueued = false;
+  let askedResync = false;
+  let stopped = false;
+
+  const ctx: DomCtx = {
+    doc,
+    hids: createHidMap(doc),
+    listen: (spec) => deleg.listen(spec),
+    muted: false,
+    processed: 0,
+    typed: null,
+    typedCseq: 0,
+  };
+
+  const setStatus = (s: Status): void => {
+    if (s === status) return;
+    status = s;
+    showStatus(doc, s);
+  };
+
+  const send = (f: ClientFrame): void => {
+    ws!.send(encodeClientFrame(f));
+  };
+
+  const push = (hid: number, event: ClientEvent): void => {
+    const f: EventFrame = { type: FrameType.Event, cseq: ++cseq, hid, event };
+    if (event.type === EventType.Input || event.type === EventType.Change) {
+      ctx.typed = doc.activeElement;
+      ctx.typedCseq = f.cseq;
+    }
+    outbox.push(f);
+    if (outbox.length > OUTBOX_MAX) {
+      outbox.shift();
+      if (!ready) console.warn("vango: offline, oldest queued event dropped");
+    }
+    if (ready) send(f);
+  };
+
+  const deleg: Delegation = createDelegation(ctx, serialize, push);
+
+  /** Drops outbox events the server has processed. */
+  const processed = (upTo: number): void => {
+    ctx.processed = upTo;
+    while (outbox.length > 0 && outbox[0]!.cseq <= upTo) outbox.shift();
+  };
+
+  const ack = (): void => {
+    ackQueued = false;
+    if (ready && seq > acked) {
+      acked = seq;
+      send({ type: FrameType.Ack, seq });
+    }
+  };
+
+  const applied = (s: number): void => {
+    seq = s;
+    askedResync = false;
+    if (!ackQueued) {
+      ackQueued = true;
+      queueMicrotask(ack);
+    }
+  };
+
+  const askResync = (): void => {
+    if (!askedResync) {
+      askedResync = true;
+      send({ type: FrameType.ResyncRequest, lastSeq: seq });
+    }
+  };
+
+  const reload = (): void => {
+    stopped = true;
+    ws?.close();
+    loc.reload();
+  };
+
+  const onReply = (f: HandshakeReplyFrame): void => {
+    if (f.status !== "ok") {
+      if (GONE.has(f.status)) reload();
+      else ws!.close();
+      return;
+    }
+    ready = true;
+    failures = 0;
+    if (f.resumeToken) token = f.resumeToken;
+    // Not resumed: a session that had no socket yet (the SSR page's), numbering from
+    // `nextSeq`. After a drop that means a new session, which knows none of our events.
+    if (!f.resumed) {
+      seq = f.nextSeq - 1;
+      if (everReady) {
+        outbox.length = 0;
+        cseq = f.lastCseq;
+      }
+    }
+    acked = seq;
+    everReady = true;
+    processed(f.lastCseq);
+    for (const e of outbox) send(e);
+    setStatus("connected");
+  };
+
+  const onPatches = (f: PatchesFrame): void => {
+    if (f.seq <= seq) return;
+    if (f.seq !== seq + 1) {
+      askResync();
+      return;
+    }
+    processed(f.cseq);
+    try {
+      applyPatches(ctx, f.patches);
+    } catch {
+      askResync();
+      return;
+    }
+    applied(f.seq);
+  };
+
+  const onFrame = (f: ServerFrame): void => {
+    switch (f.type) {
+      case FrameType.HandshakeReply:
+        onReply(f);
+        break;
+      case FrameType.Patches:
+        onPatches(f);
+        break;
+      case FrameType.FullResync:
+        if (f.seq > seq) {
+          resync(ctx, f.root);
+          deleg.scan(doc.documentElement);
+          applied(f.seq);
+        }
+        break;
+      case FrameType.Ping:
+        send({ type: FrameType.Pong, nonce: f.nonce });
+        break;
+      case FrameType.Close:
+        if (GONE_CLOSE.has(f.code)) reload();
+        break;
+      case FrameType.Error:
+        if (f.fatal && GONE.has(f.code)) reload();
+        else doc.dispatchEvent(new CustomEvent("vango:error", { detail: f }));
+    }
+  };
+
+  const onClose = (s: WebSocket, code: number): void => {
+    if (s !== ws) return;
+    ws = null;
+    ready = false;
+    if (stopped) return;
+    if (GONE_CLOSE.has(code)) {
+      reload();
+      return;
+    }
+    failures++;
+    setStatus(failures >= OFFLINE_AFTER || navigator.onLine === false ? "offline" : "reconnecting");
+    timer = setTimeout(connect, backoffDelay(failures - 1));
+  };
+
+  const connect = (): void => {
+    timer = undefined;
+    if (!status) setStatus("connecting");
+    const s = new WebSocket(url);
+    ws = s;
+    s.binaryType = "arraybuffer";
+    s.onopen = () =>
+      send({
+        type: FrameType.Handshake,
+        version: PROTOCOL_VERSION,
+        csrf: boot.csrf,
+        resumeToken: token,
+        lastSeq: seq,
+        viewport: { w: win.innerWidth | 0, h: win.innerHeight | 0 },
+        tzOffset: new Date().getTimezoneOffset(),
+        features: Feature.Resume | Feature.PatchHistory | Feature.Hooks,
+      });
+    s.onmessage = (m: MessageEvent) => {
+      if (s !== ws) return;
+      let f: ServerFrame;
+      try {
+        f = decodeServerFrame(new Uint8Array(m.data as ArrayBuffer));
+      } catch {
+        // Undecodable bytes: this socket cannot be trusted any further; resume afresh.
+        s.close(CloseCode.Malformed);
+        return;
+      }
+      onFrame(f);
+    };
+    s.onclose = (e: CloseEvent) => onClose(s, e.code);
+  };
+
+  // Back online: retry now instead of waiting out the backoff.
+  const online = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      connect();
+    }
+  };
+  // Leaving the page for good: tell the server so it frees the session at once.
+  const pagehide = (e: PageTransitionEvent): void => {
+    if (e.persisted || !ready) return;
+    send({ type: FrameType.Close, code: CloseCode.GoingAway, reason: "" });
+    stopped = true;
+  };
+  win.addEventListener("online", online);
+  win.addEventListener("pagehide", pagehide);
+
+  deleg.scan(doc.documentElement);
+  connect();
+
+  return {
+    get status() {
+      return status!;
+    },
+    get seq() {
+      return seq;
+    },
+    get ws() {
+      return ws;
+    },
+    hook(hid, name, payload) {
+      push(hid, { type: EventType.Hook, name, payload: toJson(payload) });
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      win.removeEventListener("online", online);
+      win.removeEventListener("pagehide", pagehide);
+      deleg.dispose();
+      ws?.close();
+      ws = null;
+    },
+  };
+}
