@@ -36,7 +36,8 @@ export function applyPatches(ctx: DomCtx, patches: readonly Patch[]): void {
     for (const p of patches) {
       // Every op addresses an element by `hid` or `parent`; hid 0 (ScrollTo, Dispatch) and
       // ops without one (URL, navigation) get the window.
-      const id = "hid" in p ? p.hid : "parent" in p ? p.parent : 0;
+      // (Read as fields, not `"hid" in p`: the build mangles these property names.)
+      const id = (p as { hid?: number }).hid ?? (p as { parent?: number }).parent ?? 0;
       const el = (id ? (hids.get(id) ?? fail()) : win) as Target;
       switch (p.op) {
         case P.SetText: {

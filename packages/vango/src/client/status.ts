@@ -16,7 +16,7 @@ const ALL: readonly Status[] = ["connecting", "connected", "reconnecting", "offl
  */
 export function showStatus(doc: Document, status: Status): void {
   const cl = doc.documentElement.classList;
-  for (const s of ALL) if (s !== status) cl.remove("vango-" + s);
+  cl.remove(...ALL.map((s) => "vango-" + s));
   cl.add("vango-" + status);
   doc.dispatchEvent(new CustomEvent("vango:status", { detail: { status } }));
 }

@@ -4,7 +4,6 @@
  * carries these paths.
  */
 import { FrameType } from "./constants.ts";
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import type { ClientFrame, ServerFrame } from "./frame.ts";
 import {
   readClose,
@@ -18,9 +17,9 @@ import { writeEventFrame } from "./frame-event.ts";
 import { readHandshakeReply, writeHandshake } from "./frame-handshake.ts";
 import { readFullResync, readPatches } from "./frame-patches.ts";
 import { headerFlags, headerType, openFrame } from "./frame-reader.ts";
-import type { Limits } from "./limits.ts";
-import { unknown } from "./reader.ts";
-import { sharedWriter } from "./writer.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { type Reader, unknown } from "./reader.ts";
+import { invalid, sharedWriter } from "./writer.ts";
 
 /**
  * Encodes a frame the client sends.
@@ -50,48 +49,35 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
       writeClose(w, frame);
       break;
     default:
-      throw new ProtocolError(ErrorCode.encode_invalid, "not a client frame");
+      invalid();
   }
   return w.finish();
 }
 
+/** Decoder of each frame type the server sends, by type value. */
+const READERS: Partial<Record<number, (r: Reader, flags: number) => ServerFrame>> = {
+  [FrameType.HandshakeReply]: readHandshakeReply,
+  [FrameType.Patches]: readPatches,
+  [FrameType.Ping]: readPing,
+  [FrameType.Pong]: readPong,
+  [FrameType.FullResync]: readFullResync,
+  [FrameType.Close]: readClose,
+  [FrameType.Error]: readError,
+};
+
 /**
  * Decodes a frame the server sends; a client-only frame type is `unknown_type`.
- * Throws only `ProtocolError`.
+ * Throws only `ProtocolError`. `limits` must be resolved (`resolveLimits`); the browser
+ * uses the defaults.
  * @example
  * const f = decodeServerFrame(new Uint8Array(msg.data));
  * if (f.type === FrameType.Patches) apply(f.patches);
  */
-export function decodeServerFrame(bytes: Uint8Array, limits?: Partial<Limits>): ServerFrame {
+export function decodeServerFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): ServerFrame {
   const r = openFrame(bytes, limits);
-  const type = headerType(bytes);
-  const flags = headerFlags(bytes);
-  let f: ServerFrame;
-  switch (type) {
-    case FrameType.HandshakeReply:
-      f = readHandshakeReply(r, flags);
-      break;
-    case FrameType.Patches:
-      f = readPatches(r, flags);
-      break;
-    case FrameType.Ping:
-      f = readPing(r, flags);
-      break;
-    case FrameType.Pong:
-      f = readPong(r, flags);
-      break;
-    case FrameType.FullResync:
-      f = readFullResync(r, flags);
-      break;
-    case FrameType.Close:
-      f = readClose(r, flags);
-      break;
-    case FrameType.Error:
-      f = readError(r, flags);
-      break;
-    default:
-      throw unknown("server frame type", type);
-  }
+  const read = READERS[headerType(bytes)];
+  if (read === undefined) throw unknown();
+  const f = read(r, headerFlags(bytes));
   r.done();
   return f;
 }

@@ -3,7 +3,7 @@ import { decodeServerFrame, encodeClientFrame } from "./client-codec.ts";
 import { FrameType } from "./constants.ts";
 import type { ClientFrame, Frame, ServerFrame } from "./frame.ts";
 import { headerType } from "./frame-reader.ts";
-import type { Limits } from "./limits.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
 import { decodeClientFrame, encodeServerFrame } from "./server-codec.ts";
 
 /** Frame types only the server sends; Ping, Pong and Close go both ways. */
@@ -35,6 +35,6 @@ export function encodeFrame(frame: Frame): Uint8Array {
  */
 export function decodeFrame(bytes: Uint8Array, limits?: Partial<Limits>): Frame {
   return bytes.length > 0 && isServerType(headerType(bytes))
-    ? decodeServerFrame(bytes, limits)
+    ? decodeServerFrame(bytes, resolveLimits(limits))
     : decodeClientFrame(bytes, limits);
 }

@@ -44,9 +44,12 @@ export type ErrorCode = (typeof CODES)[number];
  * @example
  * throw new ProtocolError(ErrorCode.limit_exceeded, "string 5000000 > 4194304");
  */
-export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze(
-  Object.fromEntries(CODES.map((c) => [c, c])) as { [K in ErrorCode]: K },
-);
+export const ErrorCode: { readonly [K in ErrorCode]: K } = /* @__PURE__ */ byName();
+
+/** The client build inlines `ErrorCode.x` reads; marked pure, the object then drops out. */
+function byName(): { readonly [K in ErrorCode]: K } {
+  return Object.freeze(Object.fromEntries(CODES.map((c) => [c, c])) as { [K in ErrorCode]: K });
+}
 
 let ids: Map<ErrorCode, number> | undefined;
 

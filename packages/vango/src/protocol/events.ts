@@ -3,11 +3,10 @@
  * integer CSS pixels (clientX/clientY, scrollTop/scrollLeft rounded by the client).
  */
 import { EventFlag, EventType, MOD_MASK, type PointerKind, type PointerType } from "./constants.ts";
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import { readJson, writeJson } from "./json-value.ts";
 import type { JsonValue } from "./patch.ts";
 import { malformed, type Reader, unknown } from "./reader.ts";
-import type { Writer } from "./writer.ts";
+import { invalid, type Writer } from "./writer.ts";
 
 export interface MouseEventData {
   readonly type: typeof EventType.Click | typeof EventType.DblClick;
@@ -63,13 +62,9 @@ const REPEAT_BIT = 16;
 const POINTER_KIND_MAX = 6;
 const POINTER_TYPE_MAX = 2;
 
-function invalid(what: string): never {
-  throw new ProtocolError(ErrorCode.encode_invalid, what);
-}
-
 /** `button | mods << 3`, the optional last field of click events. */
 function buttons(button: number, mods: number): number {
-  if (!(button >= 0 && button <= BUTTON_MAX && (mods & MOD_MASK) === mods)) invalid("button/mods");
+  if (!(button >= 0 && button <= BUTTON_MAX && (mods & MOD_MASK) === mods)) invalid();
   return button | (mods << MODS_SHIFT);
 }
 
@@ -114,7 +109,7 @@ export function writeEvent(w: Writer, e: ClientEvent): void {
     }
     case EventType.KeyDown:
     case EventType.KeyUp:
-      if ((e.mods & MOD_MASK) !== e.mods) invalid("mods");
+      if ((e.mods & MOD_MASK) !== e.mods) invalid();
       w.str(e.key);
       w.str(e.code);
       w.u8(e.mods | (e.repeat ? REPEAT_BIT : 0));
@@ -127,8 +122,8 @@ export function writeEvent(w: Writer, e: ClientEvent): void {
       w.sint(e.left);
       return;
     case EventType.Pointer:
-      if (!(e.kind >= 1 && e.kind <= POINTER_KIND_MAX)) invalid("pointer kind");
-      if (!(e.pointerType >= 0 && e.pointerType <= POINTER_TYPE_MAX)) invalid("pointer type");
+      if (!(e.kind >= 1 && e.kind <= POINTER_KIND_MAX)) invalid();
+      if (!(e.pointerType >= 0 && e.pointerType <= POINTER_TYPE_MAX)) invalid();
       w.u8(e.kind);
       w.sint(e.x);
       w.sint(e.y);
@@ -145,7 +140,7 @@ export function writeEvent(w: Writer, e: ClientEvent): void {
       writeJson(w, e.payload);
       return;
     default:
-      invalid("event type");
+      invalid();
   }
 }
 
@@ -213,6 +208,6 @@ export function readEvent(r: Reader, flags: number): ClientEvent {
     case EventType.Custom:
       return { type, name: r.str(), payload: readJson(r, r.limits.maxHookDepth) };
     default:
-      throw unknown("event type", type);
+      throw unknown(`event type ${type}`);
   }
 }

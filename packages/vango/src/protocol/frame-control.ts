@@ -1,6 +1,6 @@
 /** Control frame codecs: Ack, Ping, Pong, ResyncRequest, Close, Error. */
 import { ErrorFlag, FLAG_SHIFT, FrameType } from "./constants.ts";
-import { ErrorCode, errorFromId, errorId, ProtocolError } from "./error-code.ts";
+import { errorFromId, errorId } from "./error-code.ts";
 import type {
   AckFrame,
   CloseFrame,
@@ -10,7 +10,7 @@ import type {
   ResyncRequestFrame,
 } from "./frame.ts";
 import { malformed, type Reader, unknown } from "./reader.ts";
-import type { Writer } from "./writer.ts";
+import { invalid, type Writer } from "./writer.ts";
 
 const CLOSE_MIN = 1000;
 const CLOSE_MAX = 4999;
@@ -22,7 +22,7 @@ export function writeUintFrame(w: Writer, type: FrameType, v: number): void {
 }
 
 function noFlags(flags: number): void {
-  if (flags !== 0) throw malformed("control flags");
+  if (flags !== 0) throw malformed();
 }
 
 export function readAck(r: Reader, flags: number): AckFrame {
@@ -47,7 +47,7 @@ export function readResyncRequest(r: Reader, flags: number): ResyncRequestFrame 
 
 export function writeClose(w: Writer, f: CloseFrame): void {
   if (!(f.code >= CLOSE_MIN && f.code <= CLOSE_MAX)) {
-    throw new ProtocolError(ErrorCode.encode_invalid, `close code ${f.code}`);
+    invalid();
   }
   w.u8(FrameType.Close);
   w.uint(f.code);
@@ -57,7 +57,7 @@ export function writeClose(w: Writer, f: CloseFrame): void {
 export function readClose(r: Reader, flags: number): CloseFrame {
   noFlags(flags);
   const code = r.uint();
-  if (code < CLOSE_MIN || code > CLOSE_MAX) throw malformed("close code");
+  if (code < CLOSE_MIN || code > CLOSE_MAX) throw malformed();
   return { type: FrameType.Close, code, reason: r.str() };
 }
 
@@ -69,10 +69,10 @@ export function writeError(w: Writer, f: ErrorFrame): void {
 }
 
 export function readError(r: Reader, flags: number): ErrorFrame {
-  if (flags & ~ErrorFlag.Fatal) throw malformed("error flags");
+  if (flags & ~ErrorFlag.Fatal) throw malformed();
   const id = r.uint();
   const code = errorFromId(id);
-  if (code === undefined) throw unknown("error code", id);
+  if (code === undefined) throw unknown();
   return {
     type: FrameType.Error,
     code,

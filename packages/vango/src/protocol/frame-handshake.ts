@@ -52,12 +52,12 @@ export function writeHandshakeReply(w: Writer, f: HandshakeReplyFrame): void {
 }
 
 export function readHandshakeReply(r: Reader, flags: number): HandshakeReplyFrame {
-  if (flags & ~ReplyFlag.Resumed) throw malformed("reply flags");
+  if (flags & ~ReplyFlag.Resumed) throw malformed();
   const id = r.uint();
   let status: HandshakeStatus = "ok";
   if (id !== 0) {
     const code = errorFromId(id);
-    if (code === undefined) throw unknown("error code", id);
+    if (code === undefined) throw unknown();
     status = code;
   }
   return {

@@ -20,7 +20,7 @@ export function writePatches(w: Writer, f: PatchesFrame): void {
 }
 
 export function readPatches(r: Reader, flags: number): PatchesFrame {
-  if (flags !== 0) throw malformed("patches flags");
+  if (flags !== 0) throw malformed();
   const seq = r.uint();
   const cseq = r.uint();
   const n = r.count(MIN_PATCH_BYTES);
@@ -38,7 +38,7 @@ export function writeFullResync(w: Writer, f: FullResyncFrame): void {
 }
 
 export function readFullResync(r: Reader, flags: number): FullResyncFrame {
-  if (flags !== 0) throw malformed("resync flags");
+  if (flags !== 0) throw malformed();
   const seq = r.uint();
   return { type: FrameType.FullResync, seq, root: readNode(r, r.limits.maxVNodeDepth) };
 }

@@ -1,16 +1,18 @@
 /** Opening a frame for decoding: the size limit, the header byte. */
 import { FLAG_SHIFT, TYPE_MASK } from "./constants.ts";
 import { ErrorCode, ProtocolError } from "./error-code.ts";
-import { type Limits, resolveLimits } from "./limits.ts";
+import type { Limits } from "./limits.ts";
 import { malformed, Reader } from "./reader.ts";
 
-/** Checks the frame size and returns a reader positioned after the header byte. */
-export function openFrame(bytes: Uint8Array, limits: Partial<Limits> | undefined): Reader {
-  const l = resolveLimits(limits);
+/**
+ * Checks the frame size and returns a reader positioned after the header byte. `l` is
+ * already resolved (`resolveLimits`), so the browser bundle never carries the clamping.
+ */
+export function openFrame(bytes: Uint8Array, l: Limits): Reader {
   if (bytes.length > l.maxFrameBytes) {
-    throw new ProtocolError(ErrorCode.frame_too_large, `${bytes.length} > ${l.maxFrameBytes}`);
+    throw new ProtocolError(ErrorCode.frame_too_large);
   }
-  if (bytes.length === 0) throw malformed("empty frame");
+  if (bytes.length === 0) throw malformed();
   const r = new Reader(bytes, l);
   r.pos = 1;
   return r;

@@ -3,11 +3,10 @@
  * Tag byte, then: nothing (null/false/true), zigzag varint (integers in [-2^52, 2^52)
  * except -0), f64 (every other number), string, or a counted array/object.
  */
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import { HARD_MAX_DEPTH } from "./limits.ts";
 import type { JsonValue } from "./patch.ts";
 import { depth, malformed, type Reader, unknown } from "./reader.ts";
-import type { Writer } from "./writer.ts";
+import { invalid, type Writer } from "./writer.ts";
 
 export type { JsonValue } from "./patch.ts";
 
@@ -45,7 +44,7 @@ export function writeJson(w: Writer, v: JsonValue, level = 0): void {
     w.u8(JsonTag.String);
     w.str(v);
   } else if (typeof v === "object") {
-    if (level >= HARD_MAX_DEPTH) throw depth("json", HARD_MAX_DEPTH);
+    if (level >= HARD_MAX_DEPTH) throw depth();
     if (Array.isArray(v)) {
       const arr = v as readonly JsonValue[];
       w.u8(JsonTag.Array);
@@ -63,13 +62,13 @@ export function writeJson(w: Writer, v: JsonValue, level = 0): void {
       }
     }
   } else {
-    throw new ProtocolError(ErrorCode.encode_invalid, `json ${typeof v}`);
+    invalid();
   }
 }
 
 function arrayItem(arr: readonly JsonValue[], i: number): JsonValue {
   const item = arr[i];
-  if (item === undefined) throw new ProtocolError(ErrorCode.encode_invalid, "json undefined");
+  if (item === undefined) invalid();
   return item;
 }
 
@@ -91,28 +90,28 @@ export function readJson(r: Reader, max: number, level = 0): JsonValue {
       return r.sint();
     case JsonTag.F64: {
       const v = r.f64();
-      if (isWireInt(v)) throw malformed("integer sent as f64");
+      if (isWireInt(v)) throw malformed();
       return v;
     }
     case JsonTag.String:
       return r.str();
     case JsonTag.Array: {
-      if (level >= max) throw depth("json", max);
+      if (level >= max) throw depth();
       return readArray(r, max, level + 1, r.count(1));
     }
     case JsonTag.Object: {
-      if (level >= max) throw depth("json", max);
+      if (level >= max) throw depth();
       const n = r.count(2);
       const obj: Record<string, JsonValue> = {};
       for (let i = 0; i < n; i++) {
         const k = r.str();
-        if (Object.hasOwn(obj, k)) throw malformed("duplicate key");
+        if (Object.hasOwn(obj, k)) throw malformed();
         setOwn(obj, k, readJson(r, max, level + 1));
       }
       return obj;
     }
     default:
-      throw unknown("json tag", tag);
+      throw unknown();
   }
 }
 

@@ -23,7 +23,7 @@ export const HARD_MAX_STRING = 16 * 1024 * 1024;
 /** Hard cap on every depth limit, so decoding recursion can never overflow the stack. */
 export const HARD_MAX_DEPTH = 1024;
 
-export const DEFAULT_LIMITS: Limits = Object.freeze({
+export const DEFAULT_LIMITS: Limits = /* @__PURE__ */ Object.freeze({
   maxString: 4 * 1024 * 1024,
   maxItems: 100_000,
   maxVNodeDepth: 256,
@@ -32,7 +32,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxFrameBytes: 16 * 1024 * 1024,
 });
 
-const resolved = new WeakSet<Limits>([DEFAULT_LIMITS]);
+const resolved = /* @__PURE__ */ new WeakSet<Limits>([DEFAULT_LIMITS]);
 
 /**
  * Fills defaults and applies the hard caps. Pass the result to `decodeFrame` on hot paths

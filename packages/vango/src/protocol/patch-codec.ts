@@ -2,12 +2,11 @@
  * Codec for one patch: its `PatchOp` byte, then the fields of that op in the order
  * of docs/protocol.md ("Patch ops").
  */
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import { readJson, writeJson } from "./json-value.ts";
 import { LIVE_PROPS, type Patch, PatchOp, type PropValue, type ScrollAlign } from "./patch.ts";
 import { malformed, type Reader, unknown } from "./reader.ts";
 import { readNode, writeNode } from "./wire-node.ts";
-import type { Writer } from "./writer.ts";
+import { invalid, type Writer } from "./writer.ts";
 
 /** SetProp packs `prop index | value kind << 2` into one byte. */
 const PROP_FALSE = 0;
@@ -103,10 +102,6 @@ function writeProp(w: Writer, name: string, value: PropValue): void {
   } else w.u8(idx | ((value ? PROP_TRUE : PROP_FALSE) << 2));
 }
 
-function invalid(what: string): never {
-  throw new ProtocolError(ErrorCode.encode_invalid, what);
-}
-
 /** Decodes one patch; `nodeDepth`/`valueDepth` bound wire-node trees and Dispatch payloads. */
 export function readPatch(r: Reader, nodeDepth: number, valueDepth: number): Patch {
   const op = r.u8();
@@ -129,7 +124,7 @@ export function readPatch(r: Reader, nodeDepth: number, valueDepth: number): Pat
       const b = r.u8();
       const name = LIVE_PROPS[b & 3];
       const kind = b >> 2;
-      if (name === undefined || kind > PROP_STRING) throw malformed("prop byte");
+      if (name === undefined || kind > PROP_STRING) throw malformed();
       const value = kind === PROP_STRING ? r.str() : kind === PROP_TRUE;
       return { op, hid, name, value };
     }
@@ -148,7 +143,7 @@ export function readPatch(r: Reader, nodeDepth: number, valueDepth: number): Pat
     case PatchOp.ScrollIntoView: {
       const hid = r.uint();
       const b = r.u8();
-      if (b > 7) throw malformed("scroll byte");
+      if (b > 7) throw malformed();
       return { op, hid, align: (b & 3) as ScrollAlign, smooth: b > 3 };
     }
     case PatchOp.ScrollTo:
@@ -161,6 +156,6 @@ export function readPatch(r: Reader, nodeDepth: number, valueDepth: number): Pat
     case PatchOp.Dispatch:
       return { op, hid: r.uint(), name: r.str(), payload: readJson(r, valueDepth) };
     default:
-      throw unknown("patch op", op);
+      throw unknown();
   }
 }

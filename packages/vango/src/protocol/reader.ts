@@ -16,22 +16,16 @@ export class Reader {
   readonly limits: Limits;
   readonly end: number;
   pos: number;
-  #view: DataView | undefined;
 
   constructor(buf: Uint8Array, limits: Limits) {
     this.buf = buf;
     this.limits = limits;
     this.end = buf.length;
     this.pos = 0;
-    this.#view = undefined;
-  }
-
-  remaining(): number {
-    return this.end - this.pos;
   }
 
   u8(): number {
-    if (this.pos >= this.end) throw truncated();
+    if (this.pos >= this.end) throw malformed();
     return this.buf[this.pos++]!;
   }
 
@@ -42,7 +36,7 @@ export class Reader {
   uint(): number {
     const b = this.buf;
     let p = this.pos;
-    if (p >= this.end) throw truncated();
+    if (p >= this.end) throw malformed();
     let byte = b[p++]!;
     if (byte < 0x80) {
       this.pos = p;
@@ -51,13 +45,13 @@ export class Reader {
     let value = byte & 0x7f;
     let mul = 0x80;
     for (let i = 1; ; i++) {
-      if (p >= this.end) throw truncated();
+      if (p >= this.end) throw malformed();
       byte = b[p++]!;
       // The 8th byte holds bits 49..55; only bits 49..52 fit below 2^53.
-      if (i === 7 && byte > 0x0f) throw malformed("varint exceeds 2^53");
+      if (i === 7 && byte > 0x0f) throw malformed();
       value += (byte & 0x7f) * mul;
       if (byte < 0x80) {
-        if (byte === 0) throw malformed("overlong varint");
+        if (byte === 0) throw malformed();
         this.pos = p;
         return value;
       }
@@ -73,21 +67,21 @@ export class Reader {
 
   bool(): boolean {
     const v = this.u8();
-    if (v > 1) throw malformed("bool not 0/1");
+    if (v > 1) throw malformed();
     return v === 1;
   }
 
   f64(): number {
-    if (this.end - this.pos < 8) throw truncated();
-    this.#view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    const v = this.#view.getFloat64(this.pos, true);
+    if (this.end - this.pos < 8) throw malformed();
+    // Floats are rare (JSON payloads only): a view per read keeps the reader's shape small.
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8);
+    const v = view.getFloat64(0, true);
     // Only the canonical NaN (what DataView writes), so each value has one encoding.
     if (
       Number.isNaN(v) &&
-      (this.#view.getUint32(this.pos, true) !== 0 ||
-        this.#view.getUint32(this.pos + 4, true) !== 0x7ff80000)
+      (view.getUint32(0, true) !== 0 || view.getUint32(4, true) !== 0x7ff80000)
     ) {
-      throw malformed("non-canonical NaN");
+      throw malformed();
     }
     this.pos += 8;
     return v;
@@ -96,9 +90,9 @@ export class Reader {
   /** Length-prefixed UTF-8; invalid UTF-8 is `frame_malformed`. */
   str(): string {
     const len = this.uint();
-    if (len > this.limits.maxString) throw limit(`string ${len} > ${this.limits.maxString}`);
+    if (len > this.limits.maxString) throw limit();
     const start = this.pos;
-    if (len > this.end - start) throw truncated();
+    if (len > this.end - start) throw malformed();
     const b = this.buf;
     this.pos = start + len;
     if (len <= SHORT_STRING) {
@@ -125,14 +119,14 @@ export class Reader {
    */
   count(minBytes: number): number {
     const n = this.uint();
-    if (n > this.limits.maxItems) throw limit(`count ${n} > ${this.limits.maxItems}`);
-    if (n * minBytes > this.end - this.pos) throw truncated();
+    if (n > this.limits.maxItems) throw limit();
+    if (n * minBytes > this.end - this.pos) throw malformed();
     return n;
   }
 
   /** Trailing bytes after a complete frame are `frame_malformed`. */
   done(): void {
-    if (this.pos !== this.end) throw malformed("trailing bytes");
+    if (this.pos !== this.end) throw malformed();
   }
 }
 
@@ -141,26 +135,28 @@ function utf8(b: Uint8Array, start: number, len: number): string {
   try {
     return decoder.decode(b.subarray(start, start + len));
   } catch {
-    throw malformed("invalid UTF-8");
+    throw malformed();
   }
 }
 
-export function malformed(detail: string): ProtocolError {
+/*
+ * Errors on the paths the browser bundle carries (the reader, server-frame decoders,
+ * client-frame encoders) have a code and no detail: the code is the contract, and every
+ * message string costs bundle bytes. Server-only paths may add a detail.
+ */
+
+export function malformed(detail?: string): ProtocolError {
   return new ProtocolError(ErrorCode.frame_malformed, detail);
 }
 
-export function truncated(): ProtocolError {
-  return new ProtocolError(ErrorCode.frame_malformed, "truncated");
+export function limit(): ProtocolError {
+  return new ProtocolError(ErrorCode.limit_exceeded);
 }
 
-export function limit(detail: string): ProtocolError {
-  return new ProtocolError(ErrorCode.limit_exceeded, detail);
+export function depth(): ProtocolError {
+  return new ProtocolError(ErrorCode.depth_exceeded);
 }
 
-export function depth(kind: string, max: number): ProtocolError {
-  return new ProtocolError(ErrorCode.depth_exceeded, `${kind} depth > ${max}`);
-}
-
-export function unknown(kind: string, v: number): ProtocolError {
-  return new ProtocolError(ErrorCode.unknown_type, `${kind} ${v}`);
+export function unknown(detail?: string): ProtocolError {
+  return new ProtocolError(ErrorCode.unknown_type, detail);
 }

@@ -1,6 +1,5 @@
 /** The server's half of the codec: encode the frames it sends, decode the client's. */
 import { FrameType } from "./constants.ts";
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import type { ClientFrame, ServerFrame } from "./frame.ts";
 import {
   readAck,
@@ -16,9 +15,9 @@ import { readEventFrame } from "./frame-event.ts";
 import { readHandshake, writeHandshakeReply } from "./frame-handshake.ts";
 import { writeFullResync, writePatches } from "./frame-patches.ts";
 import { headerFlags, headerType, openFrame } from "./frame-reader.ts";
-import type { Limits } from "./limits.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
 import { unknown } from "./reader.ts";
-import { sharedWriter } from "./writer.ts";
+import { invalid, sharedWriter } from "./writer.ts";
 
 /**
  * Encodes a frame the server sends.
@@ -48,7 +47,7 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
       writeError(w, frame);
       break;
     default:
-      throw new ProtocolError(ErrorCode.encode_invalid, "not a server frame");
+      invalid("not a server frame");
   }
   return w.finish();
 }
@@ -61,7 +60,7 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
  * const f = decodeClientFrame(data, limits);
  */
 export function decodeClientFrame(bytes: Uint8Array, limits?: Partial<Limits>): ClientFrame {
-  const r = openFrame(bytes, limits);
+  const r = openFrame(bytes, resolveLimits(limits));
   const type = headerType(bytes);
   const flags = headerFlags(bytes);
   let f: ClientFrame;
@@ -88,7 +87,7 @@ export function decodeClientFrame(bytes: Uint8Array, limits?: Partial<Limits>): 
       f = readClose(r, flags);
       break;
     default:
-      throw unknown("client frame type", type);
+      throw unknown(`client frame type ${type}`);
   }
   r.done();
   return f;

@@ -3,16 +3,15 @@
  * byte, then: element = tag, hid, attribute count, (name, value)*, child count,
  * children; text = text; raw = html.
  */
-import { ErrorCode, ProtocolError } from "./error-code.ts";
 import { setOwn } from "./json-value.ts";
 import { HARD_MAX_DEPTH } from "./limits.ts";
 import { NodeKind, type WireElement, type WireNode } from "./patch.ts";
 import { depth, malformed, type Reader, unknown } from "./reader.ts";
-import type { Writer } from "./writer.ts";
+import { invalid, type Writer } from "./writer.ts";
 
 /** Encodes a tree; nesting past the hard depth cap (e.g. a cycle) is `depth_exceeded`. */
 export function writeNode(w: Writer, node: WireNode, level = 1): void {
-  if (level > HARD_MAX_DEPTH) throw depth("node", HARD_MAX_DEPTH);
+  if (level > HARD_MAX_DEPTH) throw depth();
   switch (node.kind) {
     case NodeKind.Element: {
       w.u8(NodeKind.Element);
@@ -40,13 +39,13 @@ export function writeNode(w: Writer, node: WireNode, level = 1): void {
       w.str(node.html);
       return;
     default:
-      throw new ProtocolError(ErrorCode.encode_invalid, "node kind");
+      invalid("node kind");
   }
 }
 
 /** Decodes a tree at most `max` nodes deep (the root is level 1). */
 export function readNode(r: Reader, max: number, level = 1): WireNode {
-  if (level > max) throw depth("node", max);
+  if (level > max) throw depth();
   const kind = r.u8();
   switch (kind) {
     case NodeKind.Element: {
@@ -56,7 +55,7 @@ export function readNode(r: Reader, max: number, level = 1): WireNode {
       const attrs: Record<string, string> = {};
       for (let i = 0; i < nAttrs; i++) {
         const name = r.str();
-        if (Object.hasOwn(attrs, name)) throw malformed("duplicate attribute");
+        if (Object.hasOwn(attrs, name)) throw malformed();
         setOwn(attrs, name, r.str());
       }
       const nChildren = r.count(2);
@@ -71,6 +70,6 @@ export function readNode(r: Reader, max: number, level = 1): WireNode {
     case NodeKind.Raw:
       return { kind: NodeKind.Raw, html: r.str() };
     default:
-      throw unknown("node kind", kind);
+      throw unknown();
   }
 }

@@ -11,15 +11,17 @@ const INITIAL = 256;
 const KEEP_MAX = 1 << 20;
 
 let encoder: TextEncoder | undefined;
+/** Bytes of the longest varint (a length below 2^53). */
+const MAX_PREFIX = 8;
+/** In `u` mode a regex sees a surrogate pair as one code point, so this finds lone ones. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 export class Writer {
   buf: Uint8Array;
-  view: DataView;
   pos: number;
 
   constructor(size = INITIAL) {
     this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
     this.pos = 0;
   }
 
@@ -32,7 +34,6 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   u8(v: number): void {
@@ -49,7 +50,7 @@ export class Writer {
       return;
     }
     if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) {
-      throw new ProtocolError(ErrorCode.encode_invalid, `uint ${v}`);
+      invalid();
     }
     this.ensure(8);
     const b = this.buf;
@@ -65,7 +66,7 @@ export class Writer {
   /** Zigzag varint; `v` must be an integer in [-2^52, 2^52). */
   sint(v: number): void {
     if (!(v >= -MAX_ZIGZAG && v < MAX_ZIGZAG && Math.floor(v) === v)) {
-      throw new ProtocolError(ErrorCode.encode_invalid, `sint ${v}`);
+      invalid();
     }
     this.uint(v >= 0 ? v * 2 : -v * 2 - 1);
   }
@@ -76,7 +77,8 @@ export class Writer {
 
   f64(v: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v, true);
+    // Floats are rare (JSON payloads only): a view per write keeps the writer small.
+    new DataView(this.buf.buffer, this.pos, 8).setFloat64(0, v, true);
     this.pos += 8;
   }
 
@@ -87,43 +89,32 @@ export class Writer {
    */
   str(s: string, key = false): void {
     const n = s.length;
-    let bytes = 0;
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        bytes++;
-        continue;
-      }
-      ascii = false;
-      if (c < 0x800) {
-        bytes += 2;
-        continue;
-      }
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          bytes += 4;
-          i++;
-          continue;
-        }
-      }
-      if (key && c >= 0xd800 && c <= 0xdfff) {
-        throw new ProtocolError(ErrorCode.encode_invalid, "lone surrogate in key");
-      }
-      bytes += 3;
-    }
-    this.uint(bytes);
-    this.ensure(bytes);
-    if (ascii) {
+    let p = this.pos;
+    // ASCII (most attributes, text and keys): one pass, the length is `n`.
+    if (n < 0x80) {
+      this.ensure(n + 1);
       const b = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
-      this.pos = p;
-      return;
+      b[p] = n;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[p + 1 + i] = c;
+      }
+      if (i === n) {
+        this.pos = p + 1 + n;
+        return;
+      }
     }
+    if (key && LONE_SURROGATE.test(s)) invalid();
+    // Encode past room for the longest length prefix, then move the bytes down behind it.
+    // `uint` below cannot grow (and so truncate) the buffer: its 8 bytes are reserved here.
+    this.ensure(MAX_PREFIX + n * 3);
     encoder ??= new TextEncoder();
-    encoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + bytes));
+    const bytes = encoder.encodeInto(s, this.buf.subarray(p + MAX_PREFIX)).written;
+    this.uint(bytes);
+    p += MAX_PREFIX;
+    this.buf.copyWithin(this.pos, p, p + bytes);
     this.pos += bytes;
   }
 
@@ -131,10 +122,7 @@ export class Writer {
   finish(): Uint8Array {
     const out = this.buf.slice(0, this.pos);
     this.pos = 0;
-    if (this.buf.length > KEEP_MAX) {
-      this.buf = new Uint8Array(INITIAL);
-      this.view = new DataView(this.buf.buffer);
-    }
+    if (this.buf.length > KEEP_MAX) this.buf = new Uint8Array(INITIAL);
     return out;
   }
 
@@ -151,4 +139,9 @@ export function sharedWriter(): Writer {
   shared ??= new Writer();
   shared.reset();
   return shared;
+}
+
+/** `encode_invalid`: a value the format cannot carry (a programming error, so no detail). */
+export function invalid(detail?: string): never {
+  throw new ProtocolError(ErrorCode.encode_invalid, detail);
 }

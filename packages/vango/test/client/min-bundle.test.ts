@@ -7,6 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { buildClient } from "../../src/client/build.ts";
 import type { VangoClient } from "../../src/client/client.ts";
 import { EventType, Feature, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
+import { ErrorCode } from "../../src/protocol/error-code.ts";
 import { NodeKind, PatchOp } from "../../src/protocol/patch.ts";
 import { FakeSocket } from "./fake-socket.ts";
 import { byHid } from "./fixtures.ts";
@@ -150,6 +151,84 @@ describe("minified client bundle", () => {
       input,
       2,
       4,
+    ]);
+  });
+
+  // The build shortens internal property names; these flows cross the bundle's edge.
+  it("hands apps the error frame, hook payloads and dispatched details unmangled", async () => {
+    handshake();
+    ws.take();
+    const errors: unknown[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent).detail);
+    document.addEventListener("vango:error", onError);
+    const err = {
+      type: FrameType.Error,
+      code: ErrorCode.handler_error,
+      fatal: false,
+      cseq: 4,
+      message: "boom",
+    } as const;
+    ws.receive(err);
+    document.removeEventListener("vango:error", onError);
+    expect(errors).toEqual([err]);
+
+    const details: unknown[] = [];
+    byHid(3).addEventListener("map:ready", (e) => details.push((e as CustomEvent).detail));
+    ws.receive({
+      type: FrameType.Patches,
+      seq: 1,
+      cseq: 0,
+      patches: [{ op: PatchOp.Dispatch, hid: 3, name: "map:ready", payload: { zoom: 3, at: [1] } }],
+    });
+    expect(details).toEqual([{ zoom: 3, at: [1] }]);
+    await Promise.resolve();
+    expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 1 }]);
+
+    (window as { __vango?: VangoClient }).__vango!.hook(2, "map:moved", {
+      lat: 1.5,
+      at: undefined,
+    });
+    expect(ws.take()).toEqual([
+      {
+        type: FrameType.Event,
+        cseq: 1,
+        hid: 2,
+        event: { type: EventType.Hook, name: "map:moved", payload: { lat: 1.5 } },
+      },
+    ]);
+  });
+
+  it("replaces the root on FullResync and listens to its events", () => {
+    handshake();
+    ws.take();
+    ws.receive({
+      type: FrameType.FullResync,
+      seq: 3,
+      root: {
+        kind: NodeKind.Element,
+        tag: "div",
+        hid: 1,
+        attrs: { id: "vango-root" },
+        children: [
+          {
+            kind: NodeKind.Element,
+            tag: "a",
+            hid: 9,
+            attrs: { "data-on": "dblclick" },
+            children: [{ kind: NodeKind.Text, text: "go" }],
+          },
+        ],
+      },
+    });
+    expect(byHid(1).innerHTML).toBe('<a data-on="dblclick" data-hid="9">go</a>');
+    byHid(9).dispatchEvent(new MouseEvent("dblclick", { bubbles: true, clientX: 1, clientY: 2 }));
+    expect(ws.take()).toEqual([
+      {
+        type: FrameType.Event,
+        cseq: 1,
+        hid: 9,
+        event: { type: EventType.DblClick, x: 1, y: 2, button: 0, mods: 0 },
+      },
     ]);
   });
 });
