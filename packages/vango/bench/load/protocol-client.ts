@@ -1,0 +1,144 @@
+/**
+ * A minimal Vango protocol client on `ws` for load tests: GET the page (cookie + boot
+ * JSON), open the socket, handshake, fire clicks and match each Patches frame to its
+ * event by cseq to time the round trip.
+ */
+import { request } from "node:http";
+import WebSocket from "ws";
+import { decodeServerFrame, encodeClientFrame } from "../../src/protocol/client-codec.ts";
+import { EventType, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
+
+export interface Boot {
+  readonly cookie: string;
+  readonly token: string;
+  readonly csrf: string;
+}
+
+/** GETs `path` and extracts the session cookie and the boot data. */
+export function fetchBoot(port: number, path = "/"): Promise<Boot> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        body += c;
+      });
+      res.on("end", () => {
+        const m = /id="vango-boot">(.*?)<\/script>/.exec(body);
+        const set = res.headers["set-cookie"]?.[0];
+        if (!m || !set) return reject(new Error(`bad page (HTTP ${res.statusCode})`));
+        const boot = JSON.parse(m[1]!) as { token: string; csrf: string };
+        resolve({ cookie: set.split(";")[0]!, token: boot.token, csrf: boot.csrf });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+export class LoadSession {
+  readonly ws: WebSocket;
+  /** Round-trip times (ms) of completed events. */
+  readonly rtts: number[] = [];
+  bytesIn = 0;
+  bytesOut = 0;
+  #cseq = 0;
+  #sentAt = new Map<number, number>();
+  #onReply: (() => void) | undefined;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on("error", () => {});
+    ws.on("message", (data: Buffer) => {
+      this.bytesIn += data.byteLength;
+      const f = decodeServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (f.type === FrameType.HandshakeReply) {
+        this.#onReply?.();
+      } else if (f.type === FrameType.Patches) {
+        const t0 = this.#sentAt.get(f.cseq);
+        if (t0 !== undefined) {
+          this.rtts.push(performance.now() - t0);
+          this.#sentAt.delete(f.cseq);
+        }
+        this.#send(encodeClientFrame({ type: FrameType.Ack, seq: f.seq }));
+      }
+    });
+  }
+
+  /** GET + connect + handshake. */
+  static async open(port: number, path = "/"): Promise<LoadSession> {
+    const boot = await fetchBoot(port, path);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/_vango/ws`, {
+      headers: { cookie: boot.cookie, origin: `http://127.0.0.1:${port}` },
+      perMessageDeflate: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    const s = new LoadSession(ws);
+    await new Promise<void>((resolve) => {
+      s.#onReply = resolve;
+      s.#send(
+        encodeClientFrame({
+          type: FrameType.Handshake,
+          version: PROTOCOL_VERSION,
+          csrf: boot.csrf,
+          resumeToken: boot.token,
+          lastSeq: 0,
+          viewport: { w: 1280, h: 800 },
+          tzOffset: 0,
+          features: 3,
+        }),
+      );
+    });
+    return s;
+  }
+
+  /** Sends a click on `hid` and records its send time. */
+  click(hid: number): void {
+    const cseq = ++this.#cseq;
+    this.#sentAt.set(cseq, performance.now());
+    this.#send(
+      encodeClientFrame({
+        type: FrameType.Event,
+        cseq,
+        hid,
+        event: { type: EventType.Click, x: 0, y: 0, button: 0, mods: 0 },
+      }),
+    );
+  }
+
+  /** Events sent but not answered yet. */
+  get inFlight(): number {
+    return this.#sentAt.size;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+
+  #send(bytes: Uint8Array): void {
+    this.bytesOut += bytes.byteLength;
+    this.ws.send(bytes);
+  }
+}
+
+/** Opens `n` sessions, `parallel` at a time. */
+export async function openMany(port: number, n: number, parallel = 50): Promise<LoadSession[]> {
+  const out: LoadSession[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      out.push(await LoadSession.open(port));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return out;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

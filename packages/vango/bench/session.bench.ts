@@ -1,0 +1,254 @@
+/**
+ * Session benchmarks (issue 4): memory per idle session, event→patch round trip on one
+ * socket and under load (2,000 sessions × 5 events/s, load client in a second process),
+ * bytes on the wire per counter click, and a keyed reorder of 1,000 rows.
+ * Everything runs on 127.0.0.1 and stops by itself.
+ */
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encodeClientFrame } from "../src/protocol/client-codec.ts";
+import { EventType, FrameType } from "../src/protocol/constants.ts";
+import { encodeServerFrame } from "../src/protocol/server-codec.ts";
+import { createApp } from "../src/server/app.ts";
+import { silentLogger } from "../src/server/logger.ts";
+import { mountTest } from "../src/testing/mount-test.ts";
+import { Counter, makeRows, Rows, rowsSignal } from "./load/counter-app.ts";
+import { LoadSession, percentile } from "./load/protocol-client.ts";
+import { median } from "./util.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const IDLE_N = Number(process.env.VANGO_BENCH_IDLE ?? 5000);
+const LOAD_N = Number(process.env.VANGO_BENCH_LOAD ?? 2000);
+const LOAD_SECONDS = Number(process.env.VANGO_BENCH_SECONDS ?? 10);
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error("run with --expose-gc (npm run bench does)");
+
+function heapAfterGc(): number {
+  for (let i = 0; i < 4; i++) gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function startClient() {
+  const child = fork(join(here, "load/client-process.ts"), [], {
+    execArgv: ["--conditions=source", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      child.once("message", (m: Record<string, unknown>) =>
+        m.error ? reject(new Error(String(m.error))) : resolve(m),
+      );
+    });
+  return { child, next };
+}
+
+function table(title: string, head: string[], rows: (string | number)[][]) {
+  console.log(`\n### ${title}\n`);
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+}
+
+const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+
+async function withServer<T>(fn: (port: number) => Promise<T>): Promise<T> {
+  const app = createApp({
+    routes: { "/": Counter },
+    logger: silentLogger,
+    clientBuilder: async () => ({ code: "", hash: "bench" }),
+    limits: { maxSessions: 20_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+  });
+  const l = await app.listen(0);
+  try {
+    return await fn(l.port);
+  } finally {
+    await l.close();
+  }
+}
+
+/** Server heap delta after GC per session, with the client in a second process. */
+async function memory(cmd: "idle" | "pages", label: string): Promise<(string | number)[]> {
+  return withServer(async (port) => {
+    const { child, next } = startClient();
+    await next();
+    // Warm up code paths (JIT, module state) so the baseline does not include them.
+    const warm = await LoadSession.open(port);
+    warm.close();
+    await sleep(200);
+    const before = heapAfterGc();
+    child.send({ cmd, port, n: IDLE_N });
+    await next();
+    await sleep(300);
+    const after = heapAfterGc();
+    child.send({ cmd: "exit" });
+    return [label, IDLE_N, fmt((after - before) / IDLE_N / 1024)];
+  });
+}
+
+async function rttOneSocket(): Promise<(string | number)[][]> {
+  return withServer(async (port) => {
+    const s = await LoadSession.open(port);
+    for (let i = 0; i < 2000; i++) {
+      s.click(4);
+      while (s.inFlight > 0) await new Promise((r) => setImmediate(r));
+    }
+    s.rtts.length = 0;
+    for (let i = 0; i < 5000; i++) {
+      s.click(4);
+      while (s.inFlight > 0) await new Promise((r) => setImmediate(r));
+    }
+    const sorted = [...s.rtts].sort((a, b) => a - b);
+    s.close();
+    return [
+      [
+        "1 socket, sequential clicks (in-process client)",
+        sorted.length,
+        fmt(percentile(sorted, 50), 3),
+        fmt(percentile(sorted, 99), 3),
+      ],
+    ];
+  });
+}
+
+async function rttLoad(): Promise<(string | number)[][]> {
+  return withServer(async (port) => {
+    const { child, next } = startClient();
+    await next();
+    child.send({ cmd: "events", port, n: LOAD_N, rate: 5, seconds: LOAD_SECONDS, hid: 4 });
+    await next(); // all sessions connected: measure the event phase only
+    const cpu0 = process.cpuUsage();
+    const r = (await next()) as {
+      sent: number;
+      done: number;
+      seconds: number;
+      p50: number;
+      p99: number;
+      max: number;
+      clientCpu: number;
+    };
+    const cpu = process.cpuUsage(cpu0);
+    child.send({ cmd: "exit" });
+    const cpuPct = ((cpu.user + cpu.system) / 1e6 / r.seconds) * 100;
+    return [
+      [
+        `${LOAD_N} sessions × 5 ev/s, ${LOAD_SECONDS} s (client in 2nd process)`,
+        `${r.done}/${r.sent}`,
+        fmt(r.p50, 3),
+        fmt(r.p99, 3),
+        `max ${fmt(r.max, 1)} ms; CPU: server ${fmt(cpuPct, 0)}%, client ${fmt(r.clientCpu * 100, 0)}% of a core`,
+      ],
+    ];
+  });
+}
+
+function wireBytes(): (string | number)[][] {
+  const click = encodeClientFrame({
+    type: FrameType.Event,
+    cseq: 1,
+    hid: 4,
+    event: { type: EventType.Click, x: 0, y: 0, button: 0, mods: 0 },
+  });
+  const patches = encodeServerFrame({
+    type: FrameType.Patches,
+    seq: 1,
+    cseq: 1,
+    patches: [{ op: 1, parent: 3, index: 0, text: "Count: 1" }],
+  });
+  const ack = encodeClientFrame({ type: FrameType.Ack, seq: 1 });
+  // RFC 6455 framing: 2-byte header for payloads < 126 B; client frames add a 4-byte mask.
+  const c2s = click.byteLength + 6 + ack.byteLength + 6;
+  const s2c = patches.byteLength + 2;
+  return [
+    ["click Event frame (client → server)", click.byteLength, click.byteLength + 6],
+    ["Patches frame `Count: 1` (server → client)", patches.byteLength, patches.byteLength + 2],
+    ["Ack frame (client → server)", ack.byteLength, ack.byteLength + 6],
+    [
+      "total per click, both directions",
+      click.byteLength + patches.byteLength + ack.byteLength,
+      c2s + s2c,
+    ],
+  ];
+}
+
+async function reorder(): Promise<(string | number)[][]> {
+  const base = makeRows(1000);
+  const t = mountTest(Rows);
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  let bytes = 0;
+  let count = 0;
+  for (let run = 0; run < 15; run++) {
+    const next = run % 2 === 0 ? [...base].reverse() : base;
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    rowsSignal.set(next);
+    // Server work only: render + keyed diff + encode + history (what the scheduler runs).
+    t.session.flush();
+    wall.push(performance.now() - w0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    const patches = await t.settle();
+    if (run === 0) {
+      count = patches.length;
+      bytes = encodeServerFrame({ type: FrameType.Patches, seq: 1, cseq: 0, patches }).byteLength;
+    }
+  }
+  // Shuffle: a harder case than reverse for the LIS-based move minimisation.
+  const shuffled = [...base];
+  let seed = 42;
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const j = seed % (i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  rowsSignal.set(base);
+  await t.settle();
+  const c0 = process.cpuUsage();
+  rowsSignal.set(shuffled);
+  t.session.flush();
+  const sc = process.cpuUsage(c0);
+  const sp = await t.settle();
+  const sBytes = encodeServerFrame({
+    type: FrameType.Patches,
+    seq: 1,
+    cseq: 0,
+    patches: sp,
+  }).byteLength;
+  t.dispose();
+  return [
+    ["reverse 1,000 keyed rows", count, bytes, fmt(median(cpu)), fmt(median(wall))],
+    ["shuffle 1,000 keyed rows (1 run)", sp.length, sBytes, fmt((sc.user + sc.system) / 1000), "–"],
+  ];
+}
+
+const mem = [
+  await memory("pages", "pending sessions: page GET only (session + mounted view)"),
+  await memory("idle", "attached idle sessions (+ WebSocket, socket, handshake)"),
+];
+table(
+  "Memory per idle session (heapUsed delta after GC / n)",
+  ["case", "sessions", "KB/session"],
+  mem,
+);
+table("Event → patch round trip", ["case", "events", "p50 ms", "p99 ms"], await rttOneSocket());
+table(
+  "Round trip under load",
+  ["case", "answered/sent", "p50 ms", "p99 ms", "note"],
+  await rttLoad(),
+);
+table(
+  "Bytes on the wire per counter click",
+  ["frame", "payload B", "with WS framing B"],
+  wireBytes(),
+);
+table(
+  "Keyed reorder of 1,000 rows (render + diff + encode, via the session core)",
+  ["case", "patches", "frame bytes", "server CPU ms (median)", "wall ms (median)"],
+  await reorder(),
+);
+process.exit(0);

@@ -1,0 +1,56 @@
+/**
+ * `vango`: what components need — signals and ownership, JSX helpers, event bindings,
+ * context and lifecycle, trusted HTML and server-side rendering to strings and streams.
+ *
+ * @example
+ * import { signal } from "vango";
+ * export function Counter() {
+ *   const count = signal(0);
+ *   return () => <button onClick={() => count.update((n) => n + 1)}>{count()}</button>;
+ * }
+ */
+export {
+  batch,
+  computed,
+  createRoot,
+  createTracker,
+  type EffectFn,
+  effect,
+  getOwner,
+  memo,
+  type Owner,
+  onCleanup,
+  ReactiveError,
+  ReactiveErrorCode,
+  type ReadonlySignal,
+  runWithOwner,
+  type Signal,
+  type SignalOptions,
+  signal,
+  type Tracker,
+  untracked,
+} from "./reactive/index.ts";
+export { type Context, createContext, onMount, provide, useContext } from "./render/context.ts";
+export { escapeAttr, escapeText, type SafeHtml } from "./render/escape.ts";
+export { type PageOptions, renderPage, renderPageToStream } from "./render/page.ts";
+export { renderToString } from "./render/ssr.ts";
+export { renderToNodeStream, renderToStream } from "./render/stream.ts";
+export type * from "./vdom/events.ts";
+export {
+  type Binding,
+  type Children,
+  createElement,
+  type ElementType,
+  type EventModifiers,
+  Fragment,
+  formFields,
+  type Handler,
+  h,
+  type JSX,
+  on,
+  raw,
+  trustedHtml,
+  VdomError,
+  VdomErrorCode,
+} from "./vdom/index.ts";
+export type { Component, Key, TrustedHtml, VChild, VNode } from "./vdom/vnode.ts";

@@ -1,0 +1,346 @@
+/**
+ * The live renderer: mounts a VNode tree into a host tree of component instances, and
+ * on each flush re-renders the dirty components and turns the changes into patches.
+ *
+ * A flush renders dirty instances shallowest first (a child reached while its parent
+ * re-renders is rendered there, once; a clean child keeps its fibers and cached host
+ * nodes). Then each re-rendered instance's output goes live in one of two ways:
+ *  - if it was and still is only elements, from the same fibers (the common case: one
+ *    root element), each new element is diffed against the one it replaces and swapped
+ *    into the parent's child list, leaving the siblings alone (O(1) in their number);
+ *  - otherwise the parent element's child list is rebuilt from its fibers and diffed
+ *    against the live one: untouched nodes are the same objects in both lists, so the
+ *    diff skips them.
+ * Only after every diff succeeded is anything swapped in; a failure anywhere leaves the
+ * live tree as the client has it and makes the next flush rebuild the whole tree from
+ * fibers.
+ */
+import type { Patch } from "../protocol/patch.ts";
+import { createRoot, getOwner, untracked } from "../reactive/index.ts";
+import { normalizeChildren } from "../vdom/children.ts";
+import { assignHids, diff } from "../vdom/diff.ts";
+import type { EventBinding, HElement, HNode } from "../vdom/host.ts";
+import type { VChild } from "../vdom/vnode.ts";
+import { flattenFibers, topElementHosts } from "./flatten-host.ts";
+import type { Instance } from "./instance.ts";
+import { rebuildHostList, shellOf } from "./live-root-rebuild.ts";
+import { HidRegistry } from "./live-root-registry.ts";
+import { RootState } from "./live-root-state.ts";
+import { toRenderError } from "./mount-error.ts";
+import {
+  disposeFibers,
+  ElementFiber,
+  NO_FIBERS,
+  newHostElement,
+  throwCollected,
+} from "./mount-fiber.ts";
+import { reconcileList, rerenderInstance } from "./mount-reconcile.ts";
+
+/** A mounted view, as the session runtime drives it. */
+export interface LiveRoot {
+  /** `<div id="vango-root">` (hid `hidStart`, default 1) with the current host subtree. */
+  readonly root: HElement;
+  /** The live element with this hid, if any (O(1)). */
+  element(hid: number): HElement | undefined;
+  /** The binding of `event` on element `hid`, if that element still listens to it. */
+  handler(hid: number, event: string): EventBinding | undefined;
+  /** True when a flush has work to do. */
+  readonly dirty: boolean;
+  /**
+   * Re-renders every dirty component (ancestors first, each at most once), diffs, and
+   * appends the patches to `out`; returns how many it appended. Throws a `render_error`
+   * (cause: what setup/render threw) or the renderer's own coded error, with `out` as it
+   * was: the root stays usable and a later flush catches up.
+   */
+  flush(out: Patch[]): number;
+  /** Disposes every component (their cleanups run) and clears the registry. */
+  dispose(): void;
+}
+
+export interface MountLiveOptions {
+  /** Called when a component becomes dirty; the caller batches and calls `flush`. */
+  onDirty: () => void;
+  /** Hid of the root container; descendants are numbered after it. Default 1. */
+  hidStart?: number;
+  /** Extra attributes of the root container (`id` is always `vango-root`). */
+  rootAttrs?: Record<string, string>;
+}
+
+export const ROOT_CONTAINER_ID = "vango-root";
+
+/**
+ * Mounts `node` inside a `<div id="vango-root">` host element. Hids follow document
+ * pre-order from `hidStart`, exactly as `renderPage` numbers the same tree. Throws a
+ * `render_error` if a component's setup or render throws (everything already mounted
+ * is disposed).
+ * @example
+ * const view = mountLive(<Counter />, { onDirty: () => queueMicrotask(() => send(view)) });
+ * const out: Patch[] = [];
+ * view.handler(3, "click")?.handler({});
+ * view.flush(out); // [{ op: PatchOp.SetText, parent: 2, index: 0, text: "Count: 1" }]
+ */
+export function mountLive(node: VChild, opts: MountLiveOptions): LiveRoot {
+  return new LiveView(node, opts);
+}
+
+const byDepth = (a: Instance, b: Instance): number => a.depth - b.depth;
+
+class LiveView implements LiveRoot {
+  readonly root: HElement;
+  readonly #state: RootState;
+  readonly #registry: HidRegistry;
+  readonly #fiber: ElementFiber;
+  readonly #disposeOwner: () => void;
+  /** Live elements whose child lists this flush replaced, with their previous lists. */
+  readonly #undo: Array<[HElement, HNode[]]> = [];
+  /** Live child lists this flush changed in place: list, index, previous node. */
+  readonly #undoSlots: Array<[HNode[], number, HNode]> = [];
+  /** Scratch lists for the top-level elements of an instance before/after its render. */
+  readonly #before: HNode[] = [];
+  readonly #after: HNode[] = [];
+  /** A flush failed: the next one rebuilds every host node from fibers. */
+  #broken = false;
+  #disposed = false;
+
+  constructor(node: VChild, opts: MountLiveOptions) {
+    let disposeOwner: () => void = noop;
+    const owner = createRoot((dispose) => {
+      disposeOwner = dispose;
+      return getOwner();
+    });
+    this.#disposeOwner = disposeOwner;
+    this.#state = new RootState(owner, opts.onDirty);
+    this.#registry = new HidRegistry(opts.hidStart ?? 1);
+    const fid = this.#state.nextFid();
+    this.root = newHostElement("div", fid, rootAttrs(opts.rootAttrs), null);
+    this.#fiber = new ElementFiber(fid, null, this.root, NO_FIBERS);
+    this.#mount(node);
+  }
+
+  get dirty(): boolean {
+    return this.#state.dirty.size > 0 || this.#broken;
+  }
+
+  element(hid: number): HElement | undefined {
+    return this.#registry.get(hid);
+  }
+
+  handler(hid: number, event: string): EventBinding | undefined {
+    const handlers = this.#registry.get(hid)?.handlers;
+    if (handlers === null || handlers === undefined || !Object.hasOwn(handlers, event)) {
+      return undefined;
+    }
+    return handlers[event];
+  }
+
+  #mount(node: VChild): void {
+    const s = this.#state;
+    s.busy = true;
+    try {
+      untracked(() => {
+        const fibers = reconcileList(s, null, this.#fiber, NO_FIBERS, normalizeChildren(node));
+        this.#fiber.children = fibers;
+        this.root.children = flattenFibers(fibers);
+        this.#throwDeferred();
+        assignHids(this.root, this.#registry);
+      });
+      this.#runMounts();
+    } catch (error) {
+      s.busy = false;
+      try {
+        this.dispose();
+      } catch {
+        // The mount error is the one the caller needs; cleanup errors are secondary.
+      }
+      throw error;
+    }
+    s.busy = false;
+    s.notifyIfDirty();
+  }
+
+  flush(out: Patch[]): number {
+    const s = this.#state;
+    if (this.#disposed || (s.dirty.size === 0 && !this.#broken)) return 0;
+    const start = out.length;
+    s.busy = true;
+    try {
+      untracked(() => this.#render(out));
+      this.#runMounts();
+    } catch (error) {
+      out.length = start;
+      this.#rollback();
+      s.deferred = null;
+      s.busy = false;
+      s.notify = false;
+      throw error;
+    }
+    this.#undo.length = 0;
+    this.#undoSlots.length = 0;
+    this.#broken = false;
+    s.busy = false;
+    s.notifyIfDirty();
+    return out.length - start;
+  }
+
+  #render(out: Patch[]): void {
+    const s = this.#state;
+    const list = Array.from(s.dirty).sort(byDepth);
+    const targets = new Set<ElementFiber>();
+    // Element swaps: hostParent, old host, new host (flat triples).
+    const swaps: Array<ElementFiber | HElement> = [];
+    const before = this.#before;
+    const after = this.#after;
+    for (let i = 0; i < list.length; i++) {
+      const inst = list[i]!;
+      if (!inst.dirty || inst.disposed) continue;
+      before.length = 0;
+      after.length = 0;
+      const simple = !this.#broken && topElementHosts(inst.children, before);
+      rerenderInstance(s, inst);
+      if (simple && topElementHosts(inst.children, after) && sameSlots(before, after)) {
+        for (let k = 0; k < after.length; k++) {
+          if (before[k] !== after[k])
+            swaps.push(inst.hostParent, before[k] as HElement, after[k] as HElement);
+        }
+      } else {
+        targets.add(inst.hostParent);
+      }
+    }
+    before.length = 0;
+    after.length = 0;
+    this.#throwDeferred();
+    if (this.#broken) {
+      this.#renderAll(out);
+      return;
+    }
+    const registry = this.#registry;
+    for (let i = 0; i < swaps.length; i += 3) {
+      if (targets.has(swaps[i] as ElementFiber)) continue;
+      diff(swaps[i + 1] as HElement, swaps[i + 2] as HElement, registry, out);
+    }
+    const pending: HElement[] = [];
+    for (const f of targets) {
+      const live = f.host;
+      const next = shellOf(live, flattenFibers(f.children));
+      diff(live, next, registry, out);
+      pending.push(next);
+    }
+    // Commit: every diff succeeded.
+    for (let i = 0; i < swaps.length; i += 3) {
+      const f = swaps[i] as ElementFiber;
+      if (targets.has(f)) continue;
+      const list = f.host.children;
+      const old = swaps[i + 1] as HElement;
+      const at = list.indexOf(old);
+      if (at < 0) throw new Error("live renderer invariant: a swapped element is not live");
+      this.#undoSlots.push([list, at, old]);
+      list[at] = swaps[i + 2] as HElement;
+    }
+    let i = 0;
+    for (const f of targets) {
+      const live = f.host;
+      this.#undo.push([live, live.children]);
+      live.children = pending[i++]!.children;
+      registry.set(live);
+    }
+  }
+
+  /** Recovery: diff the whole live tree against fresh host nodes built from the fibers. */
+  #renderAll(out: Patch[]): void {
+    const fibers = this.#fiber.children;
+    rebuildHostList(fibers);
+    const next = shellOf(this.root, flattenFibers(fibers));
+    diff(this.root, next, this.#registry, out);
+    this.#undo.push([this.root, this.root.children]);
+    this.root.children = next.children;
+    this.#registry.reset(this.root);
+  }
+
+  /** After a failed flush: live child lists as the client has them, registry rebuilt. */
+  #rollback(): void {
+    const slots = this.#undoSlots;
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const [list, at, node] = slots[i]!;
+      list[at] = node;
+    }
+    slots.length = 0;
+    const undo = this.#undo;
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [el, children] = undo[i]!;
+      el.children = children;
+    }
+    undo.length = 0;
+    this.#registry.reset(this.root);
+    this.#broken = true;
+  }
+
+  #throwDeferred(): void {
+    const errors = this.#state.deferred;
+    if (errors === null) return;
+    this.#state.deferred = null;
+    const cause =
+      errors.length === 1 ? errors[0] : new AggregateError(errors, "errors in cleanups");
+    throw toRenderError(cause, "cleanup of an unmounted component");
+  }
+
+  #runMounts(): void {
+    const s = this.#state;
+    const list = s.mounts;
+    if (list.length === 0) return;
+    s.mounts = [];
+    let first: unknown;
+    let failed = false;
+    for (let i = 0; i < list.length; i++) {
+      try {
+        list[i]!.runMounts();
+      } catch (error) {
+        if (!failed) first = error;
+        failed = true;
+      }
+    }
+    if (failed) throw first;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const s = this.#state;
+    let errors = disposeFibers(this.#fiber.children, null);
+    this.#fiber.children = NO_FIBERS;
+    try {
+      this.#disposeOwner();
+    } catch (error) {
+      if (errors === null) errors = [error];
+      else errors.push(error);
+    }
+    this.#registry.clear();
+    s.dirty.clear();
+    s.mounts = [];
+    s.deferred = null;
+    throwCollected(errors);
+  }
+}
+
+/** Same length and, slot by slot, the same fiber (key) and tag. */
+function sameSlots(a: readonly HNode[], b: readonly HNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as HElement;
+    const y = b[i] as HElement;
+    if (x.key !== y.key || x.tag !== y.tag) return false;
+  }
+  return true;
+}
+
+function rootAttrs(extra: Record<string, string> | undefined): Record<string, string> {
+  const attrs: Record<string, string> = { id: ROOT_CONTAINER_ID };
+  if (extra !== undefined) {
+    for (const name in extra) {
+      if (name === "id" || name === "data-hid" || name === "data-on") continue;
+      attrs[name] = String(extra[name]);
+    }
+  }
+  return attrs;
+}
+
+function noop(): void {}

@@ -1,0 +1,34 @@
+/**
+ * Coded errors of the live renderer. Match on `code`, never on the message.
+ */
+
+/** Codes a {@link MountError} can carry. */
+export const MountErrorCode = {
+  /** A component's setup, render or lifecycle callback threw; the original is `cause`. */
+  renderError: "render_error",
+  /** `provide`/`onMount` called outside a component's setup. */
+  noComponentScope: "no_component_scope",
+} as const;
+export type MountErrorCode = (typeof MountErrorCode)[keyof typeof MountErrorCode];
+
+/**
+ * An error raised by the live renderer (`mountLive`, `LiveRoot.flush`).
+ * @example
+ * try { root.flush(out) } catch (e) { if (e instanceof MountError && e.code === "render_error") log(e.cause) }
+ */
+export class MountError extends Error {
+  readonly code: MountErrorCode;
+
+  constructor(code: MountErrorCode, detail: string, cause?: unknown) {
+    super(`${code}: ${detail}`, cause === undefined ? undefined : { cause });
+    this.name = "MountError";
+    this.code = code;
+  }
+}
+
+/** `error` as a `render_error` (unchanged when it already is one). */
+export function toRenderError(error: unknown, where: string): MountError {
+  if (error instanceof MountError && error.code === MountErrorCode.renderError) return error;
+  const what = error instanceof Error ? error.message : String(error);
+  return new MountError(MountErrorCode.renderError, `${where}: ${what}`, error);
+}

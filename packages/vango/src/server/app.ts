@@ -1,0 +1,145 @@
+/**
+ * `createApp`: routes → a node:http request handler and upgrade handler (mountable in
+ * plain node:http, Express or Fastify), or a standalone server via `listen()`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { ErrorCode as E } from "../protocol/errors.ts";
+import { resolveLimits } from "../protocol/limits.ts";
+import { ClientAsset } from "./client-asset.ts";
+import type { Connection } from "./connection.ts";
+import { CsrfSigner } from "./csrf.ts";
+import { defaultClientBuilder } from "./default-client.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { createHttpHandler, type NextFn, serveRequest } from "./http-handler.ts";
+import { defaultLogger } from "./logger.ts";
+import { compose, type HttpContext, type HttpMiddleware } from "./middleware.ts";
+import { mountRoute } from "./mount-route.ts";
+import { type AppOptions, resolveServerLimits, resolveTimeouts } from "./options.ts";
+import { Router } from "./router-match.ts";
+import type { Runtime } from "./runtime.ts";
+import { type EventContext, type EventMiddleware, invokeHandler } from "./session.ts";
+import { type SessionCounts, SessionManager } from "./session-manager.ts";
+import { createUpgradeHandler } from "./upgrade.ts";
+
+export interface Listening {
+  readonly port: number;
+  readonly host: string;
+  readonly server: Server;
+  /** Same as `app.close()` plus closing the listener. */
+  close(): Promise<void>;
+}
+
+export interface App {
+  /** node:http / Express request handler; with `next`, unknown paths fall through. */
+  handler(req: IncomingMessage, res: ServerResponse, next?: NextFn): Promise<void>;
+  /** node:http `'upgrade'` listener for the WebSocket endpoint. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Starts a node:http server on `host` (default `127.0.0.1`) and `port` (default 3000; 0 = any). */
+  listen(port?: number, host?: string): Promise<Listening>;
+  /** Graceful shutdown: Close frames (`server_shutdown`), sessions disposed, timers stopped. */
+  close(): Promise<void>;
+  /** Adds event middleware (outermost first, after those from options). */
+  useEvent(mw: EventMiddleware): void;
+  /** Adds HTTP middleware (outermost first, after those from options). */
+  useHttp(mw: HttpMiddleware): void;
+  readonly sessions: { counts(): SessionCounts };
+}
+
+/**
+ * @example
+ * const app = createApp({ routes: { "/": Counter }, devMode: true });
+ * const { port } = await app.listen(3000);
+ */
+export function createApp(options: AppOptions): App {
+  const devMode = options.devMode === true;
+  const logger = options.logger ?? defaultLogger;
+  if (devMode)
+    logger.warn({ dev_mode: true }, "devMode is on: origin checks and Secure cookies are off");
+  const limits = resolveServerLimits(options.limits);
+  const timeouts = resolveTimeouts(options.timeouts);
+  const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
+  const httpMws: HttpMiddleware[] = [...(options.httpMiddleware ?? [])];
+  const sessions = new SessionManager(limits, timeouts, logger, invokeHandler);
+  const minify = options.minifyClient ?? !devMode;
+  const rt: Runtime = {
+    devMode,
+    title: options.title,
+    allowedOrigins: options.allowedOrigins ?? [],
+    limits,
+    timeouts,
+    decodeLimits: resolveLimits({ maxFrameBytes: limits.maxPayload, ...limits.decode }),
+    logger,
+    router: new Router(options.routes),
+    sessions,
+    csrf: new CsrfSigner(options.secret),
+    client: new ClientAsset(options.clientBuilder ?? (() => defaultClientBuilder(minify))),
+    mount: mountRoute,
+    handshakeMs: timeouts.handshakeMs,
+    connections: new Set<Connection>(),
+    runHttp: (ctx: HttpContext) => serveRequest(rt, ctx),
+    closing: false,
+  };
+  const recomposeHttp = () => {
+    rt.runHttp = compose(httpMws, (ctx) => serveRequest(rt, ctx));
+  };
+  const recomposeEvents = () => {
+    sessions.runEvent = compose<EventContext>(eventMws, invokeHandler);
+  };
+  recomposeHttp();
+  recomposeEvents();
+  const heartbeat = new Heartbeat(rt.connections, timeouts.heartbeatMs, timeouts.idleMs);
+  const handler = createHttpHandler(rt);
+  const upgrade = createUpgradeHandler(rt);
+  let closed: Promise<void> | undefined;
+
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      rt.closing = true;
+      heartbeat.stop();
+      for (const s of sessions.all()) s.dispose(E.server_shutdown);
+      for (const c of [...rt.connections]) c.closeWith(E.server_shutdown);
+      await new Promise<void>((resolve) => upgrade.wss.close(() => resolve()));
+    })();
+    return closed;
+  };
+
+  return {
+    handler,
+    upgrade,
+    close,
+    useEvent(mw) {
+      eventMws.push(mw);
+      recomposeEvents();
+    },
+    useHttp(mw) {
+      httpMws.push(mw);
+      recomposeHttp();
+    },
+    sessions: { counts: () => sessions.counts() },
+    listen(port = 3000, host = "127.0.0.1") {
+      const server = createServer((req, res) => void handler(req, res));
+      server.on("upgrade", upgrade);
+      return new Promise<Listening>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const addr = server.address();
+          const bound = typeof addr === "object" && addr !== null ? addr.port : port;
+          resolve({
+            port: bound,
+            host,
+            server,
+            close: async () => {
+              await close();
+              await new Promise<void>((r) => {
+                server.close(() => r());
+                server.closeAllConnections();
+              });
+            },
+          });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * A per-session FIFO that runs one task at a time: a task that returns a promise holds
+ * the queue until it settles, so two handlers of one session never interleave (their
+ * awaits included), while sessions have independent queues and run concurrently.
+ */
+
+export type TaskRunner<T> = (item: T) => void | Promise<void>;
+
+export class EventQueue<T> {
+  readonly #run: TaskRunner<T>;
+  readonly #onError: (err: unknown, item: T) => void;
+  readonly #max: number;
+  #items: T[] = [];
+  #head = 0;
+  #running = false;
+  #closed = false;
+  #idle: (() => void)[] = [];
+
+  /**
+   * @example const q = new EventQueue<number>(async (n) => handle(n), (e) => log(e), 256);
+   */
+  constructor(run: TaskRunner<T>, onError: (err: unknown, item: T) => void, max: number) {
+    this.#run = run;
+    this.#onError = onError;
+    this.#max = max;
+  }
+
+  /** Number of tasks waiting (not counting the running one). */
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Enqueues; returns `false` (and drops the task) when `max` tasks are already waiting. */
+  push(item: T): boolean {
+    if (this.#closed) return false;
+    if (this.length >= this.#max) return false;
+    this.#items.push(item);
+    if (!this.#running) void this.#drain();
+    return true;
+  }
+
+  /** Resolves when the queue is empty and no task runs. */
+  whenIdle(): Promise<void> {
+    if (!this.#running && this.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Drops waiting tasks and refuses new ones; a running task finishes. */
+  close(): void {
+    this.#closed = true;
+    this.#items = [];
+    this.#head = 0;
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    while (this.#head < this.#items.length) {
+      const item = this.#items[this.#head]!;
+      this.#head++;
+      if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+        this.#items = this.#items.slice(this.#head);
+        this.#head = 0;
+      }
+      try {
+        const r = this.#run(item);
+        if (r !== undefined) await r;
+      } catch (err) {
+        this.#onError(err, item);
+      }
+    }
+    this.#items.length = 0;
+    this.#head = 0;
+    this.#running = false;
+    const idle = this.#idle;
+    if (idle.length > 0) {
+      this.#idle = [];
+      for (const f of idle) f();
+    }
+  }
+}

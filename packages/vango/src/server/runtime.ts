@@ -1,0 +1,39 @@
+/**
+ * Everything one app shares across its HTTP handler, upgrade handler and sessions,
+ * assembled once by `createApp`.
+ */
+import type { Limits } from "../protocol/limits.ts";
+import type { ClientAsset } from "./client-asset.ts";
+import type { Connection } from "./connection.ts";
+import type { CsrfSigner } from "./csrf.ts";
+import type { LiveRoot } from "./live-root.ts";
+import type { Logger } from "./logger.ts";
+import type { HttpContext } from "./middleware.ts";
+import type { ServerLimits, ServerTimeouts } from "./options.ts";
+import type { RouteMatch, Router } from "./router-match.ts";
+import type { Session } from "./session.ts";
+import type { SessionManager } from "./session-manager.ts";
+
+/** Mounts the matched route's component for `session` (its `onDirty` marks the session). */
+export type MountFn = (match: RouteMatch, session: Session) => LiveRoot;
+
+export interface Runtime {
+  readonly devMode: boolean;
+  readonly title: string | undefined;
+  readonly allowedOrigins: readonly string[];
+  readonly limits: ServerLimits;
+  readonly timeouts: ServerTimeouts;
+  readonly decodeLimits: Limits;
+  readonly logger: Logger;
+  readonly router: Router;
+  readonly sessions: SessionManager;
+  readonly csrf: CsrfSigner;
+  readonly client: ClientAsset;
+  readonly mount: MountFn;
+  readonly handshakeMs: number;
+  readonly connections: Set<Connection>;
+  /** HTTP middleware chain around the app's own request handling. */
+  runHttp: (ctx: HttpContext) => Promise<void>;
+  /** Set once `close()` started: new pages and sockets are refused. */
+  closing: boolean;
+}

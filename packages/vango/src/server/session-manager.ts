@@ -1,0 +1,114 @@
+/**
+ * Owns every session of an app: lookup by resume token, the pending TTL, the resume
+ * window of detached sessions with least-recently-detached eviction beyond
+ * `maxDetached`, and the global `maxSessions` cap.
+ */
+import { randomBytes } from "node:crypto";
+import type { Logger } from "./logger.ts";
+import type { ServerLimits, ServerTimeouts } from "./options.ts";
+import { type EventContext, Session, type SessionServices, SessionState } from "./session.ts";
+import { randomToken } from "./tokens.ts";
+
+/** Session counts by state. */
+export interface SessionCounts {
+  readonly total: number;
+  readonly pending: number;
+  readonly attached: number;
+  readonly detached: number;
+}
+
+export class SessionManager implements SessionServices {
+  readonly limits: ServerLimits;
+  readonly timeouts: ServerTimeouts;
+  readonly logger: Logger;
+  runEvent: (ctx: EventContext) => Promise<void>;
+  readonly #byToken = new Map<string, Session>();
+  /** Detached sessions, least recently detached first (Map keeps insertion order). */
+  readonly #detached = new Set<Session>();
+  readonly #idPrefix = randomBytes(3).toString("hex");
+  #nextId = 0;
+  #pending = 0;
+
+  constructor(
+    limits: ServerLimits,
+    timeouts: ServerTimeouts,
+    logger: Logger,
+    runEvent: (ctx: EventContext) => Promise<void>,
+  ) {
+    this.limits = limits;
+    this.timeouts = timeouts;
+    this.logger = logger;
+    this.runEvent = runEvent;
+  }
+
+  counts(): SessionCounts {
+    const total = this.#byToken.size;
+    const detached = this.#detached.size;
+    return { total, pending: this.#pending, attached: total - detached - this.#pending, detached };
+  }
+
+  /**
+   * Creates a pending session bound to cookie `sid`, or returns `undefined` when the
+   * global cap is reached and no detached session can be evicted to make room.
+   */
+  create(sid: string, route: string): Session | undefined {
+    if (this.#byToken.size >= this.limits.maxSessions) {
+      const oldest = this.#oldestDetached();
+      if (oldest === undefined) return undefined;
+      oldest.dispose();
+    }
+    const id = `${this.#idPrefix}-${(++this.#nextId).toString(36)}`;
+    const s = new Session(id, sid, randomToken(), route, this);
+    this.#byToken.set(s.token, s);
+    this.#pending++;
+    s.expiry = setTimeout(expire, this.timeouts.pendingTtlMs, s);
+    s.expiry.unref();
+    return s;
+  }
+
+  find(token: string): Session | undefined {
+    return this.#byToken.get(token);
+  }
+
+  /** Call right before `session.attach(...)`: stops its expiry clock. */
+  attaching(s: Session): void {
+    if (s.state === SessionState.Pending) this.#pending--;
+    else if (s.state === SessionState.Detached) this.#detached.delete(s);
+    if (s.expiry !== undefined) clearTimeout(s.expiry);
+    s.expiry = undefined;
+  }
+
+  onDetached(s: Session): void {
+    this.#detached.add(s);
+    s.expiry = setTimeout(expire, this.timeouts.resumeWindowMs, s);
+    s.expiry.unref();
+    while (this.#detached.size > this.limits.maxDetached) this.#oldestDetached()!.dispose();
+  }
+
+  onClosed(s: Session, prev: SessionState): void {
+    if (this.#byToken.get(s.token) !== s) return;
+    this.#byToken.delete(s.token);
+    if (prev === SessionState.Pending) this.#pending--;
+    else if (prev === SessionState.Detached) this.#detached.delete(s);
+  }
+
+  /** All live sessions (a snapshot). */
+  all(): Session[] {
+    return [...this.#byToken.values()];
+  }
+
+  /** Disposes every session. */
+  disposeAll(): void {
+    for (const s of this.all()) s.dispose();
+  }
+
+  #oldestDetached(): Session | undefined {
+    for (const s of this.#detached) return s;
+    return undefined;
+  }
+}
+
+function expire(s: Session): void {
+  s.expiry = undefined;
+  s.dispose();
+}

@@ -1,0 +1,358 @@
+/**
+ * One live session (one browser tab): the mounted view, its serialized event queue, the
+ * patch sequence and resend history, and the transport it is attached to, if any.
+ *
+ * Lifecycle: `pending` (created by a page GET, view mounted, waiting for the socket)
+ * → `attached` ⇄ `detached` (socket dropped, resumable) → `closed` (disposed).
+ * The view keeps rendering while detached: frames go to the history only and are
+ * resent, or replaced by a full resync, when a socket resumes the session.
+ */
+import type { Patch } from "../protocol/patch.ts";
+import type { EventBinding } from "../vdom/host.ts";
+import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
+import { EventQueue } from "./event-queue.ts";
+import {
+  closeWith,
+  ErrorCode as E,
+  type ErrorCode,
+  encodeCloseFrame,
+  encodeErrorFrame,
+  encodeFullResync,
+  encodePatches,
+} from "./frames.ts";
+import { FrameHistory } from "./history.ts";
+import type { LiveRoot } from "./live-root.ts";
+import type { Logger } from "./logger.ts";
+import type { Middleware } from "./middleware.ts";
+import type { ServerLimits } from "./options.ts";
+import { type Flushable, scheduleFlush } from "./scheduler.ts";
+import type { Transport } from "./transport.ts";
+
+export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
+export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+
+/** What event middleware sees for one event. */
+export interface EventContext {
+  /** Public session id for logs and spans (not the cookie, not the resume token). */
+  readonly sessionId: string;
+  /** Route pattern of the session's page (`/users/:id`). */
+  readonly route: string;
+  /** DOM event name the handler is bound to (`click`, `input`, …). */
+  readonly eventName: string;
+  /** Hydration id of the target element. */
+  readonly hid: number;
+  /** Client sequence number of the event. */
+  readonly cseq: number;
+  /** The decoded event as it came off the wire. */
+  readonly event: IncomingEvent;
+  /** What the handler receives. */
+  readonly payload: unknown;
+  readonly binding: EventBinding;
+  /** The session the event belongs to. */
+  readonly session: Session;
+  /** Patches the event produced; set once the handler finished and the view flushed. */
+  patchCount: number;
+}
+
+export type EventMiddleware = Middleware<EventContext>;
+
+/** Services shared by all sessions of an app (one object, no per-session closures). */
+export interface SessionServices {
+  readonly limits: ServerLimits;
+  readonly logger: Logger;
+  /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
+  readonly runEvent: (ctx: EventContext) => Promise<void>;
+  /** Called when the session loses its transport (not on dispose). */
+  onDetached(session: Session): void;
+  /** Called once when the session is disposed; `prev` is the state it was in. */
+  onClosed(session: Session, prev: SessionState): void;
+}
+
+/**
+ * Innermost step of the event chain: calls the bound handler, then flushes the view so
+ * `ctx.patchCount` is known to the middleware around it.
+ */
+export async function invokeHandler(ctx: EventContext): Promise<void> {
+  const before = ctx.session.patchesSent;
+  const r = ctx.binding.handler(ctx.payload);
+  if (r !== null && typeof r === "object" && typeof (r as Promise<unknown>).then === "function") {
+    await r;
+  }
+  ctx.session.flush();
+  ctx.patchCount = ctx.session.patchesSent - before;
+}
+
+interface QueuedEvent {
+  readonly cseq: number;
+  readonly hid: number;
+  readonly event: IncomingEvent;
+}
+
+export class Session implements Flushable {
+  readonly id: string;
+  /** Session cookie value the resume token is bound to. */
+  readonly sid: string;
+  /** Resume token presented in the handshake. */
+  readonly token: string;
+  readonly route: string;
+  state: SessionState = SessionState.Pending;
+  flushScheduled = false;
+  /** Seq of the last Patches frame produced (0 = none yet). */
+  seq = 0;
+  /** Highest client event seq accepted (queued); later duplicates are dropped. */
+  lastCseq = 0;
+  /** Highest client event seq whose handler started; carried by Patches frames. */
+  processedCseq = 0;
+  /** Monotonic ms of the last client event (idle detection). */
+  lastEventAt: number;
+  /** Pending-TTL or resume-window timer; owned by the session manager. */
+  expiry: NodeJS.Timeout | undefined = undefined;
+  readonly #services: SessionServices;
+  readonly #history: FrameHistory;
+  readonly #queue: EventQueue<QueuedEvent>;
+  #root: LiveRoot | undefined = undefined;
+  #transport: Transport | undefined = undefined;
+  #patches: Patch[] = [];
+  #patchesSent = 0;
+
+  constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
+    this.id = id;
+    this.sid = sid;
+    this.token = token;
+    this.route = route;
+    this.#services = services;
+    this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
+    this.#queue = new EventQueue<QueuedEvent>(
+      (e) => this.#runEvent(e),
+      (err) => this.#services.logger.error({ err, session_id: this.id }, "event failed"),
+      services.limits.maxQueuedEvents,
+    );
+    this.lastEventAt = performance.now();
+  }
+
+  /** Binds the mounted view; its `onDirty` must call {@link markDirty}. */
+  setRoot(root: LiveRoot): void {
+    this.#root = root;
+  }
+
+  get root(): LiveRoot {
+    const r = this.#root;
+    if (r === undefined) throw new Error("session has no view");
+    return r;
+  }
+
+  get transport(): Transport | undefined {
+    return this.#transport;
+  }
+
+  /** Total patches produced so far. */
+  get patchesSent(): number {
+    return this.#patchesSent;
+  }
+
+  /** Frames held for resume (count). */
+  get historySize(): number {
+    return this.#history.size;
+  }
+
+  /** The view went dirty: render at the end of this tick. */
+  markDirty(): void {
+    if (this.state !== SessionState.Closed) scheduleFlush(this);
+  }
+
+  /**
+   * Attaches `transport`: sends `reply` first, then the frames after `lastSeq` from the
+   * history, or a full resync when they are not all held. A previous transport, if any,
+   * is closed (the new one takes over).
+   */
+  attach(transport: Transport, lastSeq: number, reply: Uint8Array): void {
+    const old = this.#transport;
+    if (old !== undefined && old !== transport) old.close(1000, "replaced");
+    this.#transport = transport;
+    this.state = SessionState.Attached;
+    this.lastEventAt = performance.now();
+    if (!this.#send(reply)) return;
+    const missed = this.#history.since(lastSeq, this.seq);
+    if (missed === undefined) {
+      this.#history.clear();
+      this.#send(encodeFullResync(this.seq, this.root.root));
+      return;
+    }
+    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+  }
+
+  /** Forgets `transport` if it is the attached one; the session stays resumable. */
+  detach(transport: Transport): void {
+    if (this.#transport !== transport) return;
+    this.#transport = undefined;
+    if (this.state === SessionState.Attached) {
+      this.state = SessionState.Detached;
+      this.#services.onDetached(this);
+    }
+  }
+
+  /** Client applied every frame up to `seq`. */
+  ack(seq: number): void {
+    if (seq <= this.seq) this.#history.ack(seq);
+  }
+
+  /** Client asks for frames after `lastSeq` on the live socket. */
+  resync(lastSeq: number): void {
+    const missed = this.#history.since(lastSeq, this.seq);
+    if (missed === undefined) {
+      this.#history.clear();
+      this.#send(encodeFullResync(this.seq, this.root.root));
+      return;
+    }
+    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+  }
+
+  /**
+   * Queues a client event. Returns `false` for a duplicate (cseq already seen) or when
+   * the queue is full (the caller reports `rate_limited`); duplicates are silent.
+   */
+  enqueue(cseq: number, hid: number, event: IncomingEvent): boolean | "duplicate" {
+    if (cseq <= this.lastCseq) return "duplicate";
+    this.lastCseq = cseq;
+    this.lastEventAt = performance.now();
+    return this.#queue.push({ cseq, hid, event });
+  }
+
+  /** Resolves when no event is queued or running and the view is flushed. */
+  async settled(): Promise<void> {
+    await this.#queue.whenIdle();
+    await Promise.resolve();
+  }
+
+  /** Renders if dirty and sends one Patches frame when anything changed. */
+  flush(): void {
+    const root = this.#root;
+    if (root === undefined || this.state === SessionState.Closed || !root.dirty) return;
+    const out = this.#patches;
+    out.length = 0;
+    try {
+      root.flush(out);
+    } catch (err) {
+      out.length = 0;
+      this.#services.logger.error({ err, session_id: this.id, route: this.route }, "render failed");
+      this.sendError(codeOf(err, E.internal_error), false);
+      return;
+    }
+    if (out.length === 0) return;
+    this.seq++;
+    let frame: Uint8Array;
+    try {
+      frame = encodePatches(this.seq, this.processedCseq, out);
+    } catch (err) {
+      this.seq--;
+      out.length = 0;
+      this.#services.logger.error({ err, session_id: this.id }, "patch encoding failed");
+      this.sendError(E.encode_invalid, false);
+      return;
+    }
+    this.#patchesSent += out.length;
+    out.length = 0;
+    this.#history.push(this.seq, frame);
+    this.#send(frame);
+  }
+
+  /** Sends an Error frame (when attached). */
+  sendError(code: ErrorCode, fatal: boolean): void {
+    this.#send(encodeErrorFrame(code, fatal));
+  }
+
+  /** Sends raw frame bytes when attached; `false` when not sent or the client was dropped. */
+  send(frame: Uint8Array): boolean {
+    return this.#send(frame);
+  }
+
+  /**
+   * Disposes the view and drops everything; idempotent. An attached transport gets a
+   * Close frame with `reason` and is closed with the registry's close code.
+   */
+  dispose(reason: ErrorCode = E.session_expired): void {
+    const prev = this.state;
+    if (prev === SessionState.Closed) return;
+    this.state = SessionState.Closed;
+    this.#queue.close();
+    this.#history.clear();
+    if (this.expiry !== undefined) clearTimeout(this.expiry);
+    this.expiry = undefined;
+    const t = this.#transport;
+    this.#transport = undefined;
+    if (t !== undefined) {
+      t.send(encodeCloseFrame(reason));
+      closeWith(t, reason);
+    }
+    try {
+      this.#root?.dispose();
+    } catch (err) {
+      this.#services.logger.error({ err, session_id: this.id }, "dispose failed");
+    }
+    this.#services.onClosed(this, prev);
+  }
+
+  #send(frame: Uint8Array): boolean {
+    const t = this.#transport;
+    if (t === undefined) return false;
+    t.send(frame);
+    if (t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
+      // Closing (not waiting) bounds memory: the socket's queue is dropped with it.
+      this.#services.logger.warn(
+        { session_id: this.id, buffered: t.bufferedAmount },
+        "slow consumer",
+      );
+      this.detach(t);
+      closeWith(t, E.slow_consumer);
+      // The close frame queues behind the unread data; do not hold it for ws's 30 s.
+      setTimeout(terminate, SLOW_CLOSE_GRACE_MS, t).unref();
+      return false;
+    }
+    return true;
+  }
+
+  async #runEvent(q: QueuedEvent): Promise<void> {
+    if (this.state === SessionState.Closed) return;
+    this.processedCseq = q.cseq;
+    const root = this.root;
+    const name = domEventName(q.event);
+    const binding = root.handler(q.hid, name);
+    // A missing binding is a normal race (element removed by a patch in flight).
+    if (binding === undefined) return;
+    const ctx: EventContext = {
+      sessionId: this.id,
+      route: this.route,
+      eventName: name,
+      hid: q.hid,
+      cseq: q.cseq,
+      event: q.event,
+      payload: toPayload(q.event, q.hid),
+      binding,
+      session: this,
+      patchCount: 0,
+    };
+    try {
+      await this.#services.runEvent(ctx);
+    } catch (err) {
+      this.#services.logger.error(
+        { err, session_id: this.id, route: this.route, event: name, hid: q.hid },
+        "event handler failed",
+      );
+      this.#send(encodeErrorFrame(E.handler_error, false, q.cseq));
+    }
+    // Signals written before a throw still render.
+    this.flush();
+  }
+}
+
+/** How long a slow consumer gets to read its close frame before the socket is cut. */
+const SLOW_CLOSE_GRACE_MS = 2_000;
+
+function terminate(t: Transport): void {
+  t.terminate();
+}
+
+function codeOf(err: unknown, fallback: ErrorCode): ErrorCode {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === "string" && c in E ? (c as ErrorCode) : fallback;
+}

@@ -1,0 +1,12 @@
+/**
+ * `vango/testing`: mount components in in-process live sessions and assert HTML and
+ * exact patches, without a browser or a socket.
+ */
+export {
+  type MountTestOptions,
+  mountTest,
+  type ReconnectResult,
+  type Target,
+  type TestSession,
+} from "./testing/mount-test.ts";
+export { parseSelector, selectAll } from "./testing/selector.ts";

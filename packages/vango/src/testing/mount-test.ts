@@ -1,0 +1,256 @@
+/**
+ * `mountTest`: a component in an in-process live session — the same session core,
+ * connection, handshake and protocol codec as the real server, over an in-memory
+ * socket instead of a WebSocket. Fire events, read back the exact patches, assert the
+ * HTML, drop and resume the connection.
+ */
+
+import { decodeServerFrame, encodeClientFrame } from "../protocol/client-codec.ts";
+import { EventType, FrameType, PROTOCOL_VERSION } from "../protocol/constants.ts";
+import type { ClientEvent } from "../protocol/events.ts";
+import type { HandshakeReplyFrame, ServerFrame } from "../protocol/frame.ts";
+import { resolveLimits } from "../protocol/limits.ts";
+import { NodeKind, type Patch } from "../protocol/patch.ts";
+import { mountLive } from "../render/live-root.ts";
+import { serializeHost } from "../render/serialize-host.ts";
+import { Connection, type ConnectionHost } from "../server/connection.ts";
+import { CsrfSigner } from "../server/csrf.ts";
+import { type Logger, silentLogger } from "../server/logger.ts";
+import { resolveServerLimits, resolveTimeouts, type ServerLimits } from "../server/options.ts";
+import { invokeHandler, type Session } from "../server/session.ts";
+import { SessionManager } from "../server/session-manager.ts";
+import { randomToken } from "../server/tokens.ts";
+import type { HElement, HNode } from "../vdom/host.ts";
+import { type Component, type VChild, VKind } from "../vdom/vnode.ts";
+import { MemoryTransport } from "./memory-transport.ts";
+import { pathTo, selectAll } from "./selector.ts";
+
+export interface MountTestOptions {
+  /** Props for a component (ignored for a vnode). */
+  readonly props?: Record<string, unknown>;
+  readonly limits?: Partial<ServerLimits>;
+  /** Where handler errors are logged (default: nowhere). */
+  readonly logger?: Logger;
+}
+
+/** A CSS-like selector (see `selector.ts`) or an element hid. */
+export type Target = string | number;
+
+/** Result of {@link TestSession.reconnect}. */
+export type ReconnectResult =
+  | { readonly kind: "missed"; readonly patches: Patch[] }
+  | { readonly kind: "full"; readonly html: string };
+
+export interface TestSession {
+  /** HTML of the live root's content, as the browser's DOM holds it now. */
+  html(): string;
+  /** First element matching `selector` (throws when none). */
+  find(selector: string): HElement;
+  findAll(selector: string): HElement[];
+  click(target: Target): Promise<Patch[]>;
+  input(target: Target, value: string): Promise<Patch[]>;
+  change(target: Target, value: string, checked?: boolean): Promise<Patch[]>;
+  submit(target: Target, fields?: Record<string, string> | [string, string][]): Promise<Patch[]>;
+  key(target: Target, key: string, type?: "keydown" | "keyup"): Promise<Patch[]>;
+  /** Fires any protocol event on element `hid` as is (no bubbling). */
+  fire(hid: number, event: ClientEvent): Promise<Patch[]>;
+  /** Waits for pending renders and returns patches pushed without an event (timers, shared signals). */
+  settle(): Promise<Patch[]>;
+  /** Coded errors the server sent since the last call. */
+  errors(): string[];
+  /** Drops the connection; the session is detached, renders go to its history. */
+  disconnect(): void;
+  /** Resumes on a new in-memory socket: the missed frames, or a full resync. */
+  reconnect(): Promise<ReconnectResult>;
+  /** Seq of the last Patches/FullResync frame received. */
+  readonly seq: number;
+  readonly session: Session;
+  dispose(): void;
+}
+
+const EVENT_NAMES: Record<number, string> = {
+  [EventType.Click]: "click",
+  [EventType.Input]: "input",
+  [EventType.Change]: "change",
+  [EventType.Submit]: "submit",
+  [EventType.KeyDown]: "keydown",
+  [EventType.KeyUp]: "keyup",
+};
+
+/**
+ * @example
+ * const t = mountTest(Counter, { props: { start: 1 } });
+ * expect(await t.click("button")).toEqual([{ op: PatchOp.SetText, parent: 2, index: 0, text: "Count: 2" }]);
+ */
+export function mountTest(component: Component | VChild, opts: MountTestOptions = {}): TestSession {
+  const limits = resolveServerLimits(opts.limits);
+  const logger = opts.logger ?? silentLogger;
+  const sessions = new SessionManager(limits, resolveTimeouts(undefined), logger, invokeHandler);
+  const csrf = new CsrfSigner();
+  const host: ConnectionHost = {
+    sessions,
+    csrf,
+    decodeLimits: resolveLimits({ maxFrameBytes: limits.maxPayload, ...limits.decode }),
+    logger,
+    handshakeMs: 60_000,
+    connections: new Set(),
+  };
+  const sid = randomToken();
+  const session = sessions.create(sid, "/test");
+  if (session === undefined) throw new Error("session cap reached");
+  const node: VChild =
+    typeof component === "function"
+      ? { kind: VKind.Component, type: component, key: undefined, props: opts.props ?? {} }
+      : component;
+  session.setRoot(mountLive(node, { onDirty: () => session.markDirty() }));
+
+  let transport: MemoryTransport | undefined;
+  let conn: Connection | undefined;
+  let seq = 0;
+  let cseq = 0;
+  let errors: string[] = [];
+
+  const connect = (): ServerFrame[] => {
+    const t = new MemoryTransport(() => c.onClose());
+    const c = new Connection(host, t, sid);
+    transport = t;
+    conn = c;
+    c.onMessage(
+      encodeClientFrame({
+        type: FrameType.Handshake,
+        version: PROTOCOL_VERSION,
+        csrf: csrf.sign(sid),
+        resumeToken: session.token,
+        lastSeq: seq,
+        viewport: { w: 1280, h: 800 },
+        tzOffset: 0,
+        features: 0,
+      }),
+    );
+    const frames = drain();
+    const reply = frames.shift() as HandshakeReplyFrame | undefined;
+    if (reply?.type !== FrameType.HandshakeReply || reply.status !== "ok") {
+      throw new Error(
+        `handshake refused: ${reply?.type === FrameType.HandshakeReply ? reply.status : "no reply"}`,
+      );
+    }
+    return frames;
+  };
+
+  /** Decodes sent frames, acks patches, records errors. */
+  const drain = (): ServerFrame[] => {
+    const out: ServerFrame[] = [];
+    if (transport === undefined) return out;
+    for (const bytes of transport.take()) {
+      const f = decodeServerFrame(bytes);
+      if (f.type === FrameType.Patches || f.type === FrameType.FullResync) seq = f.seq;
+      if (f.type === FrameType.Error) errors.push(f.code);
+      out.push(f);
+    }
+    if (conn !== undefined && out.some((f) => f.type === FrameType.Patches)) {
+      conn.onMessage(encodeClientFrame({ type: FrameType.Ack, seq }));
+    }
+    return out;
+  };
+
+  const patchesOf = (frames: ServerFrame[]): Patch[] => {
+    const out: Patch[] = [];
+    for (const f of frames) if (f.type === FrameType.Patches) out.push(...f.patches);
+    return out;
+  };
+
+  const settle = async (): Promise<Patch[]> => {
+    await session.settled();
+    return patchesOf(drain());
+  };
+
+  connect();
+
+  const resolve = (target: Target, eventName: string): number => {
+    const root = session.root.root;
+    const el =
+      typeof target === "number" ? pathTo(root, target).at(-1) : selectAll(root, target)[0];
+    if (el === undefined) throw new Error(`no element matches ${String(target)}`);
+    // Like the browser client's delegation: the nearest ancestor-or-self listening.
+    const path = pathTo(root, el.hid);
+    for (let i = path.length - 1; i >= 0; i--) {
+      const h = path[i]!.handlers;
+      if (h !== null && h[eventName] !== undefined) return path[i]!.hid;
+    }
+    throw new Error(`no "${eventName}" listener at or above ${String(target)}`);
+  };
+
+  const fire = async (hid: number, event: ClientEvent): Promise<Patch[]> => {
+    if (conn === undefined) throw new Error("disconnected");
+    conn.onMessage(encodeClientFrame({ type: FrameType.Event, cseq: ++cseq, hid, event }));
+    return settle();
+  };
+
+  const fireAt = async (target: Target, event: ClientEvent): Promise<Patch[]> =>
+    fire(resolve(target, EVENT_NAMES[event.type]!), event);
+
+  return {
+    html() {
+      let out = "";
+      for (const c of session.root.root.children) out += serializeHost(c);
+      return out;
+    },
+    find(selector) {
+      const el = selectAll(session.root.root, selector)[0];
+      if (el === undefined) throw new Error(`no element matches ${selector}`);
+      return el;
+    },
+    findAll: (selector) => selectAll(session.root.root, selector),
+    click: (t) => fireAt(t, { type: EventType.Click, x: 0, y: 0, button: 0, mods: 0 }),
+    input: (t, value) => fireAt(t, { type: EventType.Input, value }),
+    change: (t, value, checked = false) => fireAt(t, { type: EventType.Change, value, checked }),
+    submit: (t, fields = {}) =>
+      fireAt(t, {
+        type: EventType.Submit,
+        fields: Array.isArray(fields) ? fields : Object.entries(fields),
+      }),
+    key: (t, key, type = "keydown") =>
+      fireAt(t, {
+        type: type === "keydown" ? EventType.KeyDown : EventType.KeyUp,
+        key,
+        code: "",
+        mods: 0,
+        repeat: false,
+      }),
+    fire,
+    settle,
+    errors() {
+      drain();
+      const e = errors;
+      errors = [];
+      return e;
+    },
+    disconnect() {
+      transport?.close(1006, "");
+      transport = undefined;
+      conn = undefined;
+    },
+    async reconnect() {
+      if (conn !== undefined) throw new Error("still connected");
+      await session.settled();
+      const frames = connect();
+      const full = frames.find((f) => f.type === FrameType.FullResync);
+      if (full !== undefined) {
+        // What a browser would render from the frame itself, not the server's tree.
+        const root = full.root as HNode;
+        let html = "";
+        if (root.kind === NodeKind.Element) for (const c of root.children) html += serializeHost(c);
+        else html = serializeHost(root);
+        return { kind: "full", html };
+      }
+      return { kind: "missed", patches: patchesOf(frames) };
+    },
+    get seq() {
+      return seq;
+    },
+    session,
+    dispose() {
+      session.dispose();
+    },
+  };
+}

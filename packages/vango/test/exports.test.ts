@@ -1,0 +1,118 @@
+/**
+ * Locks the public surface: the subpaths in package.json `exports` and the runtime
+ * names each entry exports. Imports go through the package name, so a broken
+ * `exports` map fails here too. Changing a list here is an API change.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  exports: Record<string, unknown>;
+};
+
+describe("package exports", () => {
+  it("has exactly these subpaths", () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual([
+      ".",
+      "./jsx-dev-runtime",
+      "./jsx-runtime",
+      "./otel",
+      "./package.json",
+      "./protocol",
+      "./server",
+      "./testing",
+    ]);
+  });
+
+  it("vango", async () => {
+    expect(Object.keys(await import("vango")).sort()).toEqual([
+      "Fragment",
+      "ReactiveError",
+      "ReactiveErrorCode",
+      "VdomError",
+      "VdomErrorCode",
+      "batch",
+      "computed",
+      "createContext",
+      "createElement",
+      "createRoot",
+      "createTracker",
+      "effect",
+      "escapeAttr",
+      "escapeText",
+      "formFields",
+      "getOwner",
+      "h",
+      "memo",
+      "on",
+      "onCleanup",
+      "onMount",
+      "provide",
+      "raw",
+      "renderPage",
+      "renderPageToStream",
+      "renderToNodeStream",
+      "renderToStream",
+      "renderToString",
+      "runWithOwner",
+      "signal",
+      "trustedHtml",
+      "untracked",
+      "useContext",
+    ]);
+  });
+
+  it("vango/jsx-runtime and vango/jsx-dev-runtime", async () => {
+    expect(Object.keys(await import("vango/jsx-runtime")).sort()).toEqual([
+      "Fragment",
+      "jsx",
+      "jsxs",
+    ]);
+    expect(Object.keys(await import("vango/jsx-dev-runtime")).sort()).toEqual([
+      "Fragment",
+      "jsxDEV",
+    ]);
+  });
+
+  it("vango/protocol", async () => {
+    expect(Object.keys(await import("vango/protocol")).sort()).toEqual([
+      "ATTR_HID",
+      "ATTR_ON",
+      "CloseCode",
+      "DEFAULT_LIMITS",
+      "ERRORS",
+      "ErrorCode",
+      "ErrorFlag",
+      "EventFlag",
+      "EventType",
+      "FLAG_SHIFT",
+      "Feature",
+      "FrameType",
+      "HARD_MAX_DEPTH",
+      "HARD_MAX_STRING",
+      "HandshakeFlag",
+      "JsonTag",
+      "LIVE_PROPS",
+      "MOD_MASK",
+      "Mod",
+      "NodeKind",
+      "PROTOCOL_VERSION",
+      "PatchOp",
+      "PointerKind",
+      "PointerType",
+      "ProtocolError",
+      "ReplyFlag",
+      "ScrollAlign",
+      "TYPE_MASK",
+      "decodeClientFrame",
+      "decodeFrame",
+      "decodeServerFrame",
+      "encodeClientFrame",
+      "encodeFrame",
+      "encodeServerFrame",
+      "errorFromId",
+      "errorId",
+      "resolveLimits",
+    ]);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { compose } from "../../src/server/middleware.ts";
+
+describe("compose", () => {
+  it("returns the inner function itself when there is no middleware", () => {
+    const inner = async () => {};
+    expect(compose([], inner)).toBe(inner);
+  });
+
+  it("runs middleware outermost-first around the inner call", async () => {
+    const log: string[] = [];
+    const run = compose<{ n: number }>(
+      [
+        async (ctx, next) => {
+          log.push(`a${ctx.n}`);
+          await next();
+          log.push("a'");
+        },
+        async (_ctx, next) => {
+          log.push("b");
+          await next();
+          log.push("b'");
+        },
+      ],
+      async () => {
+        log.push("inner");
+      },
+    );
+    await run({ n: 1 });
+    expect(log).toEqual(["a1", "b", "inner", "b'", "a'"]);
+  });
+
+  it("propagates errors and refuses next() twice", async () => {
+    const boom = compose([async () => Promise.reject(new Error("x"))], async () => {});
+    await expect(boom({})).rejects.toThrow("x");
+    const twice = compose(
+      [
+        async (_c, next) => {
+          await next();
+          await next();
+        },
+      ],
+      async () => {},
+    );
+    await expect(twice({})).rejects.toThrow(TypeError);
+    const sync = compose(
+      [
+        (() => {
+          throw new Error("sync");
+        }) as never,
+      ],
+      async () => {},
+    );
+    await expect(sync({})).rejects.toThrow("sync");
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { CloseCode, FrameType } from "../../src/protocol/constants.ts";
+import { Counter, Ticker } from "./fixtures.tsx";
+import { getPage, type Running, sleep, start, TestSocket } from "./helpers.ts";
+
+let srv: Running | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+describe("graceful close", () => {
+  it("sends server_shutdown Close frames, closes sockets with 1001 and disposes sessions", async () => {
+    srv = await start({ routes: { "/": Counter, "/t": Ticker } });
+    const p = await getPage(srv.base);
+    const pending = await getPage(srv.base, "/t");
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    const bare = await TestSocket.open(srv.port, p.cookie);
+    expect(srv.app.sessions.counts().total).toBe(2);
+    const app = srv.app;
+    await srv.close();
+    srv = undefined;
+    expect(await s.next()).toEqual({
+      type: FrameType.Close,
+      code: CloseCode.GoingAway,
+      reason: "server_shutdown",
+    });
+    expect(await s.whenClosed()).toEqual({ code: CloseCode.GoingAway, reason: "server_shutdown" });
+    expect(await bare.whenClosed()).toEqual({
+      code: CloseCode.GoingAway,
+      reason: "server_shutdown",
+    });
+    expect(app.sessions.counts()).toEqual({ total: 0, pending: 0, attached: 0, detached: 0 });
+    expect(pending.status).toBe(200);
+    await app.close(); // idempotent
+  });
+
+  it("the handler refuses new pages while closing", async () => {
+    srv = await start({ routes: { "/": Counter } });
+    const { createServer } = await import("node:http");
+    const app = srv.app;
+    await app.close();
+    const server = createServer((q, r) => void app.handler(q, r));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("x-vango-error")).toBe("server_shutdown");
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe("heartbeat and idle", () => {
+  it("terminates a socket that stops answering pings", async () => {
+    srv = await start({ routes: { "/": Counter }, timeouts: { heartbeatMs: 150 } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    await sleep(400); // two sweeps, answered by the client's automatic pongs
+    expect(srv.app.sessions.counts().attached).toBe(1);
+    (s.ws as unknown as { _socket: import("node:net").Socket })._socket.pause();
+    const t0 = Date.now();
+    while (srv.app.sessions.counts().detached === 0 && Date.now() - t0 < 2000) await sleep(20);
+    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 0, detached: 1 });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it("closes a connection with no client event for idleMs as idle_timeout", async () => {
+    srv = await start({ routes: { "/": Counter }, timeouts: { heartbeatMs: 20, idleMs: 50 } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    expect(await s.next(1000)).toEqual({
+      type: FrameType.Close,
+      code: CloseCode.IdleTimeout,
+      reason: "idle_timeout",
+    });
+    expect(await s.whenClosed()).toEqual({ code: CloseCode.IdleTimeout, reason: "idle_timeout" });
+  });
+});
