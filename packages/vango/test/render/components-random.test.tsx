@@ -23,24 +23,51 @@ interface Item {
 const textArb = fc.constantFrom("", "a", "b", "cd");
 const itemArb = fc.record({
   id: fc.integer({ min: 0, max: 12 }),
-  kind: fc.integer({ min: 0, max: 5 }),
+  kind: fc.integer({ min: 0, max: 7 }),
   text: textArb,
 });
 const listArb = fc.uniqueArray(itemArb, { selector: (i) => i.id, maxLength: 8 });
 const opArb = fc.oneof(
   listArb.map((list) => ({ list }) as const),
   fc.record({ id: fc.integer({ min: 0, max: 12 }), local: textArb }),
+  fc.record({ deepId: fc.integer({ min: 0, max: 12 }), deep: textArb }),
 );
 
-function app(keyed: boolean, list: Signal<readonly Item[]>, locals: Map<number, Signal<string>>) {
-  const localOf = (id: number): Signal<string> => {
-    let s = locals.get(id);
-    if (s === undefined) {
-      s = signal("");
-      locals.set(id, s);
-    }
-    return s;
-  };
+/** Equal items are the same object, so a row whose item did not change stays clean. */
+function interner(): (items: readonly Item[]) => Item[] {
+  const seen = new Map<string, Item>();
+  return (items) =>
+    items.map((it) => {
+      const k = `${it.id}/${it.kind}/${it.text}`;
+      let hit = seen.get(k);
+      if (hit === undefined) {
+        hit = it;
+        seen.set(k, it);
+      }
+      return hit;
+    });
+}
+
+type Signals = Map<number, Signal<string>>;
+
+function signalOf(map: Signals, id: number): Signal<string> {
+  let s = map.get(id);
+  if (s === undefined) {
+    s = signal("");
+    map.set(id, s);
+  }
+  return s;
+}
+
+function app(keyed: boolean, list: Signal<readonly Item[]>, locals: Signals, deeps: Signals) {
+  const localOf = (id: number) => signalOf(locals, id);
+  function Inner(props: { id: number }) {
+    // Read the prop in render: an unkeyed instance may be reused for another id.
+    return () => {
+      const deep = signalOf(deeps, props.id)();
+      return deep === "" ? <s>{props.id}</s> : <q>{deep}</q>;
+    };
+  }
   function Leaf(props: { text: string }) {
     return <i>{props.text}</i>;
   }
@@ -69,6 +96,14 @@ function app(keyed: boolean, list: Signal<readonly Item[]>, locals: Map<number, 
               {it.text}
             </p>
           );
+        case 6:
+          return (
+            <section>
+              <Inner id={it.id} />
+            </section>
+          );
+        case 7:
+          return <Inner id={it.id} />;
         default:
           // biome-ignore lint/complexity/noUselessFragments: a fragment around a text is the case under test
           return local === "" ? <u /> : <>{local}</>;
@@ -93,24 +128,27 @@ describe("random updates", () => {
           listArb,
           fc.array(fc.array(opArb, { minLength: 1, maxLength: 3 }), { maxLength: 8 }),
           (initial, steps) => {
-            const list = signal<readonly Item[]>(initial);
-            const locals = new Map<number, Signal<string>>();
-            const h = mount(app(keyed, list, locals));
+            const intern = interner();
+            const list = signal<readonly Item[]>(intern(initial));
+            const locals: Signals = new Map();
+            const deeps: Signals = new Map();
+            const h = mount(app(keyed, list, locals, deeps));
             for (const ops of steps) {
               batch(() => {
                 for (const op of ops) {
-                  if ("list" in op) list.set(op.list);
-                  else locals.get(op.id)?.set(op.local);
+                  if ("list" in op) list.set(intern(op.list));
+                  else if ("local" in op) locals.get(op.id)?.set(op.local);
+                  else deeps.get(op.deepId)?.set(op.deep);
                 }
               });
               h.flush();
             }
-            const fresh = mountLive(app(keyed, list, locals), { onDirty: () => {} });
+            const fresh = mountLive(app(keyed, list, locals, deeps), { onDirty: () => {} });
             expect(stripHids(serializeHost(h.view.root))).toBe(
               stripHids(serializeHost(fresh.root)),
             );
             expect(fresh.root.children.map(serializeHost).join("")).toBe(
-              renderToString(app(keyed, list, locals), { hidStart: 2 }),
+              renderToString(app(keyed, list, locals, deeps), { hidStart: 2 }),
             );
             h.view.dispose();
             fresh.dispose();
