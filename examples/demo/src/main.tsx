@@ -1,17 +1,48 @@
 /**
- * The demo server: `npm start` → http://127.0.0.1:${PORT:-3000}.
+ * The demo server: `npm start` → http://127.0.0.1:${PORT:-3000}, Prometheus metrics on
+ * http://127.0.0.1:${METRICS_PORT:-9464}/metrics, health at /health/{live,ready,startup}.
+ * `REDIS_URL` / `DATABASE_URL` add readiness probes; `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
-import { createApp } from "vango/server";
-import { routes } from "./app.tsx";
+import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
+import { createApp, serveMetrics } from "vango/server";
+import { connectDependencies } from "./dependencies.ts";
+import { tracing } from "./instrument.ts";
+import { demoOptions } from "./options.tsx";
 
 const port = Number(process.env.PORT ?? 3000);
-const app = createApp({ routes, title: "Vango demo" });
-const listening = await app.listen(port, "127.0.0.1");
-console.log(`Vango demo on http://127.0.0.1:${listening.port}`);
+const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
+const deps = await connectDependencies(process.env);
 
-const shutdown = async () => {
+const app = createApp({
+  ...demoOptions(),
+  health: { checks: deps.checks },
+  // Tracing first, so its spans cover every other middleware.
+  eventMiddleware: [tracingEventMiddleware()],
+  httpMiddleware: [tracingHttpMiddleware()],
+});
+const listening = await app.listen(port, "127.0.0.1");
+const metrics =
+  app.metrics === undefined
+    ? undefined
+    : await serveMetrics({ registry: app.metrics, port: metricsPort, host: "127.0.0.1" });
+console.log(
+  `Vango demo on http://127.0.0.1:${listening.port}` +
+    (metrics === undefined ? "" : `, metrics on http://127.0.0.1:${metrics.port}/metrics`),
+);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  // Not ready first, so a load balancer stops sending; then sessions get server_shutdown.
+  app.health?.setShuttingDown();
   await listening.close();
+  await metrics?.close();
+  await deps.close();
+  await tracing?.shutdown();
   process.exit(0);
 };
-process.once("SIGINT", shutdown);
-process.once("SIGTERM", shutdown);
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -6,7 +6,7 @@
 
 import { createApp } from "vango/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routes } from "../src/app.tsx";
+import { demoOptions } from "../src/options.tsx";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
 
 let browser: TestBrowser;
@@ -22,7 +22,7 @@ for (const minifyClient of [false, true]) {
     let base = "";
     let close: () => Promise<void> = async () => {};
     beforeAll(async () => {
-      const app = createApp({ routes, title: "Vango demo", minifyClient });
+      const app = createApp({ ...demoOptions(), minifyClient });
       const listening = await app.listen(0, "127.0.0.1");
       base = `http://127.0.0.1:${listening.port}`;
       close = listening.close;
@@ -40,6 +40,21 @@ for (const minifyClient of [false, true]) {
       await page.close();
       // The aborted client script is the only expected problem.
       expect(problems.filter((p) => !p.includes("ERR_FAILED"))).toEqual([]);
+    });
+
+    it("loads the favicon and the stylesheet linked from the page head", async () => {
+      const { page, problems } = await browser.page();
+      await page.goto(base + "/");
+      await waitForStatus(page, "connected");
+      const color = await page.evaluate(
+        () => getComputedStyle(document.querySelector("#counter h2")!).color,
+      );
+      expect(color).toBe("rgb(124, 58, 214)");
+      const icon = await page.request.get(base + "/favicon.ico");
+      expect([icon.status(), icon.headers()["content-type"]]).toEqual([200, "image/x-icon"]);
+      expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+      await page.close();
+      expect(problems).toEqual([]);
     });
 
     it("counter, echo, todos: click, type, toggle, reorder, filter", async () => {

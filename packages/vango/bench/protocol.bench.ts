@@ -6,6 +6,7 @@
 import { decodeServerFrame, encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType, NodeKind, PatchOp } from "../src/protocol/constants.ts";
 import type { ClientFrame, ServerFrame } from "../src/protocol/frame.ts";
+import { resolveLimits } from "../src/protocol/limits.ts";
 import type { Patch, WireNode } from "../src/protocol/patch.ts";
 import { decodeClientFrame, encodeServerFrame } from "../src/protocol/server-codec.ts";
 import { type BenchResult, bench, printTable } from "./util.ts";
@@ -129,7 +130,7 @@ for (let k = 1; encodeServerFrame({ ...hundred, patches: big }).length < 1 << 20
   big = big.concat(mixedPatches(100, k * 1000));
 }
 const bigBytes = encodeServerFrame({ type: FrameType.Patches, seq: 1, cseq: 0, patches: big });
-const limits = { maxFrameBytes: 1 << 21 };
+const limits = resolveLimits({ maxFrameBytes: 1 << 21 });
 const dec = bench("decode ~1 MiB patch frame", () => decodeServerFrame(bigBytes, limits), {
   runs: 5,
 });

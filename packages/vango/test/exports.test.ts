@@ -74,6 +74,39 @@ describe("package exports", () => {
     ]);
   });
 
+  it("vango/server", async () => {
+    expect(Object.keys(await import("vango/server")).sort()).toEqual([
+      "ConfigError",
+      "DEFAULT_SERVER_LIMITS",
+      "DEFAULT_TIMEOUTS",
+      "MemoryRateLimitStore",
+      "RedisRateLimitStore",
+      "createApp",
+      "createLogger",
+      "createMetrics",
+      "defaultLogger",
+      "formBody",
+      "serveMetrics",
+      "silentLogger",
+    ]);
+  });
+
+  it("vango/testing", async () => {
+    expect(Object.keys(await import("vango/testing")).sort()).toEqual([
+      "mountTest",
+      "parseSelector",
+      "selectAll",
+    ]);
+  });
+
+  it("vango/otel", async () => {
+    expect(Object.keys(await import("vango/otel")).sort()).toEqual([
+      "TraceAttr",
+      "tracingEventMiddleware",
+      "tracingHttpMiddleware",
+    ]);
+  });
+
   it("vango/protocol", async () => {
     expect(Object.keys(await import("vango/protocol")).sort()).toEqual([
       "ATTR_HID",

@@ -1,6 +1,8 @@
 /**
  * Caps on concurrent WebSocket connections per IP, per user and in total, checked at
  * upgrade time (before `handleUpgrade`) so a refused client costs one HTTP response.
+ * The refusal says which cap was hit: `connection_limited` (429, this client holds too
+ * many) or `too_many_connections` (503, the process is full).
  */
 import { ErrorCode } from "../protocol/errors.ts";
 
@@ -16,6 +18,11 @@ export interface ConnectionLimiterOptions {
 /** Releases one acquired connection slot; calling it again does nothing. */
 export type ReleaseConnection = () => void;
 
+/** Why a slot was refused: a per-client cap (429) or the global cap (503). */
+export type ConnectionRefusal =
+  | typeof ErrorCode.connection_limited
+  | typeof ErrorCode.too_many_connections;
+
 function inc(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
@@ -28,7 +35,7 @@ function dec(map: Map<string, number>, key: string): void {
 /**
  * @example
  * const slot = limiter.tryAcquire(ip, userId);
- * if (typeof slot === "string") return refuseUpgrade(socket, slot); // ERRORS[slot].status
+ * if (typeof slot === "string") return refuseUpgrade(socket, slot); // 429 or 503
  * ws.once("close", slot);
  */
 export class ConnectionLimiter {
@@ -52,14 +59,16 @@ export class ConnectionLimiter {
   }
 
   /** Takes a slot for a connection from `ip` (and `user`), or says why not. */
-  tryAcquire(ip: string, user?: string): ReleaseConnection | typeof ErrorCode.too_many_connections {
+  tryAcquire(ip: string, user?: string): ReleaseConnection | ConnectionRefusal {
+    // Per-client caps first: a client over its own cap is told to slow down (429) even
+    // when the process is also full.
     if (
-      this.#total >= this.#global ||
       (this.#byIp.get(ip) ?? 0) >= this.#perIp ||
       (user !== undefined && (this.#byUser.get(user) ?? 0) >= this.#perUser)
     ) {
-      return ErrorCode.too_many_connections;
+      return ErrorCode.connection_limited;
     }
+    if (this.#total >= this.#global) return ErrorCode.too_many_connections;
     this.#total++;
     inc(this.#byIp, ip);
     if (user !== undefined) inc(this.#byUser, user);

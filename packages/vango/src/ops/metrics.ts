@@ -55,6 +55,8 @@ export interface SessionSample {
 }
 
 export interface MetricsOptions {
+  /** Register on this prom-client registry instead of a new one (e.g. one shared with the app's own metrics). */
+  registry?: Registry;
   /** Prefix of the Vango metric names (default `"vango_"`). Default Node metrics keep theirs. */
   prefix?: string;
   /** Register Node default metrics (`process_*`, `nodejs_*`) on the same registry (default true). */
@@ -77,7 +79,7 @@ export class VangoMetrics {
   readonly #events: Map<string, EventChildren>;
   readonly #byCode: (EventChildren | undefined)[];
   readonly #other: EventChildren;
-  readonly #patches: Counter;
+  readonly #patches: CounterSeries;
   readonly #wsErrors: Counter<"type">;
   readonly #reconnects: Counter;
   readonly #eventDuration: HistogramFamily;
@@ -92,7 +94,7 @@ export class VangoMetrics {
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? "vango_";
-    this.registry = new Registry();
+    this.registry = options.registry ?? new Registry();
     const registers = [this.registry];
     this.#routes = new Set();
     this.#maxRoutes = options.maxRoutes ?? 500;
@@ -163,11 +165,13 @@ export class VangoMetrics {
     for (const [name, code] of Object.entries(EventType)) {
       this.#byCode[code] = this.#events.get(name.toLowerCase());
     }
-    this.#patches = new Counter({
-      name: `${p}patches_sent_total`,
-      help: "Patch frames sent to clients.",
-      registers,
-    });
+    // Bumped once per rendered frame: a family series is plain arithmetic, where
+    // prom-client's Counter.inc() hashes its (empty) label set on every call.
+    const patchesTotal = new CounterFamily(
+      `${p}patches_sent_total`,
+      "Patch frames sent to clients.",
+    );
+    this.#patches = patchesTotal.series("", {});
     this.#wsErrors = new Counter({
       name: `${p}websocket_errors_total`,
       help: "WebSocket errors, by error code.",
@@ -188,7 +192,13 @@ export class VangoMetrics {
       "HTTP request duration, by route template and method.",
       HTTP_BUCKETS,
     );
-    for (const family of [eventsTotal, this.#eventDuration, this.#httpTotal, this.#httpDuration]) {
+    for (const family of [
+      eventsTotal,
+      patchesTotal,
+      this.#eventDuration,
+      this.#httpTotal,
+      this.#httpDuration,
+    ]) {
       this.registry.registerMetric(family as unknown as Metric);
     }
     this.#dependencyUp = new Gauge({
@@ -219,7 +229,7 @@ export class VangoMetrics {
 
   /** Counts `frames` patch frames sent (default 1). */
   patchesSent(frames = 1): void {
-    this.#patches.inc(frames);
+    this.#patches.value += frames;
   }
 
   /**

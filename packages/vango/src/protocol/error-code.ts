@@ -36,6 +36,8 @@ const CODES = [
   "encode_invalid",
   "bad_request",
   "method_not_allowed",
+  "connection_limited",
+  "config_invalid",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

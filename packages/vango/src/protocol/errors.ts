@@ -127,4 +127,14 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.PolicyViolation,
     message: "Method not allowed",
   },
+  [ErrorCode.connection_limited]: {
+    status: 429,
+    close: C.PolicyViolation,
+    message: "Too many connections from this client",
+  },
+  [ErrorCode.config_invalid]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Invalid configuration",
+  },
 };

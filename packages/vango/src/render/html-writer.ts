@@ -16,12 +16,14 @@ import {
   runWithOwner,
   untracked,
 } from "../reactive/index.ts";
+import { VdomError, VdomErrorCode } from "../vdom/errors.ts";
 import {
   type Component,
   type Props,
   type VChild,
   type VElement,
   VKind,
+  VNODE,
   type VNode,
 } from "../vdom/vnode.ts";
 import {
@@ -116,6 +118,12 @@ export class HtmlWriter {
       return undefined;
     }
     if (Array.isArray(c)) return this.#list(c, 0);
+    if ((c as { $$typeof?: unknown }).$$typeof !== VNODE) {
+      throw new VdomError(
+        VdomErrorCode.invalidChild,
+        "an object that is not a VNode (no $$typeof brand) cannot be rendered",
+      );
+    }
     return this.#node(c as VNode);
   }
 

@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Registry } from "prom-client";
+import type { Health } from "../ops/health.ts";
 import { ErrorCode as E } from "../protocol/errors.ts";
 import { resolveLimits } from "../protocol/limits.ts";
 import { ClientAsset } from "./client-asset.ts";
@@ -12,14 +14,17 @@ import { CsrfSigner } from "./csrf.ts";
 import { defaultClientBuilder } from "./default-client.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { createHttpHandler, type NextFn, serveRequest } from "./http-handler.ts";
-import { defaultLogger } from "./logger.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./middleware.ts";
 import { mountRoute } from "./mount-route.ts";
+import { Observability } from "./observability.ts";
+import { reportingInner } from "./observability-http.ts";
 import { type AppOptions, resolveServerLimits, resolveTimeouts } from "./options.ts";
 import { Router } from "./router-match.ts";
 import type { Runtime } from "./runtime.ts";
+import { createSecurity } from "./security.ts";
 import { type EventContext, type EventMiddleware, invokeHandler } from "./session.ts";
 import { type SessionCounts, SessionManager } from "./session-manager.ts";
+import { STATIC_ROUTE, StaticFiles } from "./static-files.ts";
 import { createUpgradeHandler } from "./upgrade.ts";
 
 export interface Listening {
@@ -44,6 +49,10 @@ export interface App {
   /** Adds HTTP middleware (outermost first, after those from options). */
   useHttp(mw: HttpMiddleware): void;
   readonly sessions: { counts(): SessionCounts };
+  /** The app's Prometheus registry (`undefined` with `metrics: false`): `serveMetrics({ registry: app.metrics })`. */
+  readonly metrics: Registry | undefined;
+  /** The health endpoints (`undefined` with `health: false`); `close()` turns readiness to 503. */
+  readonly health: Health | undefined;
 }
 
 /**
@@ -53,9 +62,10 @@ export interface App {
  */
 export function createApp(options: AppOptions): App {
   const devMode = options.devMode === true;
-  const logger = options.logger ?? defaultLogger;
-  if (devMode)
-    logger.warn({ dev_mode: true }, "devMode is on: origin checks and Secure cookies are off");
+  const obs = new Observability(options);
+  const logger = obs.logger;
+  // Validates the options (throws config_invalid) and logs every insecure one, devMode first.
+  const security = createSecurity(options, logger);
   const limits = resolveServerLimits(options.limits);
   const timeouts = resolveTimeouts(options.timeouts);
   const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
@@ -79,24 +89,36 @@ export function createApp(options: AppOptions): App {
     connections: new Set<Connection>(),
     runHttp: (ctx: HttpContext) => serveRequest(rt, ctx),
     closing: false,
+    head: options.head,
+    metrics: obs.metrics,
+    wrapTransport: (t) => obs.wrapTransport(t),
   };
+  const statics = staticFiles(options.publicDir);
+  // Routes win over files; the client bundle path is never looked up on disk.
+  const serve = (ctx: HttpContext): Promise<void> =>
+    statics === undefined ? serveRequest(rt, ctx) : serveStaticOr(rt, statics, ctx);
+  const httpInner = reportingInner(serve);
+  const eventInner = obs.eventInner();
+  obs.sampleSessions(sessions);
   const recomposeHttp = () => {
-    rt.runHttp = compose(httpMws, (ctx) => serveRequest(rt, ctx));
+    rt.runHttp = compose(httpMws, httpInner);
   };
   const recomposeEvents = () => {
-    sessions.runEvent = compose<EventContext>(eventMws, invokeHandler);
+    sessions.runEvent = compose<EventContext>(eventMws, eventInner);
   };
   recomposeHttp();
   recomposeEvents();
   const heartbeat = new Heartbeat(rt.connections, timeouts.heartbeatMs, timeouts.idleMs);
-  const handler = createHttpHandler(rt);
-  const upgrade = createUpgradeHandler(rt);
+  const handler = obs.wrapHandler(createHttpHandler(rt, security));
+  const upgrade = createUpgradeHandler(rt, security);
   let closed: Promise<void> | undefined;
 
   const close = (): Promise<void> => {
     closed ??= (async () => {
       rt.closing = true;
+      obs.close();
       heartbeat.stop();
+      security.close();
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
       for (const c of [...rt.connections]) c.closeWith(E.server_shutdown);
       await new Promise<void>((resolve) => upgrade.wss.close(() => resolve()));
@@ -117,6 +139,8 @@ export function createApp(options: AppOptions): App {
       recomposeHttp();
     },
     sessions: { counts: () => sessions.counts() },
+    metrics: obs.metrics?.registry,
+    health: obs.health,
     listen(port = 3000, host = "127.0.0.1") {
       const server = createServer((req, res) => void handler(req, res));
       server.on("upgrade", upgrade);
@@ -142,4 +166,20 @@ export function createApp(options: AppOptions): App {
       });
     },
   };
+}
+
+function staticFiles(opt: AppOptions["publicDir"]): StaticFiles | undefined {
+  if (opt === undefined) return undefined;
+  return new StaticFiles(typeof opt === "string" ? { dir: opt } : opt);
+}
+
+async function serveStaticOr(rt: Runtime, files: StaticFiles, ctx: HttpContext): Promise<void> {
+  const { req, res, path } = ctx;
+  if (!rt.client.matches(path) && rt.router.match(path) === undefined) {
+    if (await files.serve(req, res, path)) {
+      ctx.route = STATIC_ROUTE;
+      return;
+    }
+  }
+  return serveRequest(rt, ctx);
 }

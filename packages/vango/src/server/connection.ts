@@ -2,8 +2,17 @@
  * One WebSocket (or in-memory socket): waits for the Handshake, verifies it (version,
  * resume token, cookie binding, CSRF), attaches the socket to its session, then routes
  * decoded frames to the session. Any decode error is answered with a fatal coded Error
- * frame and a coded close; it never reaches other sessions.
+ * frame and a coded close; it never reaches other sessions. Events are charged to the
+ * session's event budget (kept per session, so reconnecting does not refill it): over
+ * budget an event is dropped with a `rate_limited` Error frame, and when refusals
+ * persist the socket is closed (`rate_limited`, 1008).
  */
+import {
+  BudgetResult,
+  type EventBudget,
+  type EventBudgetOptions,
+  wsEventBudget,
+} from "../middleware/ws-event-budget.ts";
 import { Feature, FrameType } from "../protocol/constants.ts";
 import { ErrorCode as E, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
 import type { ClientFrame, HandshakeFrame } from "../protocol/frame.ts";
@@ -30,6 +39,8 @@ export interface ConnectionHost {
   readonly connections: Set<Connection>;
 }
 
+const budgets = new WeakMap<Session, EventBudget>();
+
 export class Connection {
   readonly transport: Transport;
   /** Session cookie presented with the upgrade request (`undefined` when none). */
@@ -40,9 +51,16 @@ export class Connection {
   readonly #host: ConnectionHost;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #budget: EventBudgetOptions | undefined;
 
-  constructor(host: ConnectionHost, transport: Transport, cookieSid: string | undefined) {
+  constructor(
+    host: ConnectionHost,
+    transport: Transport,
+    cookieSid: string | undefined,
+    budget?: EventBudgetOptions,
+  ) {
     this.#host = host;
+    this.#budget = budget;
     this.transport = transport;
     this.cookieSid = cookieSid;
     host.connections.add(this);
@@ -75,6 +93,23 @@ export class Connection {
     }
     switch (frame.type) {
       case FrameType.Event: {
+        if (this.#budget !== undefined) {
+          let b = budgets.get(s);
+          if (b === undefined) {
+            b = wsEventBudget(this.#budget);
+            budgets.set(s, b);
+          }
+          const verdict = b.take();
+          if (verdict === BudgetResult.Close) {
+            this.#host.logger.warn({ session_id: s.id, code: E.rate_limited }, "event flood");
+            this.fail(E.rate_limited);
+            return;
+          }
+          if (verdict === BudgetResult.Limited) {
+            this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
+            return;
+          }
+        }
         const r = s.enqueue(frame.cseq, frame.hid, frame.event);
         if (r === false) this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
         return;

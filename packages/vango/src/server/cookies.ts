@@ -1,11 +1,46 @@
 /**
  * Minimal cookie parsing and `Set-Cookie` serialisation (RFC 6265 §4.1.1 syntax) for the
- * session cookie. Only what the runtime needs: no signing here (the sid is random and
- * the CSRF token is bound to it by HMAC, see `csrf.ts`).
+ * session and CSRF cookies. Only what the runtime needs: no signing here (the sid is
+ * random and the CSRF token is bound to it by HMAC, see `csrf.ts`).
+ *
+ * Secure cookies carry the `__Host-` prefix (RFC 6265bis §4.1.3.2): the browser only
+ * accepts them from a secure origin with `Path=/` and no `Domain`, so a sibling
+ * subdomain cannot plant ("toss") a session id. For the same reason, outside `devMode`
+ * only the prefixed name is read.
  */
 
-/** Name of the cookie carrying the session id. */
+/** Name of the cookie carrying the session id (plain-http `devMode` only). */
 export const SESSION_COOKIE = "vango_sid";
+/** Name of the session cookie when `Secure` (always outside plain-http `devMode`). */
+export const SESSION_COOKIE_SECURE = "__Host-vango_sid";
+/** JS-readable cookie holding the CSRF token for the double-submit check. */
+export const CSRF_COOKIE = "vango_csrf";
+/** The CSRF cookie's name when `Secure`. */
+export const CSRF_COOKIE_SECURE = "__Host-vango_csrf";
+
+/** Session cookie name for a response (`secure` = the cookie gets `Secure`). */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SESSION_COOKIE_SECURE : SESSION_COOKIE;
+}
+
+/** CSRF cookie name for a response. */
+export function csrfCookieName(secure: boolean): string {
+  return secure ? CSRF_COOKIE_SECURE : CSRF_COOKIE;
+}
+
+/**
+ * The session id from a `Cookie` header: the `__Host-` cookie, and in `devMode` also
+ * the unprefixed one (set on plain http).
+ * @example readSessionCookie("__Host-vango_sid=abc", false) // "abc"
+ */
+export function readSessionCookie(
+  header: string | undefined,
+  devMode: boolean,
+): string | undefined {
+  const v = readCookie(header, SESSION_COOKIE_SECURE);
+  if (v !== undefined || !devMode) return v;
+  return readCookie(header, SESSION_COOKIE);
+}
 
 /** Returns the value of cookie `name` in a `Cookie` header, or `undefined`. */
 export function readCookie(header: string | undefined, name: string): string | undefined {

@@ -1,16 +1,27 @@
 /**
- * The node:http request handler: the client bundle, route pages (each GET mounts a
- * pending session and answers its server-rendered HTML), and the 404 page. Usable as
- * Express middleware: with a `next` argument, unmatched paths fall through to it.
+ * The node:http request handler: the security guard (headers, CORS, rate limits, CSRF),
+ * the client bundle, route pages (each GET mounts a pending session and answers its
+ * server-rendered HTML), and coded errors. Usable as Express middleware: with a `next`
+ * argument, unmatched paths fall through to it (and only the requests Vango answers
+ * itself — its routes and client bundle — pass the guard).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TLSSocket } from "node:tls";
+import { sendError as sendJsonError } from "../middleware/http-error.ts";
+import { isHttps } from "../middleware/security-headers.ts";
 import { ErrorCode as E, ERRORS, type ErrorCode } from "../protocol/errors.ts";
 import { escapeText } from "../render/escape.ts";
-import { readCookie, SESSION_COOKIE, serializeCookie } from "./cookies.ts";
+import {
+  csrfCookieName,
+  readCookie,
+  readSessionCookie,
+  serializeCookie,
+  sessionCookieName,
+} from "./cookies.ts";
 import type { HttpContext } from "./middleware.ts";
 import { renderSessionPage } from "./page-response.ts";
 import type { Runtime } from "./runtime.ts";
+import type { Security } from "./security.ts";
+import { guardRequest, responseNonce } from "./security-http.ts";
 import { isTokenShaped, randomToken } from "./tokens.ts";
 
 export type NextFn = (err?: unknown) => void;
@@ -21,9 +32,20 @@ export type NextFn = (err?: unknown) => void;
  */
 export function createHttpHandler(
   rt: Runtime,
+  sec?: Security,
 ): (req: IncomingMessage, res: ServerResponse, next?: NextFn) => Promise<void> {
+  if (sec !== undefined) secure.set(rt, sec);
   return async (req, res, next) => {
     const path = pathnameOf(req.url);
+    if (sec !== undefined && (next === undefined || ownsPath(rt, path))) {
+      try {
+        if (!(await guardRequest(sec, rt.csrf, req, res, path))) return;
+      } catch (err) {
+        rt.logger.error({ err, path, method: req.method }, "request guard failed");
+        sendJsonError(res, E.internal_error);
+        return;
+      }
+    }
     const ctx: HttpContext = {
       req,
       res,
@@ -71,7 +93,7 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
     res.end();
     return;
   }
-  let sid = readCookie(req.headers.cookie, SESSION_COOKIE);
+  let sid = readSessionCookie(req.headers.cookie, rt.devMode);
   let setCookie = false;
   if (sid === undefined || !isTokenShaped(sid)) {
     sid = randomToken();
@@ -83,7 +105,10 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
   let html: string;
   try {
     session.setRoot(rt.mount(match, session));
+    const nonce = responseNonce(res);
     html = renderSessionPage({
+      head: rt.head,
+      ...(nonce === undefined ? {} : { nonce }),
       title: match.route.title ?? rt.title,
       root: session.root.root,
       clientSrc,
@@ -94,13 +119,36 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
     session.dispose();
     throw err;
   }
+  // Secure (and so `__Host-`) unless devMode serves plain http (browsers drop Secure
+  // cookies set over http, except on localhost).
+  const sec = secure.get(rt);
+  const https = isHttps(req, sec !== undefined && sec.trustProxy !== false);
+  const cookieSecure = !(rt.devMode && !https);
+  const cookies: string[] = [];
   if (setCookie) {
-    const secure = !(rt.devMode && !(req.socket as TLSSocket).encrypted);
-    res.setHeader(
-      "Set-Cookie",
-      serializeCookie(SESSION_COOKIE, sid, { httpOnly: true, secure, sameSite: "Lax", path: "/" }),
+    cookies.push(
+      serializeCookie(sessionCookieName(cookieSecure), sid, {
+        httpOnly: true,
+        secure: cookieSecure,
+        sameSite: "Lax",
+        path: "/",
+      }),
     );
   }
+  const csrfToken = rt.csrf.sign(sid);
+  const csrfName = csrfCookieName(cookieSecure);
+  if (sec?.csrf !== undefined && readCookie(req.headers.cookie, csrfName) !== csrfToken) {
+    // Readable by the page's JS for fetch() calls (double submit); worthless without the sid.
+    cookies.push(
+      serializeCookie(csrfName, csrfToken, {
+        httpOnly: false,
+        secure: cookieSecure,
+        sameSite: "Lax",
+        path: "/",
+      }),
+    );
+  }
+  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
   const body = Buffer.from(html, "utf8");
   res.statusCode = 200;
   res.setHeader("Content-Type", "text/html; charset=utf-8");
@@ -123,8 +171,24 @@ function pathnameOf(url: string | undefined): string {
   return url.slice(0, end) || "/";
 }
 
-/** A small coded error page with the registry's status. */
+const secure = new WeakMap<Runtime, Security>();
+
+/** Paths Vango answers itself (in Express mode, only these pass the guard). */
+function ownsPath(rt: Runtime, path: string): boolean {
+  return rt.client.matches(path) || rt.router.match(path) !== undefined;
+}
+
+/**
+ * A coded error with the registry's status: a small HTML page for browsers (`Accept`
+ * with `text/html`), else the JSON body `{"error":{"code","message"}}`.
+ */
 export function sendError(res: ServerResponse, code: ErrorCode, allow?: string): void {
+  const accept = res.req?.headers.accept;
+  if (accept === undefined || !accept.includes("text/html")) {
+    res.setHeader("X-Vango-Error", code);
+    sendJsonError(res, code, allow === undefined ? undefined : { allow });
+    return;
+  }
   const info = ERRORS[code];
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${info.status}</title></head><body><h1>${info.status}</h1><p>${escapeText(info.message)}</p></body></html>`;
   res.statusCode = info.status;

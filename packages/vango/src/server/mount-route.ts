@@ -3,7 +3,7 @@
  * component as `props.params`.
  */
 import { mountLive } from "../render/live-root.ts";
-import { type VComponent, VKind } from "../vdom/vnode.ts";
+import { createVNode } from "../vdom/create-element.ts";
 import type { LiveRoot } from "./live-root.ts";
 import type { RouteMatch } from "./router-match.ts";
 import type { Session } from "./session.ts";
@@ -12,11 +12,6 @@ import type { Session } from "./session.ts";
  * @example session.setRoot(mountRoute(router.match("/users/7")!, session));
  */
 export function mountRoute(match: RouteMatch, session: Session): LiveRoot {
-  const node: VComponent = {
-    kind: VKind.Component,
-    type: match.route.component,
-    key: undefined,
-    props: { params: match.params },
-  };
+  const node = createVNode(match.route.component, { params: match.params });
   return mountLive(node, { onDirty: () => session.markDirty() });
 }

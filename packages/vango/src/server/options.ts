@@ -2,11 +2,15 @@
  * App options and their resolved defaults. Every field here is read by the runtime.
  */
 import type { Limits as DecodeLimits } from "../protocol/limits.ts";
+import type { VChild } from "../vdom/vnode.ts";
 import type { ClientBuilder } from "./client-asset.ts";
 import type { Logger } from "./logger.ts";
 import type { HttpMiddleware } from "./middleware.ts";
+import type { AppHealthOptions, AppMetricsOptions } from "./observability.ts";
 import type { RouteInput } from "./router-match.ts";
+import type { SecurityOptions } from "./security-options.ts";
 import type { EventMiddleware } from "./session.ts";
+import type { StaticFilesOptions } from "./static-files.ts";
 
 export interface ServerLimits {
   /** Live sessions of every state (pending, attached, detached); beyond it GET answers 503. */
@@ -40,7 +44,7 @@ export interface ServerTimeouts {
   readonly idleMs: number;
 }
 
-export interface AppOptions {
+export interface AppOptions extends SecurityOptions {
   /** Path pattern → component (or `{ component, title }`); `:name` segments become `props.params`. */
   readonly routes: Readonly<Record<string, RouteInput>>;
   /** Default document title. */
@@ -62,6 +66,18 @@ export interface AppOptions {
   readonly eventMiddleware?: readonly EventMiddleware[];
   /** Middleware around every HTTP request the app answers, outermost first. */
   readonly httpMiddleware?: readonly HttpMiddleware[];
+  /** `service` field of the default logger's lines (default `OTEL_SERVICE_NAME`, else `"vango"`). */
+  readonly service?: string;
+  /** Prometheus metrics on a per-app registry (default on); `false` records nothing. */
+  readonly metrics?: false | AppMetricsOptions;
+  /** Bearer token (≥ 16 chars) exposing `GET /metrics` on the main port; without it, never. */
+  readonly metricsToken?: string;
+  /** `/health/live`, `/health/ready`, `/health/startup` (default on, no checks); `false` turns them off. */
+  readonly health?: false | AppHealthOptions;
+  /** Static files for paths no route matches (GET/HEAD): a folder, or the folder with options. */
+  readonly publicDir?: string | StaticFilesOptions;
+  /** Extra `<head>` content of every page (stylesheets, icons, meta tags). */
+  readonly head?: VChild;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({

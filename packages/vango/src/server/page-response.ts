@@ -8,6 +8,7 @@ import { renderPage } from "../render/page.ts";
 import { serializeHost } from "../render/serialize-host.ts";
 import type { HElement } from "../vdom/host.ts";
 import { raw, trustedHtml } from "../vdom/trusted-html.ts";
+import type { VChild } from "../vdom/vnode.ts";
 
 /** WebSocket endpoint path (fixed contract with the client). */
 export const WS_PATH = "/_vango/ws";
@@ -18,6 +19,10 @@ export interface PageParts {
   readonly clientSrc: string;
   readonly resumeToken: string;
   readonly csrf: string;
+  /** CSP nonce for the page's `<script>` tags. */
+  readonly nonce?: string;
+  /** Extra `<head>` content (the app's `head` option). */
+  readonly head?: VChild | undefined;
 }
 
 /**
@@ -30,8 +35,10 @@ export function renderSessionPage(p: PageParts): string {
   for (let i = 0; i < kids.length; i++) inner += serializeHost(kids[i]!);
   return renderPage({
     ...(p.title === undefined ? {} : { title: p.title }),
+    ...(p.head === undefined ? {} : { head: p.head }),
     body: raw(trustedHtml(inner)),
     clientSrc: p.clientSrc,
+    ...(p.nonce === undefined ? {} : { nonce: p.nonce }),
     hidStart: p.root.hid,
     bootstrap: { v: PROTOCOL_VERSION, ws: WS_PATH, token: p.resumeToken, csrf: p.csrf },
   });

@@ -2,7 +2,9 @@
  * Everything one app shares across its HTTP handler, upgrade handler and sessions,
  * assembled once by `createApp`.
  */
+import type { VangoMetrics } from "../ops/metrics.ts";
 import type { Limits } from "../protocol/limits.ts";
+import type { VChild } from "../vdom/vnode.ts";
 import type { ClientAsset } from "./client-asset.ts";
 import type { Connection } from "./connection.ts";
 import type { CsrfSigner } from "./csrf.ts";
@@ -13,6 +15,7 @@ import type { ServerLimits, ServerTimeouts } from "./options.ts";
 import type { RouteMatch, Router } from "./router-match.ts";
 import type { Session } from "./session.ts";
 import type { SessionManager } from "./session-manager.ts";
+import type { Transport } from "./transport.ts";
 
 /** Mounts the matched route's component for `session` (its `onDirty` marks the session). */
 export type MountFn = (match: RouteMatch, session: Session) => LiveRoot;
@@ -36,4 +39,10 @@ export interface Runtime {
   runHttp: (ctx: HttpContext) => Promise<void>;
   /** Set once `close()` started: new pages and sockets are refused. */
   closing: boolean;
+  /** Extra `<head>` content of every page. */
+  readonly head: VChild | undefined;
+  /** The app's metrics (`undefined` when off); code outside the session core may record into it. */
+  readonly metrics: VangoMetrics | undefined;
+  /** Wraps each WebSocket transport (counts coded errors and closes into `metrics`). */
+  readonly wrapTransport: (t: Transport) => Transport;
 }

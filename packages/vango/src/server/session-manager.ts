@@ -4,7 +4,9 @@
  * `maxDetached`, and the global `maxSessions` cap.
  */
 import { randomBytes } from "node:crypto";
+import type { SessionSample } from "../ops/metrics.ts";
 import type { Logger } from "./logger.ts";
+import { currentRequest } from "./observability-http.ts";
 import type { ServerLimits, ServerTimeouts } from "./options.ts";
 import { type EventContext, Session, type SessionServices, SessionState } from "./session.ts";
 import { randomToken } from "./tokens.ts";
@@ -22,6 +24,8 @@ export class SessionManager implements SessionServices {
   readonly timeouts: ServerTimeouts;
   readonly logger: Logger;
   runEvent: (ctx: EventContext) => Promise<void>;
+  /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
+  metrics: SessionMetrics | undefined = undefined;
   readonly #byToken = new Map<string, Session>();
   /** Detached sessions, least recently detached first (Map keeps insertion order). */
   readonly #detached = new Set<Session>();
@@ -59,6 +63,12 @@ export class SessionManager implements SessionServices {
     }
     const id = `${this.#idPrefix}-${(++this.#nextId).toString(36)}`;
     const s = new Session(id, sid, randomToken(), route, this);
+    // A page GET creates the session: its request id follows the session into event logs.
+    const req = currentRequest();
+    if (req !== undefined) {
+      s.requestId = req.requestId;
+      req.sessionId = id;
+    }
     this.#byToken.set(s.token, s);
     this.#pending++;
     s.expiry = setTimeout(expire, this.timeouts.pendingTtlMs, s);
@@ -74,6 +84,9 @@ export class SessionManager implements SessionServices {
   attaching(s: Session): void {
     if (s.state === SessionState.Pending) this.#pending--;
     else if (s.state === SessionState.Detached) this.#detached.delete(s);
+    // Anything but a first attach is a client resuming its session (after a drop, or
+    // taking over from a socket the server has not yet seen die).
+    if (s.state !== SessionState.Pending) this.metrics?.reconnected();
     if (s.expiry !== undefined) clearTimeout(s.expiry);
     s.expiry = undefined;
   }
@@ -92,6 +105,21 @@ export class SessionManager implements SessionServices {
     else if (prev === SessionState.Detached) this.#detached.delete(s);
   }
 
+  /**
+   * Session gauges at scrape time: attached and detached counts, and the memory estimate
+   * `sessions × baseBytes + bytes of frames held for resume` (one pass over the sessions).
+   */
+  sample(baseBytes: number): SessionSample {
+    let history = 0;
+    for (const s of this.#byToken.values()) history += s.historyBytes;
+    const c = this.counts();
+    return {
+      active: c.attached,
+      detached: c.detached,
+      memoryBytes: c.total * baseBytes + history,
+    };
+  }
+
   /** All live sessions (a snapshot). */
   all(): Session[] {
     return [...this.#byToken.values()];
@@ -106,6 +134,13 @@ export class SessionManager implements SessionServices {
     for (const s of this.#detached) return s;
     return undefined;
   }
+}
+
+/** What sessions record into the app's metrics (`VangoMetrics` fits). */
+export interface SessionMetrics {
+  patchesSent(frames?: number): void;
+  eventObserved(type: number, seconds: number): void;
+  reconnected(): void;
 }
 
 function expire(s: Session): void {

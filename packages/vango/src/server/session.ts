@@ -66,6 +66,13 @@ export interface SessionServices {
   onDetached(session: Session): void;
   /** Called once when the session is disposed; `prev` is the state it was in. */
   onClosed(session: Session, prev: SessionState): void;
+  /** Counts Patches frames and times events (the app's metrics, when on). */
+  readonly metrics?:
+    | {
+        patchesSent(frames?: number): void;
+        eventObserved(type: number, seconds: number): void;
+      }
+    | undefined;
 }
 
 /**
@@ -107,6 +114,8 @@ export class Session implements Flushable {
   lastEventAt: number;
   /** Pending-TTL or resume-window timer; owned by the session manager. */
   expiry: NodeJS.Timeout | undefined = undefined;
+  /** `X-Request-Id` of the page GET that created the session (carried into its logs). */
+  requestId: string | undefined = undefined;
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent>;
@@ -124,7 +133,11 @@ export class Session implements Flushable {
     this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
     this.#queue = new EventQueue<QueuedEvent>(
       (e) => this.#runEvent(e),
-      (err) => this.#services.logger.error({ err, session_id: this.id }, "event failed"),
+      (err) =>
+        this.#services.logger.error(
+          { err, session_id: this.id, request_id: this.requestId },
+          "event failed",
+        ),
       services.limits.maxQueuedEvents,
     );
     this.lastEventAt = performance.now();
@@ -153,6 +166,11 @@ export class Session implements Flushable {
   /** Frames held for resume (count). */
   get historySize(): number {
     return this.#history.size;
+  }
+
+  /** Bytes of the frames held for resume. */
+  get historyBytes(): number {
+    return this.#history.bytes;
   }
 
   /** The view went dirty: render at the end of this tick. */
@@ -234,7 +252,10 @@ export class Session implements Flushable {
       root.flush(out);
     } catch (err) {
       out.length = 0;
-      this.#services.logger.error({ err, session_id: this.id, route: this.route }, "render failed");
+      this.#services.logger.error(
+        { err, session_id: this.id, request_id: this.requestId, route: this.route },
+        "render failed",
+      );
       this.sendError(codeOf(err, E.internal_error), false);
       return;
     }
@@ -251,6 +272,7 @@ export class Session implements Flushable {
       return;
     }
     this.#patchesSent += out.length;
+    this.#services.metrics?.patchesSent(1);
     out.length = 0;
     this.#history.push(this.seq, frame);
     this.#send(frame);
@@ -331,17 +353,26 @@ export class Session implements Flushable {
       session: this,
       patchCount: 0,
     };
+    const t0 = performance.now();
     try {
       await this.#services.runEvent(ctx);
     } catch (err) {
       this.#services.logger.error(
-        { err, session_id: this.id, route: this.route, event: name, hid: q.hid },
+        {
+          err,
+          session_id: this.id,
+          request_id: this.requestId,
+          route: this.route,
+          event: name,
+          hid: q.hid,
+        },
         "event handler failed",
       );
       this.#send(encodeErrorFrame(E.handler_error, false, q.cseq));
     }
     // Signals written before a throw still render.
     this.flush();
+    this.#services.metrics?.eventObserved(q.event.type, (performance.now() - t0) / 1000);
   }
 }
 

@@ -1,17 +1,28 @@
 /**
- * The HTTP upgrade handler for `/_vango/ws`: refuses cross-origin upgrades (403,
- * `origin_forbidden`) and upgrades during shutdown (503), then hands the socket to `ws`
- * (`noServer`, `maxPayload`) and wraps it in a {@link Connection}.
+ * The HTTP upgrade handler for `/_vango/ws`. Before anything is upgraded it refuses,
+ * with a plain HTTP response carrying the registry status and a JSON coded body:
+ * upgrades during shutdown (503), cross-origin or Origin-less upgrades (403
+ * `origin_forbidden`, unless `devMode`), and clients over a socket cap (429
+ * `connection_limited` per IP/user, 503 `too_many_connections` globally). Then it hands
+ * the socket to `ws` (`noServer`, `maxPayload`) and wraps it in a {@link Connection}.
+ *
+ * A message over `maxPayload` is cut off by `ws` itself, which closes with 1009
+ * (`ERRORS.payload_too_large.close`) and an empty reason before any error frame could
+ * be sent; the server logs it as `payload_too_large`.
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { clientIp } from "../middleware/client-ip.ts";
+import type { ReleaseConnection } from "../middleware/connection-limiter.ts";
+import { isHttps } from "../middleware/security-headers.ts";
 import { ErrorCode as E, ERRORS, type ErrorCode } from "../protocol/errors.ts";
 import { Connection } from "./connection.ts";
-import { readCookie, SESSION_COOKIE } from "./cookies.ts";
-import { isOriginAllowed } from "./origin.ts";
+import { readSessionCookie } from "./cookies.ts";
+import { isOriginAllowed, OriginPolicy } from "./origin.ts";
 import { WS_PATH } from "./page-response.ts";
 import type { Runtime } from "./runtime.ts";
+import type { Security } from "./security.ts";
 import type { Transport } from "./transport.ts";
 
 /** `ws` WebSocket as a session transport. */
@@ -54,7 +65,9 @@ export interface UpgradeHandler {
  * 404 and closed; mount other WebSocket endpoints before it if you need them.
  * @example server.on("upgrade", createUpgradeHandler(runtime));
  */
-export function createUpgradeHandler(rt: Runtime): UpgradeHandler {
+export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandler {
+  const origins = sec?.origins ?? new OriginPolicy(rt.allowedOrigins);
+  const trustProxy = sec?.trustProxy ?? false;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: rt.limits.maxPayload,
@@ -63,17 +76,40 @@ export function createUpgradeHandler(rt: Runtime): UpgradeHandler {
   });
   const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", onSocketError);
-    const refused = checkUpgrade(rt, req);
+    const refused = checkUpgrade(rt, req, origins, trustProxy);
     if (refused !== undefined) {
       refuse(socket, refused);
       return;
     }
+    let release: ReleaseConnection | undefined;
+    if (sec?.connections !== undefined) {
+      const slot = sec.connections.tryAcquire(clientIp(req, { trustProxy }), sec.userOf?.(req));
+      if (typeof slot === "string") {
+        rt.logger.warn({ code: slot, ip: clientIp(req, { trustProxy }) }, "upgrade refused");
+        refuse(socket, slot);
+        return;
+      }
+      release = slot;
+      // 'close' fires once the socket is gone, upgraded or not (ws may abort a bad handshake).
+      socket.once("close", slot);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const t = new WsTransport(ws);
-      const conn = new Connection(rt, t, readCookie(req.headers.cookie, SESSION_COOKIE));
+      const t = rt.wrapTransport(new WsTransport(ws));
+      const conn = new Connection(
+        rt,
+        t,
+        readSessionCookie(req.headers.cookie, rt.devMode),
+        sec?.wsBudget,
+      );
       // Without an 'error' listener, a frame over maxPayload would crash the process.
-      ws.on("error", (err) => {
-        rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
+      ws.on("error", (err: Error & { code?: string }) => {
+        if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+          rt.metrics?.websocketError(E.payload_too_large);
+          rt.logger.warn(
+            { code: E.payload_too_large, session_id: conn.session?.id },
+            "message over maxPayload",
+          );
+        } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
       });
       ws.on("message", (data, isBinary) => {
         if (isBinary) conn.onMessage(toBytes(data));
@@ -82,17 +118,27 @@ export function createUpgradeHandler(rt: Runtime): UpgradeHandler {
       ws.on("pong", () => {
         conn.alive = true;
       });
-      ws.on("close", () => conn.onClose());
+      ws.on("close", () => {
+        release?.();
+        conn.onClose();
+      });
     });
   };
   return Object.assign(handler, { wss });
 }
 
-function checkUpgrade(rt: Runtime, req: IncomingMessage): ErrorCode | undefined {
+function checkUpgrade(
+  rt: Runtime,
+  req: IncomingMessage,
+  origins: OriginPolicy,
+  trustProxy: Security["trustProxy"],
+): ErrorCode | undefined {
   const path = (req.url ?? "/").split("?", 1)[0];
   if (path !== WS_PATH) return E.not_found;
   if (rt.closing) return E.server_shutdown;
-  if (!rt.devMode && !isOriginAllowed(req, rt.allowedOrigins)) return E.origin_forbidden;
+  if (!rt.devMode && !isOriginAllowed(req, origins, isHttps(req, trustProxy !== false))) {
+    return E.origin_forbidden;
+  }
   return undefined;
 }
 
@@ -100,10 +146,12 @@ function onSocketError(): void {
   // Raw socket errors before/while upgrading (resets) are routine; the socket is gone.
 }
 
+/** Answers the upgrade request with a coded HTTP error (same body as the HTTP side). */
 function refuse(socket: Duplex, code: ErrorCode): void {
   const info = ERRORS[code];
-  const body = code;
+  const body = JSON.stringify({ error: { code, message: info.message } });
+  const retry = info.status === 429 || info.status === 503 ? "Retry-After: 1\r\n" : "";
   socket.end(
-    `HTTP/1.1 ${info.status} ${STATUS_CODES[info.status] ?? "Error"}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Vango-Error: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${info.status} ${STATUS_CODES[info.status] ?? "Error"}\r\nConnection: close\r\n${retry}Content-Type: application/json; charset=utf-8\r\nX-Vango-Error: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -20,8 +20,9 @@ import { resolveServerLimits, resolveTimeouts, type ServerLimits } from "../serv
 import { invokeHandler, type Session } from "../server/session.ts";
 import { SessionManager } from "../server/session-manager.ts";
 import { randomToken } from "../server/tokens.ts";
+import { createVNode } from "../vdom/create-element.ts";
 import type { HElement, HNode } from "../vdom/host.ts";
-import { type Component, type VChild, VKind } from "../vdom/vnode.ts";
+import type { Component, VChild } from "../vdom/vnode.ts";
 import { MemoryTransport } from "./memory-transport.ts";
 import { pathTo, selectAll } from "./selector.ts";
 
@@ -99,9 +100,7 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
   const session = sessions.create(sid, "/test");
   if (session === undefined) throw new Error("session cap reached");
   const node: VChild =
-    typeof component === "function"
-      ? { kind: VKind.Component, type: component, key: undefined, props: opts.props ?? {} }
-      : component;
+    typeof component === "function" ? createVNode(component, opts.props ?? {}) : component;
   session.setRoot(mountLive(node, { onDirty: () => session.markDirty() }));
 
   let transport: MemoryTransport | undefined;

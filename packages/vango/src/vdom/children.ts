@@ -2,10 +2,11 @@
  * Children normalisation shared by `jsx()` and `h()`: nested arrays are flattened,
  * booleans/null/undefined dropped, and each run of adjacent primitives (and VText)
  * becomes one VText, so `Count: {n}` is a single text node, as the HTML parser would
- * make it. Empty runs produce no node.
+ * make it. Empty runs produce no node. An object without the `$$typeof` brand (data
+ * shaped like a node, e.g. from `JSON.parse`) is refused as `invalid_child`.
  */
 import { VdomError, VdomErrorCode } from "./errors.ts";
-import { VKind, type VNode, type VText } from "./vnode.ts";
+import { VKind, VNODE, type VNode, type VText } from "./vnode.ts";
 
 /**
  * Normalises a `children` prop (any nesting of VChild) into a flat node list.
@@ -23,7 +24,7 @@ export function normalizeChildren(children: unknown): VNode[] {
 }
 
 function text(s: string): VText {
-  return { kind: VKind.Text, text: s };
+  return { $$typeof: VNODE, kind: VKind.Text, text: s };
 }
 
 /**
@@ -47,7 +48,13 @@ function walk(c: unknown, out: VNode[], pending: string | null): string | null {
         for (let i = 0; i < c.length; i++) p = walk(c[i], out, p);
         return p;
       }
-      const kind = (c as { kind?: unknown }).kind;
+      if ((c as { $$typeof?: unknown }).$$typeof !== VNODE) {
+        throw new VdomError(
+          VdomErrorCode.invalidChild,
+          "an object that is not a VNode (no $$typeof brand) cannot be a child",
+        );
+      }
+      const kind = (c as VNode).kind;
       if (kind === VKind.Text) {
         const t = (c as VText).text;
         return pending === null ? t : pending + t;

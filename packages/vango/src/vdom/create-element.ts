@@ -11,6 +11,7 @@ import {
   type VElement,
   type VFragment,
   VKind,
+  VNODE,
   type VNode,
 } from "./vnode.ts";
 
@@ -46,6 +47,7 @@ export function createVNode(type: ElementType, props: Props | null, key?: Key): 
       if (name !== "children" && name !== "key") own[name] = p[name];
     }
     const el: VElement = {
+      $$typeof: VNODE,
       kind: VKind.Element,
       tag: type,
       key: k,
@@ -56,6 +58,7 @@ export function createVNode(type: ElementType, props: Props | null, key?: Key): 
   }
   if (type === Fragment) {
     const frag: VFragment = {
+      $$typeof: VNODE,
       kind: VKind.Fragment,
       key: k,
       children: normalizeChildren(p.children),
@@ -67,7 +70,13 @@ export function createVNode(type: ElementType, props: Props | null, key?: Key): 
     own = {};
     for (const name in p) if (name !== "key") own[name] = p[name];
   }
-  const comp: VComponent = { kind: VKind.Component, type: type as Component, key: k, props: own };
+  const comp: VComponent = {
+    $$typeof: VNODE,
+    kind: VKind.Component,
+    type: type as Component,
+    key: k,
+    props: own,
+  };
   return comp;
 }
 

@@ -2,7 +2,7 @@
  * Trusted raw HTML: the only way markup that Vango did not build reaches the page.
  */
 import { VdomError, VdomErrorCode } from "./errors.ts";
-import { type TrustedHtml, VKind, type VRaw } from "./vnode.ts";
+import { type TrustedHtml, VKind, VNODE, type VRaw } from "./vnode.ts";
 
 /**
  * Marks `html` as vouched for by the application (e.g. the output of a sanitizer).
@@ -26,5 +26,5 @@ export function raw(html: TrustedHtml): VRaw {
   if (typeof html !== "string") {
     throw new VdomError(VdomErrorCode.invalidRaw, "raw() takes a TrustedHtml string");
   }
-  return { kind: VKind.Raw, html };
+  return { $$typeof: VNODE, kind: VKind.Raw, html };
 }

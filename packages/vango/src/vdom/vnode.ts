@@ -16,6 +16,15 @@ export type VKind = (typeof VKind)[keyof typeof VKind];
 
 export type Key = string | number;
 
+/**
+ * Brand carried by every VNode as `$$typeof` (React's defence): JSON and other untrusted
+ * data cannot hold a Symbol, so an object that merely looks like a node
+ * (`JSON.parse('{"kind":5,"html":"<script>…"}')`) is never rendered as one — children
+ * normalisation and SSR refuse it as `invalid_child`. Only `createVNode`/`jsx`/`h`,
+ * `raw()` and text normalisation set it.
+ */
+export const VNODE: unique symbol = Symbol.for("vango.vnode");
+
 /** Props as written in TSX. `children` is normalised away into `VElement.children`. */
 export type Props = Record<string, unknown>;
 
@@ -28,6 +37,7 @@ export type Props = Record<string, unknown>;
 export type Component<P = any> = (props: P) => VChild | (() => VChild);
 
 export interface VElement {
+  readonly $$typeof: typeof VNODE;
   readonly kind: typeof VKind.Element;
   readonly tag: string;
   readonly key: Key | undefined;
@@ -36,17 +46,20 @@ export interface VElement {
 }
 
 export interface VText {
+  readonly $$typeof: typeof VNODE;
   readonly kind: typeof VKind.Text;
   readonly text: string;
 }
 
 export interface VFragment {
+  readonly $$typeof: typeof VNODE;
   readonly kind: typeof VKind.Fragment;
   readonly key: Key | undefined;
   readonly children: VNode[];
 }
 
 export interface VComponent {
+  readonly $$typeof: typeof VNODE;
   readonly kind: typeof VKind.Component;
   readonly type: Component;
   readonly key: Key | undefined;
@@ -59,6 +72,7 @@ declare const trustedHtmlBrand: unique symbol;
 export type TrustedHtml = string & { readonly [trustedHtmlBrand]: true };
 
 export interface VRaw {
+  readonly $$typeof: typeof VNODE;
   readonly kind: typeof VKind.Raw;
   readonly html: TrustedHtml;
 }

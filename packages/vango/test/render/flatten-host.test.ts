@@ -9,13 +9,14 @@ import {
   TextFiber,
 } from "../../src/render/mount-fiber.ts";
 import { HKind } from "../../src/vdom/host.ts";
-import type { TrustedHtml } from "../../src/vdom/vnode.ts";
+import { type TrustedHtml, VNODE } from "../../src/vdom/vnode.ts";
 
 const el = (tag: string, fid: number) =>
   new ElementFiber(fid, null, newHostElement(tag, fid, {}, null), []);
 const text = (t: string) => new TextFiber(t);
 const frag = (...children: Fiber[]) => new FragmentFiber(undefined, children);
-const rawNode = (html: string) => new RawFiber({ kind: 5, html: html as TrustedHtml });
+const rawNode = (html: string) =>
+  new RawFiber({ $$typeof: VNODE, kind: 5, html: html as TrustedHtml });
 
 describe("flattenFibers", () => {
   test("merges adjacent texts through fragments and drops empty ones", () => {

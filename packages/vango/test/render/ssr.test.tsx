@@ -5,7 +5,7 @@ import { RenderError } from "../../src/render/render-error.ts";
 import { renderToString } from "../../src/render/ssr.ts";
 import { h } from "../../src/vdom/create-element.ts";
 import { raw, trustedHtml } from "../../src/vdom/trusted-html.ts";
-import { type Component, type VChild, VKind, type VNode } from "../../src/vdom/vnode.ts";
+import { type Component, type VChild, VKind, VNODE, type VNode } from "../../src/vdom/vnode.ts";
 
 /** Async components are not in the JSX component type (sync renders reject them). */
 function asyncComponent<P>(fn: (props: P) => Promise<unknown>): Component<P> {
@@ -445,13 +445,14 @@ describe("renderToString: components", () => {
     await new Promise((r) => setTimeout(r, 5));
   });
 
-  test("hand-built VNodes render the same as JSX", () => {
+  test("hand-built (branded) VNodes render the same as JSX", () => {
     const node: VNode = {
+      $$typeof: VNODE,
       kind: VKind.Element,
       tag: "p",
       key: undefined,
       props: { id: "x" },
-      children: [{ kind: VKind.Text, text: "hi" }],
+      children: [{ $$typeof: VNODE, kind: VKind.Text, text: "hi" }],
     };
     expect(renderToString(node)).toBe('<p data-hid="1" id="x">hi</p>');
   });

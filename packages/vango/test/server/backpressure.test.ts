@@ -12,7 +12,13 @@ afterEach(async () => {
 describe("bounded outgoing buffer", () => {
   it("closes a client that stops reading with slow_consumer instead of buffering", async () => {
     const logger = captureLogger();
-    srv = await start({ routes: { "/": Big }, logger, limits: { maxBufferedBytes: 256 * 1024 } });
+    srv = await start({
+      routes: { "/": Big },
+      logger,
+      limits: { maxBufferedBytes: 256 * 1024 },
+      // This test floods on purpose; the event budget would close it as rate_limited first.
+      rateLimit: { websocket: false },
+    });
     const p = await getPage(srv.base);
     const s = await TestSocket.open(srv.port, p.cookie);
     await s.attach(p);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { readCookie, SESSION_COOKIE, serializeCookie } from "../../src/server/cookies.ts";
+import {
+  CSRF_COOKIE,
+  CSRF_COOKIE_SECURE,
+  csrfCookieName,
+  readCookie,
+  readSessionCookie,
+  SESSION_COOKIE,
+  SESSION_COOKIE_SECURE,
+  serializeCookie,
+  sessionCookieName,
+} from "../../src/server/cookies.ts";
 
 describe("cookies", () => {
   it("reads a named cookie among others, trimming and unquoting", () => {
@@ -39,5 +49,23 @@ describe("cookies", () => {
         path: "/",
       }),
     ).toThrow(TypeError);
+  });
+
+  it("names secure cookies with the __Host- prefix", () => {
+    expect(sessionCookieName(true)).toBe("__Host-vango_sid");
+    expect(sessionCookieName(false)).toBe(SESSION_COOKIE);
+    expect(csrfCookieName(true)).toBe(CSRF_COOKIE_SECURE);
+    expect(csrfCookieName(false)).toBe(CSRF_COOKIE);
+  });
+
+  it("reads only the __Host- session cookie outside devMode (no cookie tossing)", () => {
+    expect(readSessionCookie(`${SESSION_COOKIE_SECURE}=abc`, false)).toBe("abc");
+    expect(readSessionCookie(`${SESSION_COOKIE}=tossed`, false)).toBeUndefined();
+    expect(readSessionCookie(`${SESSION_COOKIE}=t; ${SESSION_COOKIE_SECURE}=abc`, false)).toBe(
+      "abc",
+    );
+    expect(readSessionCookie(`${SESSION_COOKIE}=dev`, true)).toBe("dev");
+    expect(readSessionCookie(`${SESSION_COOKIE}=dev; ${SESSION_COOKIE_SECURE}=s`, true)).toBe("s");
+    expect(readSessionCookie(undefined, true)).toBeUndefined();
   });
 });

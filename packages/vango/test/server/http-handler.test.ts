@@ -16,7 +16,10 @@ describe("HTTP handler", () => {
     expect(p.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(p.headers.get("cache-control")).toBe("no-store");
     expect(p.html).toContain("<title>Counter</title>");
-    expect(p.html).toContain('<script defer src="/_vango/client.0123abcd.js"></script>');
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(p.headers.get("content-security-policy")!)![1];
+    expect(p.html).toContain(
+      `<script defer src="/_vango/client.0123abcd.js" nonce="${nonce}"></script>`,
+    );
     expect(p.html).toContain(
       '<div id="vango-root" data-hid="1"><div data-hid="2"><h1 data-hid="3">Count: 0</h1><button data-hid="4" type="button" data-on="click">+</button></div></div>',
     );
@@ -26,21 +29,27 @@ describe("HTTP handler", () => {
     expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 1, attached: 0, detached: 0 });
   });
 
-  it("sets an HttpOnly, Secure, SameSite=Lax session cookie once", async () => {
+  it("sets an HttpOnly, Secure, SameSite=Lax __Host- session cookie once", async () => {
     srv = await start({ routes: { "/": Counter } });
     const res = await fetch(srv.base + "/");
-    const set = res.headers.get("set-cookie")!;
-    expect(set).toMatch(/^vango_sid=[A-Za-z0-9_-]{24}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
-    const again = await fetch(srv.base + "/", { headers: { cookie: set.split(";")[0]! } });
+    const [set, csrf] = res.headers.getSetCookie();
+    expect(set).toMatch(
+      /^__Host-vango_sid=[A-Za-z0-9_-]{24}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(csrf).toMatch(/^__Host-vango_csrf=[A-Za-z0-9_-]{43}; Path=\/; Secure; SameSite=Lax$/);
+    const cookie = `${set!.split(";")[0]}; ${csrf!.split(";")[0]}`;
+    const again = await fetch(srv.base + "/", { headers: { cookie } });
     expect(again.headers.get("set-cookie")).toBeNull();
-    const bogus = await fetch(srv.base + "/", { headers: { cookie: "vango_sid=short" } });
-    expect(bogus.headers.get("set-cookie")).toMatch(/^vango_sid=/);
+    const bogus = await fetch(srv.base + "/", { headers: { cookie: "__Host-vango_sid=short" } });
+    expect(bogus.headers.get("set-cookie")).toMatch(/^__Host-vango_sid=/);
   });
 
-  it("omits Secure in devMode over plain http", async () => {
+  it("omits Secure and the __Host- prefix in devMode over plain http", async () => {
     srv = await start({ routes: { "/": Counter }, devMode: true });
     const res = await fetch(srv.base + "/");
-    expect(res.headers.get("set-cookie")).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(res.headers.getSetCookie()[0]).toMatch(
+      /^vango_sid=\S+; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
   });
 
   it("passes route params as props.params", async () => {
@@ -54,7 +63,9 @@ describe("HTTP handler", () => {
     const nf = await fetch(srv.base + "/nope");
     expect(nf.status).toBe(404);
     expect(nf.headers.get("x-vango-error")).toBe("not_found");
-    const post = await fetch(srv.base + "/", { method: "POST" });
+    const page = await getPage(srv.base, "/");
+    const headers = { cookie: page.cookie, "x-csrf-token": page.csrf };
+    const post = await fetch(srv.base + "/", { method: "POST", headers });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
     expect(post.headers.get("x-vango-error")).toBe("method_not_allowed");
@@ -63,7 +74,7 @@ describe("HTTP handler", () => {
       200,
       "text/html; charset=utf-8",
     ]);
-    expect(srv.app.sessions.counts().total).toBe(0);
+    expect(srv.app.sessions.counts().total).toBe(1);
   });
 
   it("serves the client bundle immutable with an ETag and 304 revalidation", async () => {

@@ -4,9 +4,9 @@ import { Fragment, jsx, jsxs } from "../../src/jsx-runtime.ts";
 import { h } from "../../src/vdom/create-element.ts";
 import { VdomError, VdomErrorCode } from "../../src/vdom/errors.ts";
 import { raw, trustedHtml } from "../../src/vdom/trusted-html.ts";
-import { type VChild, VKind, type VNode } from "../../src/vdom/vnode.ts";
+import { type VChild, VKind, VNODE, type VNode } from "../../src/vdom/vnode.ts";
 
-const text = (t: string) => ({ kind: VKind.Text, text: t });
+const text = (t: string) => ({ $$typeof: VNODE, kind: VKind.Text, text: t });
 
 function Greeting(props: { name: string; children?: VChild }) {
   return <p>{props.name}</p>;
@@ -20,6 +20,7 @@ describe("JSX runtime: element shape", () => {
       </a>
     );
     expect(n).toEqual({
+      $$typeof: VNODE,
       kind: VKind.Element,
       tag: "a",
       key: "k1",
@@ -36,6 +37,7 @@ describe("JSX runtime: element shape", () => {
   it("takes key from props when passed through a spread", () => {
     const props = { key: "s", id: "i" };
     expect(jsx("div", props)).toEqual({
+      $$typeof: VNODE,
       kind: VKind.Element,
       tag: "div",
       key: "s",
@@ -73,7 +75,7 @@ describe("JSX runtime: children normalisation", () => {
     ) as { children: VNode[] };
     expect(node.children).toEqual([
       text("ab12"),
-      { kind: VKind.Element, tag: "b", key: undefined, props: {}, children: [] },
+      { $$typeof: VNODE, kind: VKind.Element, tag: "b", key: undefined, props: {}, children: [] },
       text("c"),
     ]);
   });
@@ -122,14 +124,20 @@ describe("JSX runtime: fragments, components, raw", () => {
         <i />
       </Fragment>,
     ).toEqual({
+      $$typeof: VNODE,
       kind: VKind.Fragment,
       key: "f",
       children: [
         text("x1"),
-        { kind: VKind.Element, tag: "i", key: undefined, props: {}, children: [] },
+        { $$typeof: VNODE, kind: VKind.Element, tag: "i", key: undefined, props: {}, children: [] },
       ],
     });
-    expect(<>a</>).toEqual({ kind: VKind.Fragment, key: undefined, children: [text("a")] });
+    expect(<>a</>).toEqual({
+      $$typeof: VNODE,
+      kind: VKind.Fragment,
+      key: undefined,
+      children: [text("a")],
+    });
   });
 
   it("builds a VComponent whose props keep children as given and drop key", () => {
@@ -140,6 +148,7 @@ describe("JSX runtime: fragments, components, raw", () => {
       </Greeting>
     );
     expect(n).toEqual({
+      $$typeof: VNODE,
       kind: VKind.Component,
       type: Greeting,
       key: 5,
@@ -154,7 +163,7 @@ describe("JSX runtime: fragments, components, raw", () => {
 
   it("raw() wraps trusted html; trustedHtml() brands strings only", () => {
     expect(<div>{raw(trustedHtml("<b>x</b>"))}</div>).toMatchObject({
-      children: [{ kind: VKind.Raw, html: "<b>x</b>" }],
+      children: [{ $$typeof: VNODE, kind: VKind.Raw, html: "<b>x</b>" }],
     });
     expect(() => trustedHtml(1 as unknown as string)).toThrow(VdomError);
   });
