@@ -1,12 +1,15 @@
 /**
- * The demo's optional backends for readiness: `REDIS_URL` switches on a Redis `PING`
- * probe, `DATABASE_URL` a Postgres `SELECT 1` probe. The drivers are imported only when
+ * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe
+ * and moves the HTTP rate-limit budgets into Redis (shared by every instance);
+ * `DATABASE_URL` adds a Postgres `SELECT 1` probe. The drivers are imported only when
  * their variable is set, so the default demo loads neither.
  */
-import type { AppHealthOptions } from "vango/server";
+import { type AppHealthOptions, type RateLimitStore, RedisRateLimitStore } from "vango/server";
 
 export interface Dependencies {
   readonly checks: NonNullable<AppHealthOptions["checks"]>;
+  /** The shared rate-limit store when Redis is configured; else the app's in-memory default. */
+  readonly rateLimitStore: RateLimitStore | undefined;
   /** Closes every client (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -19,12 +22,14 @@ export async function connectDependencies(
 ): Promise<Dependencies> {
   const checks: { -readonly [K in keyof Dependencies["checks"]]: Dependencies["checks"][K] } = {};
   const closers: (() => Promise<unknown>)[] = [];
+  let rateLimitStore: RateLimitStore | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
     // Commands wait for the (re)connection; the probe timeout bounds them.
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
     redis.on("error", () => {}); // reconnects by itself; readiness reports the outage
     checks.redis = redis;
+    rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (env.DATABASE_URL) {
@@ -40,6 +45,7 @@ export async function connectDependencies(
   }
   return {
     checks,
+    rateLimitStore,
     async close() {
       await Promise.allSettled(closers.map((c) => c()));
     },

@@ -1,7 +1,9 @@
 /**
  * The demo server: `npm start` → http://127.0.0.1:${PORT:-3000}, Prometheus metrics on
  * http://127.0.0.1:${METRICS_PORT:-9464}/metrics, health at /health/{live,ready,startup}.
- * `REDIS_URL` / `DATABASE_URL` add readiness probes; `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * `VANGO_SECRET` keys CSRF tokens, `METRICS_TOKEN` also exposes /metrics on the main port,
+ * `REDIS_URL` / `DATABASE_URL` add readiness probes (Redis also holds the rate-limit
+ * budgets); `OTEL_EXPORTER_OTLP_ENDPOINT`
  * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
 import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
@@ -17,6 +19,9 @@ const deps = await connectDependencies(process.env);
 const app = createApp({
   ...demoOptions(),
   health: { checks: deps.checks },
+  secret: process.env.VANGO_SECRET,
+  metricsToken: process.env.METRICS_TOKEN,
+  ...(deps.rateLimitStore ? { rateLimit: { store: deps.rateLimitStore } } : {}),
   // Tracing first, so its spans cover every other middleware.
   eventMiddleware: [tracingEventMiddleware()],
   httpMiddleware: [tracingHttpMiddleware()],
