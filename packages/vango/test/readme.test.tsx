@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 
 function Counter() {
   const count = signal(0);
-  return () => <button onClick={() => count.set(count() + 1)}>Clicked {count()} times</button>;
+  return () => (
+    <button type="button" onClick={() => count.set(count() + 1)}>
+      Clicked {count()} times
+    </button>
+  );
 }
 
 describe("README", () => {
