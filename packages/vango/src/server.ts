@@ -6,17 +6,27 @@
 export { MemoryRateLimitStore } from "./middleware/rate-limit-memory.ts";
 export { RedisRateLimitStore } from "./middleware/rate-limit-redis.ts";
 export type { RateLimitStore } from "./middleware/rate-limit-store.ts";
-export type { HealthChecks, ReadyReport } from "./ops/health.ts";
-export { createLogger, type LoggerOptions } from "./ops/logger.ts";
+export {
+  type CheckResult,
+  createHealth,
+  type Health,
+  type HealthChecks,
+  type HealthOptions,
+  type ReadyReport,
+  type StartupReport,
+} from "./ops/health.ts";
+export { childLogger, createLogger, type LogContext, type LoggerOptions } from "./ops/logger.ts";
 export { createMetrics, type MetricsOptions, type VangoMetrics } from "./ops/metrics.ts";
 export {
+  type MetricsHandlerOptions,
   type MetricsServer,
+  metricsHandler,
   type ServeMetricsOptions,
   serveMetrics,
 } from "./ops/metrics-server.ts";
 export { type App, createApp, type Listening } from "./server/app.ts";
 export type { ClientBuilder, ClientBundle } from "./server/client-asset.ts";
-export { defaultLogger, type Logger, silentLogger } from "./server/logger.ts";
+export { type Logger, silentLogger } from "./server/logger.ts";
 export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/middleware.ts";
 export type { AppHealthOptions, AppMetricsOptions } from "./server/observability.ts";
 export {

@@ -10,3 +10,4 @@ export {
   type TestSession,
 } from "./testing/mount-test.ts";
 export { parseSelector, selectAll } from "./testing/selector.ts";
+export { TestingError, TestingErrorCode } from "./testing/testing-error.ts";

@@ -81,11 +81,13 @@ describe("package exports", () => {
       "DEFAULT_TIMEOUTS",
       "MemoryRateLimitStore",
       "RedisRateLimitStore",
+      "childLogger",
       "createApp",
+      "createHealth",
       "createLogger",
       "createMetrics",
-      "defaultLogger",
       "formBody",
+      "metricsHandler",
       "serveMetrics",
       "silentLogger",
     ]);
@@ -93,6 +95,8 @@ describe("package exports", () => {
 
   it("vango/testing", async () => {
     expect(Object.keys(await import("vango/testing")).sort()).toEqual([
+      "TestingError",
+      "TestingErrorCode",
       "mountTest",
       "parseSelector",
       "selectAll",

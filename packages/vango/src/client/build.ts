@@ -5,12 +5,24 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
 import * as C from "../protocol/constants.ts";
 import { ErrorCode } from "../protocol/error-code.ts";
 import { JsonTag } from "../protocol/json-value.ts";
+
+/**
+ * The browser entry's source. `src/` ships in the package, and both this module's source
+ * (`src/client/build.ts`) and its compiled form (`dist/client/build.js`, whose directory
+ * has no `main.ts`) are two levels below the package root, so one relative path serves
+ * both. (A path string, not `new URL`: the global `URL` may be a DOM shim's, happy-dom's,
+ * in test environments.)
+ */
+export const CLIENT_ENTRY = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../src/client/main.ts",
+);
 
 export interface ClientBuild {
   readonly code: string;
@@ -50,7 +62,7 @@ export function constantKeys(): string[] {
  * builds or reads itself, its own state objects, the protocol reader/writer) and are
  * never DOM or builtin names the client also uses, so the minifier may shorten them.
  * Not listed, because pages or apps see them: the `window.__vango` handle (`status`,
- * `seq`, `ws`, `hook`, `stop`), the boot JSON (`v`, `ws`, `token`, `csrf`), the
+ * `seq`, `ws`, `clockOffset`, `hook`, `stop`), the boot JSON (`v`, `ws`, `token`, `csrf`), the
  * `vango:error` detail (`type`, `code`, `fatal`, `cseq`, `message`).
  */
 const INTERNAL_PROPS = [
@@ -116,8 +128,7 @@ const inlinePlugin = (): Plugin => ({
 export async function buildClient(opts: { minify: boolean }): Promise<ClientBuild> {
   const esbuild = await import("esbuild");
   const result = await esbuild.build({
-    // A string URL: the global `URL` may be a DOM shim's (happy-dom) in test environments.
-    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "main.ts")],
+    entryPoints: [CLIENT_ENTRY],
     bundle: true,
     write: false,
     format: "iife",

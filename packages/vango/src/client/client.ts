@@ -48,6 +48,11 @@ export interface VangoClient {
   /** Seq of the last applied Patches/FullResync frame. */
   readonly seq: number;
   readonly ws: WebSocket | null;
+  /**
+   * Server clock minus this browser's clock in ms, measured at the last handshake reply
+   * (0 before it); `Date.now() + clockOffset` approximates the server's time.
+   */
+  readonly clockOffset: number;
   /** Sends a `Hook` event for element `hid` (0 = document). */
   hook(hid: number, name: string, payload: unknown): void;
   /** Closes the socket for good and removes all listeners. */
@@ -94,6 +99,9 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   let ackQueued = false;
   let askedResync = false;
   let stopped = false;
+  /** `Feature` bits the server granted in the last handshake reply. */
+  let features = 0;
+  let clockOffset = 0;
 
   const ctx: DomCtx = {
     doc,
@@ -175,6 +183,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     }
     ready = true;
     failures = 0;
+    features = f.features;
+    clockOffset = f.serverTime - Date.now();
     if (f.resumeToken) token = f.resumeToken;
     // Not resumed: a session that had no socket yet (the SSR page's), numbering from
     // `nextSeq`. After a drop that means a new session, which knows none of our events.
@@ -240,7 +250,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     ws = null;
     ready = false;
     if (stopped) return;
-    if (GONE_CLOSE.has(code)) {
+    // Without `Resume` the server drops the session with the socket: only a new page helps.
+    if (GONE_CLOSE.has(code) || (everReady && !(features & Feature.Resume))) {
       reload();
       return;
     }
@@ -309,6 +320,9 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     },
     get ws() {
       return ws;
+    },
+    get clockOffset() {
+      return clockOffset;
     },
     hook(hid, name, payload) {
       push(hid, { type: EventType.Hook, name, payload: toJson(payload) });

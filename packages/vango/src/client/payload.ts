@@ -30,7 +30,7 @@ export function mods(e: MouseEvent | KeyboardEvent): number {
  * A control's value: checkboxes and radios give their value when checked, else "";
  * a multiple select gives its selected values joined by "\n"; other elements their text.
  */
-export function controlValue(el: Element): string {
+function controlValue(el: Element): string {
   const c = el as HTMLInputElement;
   const type = c.type;
   if (type === "checkbox" || type === "radio") return c.checked ? c.value : "";

@@ -2,13 +2,11 @@
  * FullResync: the server's whole view replaces the content of `#vango-root`. The hid
  * map starts over; the focused element (matched by hid) gets focus and caret back.
  */
-import { ATTR_HID } from "../protocol/dom-attrs.ts";
+import { ATTR_HID, ROOT_ID } from "../protocol/dom-attrs.ts";
 import { NodeKind, type WireNode } from "../protocol/patch.ts";
 import { restoreFocus, saveFocus } from "./caret.ts";
 import type { DomCtx } from "./dom-ctx.ts";
 import { buildNode, childNs } from "./wire-dom.ts";
-
-export const ROOT_ID = "vango-root";
 
 /**
  * `root` is the root container itself (same hid: its children become the content), any

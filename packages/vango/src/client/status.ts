@@ -16,7 +16,6 @@ const ALL: readonly Status[] = ["connecting", "connected", "reconnecting", "offl
  */
 export function showStatus(doc: Document, status: Status): void {
   const cl = doc.documentElement.classList;
-  cl.remove(...ALL.map((s) => "vango-" + s));
-  cl.add("vango-" + status);
+  for (const s of ALL) cl.toggle("vango-" + s, s === status);
   doc.dispatchEvent(new CustomEvent("vango:status", { detail: { status } }));
 }

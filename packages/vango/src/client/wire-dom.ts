@@ -22,7 +22,7 @@ function squash(url: string): string {
 }
 
 /** True when writing this attribute could run script. */
-export function unsafeAttr(name: string, value: string): boolean {
+function unsafeAttr(name: string, value: string): boolean {
   return /^on/i.test(name) || (URL_ATTR.test(name) && SCRIPT_URL.test(squash(value)));
 }
 

@@ -15,6 +15,8 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { sendError } from "../middleware/http-error.ts";
 import { ErrorCode } from "../protocol/errors.ts";
+import type { Logger } from "../server/logger.ts";
+import { createLogger } from "./logger.ts";
 
 export interface ServeMetricsOptions {
   registry: Registry;
@@ -24,6 +26,8 @@ export interface ServeMetricsOptions {
   host?: string;
   /** URL path (default `/metrics`). */
   path?: string;
+  /** Where errors of the listening server are logged (default: a pino logger on stdout). */
+  logger?: Logger;
 }
 
 export interface MetricsServer {
@@ -82,6 +86,12 @@ export function serveMetrics(options: ServeMetricsOptions): Promise<MetricsServe
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
+      // A listening server still emits 'error' (EMFILE on accept, …): without a
+      // listener that would be an uncaught exception.
+      const logger = options.logger ?? createLogger({ service: "vango" });
+      server.on("error", (err) =>
+        logger.error({ err, code: ErrorCode.internal_error, host, port }, "metrics server error"),
+      );
       resolve({
         server,
         port: (server.address() as AddressInfo).port,

@@ -13,6 +13,11 @@
 export const ATTR_HID = "data-hid";
 export const ATTR_ON = "data-on";
 
+/** `id` of the container the app renders into (the client's FullResync target). */
+export const ROOT_ID = "vango-root";
+/** `id` of the `<script type="application/json">` holding the client's boot data. */
+export const BOOT_ID = "vango-boot";
+
 export interface ListenerSpec {
   readonly event: string;
   readonly prevent: boolean;
@@ -72,7 +77,8 @@ export function decodeListeners(value: string): ListenerSpec[] {
 
 function toMs(s: string): number {
   const n = Number.parseInt(s, 10);
-  return Number.isFinite(n) && n > 0 ? Math.min(n, 60_000) : 0;
+  // NaN fails `n > 0`; an overlong digit run parses to Infinity and is capped.
+  return n > 0 ? Math.min(n, 60_000) : 0;
 }
 
 function safeDecode(s: string): string {

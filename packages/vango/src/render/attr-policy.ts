@@ -131,12 +131,21 @@ function classify(name: string): NameInfo {
 
 /**
  * HTML attribute-name grammar minus the characters that could end the name or the tag
- * in some parser: whitespace, quotes, backtick, `<`, `>`, `/`, `=`, controls.
+ * in some parser: whitespace, quotes, backtick, `<`, `>`, `/`, `=`, controls. Lone
+ * surrogates are refused too: the wire codec cannot carry them in a name (it would have
+ * to replace them, and two names could then collide), so such a name must never render.
  */
 export function isValidAttrName(name: string): boolean {
   if (name.length === 0) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // A high surrogate followed by a low one is a well-formed pair (one code point).
+      const next = name.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+      continue;
+    }
     if (
       c <= 0x20 ||
       (c >= 0x7f && c <= 0xa0) ||

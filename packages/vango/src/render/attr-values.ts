@@ -56,7 +56,7 @@ function primitiveValue(value: unknown, boolish: boolean): string | null {
  * @example
  * classValue(["a", { b: true, c: false }, ["d"]]); // "a b d"
  */
-export function classValue(value: unknown): string {
+function classValue(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (value === null || typeof value !== "object") return "";

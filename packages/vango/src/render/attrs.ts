@@ -122,7 +122,7 @@ function isKeyList(v: unknown): v is readonly string[] {
 }
 
 /** The `data-on` value for a handler record, in its insertion order. */
-export function encodeHandlers(handlers: Record<string, EventBinding>): string {
+function encodeHandlers(handlers: Record<string, EventBinding>): string {
   const specs: ListenerSpec[] = [];
   for (const event in handlers) specs.push(listenerSpec(event, handlers[event]!));
   return encodeListeners(specs);

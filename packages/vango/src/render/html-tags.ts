@@ -5,7 +5,7 @@
 import { RenderError, RenderErrorCode } from "./render-error.ts";
 
 /** Elements with no end tag and no content. */
-export const VOID_TAGS: ReadonlySet<string> = new Set([
+const VOID_TAGS: ReadonlySet<string> = new Set([
   "area",
   "base",
   "br",

@@ -15,6 +15,7 @@
  * live tree as the client has it and makes the next flush rebuild the whole tree from
  * fibers.
  */
+import { ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { Patch } from "../protocol/patch.ts";
 import { createRoot, getOwner, untracked } from "../reactive/index.ts";
 import { normalizeChildren } from "../vdom/children.ts";
@@ -62,11 +63,9 @@ export interface MountLiveOptions {
   onDirty: () => void;
   /** Hid of the root container; descendants are numbered after it. Default 1. */
   hidStart?: number;
-  /** Extra attributes of the root container (`id` is always `vango-root`). */
+  /** Extra attributes of the root container (`id` is always `ROOT_ID`). */
   rootAttrs?: Record<string, string>;
 }
-
-export const ROOT_CONTAINER_ID = "vango-root";
 
 /**
  * Mounts `node` inside a `<div id="vango-root">` host element. Hids follow document
@@ -333,7 +332,7 @@ function sameSlots(a: readonly HNode[], b: readonly HNode[]): boolean {
 }
 
 function rootAttrs(extra: Record<string, string> | undefined): Record<string, string> {
-  const attrs: Record<string, string> = { id: ROOT_CONTAINER_ID };
+  const attrs: Record<string, string> = { id: ROOT_ID };
   if (extra !== undefined) {
     for (const name in extra) {
       if (name === "id" || name === "data-hid" || name === "data-on") continue;

@@ -6,6 +6,7 @@
 import type { Readable } from "node:stream";
 import { Readable as NodeReadable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { BOOT_ID, ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import { asSafeHtml, escapeAttr, escapeText, jsonForScript, type SafeHtml } from "./escape.ts";
 import { HtmlWriter } from "./html-writer.ts";
@@ -30,9 +31,6 @@ export interface PageOptions {
   /** Hid of the root container; the body's first element gets `hidStart + 1`. Default 1. */
   hidStart?: number;
 }
-
-export const ROOT_ID = "vango-root";
-export const BOOT_ID = "vango-boot";
 
 /**
  * Renders the whole document synchronously (async components throw

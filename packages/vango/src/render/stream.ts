@@ -18,7 +18,7 @@ export interface StreamOptions {
   chunkSize?: number;
 }
 
-export const DEFAULT_CHUNK_SIZE = 16 * 1024;
+const DEFAULT_CHUNK_SIZE = 16 * 1024;
 
 /** One unit of a streamed document: literal (already escaped) HTML or a tree to render. */
 export type StreamPart = string | { readonly node: VChild; readonly hids: boolean };

@@ -16,7 +16,7 @@ import { Heartbeat } from "./heartbeat.ts";
 import { createHttpHandler, type NextFn, serveRequest } from "./http-handler.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./middleware.ts";
 import { mountRoute } from "./mount-route.ts";
-import { Observability } from "./observability.ts";
+import { appLogger, Observability } from "./observability.ts";
 import { reportingInner } from "./observability-http.ts";
 import { type AppOptions, resolveServerLimits, resolveTimeouts } from "./options.ts";
 import { Router } from "./router-match.ts";
@@ -62,10 +62,11 @@ export interface App {
  */
 export function createApp(options: AppOptions): App {
   const devMode = options.devMode === true;
-  const obs = new Observability(options);
-  const logger = obs.logger;
-  // Validates the options (throws config_invalid) and logs every insecure one, devMode first.
+  const logger = appLogger(options);
+  // Validates the options (throws config_invalid) and logs every insecure one, devMode
+  // first; before anything else is built, so no option can fail later with another error.
   const security = createSecurity(options, logger);
+  const obs = new Observability(options, logger);
   const limits = resolveServerLimits(options.limits);
   const timeouts = resolveTimeouts(options.timeouts);
   const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
@@ -148,6 +149,11 @@ export function createApp(options: AppOptions): App {
         server.once("error", reject);
         server.listen(port, host, () => {
           server.off("error", reject);
+          // A listening server still emits 'error' (EMFILE on accept, …): without a
+          // listener that would be an uncaught exception.
+          server.on("error", (err) =>
+            logger.error({ err, code: E.internal_error, host, port }, "server error"),
+          );
           const addr = server.address();
           const bound = typeof addr === "object" && addr !== null ? addr.port : port;
           resolve({

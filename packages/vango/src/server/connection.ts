@@ -190,7 +190,7 @@ export class Connection {
     const s = h.resumeToken === null ? undefined : host.sessions.find(h.resumeToken);
     const refused = this.#verify(h, s);
     if (refused !== undefined || s === undefined) {
-      this.#refuse(refused ?? E.session_expired);
+      this.#refuse(refused ?? E.session_not_found);
       return;
     }
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
@@ -214,7 +214,9 @@ export class Connection {
   /** Why the handshake is refused, or `undefined` when it is acceptable. */
   #verify(h: HandshakeFrame, s: Session | undefined): ErrorCode | undefined {
     if (h.resumeToken === null) return E.handshake_invalid;
-    if (s === undefined) return E.session_expired;
+    if (s === undefined) {
+      return this.#host.sessions.ended(h.resumeToken) ? E.session_expired : E.session_not_found;
+    }
     // The token alone is not enough: it must come with the cookie of the session's tab.
     if (this.cookieSid === undefined || this.cookieSid !== s.sid) return E.resume_invalid;
     if (this.#host.csrf.verify(s.sid, h.csrf) === undefined) return E.csrf_invalid;

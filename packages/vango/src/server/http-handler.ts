@@ -100,8 +100,12 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
     setCookie = true;
   }
   const clientSrc = await rt.client.path();
+  const sec = secure.get(rt);
+  // Asked once per page: the session's events carry it (`EventContext.userId`).
+  const userId = sec?.userOf?.(req);
   const session = rt.sessions.create(sid, match.route.pattern);
   if (session === undefined) return sendError(res, E.too_many_connections);
+  session.userId = userId;
   let html: string;
   try {
     session.setRoot(rt.mount(match, session));
@@ -121,7 +125,6 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
   }
   // Secure (and so `__Host-`) unless devMode serves plain http (browsers drop Secure
   // cookies set over http, except on localhost).
-  const sec = secure.get(rt);
   const https = isHttps(req, sec !== undefined && sec.trustProxy !== false);
   const cookieSecure = !(rt.devMode && !https);
   const cookies: string[] = [];

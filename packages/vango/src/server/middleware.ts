@@ -4,13 +4,15 @@
  * handler is called directly, so an app without middleware pays nothing per event.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ErrorCode } from "../protocol/errors.ts";
+import { ServerError } from "./server-error.ts";
 
 export type Next = () => Promise<void>;
 export type Middleware<C> = (ctx: C, next: Next) => Promise<void>;
 
 /**
  * Composes `mws` around `inner` (first middleware outermost). Calling `next()` twice
- * rejects with a TypeError.
+ * rejects with a `ServerError` coded `internal_error`.
  * @example const run = compose([timing], (ctx) => handle(ctx)); await run(ctx);
  */
 export function compose<C>(
@@ -29,7 +31,11 @@ function link<C>(mw: Middleware<C>, after: (ctx: C) => Promise<void>): (ctx: C) 
     let called = false;
     try {
       return mw(ctx, () => {
-        if (called) return Promise.reject(new TypeError("next() called more than once"));
+        if (called) {
+          return Promise.reject(
+            new ServerError(ErrorCode.internal_error, "next() called more than once"),
+          );
+        }
         called = true;
         return after(ctx);
       });

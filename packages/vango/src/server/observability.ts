@@ -11,6 +11,7 @@ import { createHealth, type Health, type HealthOptions } from "../ops/health.ts"
 import { createLogger } from "../ops/logger.ts";
 import { createMetrics, type MetricsOptions, type VangoMetrics } from "../ops/metrics.ts";
 import { metricsHandler } from "../ops/metrics-server.ts";
+import { ConfigError } from "./config-error.ts";
 import type { Logger } from "./logger.ts";
 import { type InternalRoutes, observeHttp, type RequestHandler } from "./observability-http.ts";
 import { ObservedTransport } from "./observability-transport.ts";
@@ -36,7 +37,10 @@ export interface AppMetricsOptions extends MetricsOptions {
 }
 
 export interface AppHealthOptions
-  extends Pick<HealthOptions, "checks" | "timeoutMs" | "startupValidate" | "verbose"> {}
+  extends Pick<
+    HealthOptions,
+    "checks" | "timeoutMs" | "startupValidate" | "verbose" | "basePath"
+  > {}
 
 /** The observability options `createApp` reads. */
 export interface ObservabilityOptions {
@@ -60,6 +64,20 @@ function isDebugEnabled(logger: Logger): boolean {
   return typeof l.isLevelEnabled === "function" && l.isLevelEnabled("debug");
 }
 
+/**
+ * The app's logger: `o.logger`, else the production pino logger.
+ * @example const logger = appLogger({ service: "shop" });
+ */
+export function appLogger(o: ObservabilityOptions): Logger {
+  return (
+    o.logger ??
+    createLogger({
+      service: o.service ?? process.env.OTEL_SERVICE_NAME ?? "vango",
+      level: defaultLevel(),
+    })
+  );
+}
+
 /** Everything `createApp` wires from the observability options. */
 export class Observability {
   readonly logger: Logger;
@@ -70,14 +88,10 @@ export class Observability {
   readonly #baseBytes: number;
   #unsample: (() => void) | undefined;
 
-  constructor(o: ObservabilityOptions) {
+  /** `logger` is {@link appLogger}'s result (built first, so option validation can log). */
+  constructor(o: ObservabilityOptions, logger: Logger = appLogger(o)) {
     this.#ownLogger = o.logger === undefined;
-    this.logger =
-      o.logger ??
-      createLogger({
-        service: o.service ?? process.env.OTEL_SERVICE_NAME ?? "vango",
-        level: defaultLevel(),
-      });
+    this.logger = logger;
     const m = o.metrics === false ? undefined : (o.metrics ?? {});
     this.metrics = m === undefined ? undefined : createMetrics(m);
     this.#baseBytes = m?.sessionBaseBytes ?? DEFAULT_SESSION_BASE_BYTES;
@@ -89,7 +103,7 @@ export class Observability {
             ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
           });
     if (o.metricsToken !== undefined && this.metrics === undefined) {
-      throw new RangeError("createApp: metricsToken needs metrics (metrics: false is set)");
+      throw new ConfigError("metricsToken", "needs metrics (metrics: false is set)");
     }
     this.#metricsRoute =
       o.metricsToken === undefined || this.metrics === undefined

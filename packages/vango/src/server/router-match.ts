@@ -3,6 +3,7 @@
  * routes win over parametrised ones; among parametrised routes the first declared wins.
  */
 import type { Component } from "../vdom/vnode.ts";
+import { ConfigError } from "./config-error.ts";
 
 export interface RouteDef {
   readonly component: Component;
@@ -35,15 +36,16 @@ export class Router {
    */
   constructor(routes: Readonly<Record<string, RouteInput>>) {
     for (const pattern of Object.keys(routes)) {
-      const input = routes[pattern]!;
-      const def: RouteDef = typeof input === "function" ? { component: input } : input;
-      if (!pattern.startsWith("/")) throw new TypeError(`route "${pattern}" must start with "/"`);
+      const input = routes[pattern];
+      const problem = routeProblem(pattern, input);
+      if (problem !== undefined)
+        throw new ConfigError(`routes[${JSON.stringify(pattern)}]`, problem);
+      const def: RouteDef = typeof input === "function" ? { component: input } : input!;
       const parts = splitPath(pattern);
       const segments: (string | null)[] = [];
       const paramNames: (string | null)[] = [];
       for (const p of parts) {
         if (p.startsWith(":")) {
-          if (p.length === 1) throw new TypeError(`route "${pattern}" has an unnamed parameter`);
           segments.push(null);
           paramNames.push(p.slice(1));
         } else {
@@ -88,6 +90,20 @@ export class Router {
     }
     return undefined;
   }
+}
+
+/** Why a route entry is unusable (`undefined` when it is fine). */
+export function routeProblem(pattern: string, input: unknown): string | undefined {
+  if (!pattern.startsWith("/")) return 'the pattern must start with "/"';
+  for (const p of splitPath(pattern)) if (p === ":") return "unnamed parameter";
+  const component =
+    typeof input === "function" ? input : (input as { component?: unknown } | null)?.component;
+  if (typeof component !== "function") return "needs a component function";
+  const title = (input as { title?: unknown }).title;
+  if (typeof input !== "function" && title !== undefined && typeof title !== "string") {
+    return "title must be a string";
+  }
+  return undefined;
 }
 
 function splitPath(path: string): string[] {

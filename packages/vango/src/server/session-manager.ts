@@ -27,6 +27,12 @@ export class SessionManager implements SessionServices {
   /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
   metrics: SessionMetrics | undefined = undefined;
   readonly #byToken = new Map<string, Session>();
+  /**
+   * Resume tokens of recently closed sessions, oldest first (bounded): tells a session
+   * that expired (`session_expired`) from a token this process never issued
+   * (`session_not_found`, e.g. after a restart or a forged token).
+   */
+  readonly #ended = new Set<string>();
   /** Detached sessions, least recently detached first (Map keeps insertion order). */
   readonly #detached = new Set<Session>();
   readonly #idPrefix = randomBytes(3).toString("hex");
@@ -80,6 +86,11 @@ export class SessionManager implements SessionServices {
     return this.#byToken.get(token);
   }
 
+  /** True when `token` belonged to a session closed recently (expired, evicted, shut down). */
+  ended(token: string): boolean {
+    return this.#ended.has(token);
+  }
+
   /** Call right before `session.attach(...)`: stops its expiry clock. */
   attaching(s: Session): void {
     if (s.state === SessionState.Pending) this.#pending--;
@@ -101,6 +112,13 @@ export class SessionManager implements SessionServices {
   onClosed(s: Session, prev: SessionState): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
+    this.#ended.add(s.token);
+    if (this.#ended.size > ENDED_TOKENS) {
+      for (const oldest of this.#ended) {
+        this.#ended.delete(oldest);
+        break;
+      }
+    }
     if (prev === SessionState.Pending) this.#pending--;
     else if (prev === SessionState.Detached) this.#detached.delete(s);
   }
@@ -142,6 +160,12 @@ export interface SessionMetrics {
   eventObserved(type: number, seconds: number): void;
   reconnected(): void;
 }
+
+/**
+ * Closed sessions whose tokens are remembered: ~10k × ~70 B ≈ 0.7 MB at most, and
+ * far more than the tabs that typically come back after a resume window.
+ */
+const ENDED_TOKENS = 10_000;
 
 function expire(s: Session): void {
   s.expiry = undefined;

@@ -26,6 +26,7 @@ import type { Logger } from "./logger.ts";
 import type { Middleware } from "./middleware.ts";
 import type { ServerLimits } from "./options.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
+import { ServerError } from "./server-error.ts";
 import type { Transport } from "./transport.ts";
 
 export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
@@ -50,6 +51,12 @@ export interface EventContext {
   readonly binding: EventBinding;
   /** The session the event belongs to. */
   readonly session: Session;
+  /**
+   * The user the app's `userOf` returned for the page request that created the session
+   * (`undefined` without `userOf` or for anonymous requests). An auth middleware may
+   * replace it; `tracingEventMiddleware({ recordUserId: true })` reads it.
+   */
+  userId: string | undefined;
   /** Patches the event produced; set once the handler finished and the view flushed. */
   patchCount: number;
 }
@@ -116,6 +123,8 @@ export class Session implements Flushable {
   expiry: NodeJS.Timeout | undefined = undefined;
   /** `X-Request-Id` of the page GET that created the session (carried into its logs). */
   requestId: string | undefined = undefined;
+  /** What the app's `userOf` returned for the page GET that created the session. */
+  userId: string | undefined = undefined;
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent>;
@@ -150,7 +159,7 @@ export class Session implements Flushable {
 
   get root(): LiveRoot {
     const r = this.#root;
-    if (r === undefined) throw new Error("session has no view");
+    if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
     return r;
   }
 
@@ -190,13 +199,7 @@ export class Session implements Flushable {
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
     if (!this.#send(reply)) return;
-    const missed = this.#history.since(lastSeq, this.seq);
-    if (missed === undefined) {
-      this.#history.clear();
-      this.#send(encodeFullResync(this.seq, this.root.root));
-      return;
-    }
-    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+    this.resync(lastSeq);
   }
 
   /** Forgets `transport` if it is the attached one; the session stays resumable. */
@@ -219,10 +222,32 @@ export class Session implements Flushable {
     const missed = this.#history.since(lastSeq, this.seq);
     if (missed === undefined) {
       this.#history.clear();
-      this.#send(encodeFullResync(this.seq, this.root.root));
+      this.#sendFullResync();
       return;
     }
     for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+  }
+
+  /**
+   * Sends the whole view. A view the codec refuses (e.g. nested past the protocol's
+   * hard depth cap) can never reach this client again: it gets a non-fatal
+   * `encode_invalid`, then the session is closed (`session_expired`) so the browser
+   * reloads a server-rendered page instead of reconnecting into the same failure.
+   */
+  #sendFullResync(): void {
+    let frame: Uint8Array;
+    try {
+      frame = encodeFullResync(this.seq, this.root.root);
+    } catch (err) {
+      this.#services.logger.error(
+        { err, code: E.encode_invalid, session_id: this.id, route: this.route },
+        "full resync encoding failed",
+      );
+      this.sendError(E.encode_invalid, false);
+      this.dispose(E.session_expired);
+      return;
+    }
+    this.#send(frame);
   }
 
   /**
@@ -351,6 +376,7 @@ export class Session implements Flushable {
       payload: toPayload(q.event, q.hid),
       binding,
       session: this,
+      userId: this.userId,
       patchCount: 0,
     };
     const t0 = performance.now();

@@ -5,11 +5,14 @@
  * deploy fails at boot rather than at the first request.
  */
 import { canonicalOrigin } from "../middleware/cors.ts";
-import { ErrorCode } from "../protocol/errors.ts";
 import { HARD_MAX_STRING } from "../protocol/limits.ts";
+import { checkObservability, checkRoutes, checkTrustList } from "./config-checks.ts";
+import { ConfigError } from "./config-error.ts";
 import type { Logger } from "./logger.ts";
 import type { AppOptions } from "./options.ts";
 import type { RatePolicy } from "./security-options.ts";
+
+export { ConfigError };
 
 /** Why a setting is insecure; the `id` is stable (tests and alerts match on it). */
 export interface ConfigWarning {
@@ -27,19 +30,6 @@ export interface ConfigWarning {
   /** The option concerned (`limits.maxPayload`). */
   readonly option: string;
   readonly message: string;
-}
-
-/** A nonsensical option; `code` is always `config_invalid`. */
-export class ConfigError extends Error {
-  readonly code = ErrorCode.config_invalid;
-  /** The option at fault (`limits.maxPayload`). */
-  readonly option: string;
-
-  constructor(option: string, detail: string) {
-    super(`config_invalid: ${option}: ${detail}`);
-    this.name = "ConfigError";
-    this.option = option;
-  }
 }
 
 const INT_LIMITS = [
@@ -87,6 +77,8 @@ function isLoopbackOrigin(o: string): boolean {
 export function validateOptions(o: AppOptions): ConfigWarning[] {
   const warn: ConfigWarning[] = [];
   const devMode = o.devMode === true;
+  checkRoutes(o.routes);
+  checkObservability(o);
   if (devMode) {
     warn.push({
       id: "dev_mode",
@@ -141,6 +133,10 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
   if (typeof tp === "number" && (!Number.isInteger(tp) || tp < 0)) {
     throw new ConfigError("trustProxy", "hop count must be an integer ≥ 0");
   }
+  if (tp !== undefined && tp !== false && typeof tp !== "number" && !Array.isArray(tp)) {
+    throw new ConfigError("trustProxy", "must be false, a hop count or a list of CIDRs");
+  }
+  if (Array.isArray(tp)) checkTrustList(tp);
   if (Array.isArray(tp) && tp.some((e) => e === "0.0.0.0/0" || e === "::/0")) {
     warn.push({
       id: "trust_proxy_any",

@@ -9,6 +9,10 @@
  * A message over `maxPayload` is cut off by `ws` itself, which closes with 1009
  * (`ERRORS.payload_too_large.close`) and an empty reason before any error frame could
  * be sent; the server logs it as `payload_too_large`.
+ *
+ * App code and message handling never escape as uncaught exceptions: a throwing
+ * `userOf` refuses the upgrade (500 `internal_error`), and a throw while handling a
+ * message fails only that socket (fatal `internal_error`).
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
@@ -83,7 +87,16 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
     }
     let release: ReleaseConnection | undefined;
     if (sec?.connections !== undefined) {
-      const slot = sec.connections.tryAcquire(clientIp(req, { trustProxy }), sec.userOf?.(req));
+      let user: string | undefined;
+      try {
+        user = sec.userOf?.(req);
+      } catch (err) {
+        // App code runs inside the server's 'upgrade' event: a throw here would be uncaught.
+        rt.logger.error({ err, code: E.internal_error }, "userOf failed");
+        refuse(socket, E.internal_error);
+        return;
+      }
+      const slot = sec.connections.tryAcquire(clientIp(req, { trustProxy }), user);
       if (typeof slot === "string") {
         rt.logger.warn({ code: slot, ip: clientIp(req, { trustProxy }) }, "upgrade refused");
         refuse(socket, slot);
@@ -112,8 +125,18 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
         } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
       });
       ws.on("message", (data, isBinary) => {
-        if (isBinary) conn.onMessage(toBytes(data));
-        else conn.onText();
+        // ws emits from the socket's data handler: an escaping error would be uncaught
+        // and take down every session of the process, not just this connection.
+        try {
+          if (isBinary) conn.onMessage(toBytes(data));
+          else conn.onText();
+        } catch (err) {
+          rt.logger.error(
+            { err, code: E.internal_error, session_id: conn.session?.id },
+            "message handling failed",
+          );
+          conn.fail(E.internal_error);
+        }
       });
       ws.on("pong", () => {
         conn.alive = true;

@@ -25,6 +25,7 @@ import type { HElement, HNode } from "../vdom/host.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
 import { MemoryTransport } from "./memory-transport.ts";
 import { pathTo, selectAll } from "./selector.ts";
+import { TestingErrorCode as C, TestingError } from "./testing-error.ts";
 
 export interface MountTestOptions {
   /** Props for a component (ignored for a vnode). */
@@ -45,7 +46,7 @@ export type ReconnectResult =
 export interface TestSession {
   /** HTML of the live root's content, as the browser's DOM holds it now. */
   html(): string;
-  /** First element matching `selector` (throws when none). */
+  /** First element matching `selector` (throws `TestingError` `target_not_found` when none). */
   find(selector: string): HElement;
   findAll(selector: string): HElement[];
   click(target: Target): Promise<Patch[]>;
@@ -98,7 +99,8 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
   };
   const sid = randomToken();
   const session = sessions.create(sid, "/test");
-  if (session === undefined) throw new Error("session cap reached");
+  if (session === undefined)
+    throw new TestingError(C.sessionCapReached, "no room for the test session");
   const node: VChild =
     typeof component === "function" ? createVNode(component, opts.props ?? {}) : component;
   session.setRoot(mountLive(node, { onDirty: () => session.markDirty() }));
@@ -129,8 +131,9 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
     const frames = drain();
     const reply = frames.shift() as HandshakeReplyFrame | undefined;
     if (reply?.type !== FrameType.HandshakeReply || reply.status !== "ok") {
-      throw new Error(
-        `handshake refused: ${reply?.type === FrameType.HandshakeReply ? reply.status : "no reply"}`,
+      throw new TestingError(
+        C.handshakeRefused,
+        reply?.type === FrameType.HandshakeReply ? reply.status : "no reply",
       );
     }
     return frames;
@@ -169,18 +172,18 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
     const root = session.root.root;
     const el =
       typeof target === "number" ? pathTo(root, target).at(-1) : selectAll(root, target)[0];
-    if (el === undefined) throw new Error(`no element matches ${String(target)}`);
+    if (el === undefined) throw new TestingError(C.targetNotFound, String(target));
     // Like the browser client's delegation: the nearest ancestor-or-self listening.
     const path = pathTo(root, el.hid);
     for (let i = path.length - 1; i >= 0; i--) {
       const h = path[i]!.handlers;
       if (h !== null && h[eventName] !== undefined) return path[i]!.hid;
     }
-    throw new Error(`no "${eventName}" listener at or above ${String(target)}`);
+    throw new TestingError(C.noListener, `"${eventName}" at or above ${String(target)}`);
   };
 
   const fire = async (hid: number, event: ClientEvent): Promise<Patch[]> => {
-    if (conn === undefined) throw new Error("disconnected");
+    if (conn === undefined) throw new TestingError(C.disconnected, "call reconnect() first");
     conn.onMessage(encodeClientFrame({ type: FrameType.Event, cseq: ++cseq, hid, event }));
     return settle();
   };
@@ -196,7 +199,7 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
     },
     find(selector) {
       const el = selectAll(session.root.root, selector)[0];
-      if (el === undefined) throw new Error(`no element matches ${selector}`);
+      if (el === undefined) throw new TestingError(C.targetNotFound, selector);
       return el;
     },
     findAll: (selector) => selectAll(session.root.root, selector),
@@ -230,7 +233,7 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
       conn = undefined;
     },
     async reconnect() {
-      if (conn !== undefined) throw new Error("still connected");
+      if (conn !== undefined) throw new TestingError(C.stillConnected, "call disconnect() first");
       await session.settled();
       const frames = connect();
       const full = frames.find((f) => f.type === FrameType.FullResync);

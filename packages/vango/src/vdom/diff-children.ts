@@ -84,13 +84,7 @@ function patchPair(
 }
 
 /** Appends the patches that turn child list `a` of element `parent` into `b`. */
-export function patchChildren(
-  parent: number,
-  a: HNode[],
-  b: HNode[],
-  host: DiffHost,
-  out: Patch[],
-): void {
+function patchChildren(parent: number, a: HNode[], b: HNode[], host: DiffHost, out: Patch[]): void {
   if (isRawOnly(a) || isRawOnly(b)) {
     patchRaw(parent, a, b, host, out);
     return;

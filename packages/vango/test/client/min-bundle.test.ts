@@ -7,6 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { buildClient } from "../../src/client/build.ts";
 import type { VangoClient } from "../../src/client/client.ts";
 import { EventType, Feature, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
+import { BOOT_ID, ROOT_ID } from "../../src/protocol/dom-attrs.ts";
 import { ErrorCode } from "../../src/protocol/error-code.ts";
 import { NodeKind, PatchOp } from "../../src/protocol/patch.ts";
 import { FakeSocket } from "./fake-socket.ts";
@@ -21,10 +22,10 @@ beforeAll(async () => {
 
 beforeEach(() => {
   document.body.innerHTML =
-    '<div id="vango-root" data-hid="1"><button data-hid="2" data-on="click.p">+</button>' +
+    `<div id="${ROOT_ID}" data-hid="1"><button data-hid="2" data-on="click.p">+</button>` +
     '<ul data-hid="3"><li data-hid="4">a</li><li data-hid="5">b</li></ul>' +
     '<input data-hid="6" data-on="input" value="hello"></div>' +
-    `<script type="application/json" id="vango-boot">${JSON.stringify({
+    `<script type="application/json" id="${BOOT_ID}">${JSON.stringify({
       v: PROTOCOL_VERSION,
       ws: "/_vango/ws",
       token: "t0",
@@ -40,10 +41,12 @@ beforeEach(() => {
 afterEach(() => {
   (window as { __vango?: VangoClient }).__vango?.stop();
   delete (window as { __vango?: VangoClient }).__vango;
+  sessionStorage.clear();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
-function handshake(): void {
+function handshake(serverTime = 0): void {
   ws.receive({
     type: FrameType.HandshakeReply,
     status: "ok",
@@ -51,8 +54,8 @@ function handshake(): void {
     resumeToken: "t1",
     nextSeq: 1,
     lastCseq: 0,
-    serverTime: 0,
-    features: 0,
+    serverTime,
+    features: Feature.Resume | Feature.PatchHistory,
   });
 }
 
@@ -69,10 +72,34 @@ describe("minified client bundle", () => {
         features: Feature.Resume | Feature.PatchHistory | Feature.Hooks,
       },
     ]);
-    handshake();
+    vi.spyOn(Date, "now").mockReturnValue(5000);
+    handshake(7000);
     const handle = (window as { __vango?: VangoClient }).__vango!;
-    expect([handle.status, handle.seq, handle.ws]).toEqual(["connected", 0, ws]);
+    expect([handle.status, handle.seq, handle.ws, handle.clockOffset]).toEqual([
+      "connected",
+      0,
+      ws,
+      2000,
+    ]);
     expect(document.documentElement.classList.contains("vango-connected")).toBe(true);
+  });
+
+  it("reloads a page with stale boot data once instead of connecting", () => {
+    const win = window as { __vango?: VangoClient };
+    win.__vango!.stop();
+    delete win.__vango;
+    const reload = vi.spyOn(window.location, "reload").mockImplementation(() => {});
+    const boot = document.getElementById(BOOT_ID)!;
+    boot.textContent = JSON.stringify({
+      ...JSON.parse(boot.textContent!),
+      v: PROTOCOL_VERSION + 1,
+    });
+    const sockets = FakeSocket.all.length;
+    new Function(code)();
+    new Function(code)();
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(FakeSocket.all.length).toBe(sockets);
+    expect(win.__vango).toBeUndefined();
   });
 
   it("applies patches (text, insert, move, remove) and acks", async () => {
@@ -208,7 +235,7 @@ describe("minified client bundle", () => {
         kind: NodeKind.Element,
         tag: "div",
         hid: 1,
-        attrs: { id: "vango-root" },
+        attrs: { id: ROOT_ID },
         children: [
           {
             kind: NodeKind.Element,

@@ -29,6 +29,20 @@ describe("serveMetrics", () => {
     expect(head.status).toBe(200);
   });
 
+  it("keeps an error listener after listening: a later server error is logged, not thrown", async () => {
+    const logged: { obj: object; msg?: string }[] = [];
+    const log = (obj: object, msg?: string) => logged.push({ obj, msg });
+    const logger = { debug: log, info: log, warn: log, error: log };
+    const s = await serveMetrics({ registry: createMetrics().registry, port: 0, logger });
+    cleanups.push(() => s.close());
+    const err = Object.assign(new Error("accept failed"), { code: "EMFILE" });
+    expect(() => s.server.emit("error", err)).not.toThrow();
+    expect(logged.map((e) => e.obj)).toEqual([
+      { err, code: ErrorCode.internal_error, host: "127.0.0.1", port: 0 },
+    ]);
+    expect((await fetch(`http://127.0.0.1:${s.port}/metrics`)).status).toBe(200);
+  });
+
   it("refuses other paths (404) and methods (405) with registry codes", async () => {
     const s = await serveMetrics({ registry: createMetrics().registry, port: 0 });
     cleanups.push(() => s.close());

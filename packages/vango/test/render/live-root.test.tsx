@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { jsx } from "../../src/jsx-runtime.ts";
+import { ROOT_ID } from "../../src/protocol/dom-attrs.ts";
 import { type Patch, PatchOp } from "../../src/protocol/patch.ts";
 import { onCleanup, signal } from "../../src/reactive/index.ts";
 import { mountLive } from "../../src/render/live-root.ts";
@@ -76,7 +77,7 @@ describe("mountLive", () => {
       </div>,
     );
     expect(h.view.root.hid).toBe(1);
-    expect(h.view.root.attrs).toEqual({ id: "vango-root" });
+    expect(h.view.root.attrs).toEqual({ id: ROOT_ID });
     expect(h.tree().children).toEqual([
       {
         tag: "div",
@@ -97,7 +98,7 @@ describe("mountLive", () => {
       rootAttrs: { class: "app", id: "ignored" },
     });
     expect(view.root.hid).toBe(10);
-    expect(view.root.attrs).toEqual({ id: "vango-root", class: "app" });
+    expect(view.root.attrs).toEqual({ id: ROOT_ID, class: "app" });
     expect(view.element(11)?.tag).toBe("p");
   });
 

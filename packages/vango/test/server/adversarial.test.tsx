@@ -4,15 +4,24 @@
  * message), and other sessions keep working.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { CloseCode, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { ServerFrame } from "../../src/protocol/frame.ts";
-import { PatchOp } from "../../src/protocol/patch.ts";
+import { NodeKind, PatchOp, type WireNode } from "../../src/protocol/patch.ts";
 import { signal } from "../../src/reactive/signal.ts";
+import { Connection } from "../../src/server/connection.ts";
 import { Counter } from "./fixtures.tsx";
-import { getPage, type Page, type Running, sleep, start, TestSocket } from "./helpers.ts";
+import {
+  captureLogger,
+  getPage,
+  type Page,
+  type Running,
+  sleep,
+  start,
+  TestSocket,
+} from "./helpers.ts";
 
 let srv: Running | undefined;
 afterEach(async () => {
@@ -121,14 +130,14 @@ describe("adversarial: handshake and upgrade", () => {
     ok.close();
   });
 
-  it("refuses forged resume tokens: unknown → session_expired, another tab's → resume_invalid", async () => {
+  it("refuses forged resume tokens: unknown → session_not_found, another tab's → resume_invalid", async () => {
     srv = await start({ routes: { "/": Counter } });
     const a = await getPage(srv.base);
     const b = await getPage(srv.base);
     const s1 = await TestSocket.open(srv.port, a.cookie);
     s1.handshake("AAAAAAAAAAAAAAAAAAAAAAAA", a.csrf);
     const r1 = await s1.next();
-    expect(r1.type === FrameType.HandshakeReply && r1.status).toBe(ErrorCode.session_expired);
+    expect(r1.type === FrameType.HandshakeReply && r1.status).toBe(ErrorCode.session_not_found);
     const s2 = await TestSocket.open(srv.port, a.cookie);
     s2.handshake(b.token, a.csrf);
     const r2 = await s2.next();
@@ -141,6 +150,36 @@ describe("adversarial: handshake and upgrade", () => {
     const own = await TestSocket.open(srv.port, b.cookie);
     expect((await own.attach(b)).status).toBe("ok");
     own.close();
+  });
+});
+
+describe("adversarial: app callbacks that throw", () => {
+  it("a throwing userOf refuses the upgrade with 500 internal_error; the process and other sessions survive", async () => {
+    const logger = captureLogger();
+    let fail = false;
+    srv = await start({
+      routes: { "/": Counter },
+      logger,
+      rateLimit: false,
+      userOf: () => {
+        if (fail) throw new Error("auth backend down");
+        return "u1";
+      },
+    });
+    const [, other] = await attached();
+    fail = true;
+    const p = await getPage(srv.base);
+    expect(await upgradeStatus(srv.port, { origin: srv.base, cookie: p.cookie })).toEqual({
+      status: 500,
+      code: ErrorCode.internal_error,
+    });
+    expect(
+      logger.entries
+        .filter((e) => e.level === "error")
+        .map((e) => (e.obj as { code?: string }).code),
+    ).toContain(ErrorCode.internal_error);
+    await stillWorks(other);
+    other.close();
   });
 });
 
@@ -301,5 +340,109 @@ describe("adversarial: protocol version", () => {
     const closed = await s.whenClosed();
     expect(closed.reason).toBe(ErrorCode.version_unsupported);
     noLeak(s.frames);
+  });
+});
+
+/** Nests `n` divs; past the protocol's hard depth cap the tree cannot be encoded. */
+function Deep(props: { n: number }) {
+  let node = <span>leaf</span>;
+  for (let i = 0; i < props.n; i++) node = <div>{node}</div>;
+  return node;
+}
+
+function anchorAttrs(root: WireNode): Record<string, string> | undefined {
+  if (root.kind !== NodeKind.Element) return undefined;
+  if (root.tag === "a") return root.attrs;
+  for (const c of root.children) {
+    const found = anchorAttrs(c);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+describe("adversarial: unencodable state never crashes the process", () => {
+  it("an attribute name with a lone surrogate from user JSON is dropped; a full resync still encodes", async () => {
+    srv = await start({ routes: { "/": Profile, "/counter": Counter } });
+    const [, other] = await attached("/counter");
+    const [, s] = await attached();
+    // JSON escapes decode to a lone surrogate in the attribute *name*.
+    const payload = '{"a\\ud800":"x","title":"t"}';
+    s.event(3, { type: 3, value: payload });
+    const f = await s.next();
+    expect(f.type === FrameType.Patches && f.patches).toEqual([
+      { op: PatchOp.SetAttr, hid: 4, name: "href", value: payload },
+      { op: PatchOp.SetAttr, hid: 4, name: "title", value: "t" },
+      { op: PatchOp.SetText, parent: 5, index: 0, text: payload },
+    ]);
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 999 });
+    const full = await s.next();
+    expect(full.type).toBe(FrameType.FullResync);
+    expect(full.type === FrameType.FullResync && anchorAttrs(full.root)).toEqual({
+      href: payload,
+      title: "t",
+    });
+    await stillWorks(other);
+    s.close();
+    other.close();
+  });
+
+  it("a full resync that cannot be encoded ends only that session (encode_invalid, then reload); others keep working", async () => {
+    const logger = captureLogger();
+    srv = await start({
+      routes: { "/": () => <Deep n={1100} />, "/counter": Counter },
+      logger,
+    });
+    const [, other] = await attached("/counter");
+    const [, s] = await attached();
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 999 });
+    const gone = { code: CloseCode.SessionGone, reason: ErrorCode.session_expired };
+    expect(await s.whenClosed()).toEqual(gone);
+    expect(s.frames).toEqual([
+      { type: FrameType.Error, code: ErrorCode.encode_invalid, fatal: false, cseq: 0, message: "" },
+      { type: FrameType.Close, code: CloseCode.SessionGone, reason: ErrorCode.session_expired },
+    ]);
+    expect(logger.entries.filter((e) => e.level === "error").map((e) => e.obj)).toEqual([
+      expect.objectContaining({ code: ErrorCode.encode_invalid }),
+    ]);
+    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 1, detached: 0 });
+    await stillWorks(other);
+    // The same failure at handshake time (resume from a seq the history does not hold).
+    const p = await getPage(srv.base);
+    const again = await TestSocket.open(srv.port, p.cookie);
+    expect((await again.attach(p, 999)).status).toBe("ok");
+    expect(await again.whenClosed()).toEqual(gone);
+    expect(again.frames.map((f) => f.type === FrameType.Error && f.code)).toEqual([
+      ErrorCode.encode_invalid,
+      false,
+    ]);
+    await stillWorks(other);
+    other.close();
+  });
+
+  it("an unexpected throw while handling a message fails that socket with internal_error only", async () => {
+    srv = await start({ routes: { "/": Counter } });
+    const [, other] = await attached();
+    const [, s] = await attached();
+    const spy = vi.spyOn(Connection.prototype, "onMessage").mockImplementationOnce(() => {
+      throw new Error("boom");
+    });
+    try {
+      s.click(4);
+      const closed = await s.whenClosed();
+      const err = s.frames.find((f) => f.type === FrameType.Error);
+      expect(err?.type === FrameType.Error && [err.code, err.fatal]).toEqual([
+        ErrorCode.internal_error,
+        true,
+      ]);
+      expect(closed).toEqual({
+        code: CloseCode.InternalError,
+        reason: ErrorCode.internal_error,
+      });
+      noLeak(s.frames);
+    } finally {
+      spy.mockRestore();
+    }
+    await stillWorks(other);
+    other.close();
   });
 });

@@ -62,11 +62,29 @@ describe("WebSocket handshake", () => {
     expect(r2.type === FrameType.HandshakeReply && r2.status).toBe("resume_invalid");
   });
 
-  it("answers an unknown token with session_expired", async () => {
+  it("answers a token it never issued with session_not_found", async () => {
     srv = await start({ routes: { "/": Counter } });
     const p = await getPage(srv.base);
     const s = await TestSocket.open(srv.port, p.cookie);
     s.handshake("A".repeat(24), p.csrf);
+    const r = await s.next();
+    expect(r.type === FrameType.HandshakeReply && r.status).toBe("session_not_found");
+    expect(await s.whenClosed()).toEqual({
+      code: CloseCode.SessionGone,
+      reason: "session_not_found",
+    });
+  });
+
+  it("answers the token of a session that ended (tab closed) with session_expired", async () => {
+    srv = await start({ routes: { "/": Counter } });
+    const p = await getPage(srv.base);
+    const a = await TestSocket.open(srv.port, p.cookie);
+    expect((await a.attach(p)).status).toBe("ok");
+    a.send({ type: FrameType.Close, code: 1000, reason: "" });
+    await a.whenClosed();
+    expect(srv.app.sessions.counts().total).toBe(0);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    s.handshake(p.token, p.csrf);
     const r = await s.next();
     expect(r.type === FrameType.HandshakeReply && r.status).toBe("session_expired");
     expect(await s.whenClosed()).toEqual({

@@ -36,6 +36,17 @@ async function get(path: string): Promise<{ status: number; body: Ready }> {
 }
 
 describe("health endpoints", () => {
+  it("honours health.basePath from createApp; the default paths are then ordinary routes", async () => {
+    srv = await start({ routes: { "/": Counter }, health: { basePath: "/_ops/health" } });
+    expect(await get("/_ops/health/live")).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await get("/_ops/health/ready")).toEqual({
+      status: 200,
+      body: { status: "ok", checks: {} },
+    });
+    const old = await fetch(`${srv.base}/health/live`);
+    expect([old.status, old.headers.get("x-vango-error")]).toEqual([404, "not_found"]);
+  });
+
   it("answers live and ready with real Redis and Postgres reachable", async () => {
     srv = await start({ routes: { "/": Counter }, health: { checks: { redis, postgres: pool } } });
     expect(await get("/health/live")).toEqual({ status: 200, body: { status: "ok" } });

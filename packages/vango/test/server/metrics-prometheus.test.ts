@@ -4,10 +4,10 @@
  * page GET and a WebSocket click come back from Prometheus' HTTP query API.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MetricsServer, serveMetrics } from "../../src/ops/metrics-server.ts";
 import { FrameType } from "../../src/protocol/constants.ts";
@@ -25,6 +25,23 @@ let prom: ChildProcess | undefined;
 let promPort = 0;
 let dir = "";
 let promLog = "";
+
+/** The executable `name` found on `PATH` (like promtool in monitoring-assets), or a clear failure. */
+function onPath(name: string): string {
+  for (const d of (process.env.PATH ?? "").split(delimiter)) {
+    if (d === "") continue;
+    const file = join(d, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(
+    `${name} is required for this test and was not found on PATH (Debian: apt-get install prometheus)`,
+  );
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,7 +98,7 @@ beforeAll(async () => {
   );
   promPort = await freePort();
   prom = spawn(
-    "/usr/bin/prometheus",
+    onPath("prometheus"),
     [
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dir, "data")}`,

@@ -86,7 +86,7 @@ describe("runtime metrics", () => {
     expect(sample(m, "vango_websocket_errors_total", `type="${ErrorCode.frame_malformed}"`)).toBe(
       1,
     );
-    expect(sample(m, "vango_websocket_errors_total", `type="${ErrorCode.session_expired}"`)).toBe(
+    expect(sample(m, "vango_websocket_errors_total", `type="${ErrorCode.session_not_found}"`)).toBe(
       1,
     );
 

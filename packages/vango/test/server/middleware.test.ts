@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ErrorCode } from "../../src/protocol/errors.ts";
 import { compose } from "../../src/server/middleware.ts";
 
 describe("compose", () => {
@@ -42,7 +43,7 @@ describe("compose", () => {
       ],
       async () => {},
     );
-    await expect(twice({})).rejects.toThrow(TypeError);
+    await expect(twice({})).rejects.toMatchObject({ code: ErrorCode.internal_error });
     const sync = compose(
       [
         (() => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/server/config-error.ts";
 import { Router } from "../../src/server/router-match.ts";
 
 const A = () => null;
@@ -32,8 +33,24 @@ describe("Router", () => {
     expect(r.match("/users/%E0%A4%A")).toBeUndefined();
   });
 
-  it("rejects malformed patterns", () => {
-    expect(() => new Router({ x: A })).toThrow(TypeError);
-    expect(() => new Router({ "/a/:": A })).toThrow(TypeError);
+  it("rejects malformed patterns and entries with config_invalid, naming the route", () => {
+    const refused = (routes: Record<string, unknown>): [string, string] | undefined => {
+      try {
+        new Router(routes as ConstructorParameters<typeof Router>[0]);
+      } catch (err) {
+        if (err instanceof ConfigError) return [err.code, err.option];
+        throw err;
+      }
+      return undefined;
+    };
+    expect(refused({ x: A })).toEqual(["config_invalid", 'routes["x"]']);
+    expect(refused({ "/a/:": A })).toEqual(["config_invalid", 'routes["/a/:"]']);
+    expect(refused({ "/a": { component: "nope" } })).toEqual(["config_invalid", 'routes["/a"]']);
+    expect(refused({ "/a": null })).toEqual(["config_invalid", 'routes["/a"]']);
+    expect(refused({ "/a": { component: A, title: 5 } })).toEqual([
+      "config_invalid",
+      'routes["/a"]',
+    ]);
+    expect(refused({ "/a/:id": { component: A, title: "ok" } })).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import {
   NodeKind,
   PatchOp,
 } from "../../src/protocol/constants.ts";
+import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { Patch } from "../../src/protocol/patch.ts";
 import type { LiveRoot } from "../../src/server/live-root.ts";
 import { silentLogger } from "../../src/server/logger.ts";
@@ -173,5 +174,37 @@ describe("Session", () => {
     render("ok");
     await s.settled();
     expect(frames()).toEqual([{ type: FrameType.Patches, seq: 1, cseq: 0, patches: [text("ok")] }]);
+  });
+
+  it("a session without a view refuses access with a coded internal_error", () => {
+    const m = new SessionManager(
+      resolveServerLimits({}),
+      resolveTimeouts(undefined),
+      silentLogger,
+      invokeHandler,
+    );
+    const s = m.create("sid", "/") as Session;
+    expect(() => s.root).toThrow(expect.objectContaining({ code: ErrorCode.internal_error }));
+    s.dispose();
+  });
+
+  it("remembers a bounded number of ended session tokens (expired vs never issued)", () => {
+    const m = new SessionManager(
+      resolveServerLimits({ maxSessions: 20_000 }),
+      resolveTimeouts(undefined),
+      silentLogger,
+      invokeHandler,
+    );
+    const first = m.create("sid", "/") as Session;
+    expect(m.ended(first.token)).toBe(false);
+    first.dispose();
+    expect(m.ended(first.token)).toBe(true);
+    expect(m.ended("never-issued")).toBe(false);
+    const second = m.create("sid", "/") as Session;
+    second.dispose();
+    // 10,000 more closed sessions push the oldest token out; the newer one stays.
+    for (let i = 0; i < 9_999; i++) (m.create("sid", "/") as Session).dispose();
+    expect(m.ended(first.token)).toBe(false);
+    expect(m.ended(second.token)).toBe(true);
   });
 });

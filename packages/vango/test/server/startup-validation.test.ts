@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createMetrics } from "../../src/ops/metrics.ts";
 import { createApp } from "../../src/server/app.ts";
 import type { AppOptions } from "../../src/server/options.ts";
 import { ConfigError, validateOptions } from "../../src/server/startup-validation.ts";
@@ -88,6 +89,64 @@ describe("startup validation: refusals (config_invalid)", () => {
     );
     expect(refused({ connectionLimits: { global: 0 } })).toBe("connectionLimits.global");
     expect(refused({ csrf: { maxFormBytes: 0 } })).toBe("csrf.maxFormBytes");
+  });
+
+  it("refuses routes, trusted proxies, metrics and health options that would fail later", () => {
+    expect(refused({ routes: { home: Counter } })).toBe('routes["home"]');
+    expect(refused({ routes: { "/a/:": Counter } })).toBe('routes["/a/:"]');
+    expect(refused({ routes: { "/a": {} as never } })).toBe('routes["/a"]');
+    expect(refused({ trustProxy: ["10.0.0.0/33"] })).toBe("trustProxy");
+    expect(refused({ trustProxy: ["example.com"] })).toBe("trustProxy");
+    expect(refused({ trustProxy: [1 as unknown as string] })).toBe("trustProxy");
+    expect(refused({ trustProxy: "10.0.0.1" as unknown as number })).toBe("trustProxy");
+    expect(refused({ trustProxy: ["loopback", "10.0.0.0/8", "::1"] })).toBeUndefined();
+    expect(refused({ metricsToken: "short" })).toBe("metricsToken");
+    expect(refused({ metricsToken: "x".repeat(16), metrics: false })).toBe("metricsToken");
+    expect(refused({ metricsToken: "x".repeat(16) })).toBeUndefined();
+    expect(refused({ metrics: { prefix: "bad-prefix" } })).toBe("metrics.prefix");
+    expect(refused({ metrics: { maxRoutes: 0 } })).toBe("metrics.maxRoutes");
+    expect(refused({ metrics: { maxDependencies: 1.5 } })).toBe("metrics.maxDependencies");
+    expect(refused({ metrics: { sessionBaseBytes: -1 } })).toBe("metrics.sessionBaseBytes");
+    const shared = createMetrics({ collectDefault: true }).registry;
+    expect(refused({ metrics: { registry: shared } })).toBe("metrics.registry");
+    expect(refused({ metrics: { registry: shared, prefix: "app_vango_" } })).toBe(
+      "metrics.collectDefault",
+    );
+    expect(
+      refused({ metrics: { registry: shared, prefix: "app_vango_", collectDefault: false } }),
+    ).toBeUndefined();
+    expect(refused({ health: { checks: { custom: { redis: async () => 1 } } } })).toBe(
+      "health.checks.custom.redis",
+    );
+    expect(refused({ health: { timeoutMs: 0 } })).toBe("health.timeoutMs");
+    expect(refused({ health: { basePath: "health" } })).toBe("health.basePath");
+    expect(refused({ health: { basePath: "/health/" } })).toBe("health.basePath");
+    expect(refused({ health: { basePath: "/_ops/health" } })).toBeUndefined();
+  });
+
+  it("createApp refuses them with ConfigError before building anything (no RangeError/TypeError)", () => {
+    const bad: Partial<AppOptions>[] = [
+      { metricsToken: "short" },
+      { metricsToken: "x".repeat(16), metrics: false },
+      { routes: { home: Counter } },
+      { health: { checks: { custom: { postgres: async () => 1 } } } },
+      { trustProxy: ["10.0.0.0/99"] },
+      { metrics: { prefix: "1bad" } },
+    ];
+    for (const o of bad) {
+      const logger = captureLogger();
+      let thrown: unknown;
+      try {
+        createApp({ ...base, logger, ...o });
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).code).toBe("config_invalid");
+      expect(logger.entries.map((e) => [e.level, (e.obj as { code: string }).code])).toEqual([
+        ["error", "config_invalid"],
+      ]);
+    }
   });
 
   it("createApp throws the coded error and logs it", () => {

@@ -3,6 +3,7 @@ import { EventType, PatchOp } from "../../src/protocol/constants.ts";
 import { onCleanup } from "../../src/reactive/owner.ts";
 import { signal } from "../../src/reactive/signal.ts";
 import { mountTest } from "../../src/testing/mount-test.ts";
+import { TestingError, TestingErrorCode } from "../../src/testing/testing-error.ts";
 
 function Counter(props: { start?: number }) {
   const count = signal(props.start ?? 0);
@@ -68,8 +69,13 @@ describe("mountTest", () => {
     expect(t.find("#keys").children).toEqual([{ kind: 2, text: "a" }]);
     await t.submit("form", { q: "query" });
     expect(t.html()).toContain('<p data-hid="5" id="sent">query</p>');
-    await expect(t.click("input")).rejects.toThrow(/no "click" listener/);
-    expect(() => t.find("table")).toThrow(/no element/);
+    await expect(t.click("input")).rejects.toMatchObject({ code: TestingErrorCode.noListener });
+    await expect(t.click("table")).rejects.toMatchObject({
+      code: TestingErrorCode.targetNotFound,
+    });
+    expect(() => t.find("table")).toThrow(
+      expect.objectContaining({ code: TestingErrorCode.targetNotFound }),
+    );
   });
 
   it("fire() sends a raw protocol event; settle() returns server-pushed patches", async () => {
@@ -109,6 +115,20 @@ describe("mountTest", () => {
     expect(await t.click("button")).toEqual([
       { op: PatchOp.SetText, parent: 2, index: 0, text: "2" },
     ]);
+  });
+
+  it("refuses out-of-order connection use with coded errors", async () => {
+    const t = mountTest(Counter);
+    await expect(t.reconnect()).rejects.toMatchObject({ code: TestingErrorCode.stillConnected });
+    t.disconnect();
+    const err = await t.click("button").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TestingError);
+    expect((err as TestingError).code).toBe(TestingErrorCode.disconnected);
+    expect((await t.reconnect()).kind).toBe("missed");
+    expect(await t.click("button")).toEqual([
+      { op: PatchOp.SetText, parent: 3, index: 0, text: "Count: 1" },
+    ]);
+    t.dispose();
   });
 
   it("disconnect/reconnect: missed frames within history, full resync beyond", async () => {
