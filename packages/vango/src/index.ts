@@ -30,6 +30,7 @@ export {
   type Tracker,
   untracked,
 } from "./reactive/index.ts";
+export { type ClientInfo, useClientInfo } from "./render/client-info.ts";
 export { type Context, createContext, onMount, provide, useContext } from "./render/context.ts";
 export { escapeAttr, escapeText, type SafeHtml } from "./render/escape.ts";
 export { type PageOptions, renderPage, renderPageToStream } from "./render/page.ts";

@@ -58,6 +58,7 @@ describe("package exports", () => {
       "signal",
       "trustedHtml",
       "untracked",
+      "useClientInfo",
       "useContext",
     ]);
   });

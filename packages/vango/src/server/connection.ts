@@ -26,7 +26,7 @@ import type { SessionManager } from "./session-manager.ts";
 import type { Transport } from "./transport.ts";
 
 /** Features this server offers; the reply carries the intersection with the client's. */
-export const SERVER_FEATURES = Feature.Resume | Feature.PatchHistory;
+export const SERVER_FEATURES = Feature.Resume | Feature.PatchHistory | Feature.Hooks;
 
 /** What connections share (one object per app). */
 export interface ConnectionHost {
@@ -209,6 +209,10 @@ export class Connection {
       features: h.features & SERVER_FEATURES,
     });
     s.attach(this.transport, h.lastSeq, reply);
+    s.clientInfo.set({
+      viewport: { width: h.viewport.w, height: h.viewport.h },
+      tzOffset: h.tzOffset,
+    });
   }
 
   /** Why the handshake is refused, or `undefined` when it is acceptable. */

@@ -7,7 +7,10 @@
  * The view keeps rendering while detached: frames go to the history only and are
  * resent, or replaced by a full resync, when a socket resumes the session.
  */
+
 import type { Patch } from "../protocol/patch.ts";
+import { type Signal, signal } from "../reactive/index.ts";
+import type { ClientInfo } from "../render/client-info.ts";
 import type { EventBinding } from "../vdom/host.ts";
 import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -125,6 +128,8 @@ export class Session implements Flushable {
   requestId: string | undefined = undefined;
   /** What the app's `userOf` returned for the page GET that created the session. */
   userId: string | undefined = undefined;
+  /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
+  readonly clientInfo: Signal<ClientInfo | undefined> = signal<ClientInfo | undefined>(undefined);
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent>;
