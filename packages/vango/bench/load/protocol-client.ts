@@ -36,15 +36,35 @@ export function fetchBoot(port: number, path = "/"): Promise<Boot> {
   });
 }
 
+/** Sessions with a coalesced ack waiting (see {@link LoadSession.ackDelayMs}). */
+const ACK_DUE: LoadSession[] = [];
+
+/** Sends the coalesced acks now (one Ack per session, covering every frame so far). */
+export function flushAcks(): void {
+  for (let i = 0; i < ACK_DUE.length; i++) ACK_DUE[i]!.sendAck();
+  ACK_DUE.length = 0;
+}
+
 export class LoadSession {
+  /**
+   * 0 (default): ack every Patches frame as it arrives, as the browser client does
+   * (one Ack per microtask batch). > 0: acks are coalesced and sent by {@link flushAcks},
+   * which the caller runs every `ackDelayMs` (the protocol allows an ack to cover many).
+   */
+  static ackDelayMs = 0;
   readonly ws: WebSocket;
-  /** Round-trip times (ms) of completed events. */
+  /** Round-trip times (ms) of completed events sent at or after {@link recordFrom}. */
   readonly rtts: number[] = [];
+  /** Send stamps (`performance.now()`) of the recorded events, parallel to {@link rtts}. */
+  readonly sentStamps: number[] = [];
+  /** `performance.now()` before which events are warm-up and not recorded. */
+  recordFrom = 0;
   bytesIn = 0;
   bytesOut = 0;
   #cseq = 0;
   #sentAt = new Map<number, number>();
   #onReply: (() => void) | undefined;
+  #ackDue = 0;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -57,10 +77,18 @@ export class LoadSession {
       } else if (f.type === FrameType.Patches) {
         const t0 = this.#sentAt.get(f.cseq);
         if (t0 !== undefined) {
-          this.rtts.push(performance.now() - t0);
+          if (t0 >= this.recordFrom) {
+            this.rtts.push(performance.now() - t0);
+            this.sentStamps.push(t0);
+          }
           this.#sentAt.delete(f.cseq);
         }
-        this.#send(encodeClientFrame({ type: FrameType.Ack, seq: f.seq }));
+        if (LoadSession.ackDelayMs > 0) {
+          if (this.#ackDue === 0) ACK_DUE.push(this);
+          this.#ackDue = f.seq;
+        } else {
+          this.#send(encodeClientFrame({ type: FrameType.Ack, seq: f.seq }));
+        }
       }
     });
   }
@@ -107,6 +135,13 @@ export class LoadSession {
         event: { type: EventType.Click, x: 0, y: 0, button: 0, mods: 0 },
       }),
     );
+  }
+
+  /** Sends the coalesced ack, if one is due. */
+  sendAck(): void {
+    const seq = this.#ackDue;
+    this.#ackDue = 0;
+    if (seq > 0) this.#send(encodeClientFrame({ type: FrameType.Ack, seq }));
   }
 
   /** Events sent but not answered yet. */

@@ -1,0 +1,209 @@
+/**
+ * Event → patch round trip under load, every part in its own process: the server
+ * (`server-process.ts`) and `procs` load clients (`client-process.ts`) sharing `sessions`.
+ * Latency is client send stamp → Patches frame carrying that cseq received; the first
+ * `warmup` seconds are not recorded. Prints one Markdown table row per run.
+ *
+ *   node --conditions=source --import tsx packages/vango/bench/load/run-load.ts \
+ *     [sessions=2000] [rate=5] [seconds=10] [warmup=2] [procs=2] [runs=1]
+ * `VANGO_SERVER_ARGS="--cpu-prof"` passes Node flags to the server process,
+ * `VANGO_CLIENT_ARGS` to the clients. Loopback only; every run stops by itself.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EventsReport } from "./client-process.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface LoadOptions {
+  readonly sessions: number;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly warmup: number;
+  readonly procs: number;
+  /** Client ack coalescing window (ms); 0 acks every frame like the browser client. */
+  readonly ackMs: number;
+  readonly serverArgs?: readonly string[];
+  readonly clientArgs?: readonly string[];
+}
+
+export interface LoadResult {
+  readonly sent: number;
+  readonly recorded: number;
+  readonly lost: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Fractions of one core. */
+  readonly serverCpu: number;
+  /** Kernel part of {@link serverCpu} (syscalls, loopback TCP). */
+  readonly serverSys: number;
+  readonly clientCpu: number;
+  readonly serverEldP99: number;
+  readonly serverEldMax: number;
+  readonly clientEldP99: number;
+  readonly clientLagP99: number;
+  readonly serverGcMs: number;
+  readonly loadMin: number;
+  readonly loadMax: number;
+  /** Per client process: round-trip p99 of each second of the recorded window. */
+  readonly perSecondP99: number[][];
+}
+
+interface Child {
+  readonly proc: ChildProcess;
+  next(): Promise<Record<string, unknown>>;
+}
+
+function spawn(file: string, extra: readonly string[] = []): Child {
+  const proc = fork(join(here, file), [], {
+    execArgv: ["--conditions=source", "--import", "tsx", ...extra],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const inbox: Record<string, unknown>[] = [];
+  const waiting: ((m: Record<string, unknown>) => void)[] = [];
+  proc.on("message", (m: Record<string, unknown>) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else inbox.push(m);
+  });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const got = (m: Record<string, unknown>) =>
+        m.error ? reject(new Error(String(m.error))) : resolve(m);
+      const m = inbox.shift();
+      if (m) got(m);
+      else waiting.push(got);
+    });
+  return { proc, next };
+}
+
+function pct(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** One bounded load run; resolves when every process has exited. */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const server = spawn("server-process.ts", o.serverArgs);
+  const { port } = (await server.next()) as { port: number };
+  const clients = Array.from({ length: o.procs }, () => spawn("client-process.ts", o.clientArgs));
+  await Promise.all(clients.map((c) => c.next()));
+  const per = Math.ceil(o.sessions / o.procs);
+  clients.forEach((c, i) => {
+    const n = Math.min(per, o.sessions - i * per);
+    c.proc.send({
+      cmd: "events",
+      port,
+      n,
+      rate: o.rate,
+      seconds: o.seconds,
+      warmup: o.warmup,
+      hid: 4,
+      ackMs: o.ackMs,
+    });
+  });
+  await Promise.all(clients.map((c) => c.next()));
+  for (const c of clients) c.proc.send({ cmd: "go" });
+  // Server stats cover the recorded window (after the clients' warm-up).
+  const loads: number[] = [];
+  await new Promise((r) => setTimeout(r, o.warmup * 1000));
+  server.proc.send({ cmd: "mark" });
+  await server.next();
+  const sampler = setInterval(() => loads.push(loadavg()[0]!), 1000);
+  const reports = (await Promise.all(clients.map((c) => c.next()))) as unknown as EventsReport[];
+  clearInterval(sampler);
+  loads.push(loadavg()[0]!);
+  server.proc.send({ cmd: "stats" });
+  const st = (await server.next()) as Record<string, number>;
+  for (const c of clients) c.proc.send({ cmd: "exit" });
+  server.proc.send({ cmd: "exit" });
+  await Promise.all([server, ...clients].map((c) => new Promise((r) => c.proc.once("exit", r))));
+  const all = reports.flatMap((r) => r.rtts).sort((a, b) => a - b);
+  const seconds = Math.max(...reports.map((r) => r.seconds));
+  return {
+    sent: reports.reduce((a, r) => a + r.sent, 0),
+    recorded: all.length,
+    lost: reports.reduce((a, r) => a + r.lost, 0),
+    p50: pct(all, 50),
+    p95: pct(all, 95),
+    p99: pct(all, 99),
+    max: all.at(-1) ?? Number.NaN,
+    serverCpu: st.cpu!,
+    serverSys: st.sys!,
+    clientCpu: reports.reduce((a, r) => a + r.cpu, 0),
+    serverEldP99: st.eldP99!,
+    serverEldMax: st.eldMax!,
+    clientEldP99: Math.max(...reports.map((r) => r.eldP99)),
+    clientLagP99: Math.max(...reports.map((r) => r.lagP99)),
+    serverGcMs: st.gcMs! / seconds,
+    loadMin: Math.min(...loads),
+    loadMax: Math.max(...loads),
+    perSecondP99: reports.map((r) => r.perSecondP99),
+  };
+}
+
+export const LOAD_HEAD = [
+  "sessions × ev/s, procs",
+  "recorded",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "max ms",
+  "server CPU",
+  "server CPU µs/event",
+  "clients CPU",
+  "server loop delay p99/max ms",
+  "client loop p99 / send lag p99 ms",
+  "server GC ms/s",
+  "load avg",
+];
+
+export function loadRow(o: LoadOptions, r: LoadResult): string[] {
+  const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+  return [
+    `${o.sessions} × ${o.rate}, ${o.seconds} s, ${o.procs} client proc${o.ackMs > 0 ? `, acks every ${o.ackMs} ms` : ""}`,
+    `${r.recorded} (lost ${r.lost})`,
+    f(r.p50),
+    f(r.p95),
+    f(r.p99),
+    f(r.max, 1),
+    `${f(r.serverCpu * 100, 0)}% (sys ${f(r.serverSys * 100, 0)}%)`,
+    f((r.serverCpu * 1e6) / (o.sessions * o.rate), 0),
+    `${f(r.clientCpu * 100, 0)}%`,
+    `${f(r.serverEldP99, 1)} / ${f(r.serverEldMax, 1)}`,
+    `${f(r.clientEldP99, 1)} / ${f(r.clientLagP99, 1)}`,
+    f(r.serverGcMs, 1),
+    `${f(r.loadMin, 1)}–${f(r.loadMax, 1)}`,
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [sessions = 2000, rate = 5, seconds = 10, warmup = 2, procs = 2, runs = 1] = process.argv
+    .slice(2)
+    .map(Number);
+  const split = (v: string | undefined) => (v ? v.split(" ").filter(Boolean) : []);
+  const o: LoadOptions = {
+    sessions,
+    rate,
+    seconds,
+    warmup,
+    procs,
+    ackMs: Number(process.env.VANGO_ACK_MS ?? 0),
+    serverArgs: split(process.env.VANGO_SERVER_ARGS),
+    clientArgs: split(process.env.VANGO_CLIENT_ARGS),
+  };
+  console.log(`| ${LOAD_HEAD.join(" | ")} |`);
+  console.log(`|${LOAD_HEAD.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+  const timeline = process.env.VANGO_TIMELINE === "1";
+  for (let i = 0; i < runs; i++) {
+    const r = await runLoad(o);
+    console.log(`| ${loadRow(o, r).join(" | ")} |`);
+    if (timeline)
+      for (const t of r.perSecondP99)
+        console.log(`p99 per second: ${t.map((x) => x.toFixed(1)).join(" ")}`);
+  }
+}

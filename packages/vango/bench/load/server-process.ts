@@ -1,0 +1,123 @@
+/**
+ * The benchmark server as its own process (the counter page, silent logger), driven over
+ * IPC by `run-load.ts`, so server and load client CPU, event-loop delay and GC are
+ * measured apart:
+ *   → { ok: "listening", port }
+ *   { cmd: "mark" }  → starts a measurement window (CPU, event-loop delay, GC)
+ *   { cmd: "stats" } → { ok: "stats", cpu, eldP50, eldP99, eldMax, gcMs, gcCount, heapMb }
+ *   { cmd: "exit" }
+ */
+
+import type { Server } from "node:http";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { WebSocketServer } from "ws";
+import { FrameType } from "../../src/protocol/constants.ts";
+import { decodeClientFrame, encodeServerFrame } from "../../src/protocol/server-codec.ts";
+import { createApp } from "../../src/server/app.ts";
+import { silentLogger } from "../../src/server/logger.ts";
+import { Counter } from "./counter-app.ts";
+
+const app = createApp({
+  routes: { "/": Counter },
+  logger: silentLogger,
+  clientBuilder: async () => ({ code: "", hash: "bench" }),
+  limits: { maxSessions: 20_000 },
+  timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+  // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
+  // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
+  rateLimit: { perIp: false, mutations: false },
+  connectionLimits: false,
+  ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
+});
+const l = await app.listen(0);
+if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
+
+/**
+ * Transport floor: the same `ws` server settings, but every Event is answered with a
+ * fixed `Count: n` Patches frame straight from the message handler (no session, queue,
+ * render or diff), so `run-load` can split the round trip into ws/kernel and Vango.
+ */
+function echoTransport(server: Server): void {
+  server.removeAllListeners("upgrade");
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  server.on("upgrade", (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      let seq = 0;
+      ws.on("error", () => {});
+      ws.on("message", (data: Buffer) => {
+        const f = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (f.type === FrameType.Handshake) {
+          ws.send(
+            encodeServerFrame({
+              type: FrameType.HandshakeReply,
+              status: "ok",
+              resumed: false,
+              resumeToken: "",
+              nextSeq: 1,
+              lastCseq: 0,
+              serverTime: Date.now(),
+              features: 0,
+            }),
+          );
+        } else if (f.type === FrameType.Event) {
+          seq++;
+          ws.send(
+            encodeServerFrame({
+              type: FrameType.Patches,
+              seq,
+              cseq: f.cseq,
+              patches: [{ op: 1, parent: 3, index: 0, text: `Count: ${seq}` }],
+            }),
+          );
+        }
+      });
+    });
+  });
+}
+
+const eld = monitorEventLoopDelay({ resolution: 1 });
+let gcMs = 0;
+let gcCount = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcMs += e.duration;
+    gcCount++;
+  }
+}).observe({ entryTypes: ["gc"] });
+let cpu0 = process.cpuUsage();
+let t0 = performance.now();
+
+process.on("message", async (m: { cmd: string }) => {
+  if (m.cmd === "mark") {
+    eld.reset();
+    eld.enable();
+    gcMs = 0;
+    gcCount = 0;
+    cpu0 = process.cpuUsage();
+    t0 = performance.now();
+    process.send?.({ ok: "marked" });
+  } else if (m.cmd === "stats") {
+    const c = process.cpuUsage(cpu0);
+    const s = (performance.now() - t0) / 1000;
+    eld.disable();
+    process.send?.({
+      ok: "stats",
+      cpu: (c.user + c.system) / 1e6 / s,
+      sys: c.system / 1e6 / s,
+      eldP50: eld.percentile(50) / 1e6,
+      eldP99: eld.percentile(99) / 1e6,
+      eldMax: eld.max / 1e6,
+      gcMs,
+      gcCount,
+      heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+    });
+  } else if (m.cmd === "exit") {
+    await l.close();
+    process.exit(0);
+  }
+});
+process.send?.({ ok: "listening", port: l.port });
