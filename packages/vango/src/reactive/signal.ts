@@ -60,7 +60,11 @@ export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
   const equals = options?.equals;
   let current = initial;
 
-  const set = (value: T): void => {
+  const s = raw as unknown as Signal<T>;
+  s.peek = () => current;
+  // Assigned to a property, not a `const`: a `const` arrow gets an own `name` property
+  // under esbuild's keepNames (tsx), a ~256 B property dictionary per signal.
+  s.set = (value: T): void => {
     const prev = current;
     if (equals === undefined) {
       if (Object.is(prev, value)) return;
@@ -77,10 +81,7 @@ export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
     }
     if (outermost) rethrowReported();
   };
-
-  const s = raw as unknown as Signal<T>;
-  s.peek = () => current;
-  s.set = set;
+  const set = s.set;
   s.update = (fn) => set(fn(current));
   return s;
 }

@@ -34,12 +34,20 @@ class TrackerNode extends OwnedNode implements Tracker {
   failed = false;
   error: unknown = undefined;
 
+  /**
+   * Given to alien-signals as the effect body. Assigned in the constructor, not a class
+   * field: under esbuild's keepNames (tsx) a field arrow gets an own `name` property,
+   * a ~256 B dictionary per tracker.
+   */
+  readonly run: () => void;
+
   constructor(onInvalidate: () => void) {
     super();
     this.onInvalidate = onInvalidate;
+    this.run = () => this.#run();
   }
 
-  readonly run = (): void => {
+  #run(): void {
     if (this.state === TRACKING) {
       const fn = this.fn!;
       this.fn = undefined;
@@ -63,7 +71,7 @@ class TrackerNode extends OwnedNode implements Tracker {
       setActiveSub(prevSub);
       leave();
     }
-  };
+  }
 
   track<T>(fn: () => T): T {
     if (this.state === DISPOSED) {

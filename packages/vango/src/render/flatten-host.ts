@@ -5,7 +5,7 @@
  */
 import { HKind, type HNode } from "../vdom/host.ts";
 import { VKind } from "../vdom/vnode.ts";
-import type { Fiber } from "./mount-fiber.ts";
+import type { ElementFiber, Fiber, TextFiber } from "./mount-fiber.ts";
 import { RenderError, RenderErrorCode } from "./render-error.ts";
 
 /**
@@ -16,6 +16,14 @@ import { RenderError, RenderErrorCode } from "./render-error.ts";
  * flattenFibers([text("a"), component(→ [text("b"), el]), text("")]); // [HText "ab", el]
  */
 export function flattenFibers(fibers: readonly Fiber[]): HNode[] {
+  if (isFlat(fibers)) {
+    // The list is retained in the host tree: size it exactly (an array grown by `push`
+    // keeps room for 17 items, ~136 B of slack for the usual one or two children).
+    const n = fibers.length;
+    const exact: HNode[] = new Array(n);
+    for (let i = 0; i < n; i++) exact[i] = (fibers[i] as ElementFiber | TextFiber).host;
+    return exact;
+  }
   const out: HNode[] = [];
   if (pushFibers(fibers, out) && out.length !== 1) {
     throw new RenderError(
@@ -24,6 +32,21 @@ export function flattenFibers(fibers: readonly Fiber[]): HNode[] {
     );
   }
   return out;
+}
+
+/**
+ * Whether `fibers` map one-to-one onto host nodes: only elements and non-empty texts,
+ * no two texts side by side (nothing to merge, drop or check).
+ */
+function isFlat(fibers: readonly Fiber[]): boolean {
+  let prevText = false;
+  for (let i = 0; i < fibers.length; i++) {
+    const f = fibers[i]!;
+    if (f.kind === VKind.Element) prevText = false;
+    else if (f.kind === VKind.Text && !prevText && f.host.text !== "") prevText = true;
+    else return false;
+  }
+  return true;
 }
 
 /** Appends the host nodes of `fibers` to `out`; returns whether a raw node was among them. */

@@ -13,7 +13,6 @@
 import { batch, type Signal, signal } from "../reactive/index.ts";
 import type { Props } from "../vdom/vnode.ts";
 
-const NO_PROPS: Props = Object.freeze({}) as Props;
 const hasOwn = Object.hasOwn;
 
 export class PropsStore implements ProxyHandler<Props> {
@@ -22,7 +21,6 @@ export class PropsStore implements ProxyHandler<Props> {
   readonly proxy: Props;
   #versions: Map<string, Signal<number>> | null = null;
   #keys: Signal<number> | null = null;
-  #prev: Props = NO_PROPS;
 
   constructor(raw: Props) {
     this.raw = raw;
@@ -39,17 +37,12 @@ export class PropsStore implements ProxyHandler<Props> {
     this.raw = next;
     if (this.#versions === null && this.#keys === null) return;
     if (!this.#affects(prev, next)) return;
-    this.#prev = prev;
-    try {
-      batch(this.#bumpChanged);
-    } finally {
-      this.#prev = NO_PROPS;
-    }
+    // A closure per update that changes a tracked prop (rare), rather than a bound
+    // arrow field per instance.
+    batch(() => this.#bumpChanged(prev, next));
   }
 
-  readonly #bumpChanged = (): void => {
-    const prev = this.#prev;
-    const next = this.raw;
+  #bumpChanged(prev: Props, next: Props): void {
     let keysChanged = false;
     for (const k in next) {
       if (!hasOwn(prev, k)) keysChanged = true;
@@ -63,7 +56,7 @@ export class PropsStore implements ProxyHandler<Props> {
     }
     const keys = this.#keys;
     if (keysChanged && keys !== null) keys.set(keys.peek() + 1);
-  };
+  }
 
   /** Whether going from `prev` to `next` changes a prop or key set someone tracks. */
   #affects(prev: Props, next: Props): boolean {

@@ -184,7 +184,8 @@ class LiveView implements LiveRoot {
   #render(out: Patch[]): void {
     const s = this.#state;
     const list = Array.from(s.dirty).sort(byDepth);
-    const targets = new Set<ElementFiber>();
+    // Created only when a re-render cannot be patched slot by slot (rare on events).
+    let targets: Set<ElementFiber> | null = null;
     // Element swaps: hostParent, old host, new host (flat triples).
     const swaps: Array<ElementFiber | HElement> = [];
     const before = this.#before;
@@ -202,6 +203,7 @@ class LiveView implements LiveRoot {
             swaps.push(inst.hostParent, before[k] as HElement, after[k] as HElement);
         }
       } else {
+        if (targets === null) targets = new Set<ElementFiber>();
         targets.add(inst.hostParent);
       }
     }
@@ -214,20 +216,22 @@ class LiveView implements LiveRoot {
     }
     const registry = this.#registry;
     for (let i = 0; i < swaps.length; i += 3) {
-      if (targets.has(swaps[i] as ElementFiber)) continue;
+      if (targets?.has(swaps[i] as ElementFiber)) continue;
       diff(swaps[i + 1] as HElement, swaps[i + 2] as HElement, registry, out);
     }
     const pending: HElement[] = [];
-    for (const f of targets) {
-      const live = f.host;
-      const next = shellOf(live, flattenFibers(f.children));
-      diff(live, next, registry, out);
-      pending.push(next);
+    if (targets !== null) {
+      for (const f of targets) {
+        const live = f.host;
+        const next = shellOf(live, flattenFibers(f.children));
+        diff(live, next, registry, out);
+        pending.push(next);
+      }
     }
     // Commit: every diff succeeded.
     for (let i = 0; i < swaps.length; i += 3) {
       const f = swaps[i] as ElementFiber;
-      if (targets.has(f)) continue;
+      if (targets?.has(f)) continue;
       const list = f.host.children;
       const old = swaps[i + 1] as HElement;
       const at = list.indexOf(old);
@@ -235,6 +239,7 @@ class LiveView implements LiveRoot {
       this.#undoSlots.push([list, at, old]);
       list[at] = swaps[i + 2] as HElement;
     }
+    if (targets === null) return;
     let i = 0;
     for (const f of targets) {
       const live = f.host;

@@ -4,25 +4,36 @@
  * awaits included), while sessions have independent queues and run concurrently.
  */
 
-export type TaskRunner<T> = (item: T) => void | Promise<void>;
+/** Runs one task; `ctx` is the queue's. */
+export type TaskRunner<T, C = undefined> = (item: T, ctx: C) => void | Promise<void>;
 
-export class EventQueue<T> {
-  readonly #run: TaskRunner<T>;
-  readonly #onError: (err: unknown, item: T) => void;
+export class EventQueue<T, C = undefined> {
+  readonly #run: TaskRunner<T, C>;
+  readonly #onError: (err: unknown, item: T, ctx: C) => void;
   readonly #max: number;
+  readonly #ctx: C;
   #items: T[] = [];
   #head = 0;
   #running = false;
   #closed = false;
-  #idle: (() => void)[] = [];
+  /** Created on the first `whenIdle()` that has to wait (most queues never do). */
+  #idle: (() => void)[] | null = null;
 
   /**
+   * `ctx` is passed on to `run` and `onError`, so an owner can hand over shared
+   * functions instead of allocating two closures per queue.
    * @example const q = new EventQueue<number>(async (n) => handle(n), (e) => log(e), 256);
    */
-  constructor(run: TaskRunner<T>, onError: (err: unknown, item: T) => void, max: number) {
+  constructor(
+    run: TaskRunner<T, C>,
+    onError: (err: unknown, item: T, ctx: C) => void,
+    max: number,
+    ctx?: C,
+  ) {
     this.#run = run;
     this.#onError = onError;
     this.#max = max;
+    this.#ctx = ctx as C;
   }
 
   /** Number of tasks waiting (not counting the running one). */
@@ -46,7 +57,10 @@ export class EventQueue<T> {
   /** Resolves when the queue is empty and no task runs. */
   whenIdle(): Promise<void> {
     if (!this.#running && this.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    return new Promise((resolve) => {
+      if (this.#idle === null) this.#idle = [];
+      this.#idle.push(resolve);
+    });
   }
 
   /** Drops waiting tasks and refuses new ones; a running task finishes. */
@@ -66,18 +80,18 @@ export class EventQueue<T> {
         this.#head = 0;
       }
       try {
-        const r = this.#run(item);
+        const r = this.#run(item, this.#ctx);
         if (r !== undefined) await r;
       } catch (err) {
-        this.#onError(err, item);
+        this.#onError(err, item, this.#ctx);
       }
     }
     this.#items.length = 0;
     this.#head = 0;
     this.#running = false;
     const idle = this.#idle;
-    if (idle.length > 0) {
-      this.#idle = [];
+    if (idle !== null) {
+      this.#idle = null;
       for (const f of idle) f();
     }
   }

@@ -73,7 +73,16 @@ export class FrameHistory {
   #dropFront(n: number, lost: boolean): void {
     for (let i = 0; i < n; i++) this.#bytes -= this.#frames[i]!.byteLength;
     if (lost) this.#lostUpTo = Math.max(this.#lostUpTo, this.#seqs[n - 1]!);
-    this.#seqs.splice(0, n);
-    this.#frames.splice(0, n);
+    if (n <= 8) {
+      // The usual ack drops one or two frames: `shift` trims in place, where `splice`
+      // allocates an array of the removed items on every ack.
+      for (let i = 0; i < n; i++) {
+        this.#seqs.shift();
+        this.#frames.shift();
+      }
+    } else {
+      this.#seqs.splice(0, n);
+      this.#frames.splice(0, n);
+    }
   }
 }

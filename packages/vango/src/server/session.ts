@@ -132,7 +132,7 @@ export class Session implements Flushable {
   readonly clientInfo: Signal<ClientInfo | undefined> = signal<ClientInfo | undefined>(undefined);
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
-  readonly #queue: EventQueue<QueuedEvent>;
+  readonly #queue: EventQueue<QueuedEvent, Session>;
   #root: LiveRoot | undefined = undefined;
   #transport: Transport | undefined = undefined;
   #patches: Patch[] = [];
@@ -145,14 +145,11 @@ export class Session implements Flushable {
     this.route = route;
     this.#services = services;
     this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
-    this.#queue = new EventQueue<QueuedEvent>(
-      (e) => this.#runEvent(e),
-      (err) =>
-        this.#services.logger.error(
-          { err, session_id: this.id, request_id: this.requestId },
-          "event failed",
-        ),
+    this.#queue = new EventQueue<QueuedEvent, Session>(
+      Session.#runQueued,
+      Session.#queuedFailed,
       services.limits.maxQueuedEvents,
+      this,
     );
     this.lastEventAt = performance.now();
   }
@@ -361,6 +358,15 @@ export class Session implements Flushable {
       return false;
     }
     return true;
+  }
+
+  // Shared by every session's queue (the queue passes the session): no closures.
+  static #runQueued(q: QueuedEvent, s: Session): Promise<void> {
+    return s.#runEvent(q);
+  }
+
+  static #queuedFailed(err: unknown, _q: QueuedEvent, s: Session): void {
+    s.#services.logger.error({ err, session_id: s.id, request_id: s.requestId }, "event failed");
   }
 
   async #runEvent(q: QueuedEvent): Promise<void> {
