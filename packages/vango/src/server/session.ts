@@ -11,7 +11,7 @@
 import type { Patch } from "../protocol/patch.ts";
 import { type Signal, signal } from "../reactive/index.ts";
 import type { ClientInfo } from "../render/client-info.ts";
-import type { EventBinding } from "../vdom/host.ts";
+import type { EventContext } from "./event-context.ts";
 import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
 import { EventQueue } from "./event-queue.ts";
 import {
@@ -26,45 +26,16 @@ import {
 import { FrameHistory } from "./history.ts";
 import type { LiveRoot } from "./live-root.ts";
 import type { Logger } from "./logger.ts";
-import type { Middleware } from "./middleware.ts";
 import type { ServerLimits } from "./options.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
+
 import { ServerError } from "./server-error.ts";
 import type { Transport } from "./transport.ts";
 
+export { type EventContext, type EventMiddleware, invokeHandler } from "./event-context.ts";
+
 export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
-
-/** What event middleware sees for one event. */
-export interface EventContext {
-  /** Public session id for logs and spans (not the cookie, not the resume token). */
-  readonly sessionId: string;
-  /** Route pattern of the session's page (`/users/:id`). */
-  readonly route: string;
-  /** DOM event name the handler is bound to (`click`, `input`, …). */
-  readonly eventName: string;
-  /** Hydration id of the target element. */
-  readonly hid: number;
-  /** Client sequence number of the event. */
-  readonly cseq: number;
-  /** The decoded event as it came off the wire. */
-  readonly event: IncomingEvent;
-  /** What the handler receives. */
-  readonly payload: unknown;
-  readonly binding: EventBinding;
-  /** The session the event belongs to. */
-  readonly session: Session;
-  /**
-   * The user the app's `userOf` returned for the page request that created the session
-   * (`undefined` without `userOf` or for anonymous requests). An auth middleware may
-   * replace it; `tracingEventMiddleware({ recordUserId: true })` reads it.
-   */
-  userId: string | undefined;
-  /** Patches the event produced; set once the handler finished and the view flushed. */
-  patchCount: number;
-}
-
-export type EventMiddleware = Middleware<EventContext>;
 
 /** Services shared by all sessions of an app (one object, no per-session closures). */
 export interface SessionServices {
@@ -83,20 +54,6 @@ export interface SessionServices {
         eventObserved(type: number, seconds: number): void;
       }
     | undefined;
-}
-
-/**
- * Innermost step of the event chain: calls the bound handler, then flushes the view so
- * `ctx.patchCount` is known to the middleware around it.
- */
-export async function invokeHandler(ctx: EventContext): Promise<void> {
-  const before = ctx.session.patchesSent;
-  const r = ctx.binding.handler(ctx.payload);
-  if (r !== null && typeof r === "object" && typeof (r as Promise<unknown>).then === "function") {
-    await r;
-  }
-  ctx.session.flush();
-  ctx.patchCount = ctx.session.patchesSent - before;
 }
 
 interface QueuedEvent {
