@@ -26,6 +26,7 @@ export {
 } from "./ops/metrics-server.ts";
 export { type App, createApp, type Listening } from "./server/app.ts";
 export type { ClientBuilder, ClientBundle } from "./server/client-asset.ts";
+export type { EventContext, EventMiddleware } from "./server/event-context.ts";
 export { type Logger, silentLogger } from "./server/logger.ts";
 export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/middleware.ts";
 export type { AppHealthOptions, AppMetricsOptions } from "./server/observability.ts";
@@ -44,7 +45,6 @@ export type {
   RatePolicy,
   SecurityOptions,
 } from "./server/security-options.ts";
-export type { EventContext, EventMiddleware } from "./server/session.ts";
 export type { SessionCounts } from "./server/session-manager.ts";
 export { ConfigError, type ConfigWarning } from "./server/startup-validation.ts";
 export type { StaticFilesOptions } from "./server/static-files.ts";

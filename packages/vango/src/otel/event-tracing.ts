@@ -12,8 +12,8 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { EventType } from "../protocol/constants.ts";
+import type { EventContext } from "../server/event-context.ts";
 import type { Middleware, Next } from "../server/middleware.ts";
-import type { EventContext } from "../server/session.ts";
 import { Attr } from "./attributes.ts";
 import { EventSpanNames, ignoredSpanNames } from "./event-span-name.ts";
 import { recordError } from "./record-error.ts";

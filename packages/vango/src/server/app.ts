@@ -12,6 +12,7 @@ import { ClientAsset } from "./client-asset.ts";
 import type { Connection } from "./connection.ts";
 import { CsrfSigner } from "./csrf.ts";
 import { defaultClientBuilder } from "./default-client.ts";
+import { type EventContext, type EventMiddleware, invokeHandler } from "./event-context.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { createHttpHandler, type NextFn, serveRequest } from "./http-handler.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./middleware.ts";
@@ -22,7 +23,6 @@ import { type AppOptions, resolveServerLimits, resolveTimeouts } from "./options
 import { Router } from "./router-match.ts";
 import type { Runtime } from "./runtime.ts";
 import { createSecurity } from "./security.ts";
-import { type EventContext, type EventMiddleware, invokeHandler } from "./session.ts";
 import { type SessionCounts, SessionManager } from "./session-manager.ts";
 import { STATIC_ROUTE, StaticFiles } from "./static-files.ts";
 import { createUpgradeHandler } from "./upgrade.ts";

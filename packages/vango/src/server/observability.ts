@@ -12,10 +12,10 @@ import { createLogger } from "../ops/logger.ts";
 import { createMetrics, type MetricsOptions, type VangoMetrics } from "../ops/metrics.ts";
 import { metricsHandler } from "../ops/metrics-server.ts";
 import { ConfigError } from "./config-error.ts";
+import { type EventContext, invokeHandler } from "./event-context.ts";
 import type { Logger } from "./logger.ts";
 import { type InternalRoutes, observeHttp, type RequestHandler } from "./observability-http.ts";
 import { ObservedTransport } from "./observability-transport.ts";
-import { type EventContext, invokeHandler } from "./session.ts";
 import type { SessionManager } from "./session-manager.ts";
 import type { Transport } from "./transport.ts";
 

@@ -4,12 +4,12 @@
 import type { Limits as DecodeLimits } from "../protocol/limits.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import type { ClientBuilder } from "./client-asset.ts";
+import type { EventMiddleware } from "./event-context.ts";
 import type { Logger } from "./logger.ts";
 import type { HttpMiddleware } from "./middleware.ts";
 import type { AppHealthOptions, AppMetricsOptions } from "./observability.ts";
 import type { RouteInput } from "./router-match.ts";
 import type { SecurityOptions } from "./security-options.ts";
-import type { EventMiddleware } from "./session.ts";
 import type { StaticFilesOptions } from "./static-files.ts";
 
 export interface ServerLimits {

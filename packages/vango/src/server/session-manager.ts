@@ -5,10 +5,11 @@
  */
 import { randomBytes } from "node:crypto";
 import type { SessionSample } from "../ops/metrics.ts";
+import type { EventContext } from "./event-context.ts";
 import type { Logger } from "./logger.ts";
 import { currentRequest } from "./observability-http.ts";
 import type { ServerLimits, ServerTimeouts } from "./options.ts";
-import { type EventContext, Session, type SessionServices, SessionState } from "./session.ts";
+import { Session, type SessionServices, SessionState } from "./session.ts";
 import { randomToken } from "./tokens.ts";
 
 /** Session counts by state. */

@@ -32,8 +32,6 @@ import { type Flushable, scheduleFlush } from "./scheduler.ts";
 import { ServerError } from "./server-error.ts";
 import type { Transport } from "./transport.ts";
 
-export { type EventContext, type EventMiddleware, invokeHandler } from "./event-context.ts";
-
 export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 

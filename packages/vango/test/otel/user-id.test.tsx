@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { tracingEventMiddleware } from "../../src/otel.ts";
 import { FrameType } from "../../src/protocol/constants.ts";
-import type { EventContext } from "../../src/server/session.ts";
+import type { EventContext } from "../../src/server/event-context.ts";
 import { Counter } from "../server/fixtures.tsx";
 import { getPage, start, TestSocket } from "../server/helpers.ts";
 import { registerTestSdk } from "./tracing-sdk.ts";

@@ -13,10 +13,11 @@ import {
 } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { Patch } from "../../src/protocol/patch.ts";
+import { invokeHandler } from "../../src/server/event-context.ts";
 import type { LiveRoot } from "../../src/server/live-root.ts";
 import { silentLogger } from "../../src/server/logger.ts";
 import { resolveServerLimits, resolveTimeouts } from "../../src/server/options.ts";
-import { invokeHandler, type Session, SessionState } from "../../src/server/session.ts";
+import { type Session, SessionState } from "../../src/server/session.ts";
 import { SessionManager } from "../../src/server/session-manager.ts";
 import { MemoryTransport } from "../../src/testing/memory-transport.ts";
 import type { EventBinding, HElement } from "../../src/vdom/host.ts";
