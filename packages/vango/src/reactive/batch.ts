@@ -2,6 +2,7 @@
  * Batching and untracked reads.
  */
 import { endBatch, setActiveSub, startBatch } from "alien-signals";
+import type { ReactiveNode } from "alien-signals/system";
 import { discardReported, enter, leave, rethrowReported } from "./runtime.ts";
 
 /**
@@ -45,4 +46,17 @@ export function untracked<T>(fn: () => T): T {
   } finally {
     setActiveSub(prevSub);
   }
+}
+
+/**
+ * @internal `untracked` for hot paths, without a closure: stops tracking and returns
+ * what {@link resumeTracking} (in a `finally`) needs to restore it.
+ */
+export function pauseTracking(): ReactiveNode | undefined {
+  return setActiveSub(undefined);
+}
+
+/** @internal Ends what {@link pauseTracking} started. */
+export function resumeTracking(prev: ReactiveNode | undefined): void {
+  setActiveSub(prev);
 }

@@ -11,15 +11,16 @@ import { RenderError, RenderErrorCode } from "./render-error.ts";
 /**
  * The host child list produced by `fibers`. Element and text nodes are the fibers' own
  * host objects (so unchanged ones are shared with the previous list); a merged text is
- * a new node.
+ * a new node. `prev` itself is returned when the list would hold the same nodes.
  * @example
  * flattenFibers([text("a"), component(→ [text("b"), el]), text("")]); // [HText "ab", el]
  */
-export function flattenFibers(fibers: readonly Fiber[]): HNode[] {
+export function flattenFibers(fibers: readonly Fiber[], prev?: HNode[]): HNode[] {
+  if (prev !== undefined && matchHosts(fibers, prev, 0) === prev.length) return prev;
   if (isFlat(fibers)) {
+    const n = fibers.length;
     // The list is retained in the host tree: size it exactly (an array grown by `push`
     // keeps room for 17 items, ~136 B of slack for the usual one or two children).
-    const n = fibers.length;
     const exact: HNode[] = new Array(n);
     for (let i = 0; i < n; i++) exact[i] = (fibers[i] as ElementFiber | TextFiber).host;
     return exact;
@@ -32,6 +33,33 @@ export function flattenFibers(fibers: readonly Fiber[]): HNode[] {
     );
   }
   return out;
+}
+
+/**
+ * Compares the host nodes `fibers` produce with `list` from index `k`, one by one;
+ * returns the index after them, or -1 at the first difference. `list` is a valid child
+ * list (no adjacent texts), so texts that would be merged never match it.
+ */
+function matchHosts(fibers: readonly Fiber[], list: readonly HNode[], k: number): number {
+  for (let i = 0; i < fibers.length; i++) {
+    const f = fibers[i]!;
+    switch (f.kind) {
+      case VKind.Text:
+        if (f.host.text === "") break;
+        if (list[k] !== f.host) return -1;
+        k++;
+        break;
+      case VKind.Element:
+      case VKind.Raw:
+        if (list[k] !== f.host) return -1;
+        k++;
+        break;
+      default:
+        k = matchHosts(f.children, list, k);
+        if (k < 0) return -1;
+    }
+  }
+  return k;
 }
 
 /**

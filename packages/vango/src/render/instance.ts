@@ -20,6 +20,7 @@ import {
   type Tracker,
   untracked,
 } from "../reactive/index.ts";
+import { type OwnerNode, setOwner } from "../reactive/owner.ts";
 import type { Component, Key, VChild, VComponent } from "../vdom/vnode.ts";
 import { VKind } from "../vdom/vnode.ts";
 import {
@@ -61,7 +62,10 @@ export class Instance implements ContextScope {
   render: (() => VChild) | null = null;
   tracker: Tracker | null = null;
   children: Fiber[] = NO_FIBERS;
+  /** Set and cleared by the root (`MountEnv.invalidate`/`clean`). */
   dirty = false;
+  /** In the root's dirty queue. */
+  queued = false;
   disposed = false;
   contexts: Map<Context<unknown>, unknown> | null = null;
   mountFns: MountFn[] | null = null;
@@ -106,9 +110,12 @@ export class Instance implements ContextScope {
   /** Re-runs a stateful instance's render (tracked); returns the new output. */
   rerender(): VChild {
     const prev = enterScope(this);
+    // `setOwner` rather than `runWithOwner`: no closure per render.
+    const prevOwner = setOwner(this.owner as OwnerNode | null);
     try {
-      return runWithOwner(this.owner, () => this.#track());
+      return this.#track();
     } finally {
+      setOwner(prevOwner);
       leaveScope(prev);
     }
   }
@@ -205,7 +212,6 @@ export class Instance implements ContextScope {
   disposeInto(errors: unknown[] | null): unknown[] | null {
     if (this.disposed) return errors;
     this.disposed = true;
-    this.dirty = false;
     this.env.clean(this);
     errors = disposeFibers(this.children, errors);
     this.children = NO_FIBERS;

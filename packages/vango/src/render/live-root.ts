@@ -17,13 +17,14 @@
  */
 import { ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { Patch } from "../protocol/patch.ts";
+import { pauseTracking, resumeTracking } from "../reactive/batch.ts";
 import { createRoot, getOwner, untracked } from "../reactive/index.ts";
 import { normalizeChildren } from "../vdom/children.ts";
 import { assignHids, diff } from "../vdom/diff.ts";
 import type { EventBinding, HElement, HNode } from "../vdom/host.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import { flattenFibers, topElementHosts } from "./flatten-host.ts";
-import type { Instance } from "./instance.ts";
+import { empty, type FlushLists, releaseFlushLists, takeFlushLists } from "./flush-lists.ts";
 import { rebuildHostList, shellOf } from "./live-root-rebuild.ts";
 import { HidRegistry } from "./live-root-registry.ts";
 import { RootState } from "./live-root-state.ts";
@@ -51,7 +52,9 @@ export interface LiveRoot {
    * Re-renders every dirty component (ancestors first, each at most once), diffs, and
    * appends the patches to `out`; returns how many it appended. Throws a `render_error`
    * (cause: what setup/render threw) or the renderer's own coded error, with `out` as it
-   * was: the root stays usable and a later flush catches up.
+   * was: the root stays usable and a later flush catches up. Called while this root is
+   * flushing (from a render or an `onMount` callback), it does nothing and returns 0: the
+   * flush under way renders what is dirty, or calls `onDirty` again when it is done.
    */
   flush(out: Patch[]): number;
   /** Disposes every component (their cleanups run) and clears the registry. */
@@ -82,21 +85,12 @@ export function mountLive(node: VChild, opts: MountLiveOptions): LiveRoot {
   return new LiveView(node, opts);
 }
 
-const byDepth = (a: Instance, b: Instance): number => a.depth - b.depth;
-
 class LiveView implements LiveRoot {
   readonly root: HElement;
   readonly #state: RootState;
   readonly #registry: HidRegistry;
   readonly #fiber: ElementFiber;
   readonly #disposeOwner: () => void;
-  /** Live elements whose child lists this flush replaced, with their previous lists. */
-  readonly #undo: Array<[HElement, HNode[]]> = [];
-  /** Live child lists this flush changed in place: list, index, previous node. */
-  readonly #undoSlots: Array<[HNode[], number, HNode]> = [];
-  /** Scratch lists for the top-level elements of an instance before/after its render. */
-  readonly #before: HNode[] = [];
-  readonly #after: HNode[] = [];
   /** A flush failed: the next one rebuilds every host node from fibers. */
   #broken = false;
   #disposed = false;
@@ -117,7 +111,7 @@ class LiveView implements LiveRoot {
   }
 
   get dirty(): boolean {
-    return this.#state.dirty.size > 0 || this.#broken;
+    return this.#state.dirtyCount > 0 || this.#broken;
   }
 
   element(hid: number): HElement | undefined {
@@ -159,121 +153,138 @@ class LiveView implements LiveRoot {
 
   flush(out: Patch[]): number {
     const s = this.#state;
-    if (this.#disposed || (s.dirty.size === 0 && !this.#broken)) return 0;
+    if (this.#disposed || s.busy || (s.dirtyCount === 0 && !this.#broken)) return 0;
     const start = out.length;
+    const lists = takeFlushLists();
     s.busy = true;
     try {
-      untracked(() => this.#render(out));
+      const prevSub = pauseTracking();
+      try {
+        this.#render(out, lists);
+      } finally {
+        resumeTracking(prevSub);
+      }
       this.#runMounts();
     } catch (error) {
       out.length = start;
-      this.#rollback();
+      this.#rollback(lists);
       s.deferred = null;
       s.busy = false;
       s.notify = false;
       throw error;
+    } finally {
+      releaseFlushLists(lists);
     }
-    this.#undo.length = 0;
-    this.#undoSlots.length = 0;
     this.#broken = false;
     s.busy = false;
     s.notifyIfDirty();
     return out.length - start;
   }
 
-  #render(out: Patch[]): void {
+  #render(out: Patch[], lists: FlushLists): void {
+    const swaps = lists.swaps;
+    try {
+      // Created only when a re-render cannot be patched slot by slot (rare on events).
+      const targets = this.#renderDirty(lists);
+      this.#throwDeferred();
+      if (this.#broken) {
+        this.#renderAll(out, lists);
+        return;
+      }
+      const registry = this.#registry;
+      for (let i = 0; i < swaps.length; i += 3) {
+        if (targets?.has(swaps[i] as ElementFiber)) continue;
+        diff(swaps[i + 1] as HElement, swaps[i + 2] as HElement, registry, out);
+      }
+      let pending: HElement[] | null = null;
+      if (targets !== null) {
+        pending = [];
+        for (const f of targets) {
+          const live = f.host;
+          const next = shellOf(live, flattenFibers(f.children));
+          diff(live, next, registry, out);
+          pending.push(next);
+        }
+      }
+      // Commit: every diff succeeded.
+      const undoSlots = lists.undoSlots;
+      for (let i = 0; i < swaps.length; i += 3) {
+        const f = swaps[i] as ElementFiber;
+        if (targets?.has(f)) continue;
+        const list = f.host.children;
+        const old = swaps[i + 1] as HElement;
+        const at = list.indexOf(old);
+        if (at < 0) throw new Error("live renderer invariant: a swapped element is not live");
+        undoSlots.push(list, at, old);
+        list[at] = swaps[i + 2] as HElement;
+      }
+      if (targets === null) return;
+      let i = 0;
+      for (const f of targets) {
+        const live = f.host;
+        lists.undo.push(live, live.children);
+        live.children = pending![i++]!.children;
+        registry.set(live);
+      }
+    } finally {
+      this.#state.compactQueue();
+    }
+  }
+
+  /**
+   * Re-renders the dirty instances, shallowest first, recording in `lists.swaps` the
+   * elements to patch one by one; returns the elements whose child lists must be rebuilt
+   * instead.
+   */
+  #renderDirty(lists: FlushLists): Set<ElementFiber> | null {
     const s = this.#state;
-    const list = Array.from(s.dirty).sort(byDepth);
-    // Created only when a re-render cannot be patched slot by slot (rare on events).
+    const queue = s.queue;
+    const n = queue.length;
+    s.takeQueued(n);
     let targets: Set<ElementFiber> | null = null;
-    // Element swaps: hostParent, old host, new host (flat triples).
-    const swaps: Array<ElementFiber | HElement> = [];
-    const before = this.#before;
-    const after = this.#after;
-    for (let i = 0; i < list.length; i++) {
-      const inst = list[i]!;
+    const { swaps, before, after } = lists;
+    for (let i = 0; i < n; i++) {
+      const inst = queue[i]!;
       if (!inst.dirty || inst.disposed) continue;
-      before.length = 0;
-      after.length = 0;
+      empty(before);
+      empty(after);
       const simple = !this.#broken && topElementHosts(inst.children, before);
       rerenderInstance(s, inst);
       if (simple && topElementHosts(inst.children, after) && sameSlots(before, after)) {
         for (let k = 0; k < after.length; k++) {
-          if (before[k] !== after[k])
+          if (before[k] !== after[k]) {
             swaps.push(inst.hostParent, before[k] as HElement, after[k] as HElement);
+          }
         }
       } else {
         if (targets === null) targets = new Set<ElementFiber>();
         targets.add(inst.hostParent);
       }
     }
-    before.length = 0;
-    after.length = 0;
-    this.#throwDeferred();
-    if (this.#broken) {
-      this.#renderAll(out);
-      return;
-    }
-    const registry = this.#registry;
-    for (let i = 0; i < swaps.length; i += 3) {
-      if (targets?.has(swaps[i] as ElementFiber)) continue;
-      diff(swaps[i + 1] as HElement, swaps[i + 2] as HElement, registry, out);
-    }
-    const pending: HElement[] = [];
-    if (targets !== null) {
-      for (const f of targets) {
-        const live = f.host;
-        const next = shellOf(live, flattenFibers(f.children));
-        diff(live, next, registry, out);
-        pending.push(next);
-      }
-    }
-    // Commit: every diff succeeded.
-    for (let i = 0; i < swaps.length; i += 3) {
-      const f = swaps[i] as ElementFiber;
-      if (targets?.has(f)) continue;
-      const list = f.host.children;
-      const old = swaps[i + 1] as HElement;
-      const at = list.indexOf(old);
-      if (at < 0) throw new Error("live renderer invariant: a swapped element is not live");
-      this.#undoSlots.push([list, at, old]);
-      list[at] = swaps[i + 2] as HElement;
-    }
-    if (targets === null) return;
-    let i = 0;
-    for (const f of targets) {
-      const live = f.host;
-      this.#undo.push([live, live.children]);
-      live.children = pending[i++]!.children;
-      registry.set(live);
-    }
+    return targets;
   }
 
   /** Recovery: diff the whole live tree against fresh host nodes built from the fibers. */
-  #renderAll(out: Patch[]): void {
+  #renderAll(out: Patch[], lists: FlushLists): void {
     const fibers = this.#fiber.children;
     rebuildHostList(fibers);
     const next = shellOf(this.root, flattenFibers(fibers));
     diff(this.root, next, this.#registry, out);
-    this.#undo.push([this.root, this.root.children]);
+    lists.undo.push(this.root, this.root.children);
     this.root.children = next.children;
     this.#registry.reset(this.root);
   }
 
   /** After a failed flush: live child lists as the client has them, registry rebuilt. */
-  #rollback(): void {
-    const slots = this.#undoSlots;
-    for (let i = slots.length - 1; i >= 0; i--) {
-      const [list, at, node] = slots[i]!;
-      list[at] = node;
+  #rollback(lists: FlushLists): void {
+    const slots = lists.undoSlots;
+    for (let i = slots.length - 3; i >= 0; i -= 3) {
+      (slots[i] as HNode[])[slots[i + 1] as number] = slots[i + 2] as HNode;
     }
-    slots.length = 0;
-    const undo = this.#undo;
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const [el, children] = undo[i]!;
-      el.children = children;
+    const undo = lists.undo;
+    for (let i = undo.length - 2; i >= 0; i -= 2) {
+      (undo[i] as HElement).children = undo[i + 1] as HNode[];
     }
-    undo.length = 0;
     this.#registry.reset(this.root);
     this.#broken = true;
   }
@@ -318,7 +329,7 @@ class LiveView implements LiveRoot {
       else errors.push(error);
     }
     this.#registry.clear();
-    s.dirty.clear();
+    s.clearQueue();
     s.mounts = [];
     s.deferred = null;
     throwCollected(errors);

@@ -5,8 +5,9 @@
  *
  * Host elements are immutable once they are part of the live tree, except for the
  * child list of an element whose contents are rebuilt in place at commit. A re-rendered
- * element gets a new host object, so the diff can skip every untouched subtree by
- * reference. Each element fiber has a numeric id, used as the key of every host element
+ * element gets a new host object unless its attributes, handlers and child list all came
+ * out the same (then it keeps the live one), so the diff can skip every untouched subtree
+ * by reference. Each element fiber has a numeric id, used as the key of every host element
  * it produces: the diff then pairs old and new host nodes exactly as the renderer paired
  * fibers (by user key or position), including the cached nodes of clean components that
  * moved. User keys only decide fiber matching.
@@ -79,9 +80,9 @@ export interface MountEnv {
   /** Owner of the top-level components. */
   readonly rootOwner: Owner | null;
   nextFid(): number;
-  /** A stateful instance's render read something that changed. */
+  /** A stateful instance's render read something that changed: sets `inst.dirty`. */
   invalidate(inst: Instance): void;
-  /** The instance re-rendered (or went away): it is no longer dirty. */
+  /** The instance re-renders (or goes away): clears `inst.dirty`. */
   clean(inst: Instance): void;
   /** Its re-render failed: it stays dirty for the next flush (without a new `onDirty`). */
   keepDirty(inst: Instance): void;

@@ -11,8 +11,9 @@
  * and the old list is left as it was.
  */
 import { normalizeChildren } from "../vdom/children.ts";
-import type { Key, VComponent, VElement, VNode } from "../vdom/vnode.ts";
-import { VKind } from "../vdom/vnode.ts";
+import type { HElement, HNode } from "../vdom/host.ts";
+import type { Key, VChild, VComponent, VElement, VFragment, VNode, VRaw } from "../vdom/vnode.ts";
+import { VKind, VNODE } from "../vdom/vnode.ts";
 import { normalizeProps } from "./attrs.ts";
 import { flattenFibers } from "./flatten-host.ts";
 import { TagFlag, tagInfo } from "./html-tags.ts";
@@ -30,6 +31,13 @@ import {
   RawFiber,
   TextFiber,
 } from "./mount-fiber.ts";
+import {
+  comparePropsChange,
+  PropsChange,
+  rebindHandlers,
+  sameAttrs,
+  sameHandlers,
+} from "./props-reuse.ts";
 
 const NO_VNODES: VNode[] = [];
 const hasOwn = Object.hasOwn;
@@ -233,17 +241,51 @@ function createElement(env: MountEnv, parent: Instance | null, v: VElement): Ele
  * A matched element gets a new host object (same key, hid assigned by the diff) unless
  * its VNode is the very same object as last time, in which case the fiber and its host
  * subtree are kept by reference (dirty components inside are rendered on their own).
+ * The new host keeps the previous attribute record, handler record and child list
+ * wherever they come out the same; when all three do, the element keeps its host.
  */
 function updateElement(env: MountEnv, parent: Instance | null, f: ElementFiber, v: VElement): void {
-  if (f.vnode === v) return;
-  const { attrs, handlers } = normalizeProps(v.tag, v.props);
-  const host = newHostElement(v.tag, f.fid, attrs, handlers);
+  const prevVNode = f.vnode!;
+  if (prevVNode === v) return;
+  const prev = f.host;
+  let attrs = prev.attrs;
+  let handlers = prev.handlers;
+  const change = comparePropsChange(prevVNode.props, v.props);
+  if (change === PropsChange.Handlers) {
+    handlers = rebindHandlers(v.props, handlers);
+  } else if (change === PropsChange.Other) {
+    const n = normalizeProps(v.tag, v.props);
+    if (!sameAttrs(attrs, n.attrs)) attrs = n.attrs;
+    if (!sameHandlers(handlers, n.handlers)) handlers = n.handlers;
+  }
   const children = reconcileList(env, parent, f, f.children, childVNodes(v, attrs));
   f.vnode = v;
   f.children = children;
-  // If flattening throws, the fibers are current but `f.host` is stale: the failed flush
-  // makes the root rebuild every host node from fibers on the next flush.
-  host.children = flattenFibers(children);
+  let list: HNode[];
+  try {
+    list = flattenFibers(children, prev.children);
+  } catch (error) {
+    // The fibers are current but the child list is stale: the failed flush makes the
+    // root rebuild every host node from fibers on the next flush. The records follow
+    // `f.vnode` still, as the next render compares its props with them.
+    list = prev.children;
+    setHost(f, attrs, handlers, list);
+    throw error;
+  }
+  setHost(f, attrs, handlers, list);
+}
+
+/** Gives `f` a new host with these records and children, unless its host has them all. */
+function setHost(
+  f: ElementFiber,
+  attrs: HElement["attrs"],
+  handlers: HElement["handlers"],
+  children: HNode[],
+): void {
+  const prev = f.host;
+  if (attrs === prev.attrs && handlers === prev.handlers && children === prev.children) return;
+  const host = newHostElement(f.tag, f.fid, attrs, handlers);
+  host.children = children;
   f.host = host;
 }
 
@@ -284,17 +326,10 @@ function updateInstance(env: MountEnv, inst: Instance, v: VComponent): void {
  * keeps its previous fibers and stays dirty.
  */
 export function rerenderInstance(env: MountEnv, inst: Instance): void {
-  inst.dirty = false;
   env.clean(inst);
   try {
     const out = inst.rerender();
-    inst.children = reconcileList(
-      env,
-      inst,
-      inst.hostParent,
-      inst.children,
-      normalizeChildren(out),
-    );
+    inst.children = reconcileOutput(env, inst, inst.children, out);
   } catch (error) {
     if (!inst.disposed) env.keepDirty(inst);
     throw error;
@@ -303,6 +338,38 @@ export function rerenderInstance(env: MountEnv, inst: Instance): void {
 
 function recallInstance(env: MountEnv, inst: Instance): void {
   const out = inst.recall();
-  inst.children = reconcileList(env, inst, inst.hostParent, inst.children, normalizeChildren(out));
+  inst.children = reconcileOutput(env, inst, inst.children, out);
   if (inst.mountFns !== null) env.queueMount(inst);
+}
+
+/**
+ * `reconcileList` of a component's new output. A single node that takes the place of the
+ * only fiber (the usual one root element) updates it without being put in a list.
+ */
+function reconcileOutput(
+  env: MountEnv,
+  inst: Instance,
+  old: readonly Fiber[],
+  out: VChild,
+): Fiber[] {
+  if (old.length === 1 && isSingleNode(out)) {
+    const f = old[0]!;
+    const keyed = out.kind !== VKind.Raw && out.key !== undefined;
+    if (!keyed && f.key === undefined && compatible(f, out)) {
+      updateFiber(env, inst, inst.hostParent, f, out);
+      return old as Fiber[];
+    }
+  }
+  return reconcileList(env, inst, inst.hostParent, old, normalizeChildren(out));
+}
+
+/** A node that normalises to a list of itself alone (not a text, which may be empty). */
+function isSingleNode(out: VChild): out is VElement | VComponent | VFragment | VRaw {
+  return (
+    typeof out === "object" &&
+    out !== null &&
+    !Array.isArray(out) &&
+    out.$$typeof === VNODE &&
+    out.kind !== VKind.Text
+  );
 }

@@ -1,7 +1,12 @@
 /**
  * VNode construction: the core of the JSX runtime and of `h()`.
  */
-import { normalizeChildren } from "./children.ts";
+import {
+  normalizeChildList,
+  normalizeChildPair,
+  normalizeChildren,
+  normalizeChildTriple,
+} from "./children.ts";
 import {
   type Component,
   type Key,
@@ -27,6 +32,9 @@ export function Fragment(props: { children?: VChild; key?: Key }): VChild {
 
 export type ElementType = string | Component | typeof Fragment;
 
+/** The props of every element written without any; frozen, shared. */
+const NO_PROPS: Props = Object.freeze({}) as Props;
+
 function toKey(k: unknown): Key | undefined {
   if (k === undefined || k === null) return undefined;
   return typeof k === "number" ? k : String(k);
@@ -42,16 +50,12 @@ export function createVNode(type: ElementType, props: Props | null, key?: Key): 
   const p: Props = props ?? {};
   const k = key !== undefined ? key : toKey(p.key);
   if (typeof type === "string") {
-    const own: Props = {};
-    for (const name in p) {
-      if (name !== "children" && name !== "key") own[name] = p[name];
-    }
     const el: VElement = {
       $$typeof: VNODE,
       kind: VKind.Element,
       tag: type,
       key: k,
-      props: own,
+      props: elementProps(p),
       children: normalizeChildren(p.children),
     };
     return el;
@@ -81,16 +85,61 @@ export function createVNode(type: ElementType, props: Props | null, key?: Key): 
 }
 
 /**
+ * An element's own props: `props` without `children` and `key`, copied (the caller may
+ * reuse its object); the shared empty props when nothing is left.
+ */
+function elementProps(props: Props): Props {
+  let own: Props | null = null;
+  for (const name in props) {
+    if (name === "children" || name === "key") continue;
+    if (own === null) own = {};
+    own[name] = props[name];
+  }
+  return own ?? NO_PROPS;
+}
+
+/**
  * Hyperscript for non-TSX code: same nodes as JSX. Rest `children` override
  * `props.children`; a component gets a single child as is, several as an array.
  * @example
  * h("ul", { class: "list" }, items.map((it) => h("li", { key: it.id }, it.label)));
  * h(Counter, { start: 3 });
  */
-export function h(type: ElementType, props?: Props | null, ...children: unknown[]): VNode {
-  if (children.length === 0) return createVNode(type, props ?? null);
+export function h(type: ElementType, props?: Props | null, ...children: unknown[]): VNode;
+export function h(
+  type: ElementType,
+  props?: Props | null,
+  c0?: unknown,
+  c1?: unknown,
+  c2?: unknown,
+): VNode {
+  // Up to three children are named parameters: a rest parameter would build an array (and
+  // a merged props object) on every call, only to be flattened and dropped.
+  // biome-ignore lint/complexity/noArguments: the count tells `h(t, p, undefined)` from `h(t, p)`
+  const n = arguments.length;
+  if (typeof type === "string") {
+    const p = props ?? null;
+    let children: VNode[];
+    if (n <= 2) children = normalizeChildren(p === null ? undefined : p.children);
+    else if (n === 3) children = normalizeChildren(c0);
+    else if (n === 4) children = normalizeChildPair(c0, c1);
+    else if (n === 5) children = normalizeChildTriple(c0, c1, c2);
+    // biome-ignore lint/complexity/noArguments: four or more children (rare)
+    else children = normalizeChildList(Array.prototype.slice.call(arguments, 2));
+    const el: VElement = {
+      $$typeof: VNODE,
+      kind: VKind.Element,
+      tag: type,
+      key: p === null ? undefined : toKey(p.key),
+      props: p === null ? NO_PROPS : elementProps(p),
+      children,
+    };
+    return el;
+  }
+  if (n <= 2) return createVNode(type, props ?? null);
   const merged: Props = {};
   if (props) for (const name in props) merged[name] = props[name];
-  merged.children = children.length === 1 ? children[0] : children;
+  // biome-ignore lint/complexity/noArguments: the children as given
+  merged.children = n === 3 ? c0 : Array.prototype.slice.call(arguments, 2);
   return createVNode(type, merged);
 }

@@ -1,3 +1,4 @@
+import { effect as alienEffect } from "alien-signals";
 import { describe, expect, it } from "vitest";
 import {
   batch,
@@ -186,5 +187,153 @@ describe("createTracker", () => {
     expect([outer, inner]).toEqual([0, 1]);
     a.set(1);
     expect([outer, inner]).toEqual([1, 1]);
+  });
+
+  it("keeps dependencies read again in another order", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => a() + b());
+    t.track(() => b() + a());
+    b.set(1);
+    expect(invalidations).toBe(1);
+    t.track(() => b() + a() + b());
+    t.track(() => a() + b() + a());
+    a.set(1);
+    expect(invalidations).toBe(2);
+    t.track(() => b() + a());
+    t.track(() => a() + b());
+    b.set(2);
+    expect(invalidations).toBe(3);
+  });
+
+  it("stops on dependencies the last track did not read, after an invalidation too", () => {
+    const flag = signal(true);
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    const view = () => (flag() ? a() : b());
+    t.track(view);
+    b.set(1);
+    expect(invalidations).toBe(0);
+    flag.set(false);
+    expect(invalidations).toBe(1);
+    a.set(5);
+    b.set(2);
+    expect(invalidations).toBe(1);
+    expect(t.track(view)).toBe(2);
+    a.set(6);
+    expect(invalidations).toBe(1);
+    b.set(3);
+    expect(invalidations).toBe(2);
+    flag.set(true);
+    expect(t.track(view)).toBe(6);
+    b.set(4);
+    expect(invalidations).toBe(2);
+    a.set(7);
+    expect(invalidations).toBe(3);
+  });
+
+  it("a computed read again by the next track keeps its cached value", () => {
+    const a = signal(1);
+    let computes = 0;
+    const c = computed(() => {
+      computes++;
+      return a() * 2;
+    });
+    const other = signal(0);
+    const t = createTracker(() => undefined);
+    t.track(() => c() + other());
+    other.set(1);
+    expect(t.track(() => c() + other())).toBe(3);
+    expect(computes).toBe(1);
+  });
+
+  it("lets go of a computed no longer read: it drops its sources and recomputes on read", () => {
+    const a = signal(1);
+    let computes = 0;
+    const c = computed(() => {
+      computes++;
+      return a() * 2;
+    });
+    const other = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => c() + other());
+    t.track(() => other());
+    a.set(2);
+    expect(invalidations).toBe(0);
+    expect(computes).toBe(1);
+    expect(c()).toBe(4);
+    expect(computes).toBe(2);
+  });
+
+  it("a tracker disposed while a later fn runs lets go of what it read", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    let dispose!: () => void;
+    let t!: ReturnType<typeof createTracker>;
+    createRoot((d) => {
+      dispose = d;
+      t = createTracker(() => invalidations++);
+    });
+    t.track(() => a());
+    t.track(() => {
+      a();
+      dispose();
+      b();
+    });
+    a.set(1);
+    b.set(1);
+    expect(invalidations).toBe(0);
+  });
+
+  it("a write to a dependency while fn runs does not invalidate until another change", () => {
+    const a = signal(0);
+    const b = signal(0);
+    let invalidations = 0;
+    const t = createTracker(() => invalidations++);
+    t.track(() => a() + b());
+    const seen = t.track(() => {
+      const v = a();
+      a.set(v + 1);
+      return v + b();
+    });
+    expect(seen).toBe(0);
+    expect(invalidations).toBe(0);
+    b.set(1);
+    expect(invalidations).toBe(1);
+    expect(t.track(() => a() + b())).toBe(2);
+  });
+
+  it("another tracker sees a write made while fn runs", () => {
+    const a = signal(0);
+    let invalidations = 0;
+    const reader = createTracker(() => invalidations++);
+    reader.track(() => a());
+    const writer = createTracker(() => undefined);
+    writer.track(() => undefined);
+    writer.track(() => a.set(1));
+    expect(invalidations).toBe(1);
+  });
+
+  it("disposes an alien-signals effect created inside fn when it tracks again", () => {
+    const a = signal(0);
+    let runs = 0;
+    const t = createTracker(() => undefined);
+    t.track(() => {
+      alienEffect(() => {
+        a();
+        runs++;
+      });
+    });
+    a.set(1);
+    expect(runs).toBe(2);
+    t.track(() => undefined);
+    a.set(2);
+    expect(runs).toBe(2);
   });
 });
