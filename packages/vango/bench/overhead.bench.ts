@@ -17,7 +17,7 @@ import { resolveLimits } from "../src/protocol/limits.ts";
 import { mountLive } from "../src/render/live-root.ts";
 import { Connection, type ConnectionHost } from "../src/server/connection.ts";
 import { CsrfSigner } from "../src/server/csrf.ts";
-import { type EventContext, invokeHandler } from "../src/server/event-context.ts";
+import { invokeHandler } from "../src/server/event-context.ts";
 import { silentLogger } from "../src/server/logger.ts";
 import { compose } from "../src/server/middleware.ts";
 import { Observability } from "../src/server/observability.ts";
@@ -47,7 +47,7 @@ function rig(full: boolean): Rig {
   const sessions = new SessionManager(limits, resolveTimeouts(undefined), logger, invokeHandler);
   if (obs !== undefined) {
     obs.sampleSessions(sessions);
-    sessions.runEvent = compose<EventContext>([tracingEventMiddleware()], obs.eventInner());
+    sessions.runEvent = compose([tracingEventMiddleware()], obs.eventInner());
   }
   const csrf = new CsrfSigner();
   const host: ConnectionHost = {

@@ -8,6 +8,7 @@
 import { fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ACK_MS } from "../src/client/client.ts";
 import { encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType } from "../src/protocol/constants.ts";
 import { encodeServerFrame } from "../src/protocol/server-codec.ts";
@@ -144,7 +145,7 @@ async function rttLoad(): Promise<string[][]> {
       seconds: LOAD_SECONDS,
       warmup: 2,
       procs: 2,
-      ackMs: 0,
+      ackMs: ACK_MS,
       serverArgs,
     };
     const row = loadRow(o, await runLoad(o));

@@ -11,7 +11,7 @@
  * Every run is bounded: sessions ≤ 10,000, seconds ≤ 60.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fetchBoot, flushAcks, LoadSession, openMany } from "./protocol-client.ts";
+import { fetchBoot, LoadSession, openMany } from "./protocol-client.ts";
 
 type Cmd =
   | { cmd: "idle"; port: number; n: number }
@@ -24,7 +24,7 @@ type Cmd =
       seconds: number;
       warmup: number;
       hid: number;
-      /** Coalesce acks over this many ms (0: ack every frame, as the browser client). */
+      /** Ack window in ms, as the browser client's `ACK_MS` (0: ack every frame). */
       ackMs: number;
     }
   | { cmd: "go" }
@@ -77,7 +77,6 @@ async function events(m: Extract<Cmd, { cmd: "events" }>): Promise<EventsReport>
   // as server latency; it is reported apart (`lag`).
   const perMs = (n * m.rate) / 1000;
   LoadSession.ackDelayMs = m.ackMs;
-  const acker = m.ackMs > 0 ? setInterval(flushAcks, m.ackMs) : undefined;
   const end = t0 + total * 1000;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -99,8 +98,7 @@ async function events(m: Extract<Cmd, { cmd: "events" }>): Promise<EventsReport>
       }
     }, 5);
   });
-  if (acker !== undefined) clearInterval(acker);
-  flushAcks();
+  for (const s of open) s.sendAck();
   const measured = (performance.now() - recordFrom) / 1000;
   const cpu = process.cpuUsage(cpu0);
   eld.disable();

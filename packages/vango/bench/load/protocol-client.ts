@@ -5,6 +5,7 @@
  */
 import { request } from "node:http";
 import WebSocket from "ws";
+import { ACK_MS } from "../../src/client/client.ts";
 import { decodeServerFrame, encodeClientFrame } from "../../src/protocol/client-codec.ts";
 import { EventType, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
 
@@ -36,22 +37,13 @@ export function fetchBoot(port: number, path = "/"): Promise<Boot> {
   });
 }
 
-/** Sessions with a coalesced ack waiting (see {@link LoadSession.ackDelayMs}). */
-const ACK_DUE: LoadSession[] = [];
-
-/** Sends the coalesced acks now (one Ack per session, covering every frame so far). */
-export function flushAcks(): void {
-  for (let i = 0; i < ACK_DUE.length; i++) ACK_DUE[i]!.sendAck();
-  ACK_DUE.length = 0;
-}
-
 export class LoadSession {
   /**
-   * 0 (default): ack every Patches frame as it arrives, as the browser client does
-   * (one Ack per microtask batch). > 0: acks are coalesced and sent by {@link flushAcks},
-   * which the caller runs every `ackDelayMs` (the protocol allows an ack to cover many).
+   * As the browser client (default `ACK_MS`): the first unacked Patches frame starts a
+   * timer of this many ms, which then acks the highest seq received. 0 acks every frame
+   * at once (what the client did before acks were coalesced).
    */
-  static ackDelayMs = 0;
+  static ackDelayMs = ACK_MS;
   readonly ws: WebSocket;
   /** Round-trip times (ms) of completed events sent at or after {@link recordFrom}. */
   readonly rtts: number[] = [];
@@ -65,6 +57,7 @@ export class LoadSession {
   #sentAt = new Map<number, number>();
   #onReply: (() => void) | undefined;
   #ackDue = 0;
+  #ackTimer: NodeJS.Timeout | undefined = undefined;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -84,8 +77,8 @@ export class LoadSession {
           this.#sentAt.delete(f.cseq);
         }
         if (LoadSession.ackDelayMs > 0) {
-          if (this.#ackDue === 0) ACK_DUE.push(this);
           this.#ackDue = f.seq;
+          this.#ackTimer ??= setTimeout(() => this.sendAck(), LoadSession.ackDelayMs);
         } else {
           this.#send(encodeClientFrame({ type: FrameType.Ack, seq: f.seq }));
         }
@@ -139,6 +132,8 @@ export class LoadSession {
 
   /** Sends the coalesced ack, if one is due. */
   sendAck(): void {
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
     const seq = this.#ackDue;
     this.#ackDue = 0;
     if (seq > 0) this.#send(encodeClientFrame({ type: FrameType.Ack, seq }));
@@ -150,6 +145,7 @@ export class LoadSession {
   }
 
   close(): void {
+    clearTimeout(this.#ackTimer);
     this.ws.terminate();
   }
 

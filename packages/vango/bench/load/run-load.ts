@@ -13,6 +13,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ACK_MS } from "../../src/client/client.ts";
 import type { EventsReport } from "./client-process.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ export interface LoadOptions {
   readonly seconds: number;
   readonly warmup: number;
   readonly procs: number;
-  /** Client ack coalescing window (ms); 0 acks every frame like the browser client. */
+  /** Client ack window (ms); the browser client's is `ACK_MS`; 0 acks every frame. */
   readonly ackMs: number;
   readonly serverArgs?: readonly string[];
   readonly clientArgs?: readonly string[];
@@ -165,7 +166,7 @@ export const LOAD_HEAD = [
 export function loadRow(o: LoadOptions, r: LoadResult): string[] {
   const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
   return [
-    `${o.sessions} × ${o.rate}, ${o.seconds} s, ${o.procs} client proc${o.ackMs > 0 ? `, acks every ${o.ackMs} ms` : ""}`,
+    `${o.sessions} × ${o.rate}, ${o.seconds} s, ${o.procs} client proc${o.ackMs === ACK_MS ? "" : `, ack window ${o.ackMs} ms`}`,
     `${r.recorded} (lost ${r.lost})`,
     f(r.p50),
     f(r.p95),
@@ -192,7 +193,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     seconds,
     warmup,
     procs,
-    ackMs: Number(process.env.VANGO_ACK_MS ?? 0),
+    ackMs: Number(process.env.VANGO_ACK_MS ?? ACK_MS),
     serverArgs: split(process.env.VANGO_SERVER_ARGS),
     clientArgs: split(process.env.VANGO_CLIENT_ARGS),
   };

@@ -8,7 +8,9 @@
  *   { cmd: "exit" }
  */
 
+import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { Session as Inspector } from "node:inspector/promises";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { WebSocketServer } from "ws";
 import { FrameType } from "../../src/protocol/constants.ts";
@@ -88,6 +90,17 @@ new PerformanceObserver((list) => {
     gcCount++;
   }
 }).observe({ entryTypes: ["gc"] });
+/**
+ * `VANGO_BENCH_ALLOC=file.heapprofile`: sample every allocation made in the measured
+ * window, including objects the GC has since freed (what drives scavenge frequency),
+ * and write the profile for Chrome DevTools or `bench/load/alloc-top.ts`. With
+ * `VANGO_BENCH_ALLOC_LIVE=1`, only what is still alive at the end (what scavenges copy
+ * and promote: the state each event leaves behind).
+ */
+const allocLive = process.env.VANGO_BENCH_ALLOC_LIVE === "1";
+const allocFile = process.env.VANGO_BENCH_ALLOC;
+const inspector = allocFile ? new Inspector() : undefined;
+inspector?.connect();
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
 
@@ -97,6 +110,11 @@ process.on("message", async (m: { cmd: string }) => {
     eld.enable();
     gcMs = 0;
     gcCount = 0;
+    await inspector?.post("HeapProfiler.startSampling", {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: !allocLive,
+      includeObjectsCollectedByMinorGC: !allocLive,
+    });
     cpu0 = process.cpuUsage();
     t0 = performance.now();
     process.send?.({ ok: "marked" });
@@ -104,6 +122,10 @@ process.on("message", async (m: { cmd: string }) => {
     const c = process.cpuUsage(cpu0);
     const s = (performance.now() - t0) / 1000;
     eld.disable();
+    if (inspector && allocFile) {
+      const { profile } = await inspector.post("HeapProfiler.stopSampling");
+      writeFileSync(allocFile, JSON.stringify(profile));
+    }
     process.send?.({
       ok: "stats",
       cpu: (c.user + c.system) / 1e6 / s,

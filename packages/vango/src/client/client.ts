@@ -63,6 +63,12 @@ export interface VangoClient {
 export const OUTBOX_MAX = 100;
 /** Consecutive failed connects after which the status is `offline` (still retrying). */
 export const OFFLINE_AFTER = 4;
+/**
+ * Acks are coalesced: at most one per `ACK_MS`, carrying the highest seq applied. Only
+ * the server's resend history waits on them (a resume names its own last seq), and a
+ * busy server reads half as many messages as with one ack per frame.
+ */
+export const ACK_MS = 1000;
 /** Codes after which only a fresh page can help: the session (or this client) is gone. */
 const GONE = new Set<string>([
   ErrorCode.session_expired,
@@ -158,7 +164,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     askedResync = false;
     if (!ackQueued) {
       ackQueued = true;
-      queueMicrotask(ack);
+      setTimeout(ack, ACK_MS);
     }
   };
 

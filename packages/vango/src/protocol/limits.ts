@@ -32,6 +32,15 @@ export const DEFAULT_LIMITS: Limits = /* @__PURE__ */ Object.freeze({
   maxFrameBytes: 16 * 1024 * 1024,
 });
 
+/**
+ * `maxItems` a server applies to the frames clients send unless configured otherwise.
+ * An array of up to ~16,380 items fits V8's regular heap pages; a longer one goes to the
+ * large-object space, whose fresh pages cost ≥ 0.5 ms to map on a small VM (measured), so
+ * a 64 KiB frame could then take milliseconds to decode. Forms and hook payloads stay
+ * far below it; clients keep the protocol default for the server's (trusted) frames.
+ */
+export const CLIENT_FRAME_MAX_ITEMS = 16_000;
+
 const resolved = /* @__PURE__ */ new WeakSet<Limits>([DEFAULT_LIMITS]);
 
 /**

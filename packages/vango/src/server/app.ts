@@ -7,12 +7,12 @@ import type { Duplex } from "node:stream";
 import type { Registry } from "prom-client";
 import type { Health } from "../ops/health.ts";
 import { ErrorCode as E } from "../protocol/errors.ts";
-import { resolveLimits } from "../protocol/limits.ts";
+import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { ClientAsset } from "./client-asset.ts";
 import type { Connection } from "./connection.ts";
 import { CsrfSigner } from "./csrf.ts";
 import { defaultClientBuilder } from "./default-client.ts";
-import { type EventContext, type EventMiddleware, invokeHandler } from "./event-context.ts";
+import { type EventMiddleware, invokeHandler } from "./event-context.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { createHttpHandler, type NextFn, serveRequest } from "./http-handler.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./middleware.ts";
@@ -79,7 +79,11 @@ export function createApp(options: AppOptions): App {
     allowedOrigins: options.allowedOrigins ?? [],
     limits,
     timeouts,
-    decodeLimits: resolveLimits({ maxFrameBytes: limits.maxPayload, ...limits.decode }),
+    decodeLimits: resolveLimits({
+      maxFrameBytes: limits.maxPayload,
+      maxItems: CLIENT_FRAME_MAX_ITEMS,
+      ...limits.decode,
+    }),
     logger,
     router: new Router(options.routes),
     sessions,
@@ -105,7 +109,7 @@ export function createApp(options: AppOptions): App {
     rt.runHttp = compose(httpMws, httpInner);
   };
   const recomposeEvents = () => {
-    sessions.runEvent = compose<EventContext>(eventMws, eventInner);
+    sessions.runEvent = compose(eventMws, eventInner);
   };
   recomposeHttp();
   recomposeEvents();

@@ -39,14 +39,24 @@ export type EventMiddleware = Middleware<EventContext>;
 
 /**
  * Innermost step of the event chain: calls the bound handler, then flushes the view so
- * `ctx.patchCount` is known to the middleware around it.
+ * `ctx.patchCount` is known to the middleware around it. Returns a promise only when
+ * the handler did (a synchronous handler costs no promise).
  */
-export async function invokeHandler(ctx: EventContext): Promise<void> {
+export function invokeHandler(ctx: EventContext): void | Promise<void> {
   const before = ctx.session.patchesSent;
   const r = ctx.binding.handler(ctx.payload);
   if (r !== null && typeof r === "object" && typeof (r as Promise<unknown>).then === "function") {
-    await r;
+    return settle(ctx, r as Promise<unknown>, before);
   }
+  finish(ctx, before);
+}
+
+async function settle(ctx: EventContext, r: Promise<unknown>, before: number): Promise<void> {
+  await r;
+  finish(ctx, before);
+}
+
+function finish(ctx: EventContext, before: number): void {
   ctx.session.flush();
   ctx.patchCount = ctx.session.patchesSent - before;
 }

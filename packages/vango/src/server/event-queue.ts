@@ -45,12 +45,20 @@ export class EventQueue<T, C = undefined> {
     return this.#running;
   }
 
-  /** Enqueues; returns `false` (and drops the task) when `max` tasks are already waiting. */
+  /**
+   * Enqueues; returns `false` (and drops the task) when `max` tasks are already waiting.
+   * An idle queue runs the task at once, before returning (no array, no promise): a
+   * synchronous task is done when `push` returns.
+   */
   push(item: T): boolean {
     if (this.#closed) return false;
-    if (this.length >= this.#max) return false;
-    this.#items.push(item);
-    if (!this.#running) void this.#drain();
+    if (this.#running) {
+      if (this.length >= this.#max) return false;
+      this.#items.push(item);
+      return true;
+    }
+    this.#running = true;
+    if (this.#step(item)) this.#drain();
     return true;
   }
 
@@ -70,8 +78,28 @@ export class EventQueue<T, C = undefined> {
     this.#head = 0;
   }
 
-  async #drain(): Promise<void> {
-    this.#running = true;
+  /** Runs one task; `false` when it went async (its settlement resumes the queue). */
+  #step(item: T): boolean {
+    let r: void | Promise<void>;
+    try {
+      r = this.#run(item, this.#ctx);
+    } catch (err) {
+      this.#onError(err, item, this.#ctx);
+      return true;
+    }
+    if (r === undefined) return true;
+    r.then(
+      () => this.#drain(),
+      (err: unknown) => {
+        this.#onError(err, item, this.#ctx);
+        this.#drain();
+      },
+    );
+    return false;
+  }
+
+  /** Runs waiting tasks until one goes async or none is left. */
+  #drain(): void {
     while (this.#head < this.#items.length) {
       const item = this.#items[this.#head]!;
       this.#head++;
@@ -79,14 +107,9 @@ export class EventQueue<T, C = undefined> {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;
       }
-      try {
-        const r = this.#run(item, this.#ctx);
-        if (r !== undefined) await r;
-      } catch (err) {
-        this.#onError(err, item, this.#ctx);
-      }
+      if (!this.#step(item)) return;
     }
-    this.#items.length = 0;
+    if (this.#items.length > 0) this.#items.length = 0;
     this.#head = 0;
     this.#running = false;
     const idle = this.#idle;

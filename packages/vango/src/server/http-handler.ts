@@ -18,6 +18,7 @@ import {
   sessionCookieName,
 } from "./cookies.ts";
 import type { HttpContext } from "./middleware.ts";
+import { requestRecord } from "./observability-http.ts";
 import { renderSessionPage } from "./page-response.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Security } from "./security.ts";
@@ -106,6 +107,12 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
   const session = rt.sessions.create(sid, match.route.pattern);
   if (session === undefined) return sendError(res, E.too_many_connections);
   session.userId = userId;
+  // The page GET's request id follows the session into its event logs, and vice versa.
+  const rec = requestRecord(req);
+  if (rec !== undefined) {
+    session.requestId = rec.requestId;
+    rec.sessionId = session.id;
+  }
   let html: string;
   try {
     session.setRoot(rt.mount(match, session));

@@ -12,21 +12,32 @@ export type Middleware<C> = (ctx: C, next: Next) => Promise<void>;
 
 /**
  * Composes `mws` around `inner` (first middleware outermost). Calling `next()` twice
- * rejects with a `ServerError` coded `internal_error`.
+ * rejects with a `ServerError` coded `internal_error`. With no middleware the result is
+ * `inner` itself, so a synchronous `inner` stays synchronous (no promise per call).
  * @example const run = compose([timing], (ctx) => handle(ctx)); await run(ctx);
  */
-export function compose<C>(
+export function compose<C, R extends void | Promise<void> = Promise<void>>(
   mws: readonly Middleware<C>[],
-  inner: (ctx: C) => Promise<void>,
-): (ctx: C) => Promise<void> {
+  inner: (ctx: C) => R,
+): (ctx: C) => R | Promise<void> {
   // Precomposed once: each link knows its successor, so a call allocates one `next`
   // closure per middleware and nothing else (no dispatch closure, no index bookkeeping).
-  let run = inner;
+  let run: (ctx: C) => R | Promise<void> = inner;
   for (let i = mws.length - 1; i >= 0; i--) run = link(mws[i]!, run);
   return run;
 }
 
-function link<C>(mw: Middleware<C>, after: (ctx: C) => Promise<void>): (ctx: C) => Promise<void> {
+/**
+ * What `next()` returns when the rest of the chain finished synchronously. A middleware
+ * that hands it straight back (`return next()`, as tracing does with no SDK) lets the
+ * caller see the event as done without waiting a microtask.
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
+
+function link<C>(
+  mw: Middleware<C>,
+  after: (ctx: C) => void | Promise<void>,
+): (ctx: C) => Promise<void> {
   return (ctx: C) => {
     let called = false;
     try {
@@ -37,7 +48,11 @@ function link<C>(mw: Middleware<C>, after: (ctx: C) => Promise<void>): (ctx: C) 
           );
         }
         called = true;
-        return after(ctx);
+        try {
+          return after(ctx) ?? SETTLED;
+        } catch (err) {
+          return Promise.reject(err);
+        }
       });
     } catch (err) {
       return Promise.reject(err);

@@ -5,10 +5,11 @@
  * so responses written by any middleware (429, 403, 500) are measured too; the innermost
  * step of the middleware chain reports the route template and the active span.
  *
- * The request's record travels in an `AsyncLocalStorage`, so a session created by a page
- * GET learns its request id without the request handler passing it along.
+ * The request's record is kept against the request object (a WeakMap, not an
+ * `AsyncLocalStorage`: on Node 20 that turns on promise hooks for the whole process,
+ * which taxes every promise of every session), so a session created by a page GET
+ * learns its request id from the request it is created for.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { isSpanContextValid, trace } from "@opentelemetry/api";
@@ -44,11 +45,11 @@ export class RequestRecord {
   }
 }
 
-const requestScope = new AsyncLocalStorage<RequestRecord>();
+const records = new WeakMap<IncomingMessage, RequestRecord>();
 
-/** The record of the HTTP request being answered, if any (read by the session manager). */
-export function currentRequest(): RequestRecord | undefined {
-  return requestScope.getStore();
+/** The record of `req` while the app answers it (absent when observability is off). */
+export function requestRecord(req: IncomingMessage): RequestRecord | undefined {
+  return records.get(req);
 }
 
 export type RequestHandler = (
@@ -100,9 +101,11 @@ export function observeHttp(inner: RequestHandler, o: HttpObserverOptions): Requ
   return async (req, res, next) => {
     const rec = new RequestRecord(requestId(req, res), performance.now());
     if (internal?.(req, res) === true) return;
+    records.set(req, rec);
     try {
-      await requestScope.run(rec, inner, req, res, next);
+      await inner(req, res, next);
     } finally {
+      records.delete(req);
       finish(req, res, rec);
     }
   };
@@ -116,7 +119,7 @@ export function reportingInner(
   serve: (ctx: HttpContext) => Promise<void>,
 ): (ctx: HttpContext) => Promise<void> {
   return async (ctx) => {
-    const rec = requestScope.getStore();
+    const rec = records.get(ctx.req);
     if (rec === undefined) return serve(ctx);
     const span = trace.getActiveSpan();
     if (span !== undefined) {

@@ -135,7 +135,7 @@ export class Observability {
    * layer); with the logger at debug (checked once, at startup) this adds one `event`
    * line per event carrying the page request's id.
    */
-  eventInner(): (ctx: EventContext) => Promise<void> {
+  eventInner(): (ctx: EventContext) => void | Promise<void> {
     if (!isDebugEnabled(this.logger)) return invokeHandler;
     const logger = this.logger;
     return async (ctx) => {

@@ -27,7 +27,7 @@ export interface ServerLimits {
   readonly historyBytes: number;
   /** Events waiting in one session's queue; more are dropped with `rate_limited`. */
   readonly maxQueuedEvents: number;
-  /** Decode limits for incoming frames (protocol defaults when omitted). */
+  /** Decode limits for incoming frames (protocol defaults, but 16,000 items per collection). */
   readonly decode?: Partial<DecodeLimits>;
 }
 

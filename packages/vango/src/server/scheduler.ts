@@ -3,6 +3,7 @@
  * in one microtask, so any number of signal writes in one handler (or one timer tick
  * across many sessions) produce one render and one Patches frame per session.
  */
+import { empty } from "../render/flush-lists.ts";
 
 export interface Flushable {
   /** Set while the target sits in the pending list; owned by the scheduler. */
@@ -13,6 +14,9 @@ export interface Flushable {
 
 const pending: Flushable[] = [];
 let queued = false;
+// `then` on a settled promise queues the same microtask `queueMicrotask` would, without
+// Node's per-call AsyncResource and bound function.
+const settled = Promise.resolve();
 
 /**
  * Schedules `target.flush()` for the end of the current tick (once per tick).
@@ -24,7 +28,7 @@ export function scheduleFlush(target: Flushable): void {
   pending.push(target);
   if (!queued) {
     queued = true;
-    queueMicrotask(runPending);
+    void settled.then(runPending);
   }
 }
 
@@ -36,6 +40,8 @@ function runPending(): void {
     t.flushScheduled = false;
     t.flush();
   }
-  pending.length = 0;
+  // `pop` keeps the backing store; `length = 0` would free it and the next tick's
+  // first push would allocate it again.
+  empty(pending);
   queued = false;
 }

@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import type { SessionSample } from "../ops/metrics.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Logger } from "./logger.ts";
-import { currentRequest } from "./observability-http.ts";
 import type { ServerLimits, ServerTimeouts } from "./options.ts";
 import { Session, type SessionServices, SessionState } from "./session.ts";
 import { randomToken } from "./tokens.ts";
@@ -24,7 +23,7 @@ export class SessionManager implements SessionServices {
   readonly limits: ServerLimits;
   readonly timeouts: ServerTimeouts;
   readonly logger: Logger;
-  runEvent: (ctx: EventContext) => Promise<void>;
+  runEvent: (ctx: EventContext) => void | Promise<void>;
   /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
   metrics: SessionMetrics | undefined = undefined;
   readonly #byToken = new Map<string, Session>();
@@ -44,7 +43,7 @@ export class SessionManager implements SessionServices {
     limits: ServerLimits,
     timeouts: ServerTimeouts,
     logger: Logger,
-    runEvent: (ctx: EventContext) => Promise<void>,
+    runEvent: (ctx: EventContext) => void | Promise<void>,
   ) {
     this.limits = limits;
     this.timeouts = timeouts;
@@ -70,12 +69,6 @@ export class SessionManager implements SessionServices {
     }
     const id = `${this.#idPrefix}-${(++this.#nextId).toString(36)}`;
     const s = new Session(id, sid, randomToken(), route, this);
-    // A page GET creates the session: its request id follows the session into event logs.
-    const req = currentRequest();
-    if (req !== undefined) {
-      s.requestId = req.requestId;
-      req.sessionId = id;
-    }
     this.#byToken.set(s.token, s);
     this.#pending++;
     s.expiry = setTimeout(expire, this.timeouts.pendingTtlMs, s);

@@ -26,7 +26,9 @@ import {
 import { FrameHistory } from "./history.ts";
 import type { LiveRoot } from "./live-root.ts";
 import type { Logger } from "./logger.ts";
+import { SETTLED } from "./middleware.ts";
 import type { ServerLimits } from "./options.ts";
+import { releasePatchList, takePatchList } from "./patch-list.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
 
 import { ServerError } from "./server-error.ts";
@@ -40,7 +42,7 @@ export interface SessionServices {
   readonly limits: ServerLimits;
   readonly logger: Logger;
   /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
-  readonly runEvent: (ctx: EventContext) => Promise<void>;
+  readonly runEvent: (ctx: EventContext) => void | Promise<void>;
   /** Called when the session loses its transport (not on dispose). */
   onDetached(session: Session): void;
   /** Called once when the session is disposed; `prev` is the state it was in. */
@@ -90,8 +92,9 @@ export class Session implements Flushable {
   readonly #queue: EventQueue<QueuedEvent, Session>;
   #root: LiveRoot | undefined = undefined;
   #transport: Transport | undefined = undefined;
-  #patches: Patch[] = [];
   #patchesSent = 0;
+  /** The synchronous part of a handler is running: its event flushes the view itself. */
+  #dispatching = false;
 
   constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
     this.id = id;
@@ -139,9 +142,12 @@ export class Session implements Flushable {
     return this.#history.bytes;
   }
 
-  /** The view went dirty: render at the end of this tick. */
+  /**
+   * The view went dirty: render at the end of this tick — unless a handler of this
+   * session is running, whose event flushes right after it (no microtask needed).
+   */
   markDirty(): void {
-    if (this.state !== SessionState.Closed) scheduleFlush(this);
+    if (this.state !== SessionState.Closed && !this.#dispatching) scheduleFlush(this);
   }
 
   /**
@@ -228,12 +234,18 @@ export class Session implements Flushable {
   flush(): void {
     const root = this.#root;
     if (root === undefined || this.state === SessionState.Closed || !root.dirty) return;
-    const out = this.#patches;
-    out.length = 0;
+    const out = takePatchList();
+    try {
+      this.#flushInto(root, out);
+    } finally {
+      releasePatchList(out);
+    }
+  }
+
+  #flushInto(root: LiveRoot, out: Patch[]): void {
     try {
       root.flush(out);
     } catch (err) {
-      out.length = 0;
       this.#services.logger.error(
         { err, session_id: this.id, request_id: this.requestId, route: this.route },
         "render failed",
@@ -248,14 +260,12 @@ export class Session implements Flushable {
       frame = encodePatches(this.seq, this.processedCseq, out);
     } catch (err) {
       this.seq--;
-      out.length = 0;
       this.#services.logger.error({ err, session_id: this.id }, "patch encoding failed");
       this.sendError(E.encode_invalid, false);
       return;
     }
     this.#patchesSent += out.length;
     this.#services.metrics?.patchesSent(1);
-    out.length = 0;
     this.#history.push(this.seq, frame);
     this.#send(frame);
   }
@@ -316,7 +326,7 @@ export class Session implements Flushable {
   }
 
   // Shared by every session's queue (the queue passes the session): no closures.
-  static #runQueued(q: QueuedEvent, s: Session): Promise<void> {
+  static #runQueued(q: QueuedEvent, s: Session): void | Promise<void> {
     return s.#runEvent(q);
   }
 
@@ -324,7 +334,8 @@ export class Session implements Flushable {
     s.#services.logger.error({ err, session_id: s.id, request_id: s.requestId }, "event failed");
   }
 
-  async #runEvent(q: QueuedEvent): Promise<void> {
+  /** Runs one event; returns a promise only when its handler (or a middleware) is async. */
+  #runEvent(q: QueuedEvent): void | Promise<void> {
     if (this.state === SessionState.Closed) return;
     this.processedCseq = q.cseq;
     const root = this.root;
@@ -346,25 +357,53 @@ export class Session implements Flushable {
       patchCount: 0,
     };
     const t0 = performance.now();
+    let r: void | Promise<void>;
+    this.#dispatching = true;
     try {
-      await this.#services.runEvent(ctx);
+      r = this.#services.runEvent(ctx);
     } catch (err) {
-      this.#services.logger.error(
-        {
-          err,
-          session_id: this.id,
-          request_id: this.requestId,
-          route: this.route,
-          event: name,
-          hid: q.hid,
-        },
-        "event handler failed",
-      );
-      this.#send(encodeErrorFrame(E.handler_error, false, q.cseq));
+      this.#dispatching = false;
+      this.#handlerFailed(err, ctx);
+      r = undefined;
     }
-    // Signals written before a throw still render.
+    this.#dispatching = false;
+    if (r !== undefined && r !== SETTLED) {
+      // Writes before the handler's first await render now, not when it settles.
+      if (this.#root?.dirty === true) scheduleFlush(this);
+      return this.#settleEvent(r, ctx, t0);
+    }
+    this.#eventDone(ctx, t0);
+  }
+
+  async #settleEvent(r: Promise<void>, ctx: EventContext, t0: number): Promise<void> {
+    try {
+      await r;
+    } catch (err) {
+      this.#handlerFailed(err, ctx);
+    }
+    this.#eventDone(ctx, t0);
+  }
+
+  #handlerFailed(err: unknown, ctx: EventContext): void {
+    this.#services.logger.error(
+      {
+        err,
+        session_id: this.id,
+        request_id: this.requestId,
+        route: this.route,
+        event: ctx.eventName,
+        hid: ctx.hid,
+      },
+      "event handler failed",
+    );
+    // Signals written before the throw render first; the error frame follows them.
     this.flush();
-    this.#services.metrics?.eventObserved(q.event.type, (performance.now() - t0) / 1000);
+    this.#send(encodeErrorFrame(E.handler_error, false, ctx.cseq));
+  }
+
+  #eventDone(ctx: EventContext, t0: number): void {
+    this.flush();
+    this.#services.metrics?.eventObserved(ctx.event.type, (performance.now() - t0) / 1000);
   }
 }
 

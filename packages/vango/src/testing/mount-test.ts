@@ -9,7 +9,7 @@ import { decodeServerFrame, encodeClientFrame } from "../protocol/client-codec.t
 import { EventType, FrameType, PROTOCOL_VERSION } from "../protocol/constants.ts";
 import type { ClientEvent } from "../protocol/events.ts";
 import type { HandshakeReplyFrame, ServerFrame } from "../protocol/frame.ts";
-import { resolveLimits } from "../protocol/limits.ts";
+import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { NodeKind, type Patch } from "../protocol/patch.ts";
 import { mountLive } from "../render/live-root.ts";
 import { serializeHost } from "../render/serialize-host.ts";
@@ -93,7 +93,11 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
   const host: ConnectionHost = {
     sessions,
     csrf,
-    decodeLimits: resolveLimits({ maxFrameBytes: limits.maxPayload, ...limits.decode }),
+    decodeLimits: resolveLimits({
+      maxFrameBytes: limits.maxPayload,
+      maxItems: CLIENT_FRAME_MAX_ITEMS,
+      ...limits.decode,
+    }),
     logger,
     handshakeMs: 60_000,
     connections: new Set(),

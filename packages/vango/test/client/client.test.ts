@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 /** The live client while connected: handshake, patches in seq order, events, handle. */
 import { describe, expect, it, vi } from "vitest";
+import { ACK_MS } from "../../src/client/client.ts";
 import {
   CloseCode,
   EventType,
@@ -59,30 +60,40 @@ describe("connect and handshake", () => {
 });
 
 describe("patches", () => {
-  it("applies in order and acks once per microtask with the highest seq", async () => {
+  it("applies in order and acks once per ACK_MS with the highest seq", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const ws = await connected();
     ws.receive(setText(1, "1"));
     ws.receive(setText(2, "2"));
     expect(byHid(3).textContent).toBe("2");
+    vi.advanceTimersByTime(ACK_MS - 1);
+    ws.receive(setText(3, "3"));
     expect(ws.take()).toEqual([]);
-    await Promise.resolve();
-    expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 2 }]);
-    expect(h.client.seq).toBe(2);
+    vi.advanceTimersByTime(1);
+    expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 3 }]);
+    expect(h.client.seq).toBe(3);
+    // The next frame starts a new window; nothing is acked twice.
+    vi.advanceTimersByTime(ACK_MS);
+    expect(ws.take()).toEqual([]);
+    ws.receive(setText(4, "4"));
+    vi.advanceTimersByTime(ACK_MS);
+    expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 4 }]);
   });
 
   it("ignores duplicates and asks for a resync (once) on a gap", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const ws = await connected();
     ws.receive(setText(1, "1"));
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     ws.take();
     ws.receive(setText(1, "dup"));
     ws.receive(setText(3, "3"));
     ws.receive(setText(4, "4"));
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     expect(byHid(3).textContent).toBe("1");
     expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 1 }]);
     ws.receive(setText(2, "2"));
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 2 }]);
   });
 
@@ -100,6 +111,7 @@ describe("patches", () => {
   });
 
   it("FullResync replaces the root content, resets hids and listens to new events", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const ws = await connected();
     ws.receive({
       type: FrameType.FullResync,
@@ -123,7 +135,7 @@ describe("patches", () => {
     expect(document.getElementById(ROOT_ID)!.innerHTML).toBe(
       '<input data-on="input" data-hid="2">',
     );
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 5 }]);
     const input = byHid(2) as HTMLInputElement;
     input.value = "q";

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildClient } from "../../src/client/build.ts";
-import type { VangoClient } from "../../src/client/client.ts";
+import { ACK_MS, type VangoClient } from "../../src/client/client.ts";
 import { EventType, Feature, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
 import { BOOT_ID, ROOT_ID } from "../../src/protocol/dom-attrs.ts";
 import { ErrorCode } from "../../src/protocol/error-code.ts";
@@ -33,6 +33,8 @@ beforeEach(() => {
     })}</script>`;
   FakeSocket.all = [];
   vi.stubGlobal("WebSocket", FakeSocket);
+  // The bundle's timers (ack window, backoff) run on the test's clock.
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
   new Function(code)();
   ws = FakeSocket.last();
   ws.open();
@@ -44,6 +46,7 @@ afterEach(() => {
   sessionStorage.clear();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 function handshake(serverTime = 0): void {
@@ -132,7 +135,7 @@ describe("minified client bundle", () => {
       '<button data-hid="2" data-on="click.p">plus</button><ul data-hid="3" class="list">' +
         '<li class="n" data-hid="7">c</li><li data-hid="4">a</li></ul><input data-hid="6" data-on="input" value="hello">',
     );
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 1 }]);
   });
 
@@ -208,7 +211,7 @@ describe("minified client bundle", () => {
       patches: [{ op: PatchOp.Dispatch, hid: 3, name: "map:ready", payload: { zoom: 3, at: [1] } }],
     });
     expect(details).toEqual([{ zoom: 3, at: [1] }]);
-    await Promise.resolve();
+    vi.advanceTimersByTime(ACK_MS);
     expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 1 }]);
 
     (window as { __vango?: VangoClient }).__vango!.hook(2, "map:moved", {

@@ -6,7 +6,8 @@
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import { CloseCode, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
+import { encodeClientFrame } from "../../src/protocol/client-codec.ts";
+import { CloseCode, EventType, FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { ServerFrame } from "../../src/protocol/frame.ts";
 import { NodeKind, PatchOp, type WireNode } from "../../src/protocol/patch.ts";
@@ -51,6 +52,15 @@ function Profile() {
       <p>{link()}</p>
     </div>
   );
+}
+
+function hookFrame(payload: null[]): Uint8Array {
+  return encodeClientFrame({
+    type: FrameType.Event,
+    cseq: 1,
+    hid: 2,
+    event: { type: EventType.Hook, name: "h", payload },
+  });
 }
 
 async function attached(path = "/"): Promise<[Page, TestSocket]> {
@@ -201,6 +211,8 @@ describe("adversarial: live sessions", () => {
       [new Uint8Array([0xff, 0xff, 0xff]), ErrorCode.unknown_type],
       [new Uint8Array([FrameType.Event]), ErrorCode.frame_malformed],
       ["text frame", ErrorCode.frame_malformed],
+      // Collections in client frames are capped at 16,000 items by default.
+      [hookFrame(new Array(16_001).fill(null)), ErrorCode.limit_exceeded],
     ];
     for (const [bytes, code] of cases) {
       const [, s] = await attached();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FrameHistory } from "../../src/server/history.ts";
 
-const f = (n: number) => new Uint8Array(n);
+const f = (n: number, fill = n) => new Uint8Array(n).fill(fill);
 
 describe("FrameHistory", () => {
   it("returns missed frames and trims on ack", () => {
@@ -18,7 +18,7 @@ describe("FrameHistory", () => {
     h.ack(2);
     expect(h.size).toBe(1);
     expect(h.bytes).toBe(3);
-    expect(h.since(2, 3)?.[0]).toBe(c);
+    expect(h.since(2, 3)).toEqual([c]);
     expect(h.since(1, 3)).toBeUndefined();
     expect(h.since(4, 3)).toBeUndefined();
   });
@@ -41,5 +41,46 @@ describe("FrameHistory", () => {
     expect(g.size).toBe(0);
     expect(g.bytes).toBe(0);
     expect(g.since(2, 3)).toBeUndefined();
+  });
+
+  it("keeps exact bytes through buffer growth, compaction and acks (model check)", () => {
+    // A reference model (a plain list) against random pushes, acks and resumes.
+    let rnd = 7;
+    const next = () => {
+      rnd = (rnd * 1103515245 + 12345) % 2 ** 31;
+      return rnd / 2 ** 31;
+    };
+    const maxFrames = 12;
+    const maxBytes = 700;
+    const h = new FrameHistory(maxFrames, maxBytes);
+    let model: { seq: number; bytes: Uint8Array }[] = [];
+    let lost = 0;
+    let seq = 0;
+    for (let step = 0; step < 5000; step++) {
+      const r = next();
+      if (r < 0.6) {
+        seq++;
+        const len = 1 + Math.floor(next() * (next() < 0.05 ? 900 : 120));
+        const bytes = f(len, seq % 251);
+        h.push(seq, bytes);
+        model.push({ seq, bytes });
+        let total = model.reduce((a, m) => a + m.bytes.length, 0);
+        while (model.length > 0 && (model.length > maxFrames || total > maxBytes)) {
+          total -= model[0]!.bytes.length;
+          lost = Math.max(lost, model.shift()!.seq);
+        }
+      } else if (r < 0.85) {
+        const upTo = Math.floor(next() * (seq + 1));
+        h.ack(upTo);
+        model = model.filter((m) => m.seq > upTo);
+      } else {
+        const last = Math.floor(next() * (seq + 1));
+        const want = model.filter((m) => m.seq > last);
+        const ok = last === seq || (last >= lost && want[0]?.seq === last + 1);
+        expect(h.since(last, seq)).toEqual(ok ? want.map((m) => m.bytes) : undefined);
+      }
+      expect(h.size).toBe(model.length);
+      expect(h.bytes).toBe(model.reduce((a, m) => a + m.bytes.length, 0));
+    }
   });
 });
