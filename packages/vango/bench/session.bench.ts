@@ -133,7 +133,7 @@ async function rttOneSocket(): Promise<(string | number)[][]> {
 
 /**
  * Server, and the load client split over two processes, each in its own process; the
- * first 2 s are warm-up and not recorded. Once with Node's default young generation and
+ * first 5 s are warm-up (the young generation grows to its steady size) and not recorded. Once with Node's default young generation and
  * once with `--max-semi-space-size=64` (see run-load.ts for why).
  */
 async function rttLoad(): Promise<string[][]> {
@@ -143,7 +143,7 @@ async function rttLoad(): Promise<string[][]> {
       sessions: LOAD_N,
       rate: 5,
       seconds: LOAD_SECONDS,
-      warmup: 2,
+      warmup: 5,
       procs: 2,
       ackMs: ACK_MS,
       serverArgs,

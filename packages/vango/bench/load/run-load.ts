@@ -5,7 +5,7 @@
  * `warmup` seconds are not recorded. Prints one Markdown table row per run.
  *
  *   node --conditions=source --import tsx packages/vango/bench/load/run-load.ts \
- *     [sessions=2000] [rate=5] [seconds=10] [warmup=2] [procs=2] [runs=1]
+ *     [sessions=2000] [rate=5] [seconds=10] [warmup=5] [procs=2] [runs=1]
  * `VANGO_SERVER_ARGS="--cpu-prof"` passes Node flags to the server process,
  * `VANGO_CLIENT_ARGS` to the clients. Loopback only; every run stops by itself.
  */
@@ -183,7 +183,7 @@ export function loadRow(o: LoadOptions, r: LoadResult): string[] {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [sessions = 2000, rate = 5, seconds = 10, warmup = 2, procs = 2, runs = 1] = process.argv
+  const [sessions = 2000, rate = 5, seconds = 10, warmup = 5, procs = 2, runs = 1] = process.argv
     .slice(2)
     .map(Number);
   const split = (v: string | undefined) => (v ? v.split(" ").filter(Boolean) : []);

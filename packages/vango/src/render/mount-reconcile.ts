@@ -252,7 +252,8 @@ function updateElement(env: MountEnv, parent: Instance | null, f: ElementFiber, 
   let handlers = prev.handlers;
   const change = comparePropsChange(prevVNode.props, v.props);
   if (change === PropsChange.Handlers) {
-    handlers = rebindHandlers(v.props, handlers);
+    // Two function props under a handler name always bound something.
+    rebindHandlers(v.props, handlers!);
   } else if (change === PropsChange.Other) {
     const n = normalizeProps(v.tag, v.props);
     if (!sameAttrs(attrs, n.attrs)) attrs = n.attrs;

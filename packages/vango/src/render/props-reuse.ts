@@ -9,7 +9,6 @@
 import type { EventBinding } from "../vdom/host.ts";
 import type { Props } from "../vdom/vnode.ts";
 import { AttrKind, nameInfo } from "./attr-policy.ts";
-import { toBinding } from "./attrs.ts";
 
 /** How props compare with the previous ones of the same element. */
 export const PropsChange = {
@@ -64,25 +63,20 @@ function keyAt(obj: object, i: number): string | undefined {
 }
 
 /**
- * The handlers `props` bind, when only handler functions changed since `prev` was built
- * (`PropsChange.Handlers`): a binding whose function is the same is kept.
+ * Points the bindings of `handlers` at the functions `props` now holds, when only handler
+ * functions changed since the props they were built from (`PropsChange.Handlers`). Such
+ * bindings were made from plain functions by `toBinding` and belong to this element
+ * alone, and a binding's function never reaches the wire, so changing it in place keeps
+ * the element's host record: a re-render that only makes new closures allocates nothing
+ * here, where new bindings and a new host would live until the element's next render.
  */
-export function rebindHandlers(
-  props: Props,
-  prev: Record<string, EventBinding> | null,
-): Record<string, EventBinding> | null {
-  let handlers: Record<string, EventBinding> | null = null;
+export function rebindHandlers(props: Props, handlers: Record<string, EventBinding>): void {
   for (const name in props) {
     const info = nameInfo(name);
     if (info.kind !== AttrKind.Handler) continue;
-    const value = props[name];
-    const old = prev !== null && Object.hasOwn(prev, info.out) ? prev[info.out]! : null;
-    const binding = old !== null && old.handler === value ? old : toBinding(value);
-    if (binding === null) continue;
-    if (handlers === null) handlers = {};
-    handlers[info.out] = binding;
+    const binding = handlers[info.out] as { handler: EventBinding["handler"] } | undefined;
+    if (binding !== undefined) binding.handler = props[name] as EventBinding["handler"];
   }
-  return handlers;
 }
 
 /** Whether two attribute records hold the same names, in the same order, and values. */

@@ -16,7 +16,7 @@
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { type RawData, WebSocketServer } from "ws";
 import { clientIp } from "../middleware/client-ip.ts";
 import type { ReleaseConnection } from "../middleware/connection-limiter.ts";
 import { isHttps } from "../middleware/security-headers.ts";
@@ -27,30 +27,7 @@ import { isOriginAllowed, OriginPolicy } from "./origin.ts";
 import { WS_PATH } from "./page-response.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Security } from "./security.ts";
-import type { Transport } from "./transport.ts";
-
-/** `ws` WebSocket as a session transport. */
-class WsTransport implements Transport {
-  readonly #ws: WebSocket;
-  constructor(ws: WebSocket) {
-    this.#ws = ws;
-  }
-  send(data: Uint8Array): void {
-    if (this.#ws.readyState === 1) this.#ws.send(data, { binary: true });
-  }
-  get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
-  }
-  close(code: number, reason: string): void {
-    if (this.#ws.readyState < 2) this.#ws.close(code, reason);
-  }
-  ping(): void {
-    if (this.#ws.readyState === 1) this.#ws.ping();
-  }
-  terminate(): void {
-    this.#ws.terminate();
-  }
-}
+import { WsTransport } from "./ws-transport.ts";
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -110,7 +87,7 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
     // request alive for the socket's lifetime (~1.1 KB per session, measured).
     const cookieSid = readSessionCookie(req.headers.cookie, rt.devMode);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const t = rt.wrapTransport(new WsTransport(ws));
+      const t = rt.wrapTransport(new WsTransport(ws, socket));
       const conn = new Connection(rt, t, cookieSid, sec?.wsBudget);
       // Without an 'error' listener, a frame over maxPayload would crash the process.
       ws.on("error", (err: Error & { code?: string }) => {
