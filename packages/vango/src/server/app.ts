@@ -26,6 +26,7 @@ import { createSecurity } from "./security.ts";
 import { type SessionCounts, SessionManager } from "./session-manager.ts";
 import { STATIC_ROUTE, StaticFiles } from "./static-files.ts";
 import { createUpgradeHandler } from "./upgrade.ts";
+import { applyV8Tuning, V8_TUNING_FLAGS } from "./v8-tuning.ts";
 
 export interface Listening {
   readonly port: number;
@@ -66,6 +67,9 @@ export function createApp(options: AppOptions): App {
   // Validates the options (throws config_invalid) and logs every insecure one, devMode
   // first; before anything else is built, so no option can fail later with another error.
   const security = createSecurity(options, logger);
+  if (options.v8Tuning !== false && applyV8Tuning()) {
+    logger.debug({ v8_flags: V8_TUNING_FLAGS }, "V8 tuned for live sessions");
+  }
   const obs = new Observability(options, logger);
   const limits = resolveServerLimits(options.limits);
   const timeouts = resolveTimeouts(options.timeouts);

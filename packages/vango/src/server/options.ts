@@ -58,6 +58,13 @@ export interface AppOptions extends SecurityOptions {
   readonly limits?: Partial<ServerLimits>;
   readonly timeouts?: Partial<ServerTimeouts>;
   readonly logger?: Logger;
+  /**
+   * Turn off V8's allocation-site pretenuring for the process (default `true`): render
+   * objects that live until a session's next event otherwise get allocated in old space,
+   * which made p99 latency under load 3–20× worse (BENCHMARKS.md). `false` leaves V8's
+   * flags alone.
+   */
+  readonly v8Tuning?: boolean;
   /** Serve the minified client (default: true unless `devMode`). */
   readonly minifyClient?: boolean;
   /** Builds the browser client; defaults to the bundled client build. */
