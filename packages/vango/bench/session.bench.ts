@@ -133,12 +133,22 @@ async function rttOneSocket(): Promise<(string | number)[][]> {
 
 /**
  * Server, and the load client split over two processes, each in its own process; the
- * first 5 s are warm-up (the young generation grows to its steady size) and not recorded. Once with Node's default young generation and
- * once with `--max-semi-space-size=64` (see run-load.ts for why).
+ * first 5 s are warm-up (the young generation grows to its steady size) and not recorded.
+ * The app as `createApp` sets it up, then with `--max-semi-space-size=64`, then with
+ * V8's default flags (`v8Tuning: false`, see v8-tuning.ts), one after the other.
  */
 async function rttLoad(): Promise<string[][]> {
   const rows: string[][] = [];
-  for (const serverArgs of [[], ["--max-semi-space-size=64"]]) {
+  const setups = [
+    { serverArgs: [], tuning: true, label: "" },
+    {
+      serverArgs: ["--max-semi-space-size=64"],
+      tuning: true,
+      label: ", server --max-semi-space-size=64",
+    },
+    { serverArgs: [], tuning: false, label: ", V8 defaults (v8Tuning: false)" },
+  ];
+  for (const { serverArgs, tuning, label } of setups) {
     const o = {
       sessions: LOAD_N,
       rate: 5,
@@ -148,10 +158,12 @@ async function rttLoad(): Promise<string[][]> {
       ackMs: ACK_MS,
       serverArgs,
     };
+    process.env.VANGO_BENCH_V8_TUNING = tuning ? "1" : "0";
     const row = loadRow(o, await runLoad(o));
-    row[0] = `${row[0]}${serverArgs.length ? `, server ${serverArgs.join(" ")}` : ""}`;
+    row[0] = `${row[0]}${label}`;
     rows.push(row);
   }
+  delete process.env.VANGO_BENCH_V8_TUNING;
   return rows;
 }
 
@@ -177,9 +189,15 @@ function wireBytes(): (string | number)[][] {
     ["Patches frame `Count: 1` (server → client)", patches.byteLength, patches.byteLength + 2],
     ["Ack frame (client → server)", ack.byteLength, ack.byteLength + 6],
     [
-      "total per click, both directions",
+      "total for a lone click (its own Ack), both directions",
       click.byteLength + patches.byteLength + ack.byteLength,
       c2s + s2c,
+    ],
+    // The client acks at most once per ACK_MS, for every frame applied since.
+    [
+      `total per click at 5 clicks/s (one Ack per ${ACK_MS} ms)`,
+      click.byteLength + patches.byteLength + ack.byteLength / 5,
+      click.byteLength + 6 + s2c + (ack.byteLength + 6) / 5,
     ],
   ];
 }

@@ -30,6 +30,8 @@ const app = createApp({
   rateLimit: { perIp: false, mutations: false },
   connectionLimits: false,
   ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
+  // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
+  v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
 });
 const l = await app.listen(0);
 if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
