@@ -11,7 +11,7 @@
  * client collections at 16,000 items (`CLIENT_FRAME_MAX_ITEMS`) for that reason.
  *
  * Not covered: hook payloads made of objects with distinct keys. V8 builds a hidden class
- * per new key set, ~1.2 µs per object on the CI VM (64 KiB of one-key objects: ~11 ms;
+ * per new key set, ~1.2 µs per object on the CI VM (64 KiB of one-key objects: ~10 ms;
  * `JSON.parse` of the same objects costs about as much per object); see the protocol
  * doc's Limits section.
  */
