@@ -61,7 +61,7 @@ export interface AppOptions extends SecurityOptions {
   /**
    * Turn off V8's allocation-site pretenuring for the process (default `true`): render
    * objects that live until a session's next event otherwise get allocated in old space,
-   * which made p99 latency under load 3–20× worse (BENCHMARKS.md). `false` leaves V8's
+   * which made p99 latency under load ~4× worse (BENCHMARKS.md). `false` leaves V8's
    * flags alone.
    */
   readonly v8Tuning?: boolean;
