@@ -13,7 +13,7 @@ import {
 } from "@opentelemetry/api";
 import { EventType } from "../protocol/constants.ts";
 import type { EventContext } from "../server/event-context.ts";
-import type { Middleware, Next } from "../server/middleware.ts";
+import { type Middleware, type Next, PASS_THROUGH } from "../server/middleware.ts";
 import { Attr } from "./attributes.ts";
 import { EventSpanNames, ignoredSpanNames } from "./event-span-name.ts";
 import { recordError } from "./record-error.ts";
@@ -70,7 +70,7 @@ export function tracingEventMiddleware<C extends TracedEventContext = EventConte
   const { filter, attributes } = opts;
   const recordUserId = opts.recordUserId === true;
 
-  return (ctx, next) => {
+  const mw: Middleware<C> = (ctx, next) => {
     const tracer = handle.get();
     if (tracer === undefined) return next();
     const ev = ctx.event;
@@ -88,6 +88,8 @@ export function tracingEventMiddleware<C extends TracedEventContext = EventConte
     if (attributes !== undefined) span.setAttributes(attributes(ctx));
     return runRecorded(span, ctx, next, recordUserId);
   };
+  // With no SDK registered the chain skips this middleware per event (PASS_THROUGH).
+  return Object.assign(mw, { [PASS_THROUGH]: () => handle.get() === undefined });
 }
 
 /** Runs `next` in `span`'s context (unsampled: children must inherit the decision). */

@@ -11,6 +11,17 @@ export type Next = () => Promise<void>;
 export type Middleware<C> = (ctx: C, next: Next) => Promise<void>;
 
 /**
+ * @internal A middleware may carry, under this key, a check that it would do nothing for
+ * this context but call `next()` (tracing with no SDK registered): the chain then calls
+ * the rest directly, without the `next` closure and the call through the middleware.
+ */
+export const PASS_THROUGH: unique symbol = Symbol("vango.passThrough");
+
+interface PassThrough<C> {
+  readonly [PASS_THROUGH]?: (ctx: C) => boolean;
+}
+
+/**
  * Composes `mws` around `inner` (first middleware outermost). Calling `next()` twice
  * rejects with a `ServerError` coded `internal_error`. With no middleware the result is
  * `inner` itself, so a synchronous `inner` stays synchronous (no promise per call).
@@ -38,7 +49,16 @@ function link<C>(
   mw: Middleware<C>,
   after: (ctx: C) => void | Promise<void>,
 ): (ctx: C) => Promise<void> {
+  const pass = (mw as PassThrough<C>)[PASS_THROUGH];
   return (ctx: C) => {
+    if (pass?.(ctx) === true) {
+      // What `mw` would return from `return next()`, minus the closure and the call.
+      try {
+        return after(ctx) ?? SETTLED;
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     let called = false;
     try {
       return mw(ctx, () => {

@@ -167,6 +167,22 @@ describe("tracingEventMiddleware with an SDK", () => {
 });
 
 describe("tracingEventMiddleware when nothing records", () => {
+  it("one composed chain passes through while no SDK is registered and traces once one is", async () => {
+    const chain = compose<Ctx, void>([tracingEventMiddleware<Ctx>()], (c) => {
+      c.patchCount = 1;
+    });
+    await chain(ev());
+    const sdk = registerTestSdk();
+    try {
+      await chain(ev());
+      expect(sdk.spans().map((s) => s.name)).toEqual(["vango.click"]);
+    } finally {
+      await sdk.stop();
+    }
+    await chain(ev());
+    expect(sdk.spans()).toHaveLength(0);
+  });
+
   it("with no SDK registered: no span, no callbacks, handler runs", async () => {
     let inner = 0;
     let callbacks = 0;

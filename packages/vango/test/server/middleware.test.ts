@@ -1,8 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors.ts";
-import { compose } from "../../src/server/middleware.ts";
+import { compose, type Middleware, PASS_THROUGH, SETTLED } from "../../src/server/middleware.ts";
 
 describe("compose", () => {
+  it("skips a middleware whose PASS_THROUGH check says so, with next()'s results", async () => {
+    let active = false;
+    const calls: string[] = [];
+    const mw: Middleware<{ n: number }> = async (_ctx, next) => {
+      calls.push("mw");
+      await next();
+    };
+    const hinted = Object.assign(mw, { [PASS_THROUGH]: () => !active });
+    const run = compose([hinted], (ctx: { n: number }) => {
+      calls.push(`inner${ctx.n}`);
+      if (ctx.n === 3) throw new Error("boom");
+    });
+    // Passed through: the inner runs at once and a sync finish reads as SETTLED.
+    expect(run({ n: 1 })).toBe(SETTLED);
+    expect(calls).toEqual(["inner1"]);
+    // A throw becomes a rejection, as through the middleware.
+    await expect(run({ n: 3 })).rejects.toThrow("boom");
+    active = true;
+    await run({ n: 2 });
+    expect(calls).toEqual(["inner1", "inner3", "mw", "inner2"]);
+  });
+
   it("returns the inner function itself when there is no middleware", () => {
     const inner = async () => {};
     expect(compose([], inner)).toBe(inner);
