@@ -21,8 +21,9 @@ import { decodeClientFrame, encodeServerFrame } from "../protocol/server-codec.t
 import type { CsrfSigner } from "./csrf.ts";
 import { closeWith, encodeCloseFrame, encodeErrorFrame, encodePong, failWith } from "./frames.ts";
 import type { Logger } from "./logger.ts";
-import { type Session, SessionState } from "./session.ts";
+import type { Session } from "./session.ts";
 import type { SessionManager } from "./session-manager.ts";
+import { SessionState } from "./session-services.ts";
 import type { Transport } from "./transport.ts";
 
 /** Features this server offers; the reply carries the intersection with the client's. */

@@ -8,7 +8,8 @@ import type { SessionSample } from "../ops/metrics.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerLimits, ServerTimeouts } from "./options.ts";
-import { Session, type SessionServices, SessionState } from "./session.ts";
+import { Session } from "./session.ts";
+import { type SessionServices, SessionState } from "./session-services.ts";
 import { randomToken } from "./tokens.ts";
 
 /** Session counts by state. */

@@ -25,36 +25,12 @@ import {
 } from "./frames.ts";
 import { FrameHistory } from "./history.ts";
 import type { LiveRoot } from "./live-root.ts";
-import type { Logger } from "./logger.ts";
 import { SETTLED } from "./middleware.ts";
-import type { ServerLimits } from "./options.ts";
 import { releasePatchList, takePatchList } from "./patch-list.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
-
 import { ServerError } from "./server-error.ts";
+import { type SessionServices, SessionState } from "./session-services.ts";
 import type { Transport } from "./transport.ts";
-
-export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
-export type SessionState = (typeof SessionState)[keyof typeof SessionState];
-
-/** Services shared by all sessions of an app (one object, no per-session closures). */
-export interface SessionServices {
-  readonly limits: ServerLimits;
-  readonly logger: Logger;
-  /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
-  readonly runEvent: (ctx: EventContext) => void | Promise<void>;
-  /** Called when the session loses its transport (not on dispose). */
-  onDetached(session: Session): void;
-  /** Called once when the session is disposed; `prev` is the state it was in. */
-  onClosed(session: Session, prev: SessionState): void;
-  /** Counts Patches frames and times events (the app's metrics, when on). */
-  readonly metrics?:
-    | {
-        patchesSent(frames?: number): void;
-        eventObserved(type: number, seconds: number): void;
-      }
-    | undefined;
-}
 
 interface QueuedEvent {
   readonly cseq: number;

@@ -17,8 +17,9 @@ import { invokeHandler } from "../../src/server/event-context.ts";
 import type { LiveRoot } from "../../src/server/live-root.ts";
 import { silentLogger } from "../../src/server/logger.ts";
 import { resolveServerLimits, resolveTimeouts } from "../../src/server/options.ts";
-import { type Session, SessionState } from "../../src/server/session.ts";
+import type { Session } from "../../src/server/session.ts";
 import { SessionManager } from "../../src/server/session-manager.ts";
+import { SessionState } from "../../src/server/session-services.ts";
 import { MemoryTransport } from "../../src/testing/memory-transport.ts";
 import type { EventBinding, HElement } from "../../src/vdom/host.ts";
 
