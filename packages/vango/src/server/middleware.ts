@@ -51,14 +51,8 @@ function link<C>(
 ): (ctx: C) => Promise<void> {
   const pass = (mw as PassThrough<C>)[PASS_THROUGH];
   return (ctx: C) => {
-    if (pass?.(ctx) === true) {
-      // What `mw` would return from `return next()`, minus the closure and the call.
-      try {
-        return after(ctx) ?? SETTLED;
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+    // Passed through: what `mw` would return from `return next()`, minus the closure.
+    if (pass?.(ctx) === true) return callRest(after, ctx);
     let called = false;
     try {
       return mw(ctx, () => {
@@ -68,16 +62,21 @@ function link<C>(
           );
         }
         called = true;
-        try {
-          return after(ctx) ?? SETTLED;
-        } catch (err) {
-          return Promise.reject(err);
-        }
+        return callRest(after, ctx);
       });
     } catch (err) {
       return Promise.reject(err);
     }
   };
+}
+
+/** The rest of a chain as `next()` returns it: `SETTLED` when it finished synchronously. */
+function callRest<C>(after: (ctx: C) => void | Promise<void>, ctx: C): Promise<void> {
+  try {
+    return after(ctx) ?? SETTLED;
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /** Context of an HTTP request passing through the app's HTTP middleware chain. */
