@@ -157,13 +157,12 @@ async function rttLoad(): Promise<string[][]> {
       procs: 2,
       ackMs: ACK_MS,
       serverArgs,
+      v8Tuning: tuning,
     };
-    process.env.VANGO_BENCH_V8_TUNING = tuning ? "1" : "0";
     const row = loadRow(o, await runLoad(o));
     row[0] = `${row[0]}${label}`;
     rows.push(row);
   }
-  delete process.env.VANGO_BENCH_V8_TUNING;
   return rows;
 }
 

@@ -27,6 +27,8 @@ export interface LoadOptions {
   /** Client ack window (ms); the browser client's is `ACK_MS`; 0 acks every frame. */
   readonly ackMs: number;
   readonly serverArgs?: readonly string[];
+  /** `false`: the server app keeps V8's default flags (`v8Tuning: false`). */
+  readonly v8Tuning?: boolean;
   readonly clientArgs?: readonly string[];
 }
 
@@ -59,8 +61,9 @@ interface Child {
   next(): Promise<Record<string, unknown>>;
 }
 
-function spawn(file: string, extra: readonly string[] = []): Child {
+function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
   const proc = fork(join(here, file), [], {
+    env,
     execArgv: ["--conditions=source", "--import", "tsx", ...extra],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -89,7 +92,10 @@ function pct(sorted: readonly number[], p: number): number {
 
 /** One bounded load run; resolves when every process has exited. */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const server = spawn("server-process.ts", o.serverArgs);
+  const server = spawn("server-process.ts", o.serverArgs, {
+    ...process.env,
+    ...(o.v8Tuning === false ? { VANGO_BENCH_V8_TUNING: "0" } : {}),
+  });
   const { port } = (await server.next()) as { port: number };
   const clients = Array.from({ length: o.procs }, () => spawn("client-process.ts", o.clientArgs));
   await Promise.all(clients.map((c) => c.next()));
