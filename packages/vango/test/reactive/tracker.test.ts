@@ -9,6 +9,16 @@ import {
   untracked,
 } from "../../src/reactive/index.ts";
 
+/** A computed of `a() * 2` that counts how often it computes. */
+function doubled(a: () => number) {
+  const counter = { computes: 0 };
+  const c = computed(() => {
+    counter.computes++;
+    return a() * 2;
+  });
+  return { c, counter };
+}
+
 describe("createTracker", () => {
   it("track returns fn's value and invalidates once per cycle", () => {
     const a = signal(1);
@@ -237,27 +247,18 @@ describe("createTracker", () => {
   });
 
   it("a computed read again by the next track keeps its cached value", () => {
-    const a = signal(1);
-    let computes = 0;
-    const c = computed(() => {
-      computes++;
-      return a() * 2;
-    });
+    const { c, counter } = doubled(signal(1));
     const other = signal(0);
     const t = createTracker(() => undefined);
     t.track(() => c() + other());
     other.set(1);
     expect(t.track(() => c() + other())).toBe(3);
-    expect(computes).toBe(1);
+    expect(counter.computes).toBe(1);
   });
 
   it("lets go of a computed no longer read: it drops its sources and recomputes on read", () => {
     const a = signal(1);
-    let computes = 0;
-    const c = computed(() => {
-      computes++;
-      return a() * 2;
-    });
+    const { c, counter } = doubled(a);
     const other = signal(0);
     let invalidations = 0;
     const t = createTracker(() => invalidations++);
@@ -265,9 +266,9 @@ describe("createTracker", () => {
     t.track(() => other());
     a.set(2);
     expect(invalidations).toBe(0);
-    expect(computes).toBe(1);
+    expect(counter.computes).toBe(1);
     expect(c()).toBe(4);
-    expect(computes).toBe(2);
+    expect(counter.computes).toBe(2);
   });
 
   it("a tracker disposed while a later fn runs lets go of what it read", () => {
