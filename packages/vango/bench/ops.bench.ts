@@ -6,12 +6,12 @@
  */
 
 import { pino } from "pino";
-import { ConnectionLimiter } from "../src/middleware/connection-limiter.ts";
-import { MemoryRateLimitStore } from "../src/middleware/rate-limit-memory.ts";
-import { wsEventBudget } from "../src/middleware/ws-event-budget.ts";
-import { createLogger } from "../src/ops/logger.ts";
-import { createMetrics } from "../src/ops/metrics.ts";
+import { createLogger } from "../src/observability/logger.ts";
+import { createMetrics } from "../src/observability/metrics.ts";
 import { EventType } from "../src/protocol/constants.ts";
+import { ConnectionLimiter } from "../src/server/security/connection-limiter.ts";
+import { MemoryRateLimitStore } from "../src/server/security/rate-limit/memory-store.ts";
+import { wsEventBudget } from "../src/server/security/rate-limit/ws-event-budget.ts";
 import { type BenchResult, bench, printTable } from "./util.ts";
 
 let sink = 0;

@@ -9,9 +9,12 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { AlwaysOffSampler } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { type TracedEventContext, tracingEventMiddleware } from "../src/otel/event-tracing.ts";
+import {
+  type TracedEventContext,
+  tracingEventMiddleware,
+} from "../src/observability/tracing/event-tracing.ts";
 import { EventType } from "../src/protocol/constants.ts";
-import { compose } from "../src/server/middleware.ts";
+import { compose } from "../src/server/core/middleware.ts";
 import { type BenchResult, median, printTable } from "./util.ts";
 
 type Ctx = TracedEventContext & { patchCount: number };

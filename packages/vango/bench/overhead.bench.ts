@@ -9,22 +9,22 @@
  * 10,000 events each.
  */
 
-import { createLogger } from "../src/ops/logger.ts";
-import { tracingEventMiddleware } from "../src/otel/event-tracing.ts";
+import { Observability } from "../src/observability/app-observability.ts";
+import { createLogger } from "../src/observability/logger.ts";
+import { tracingEventMiddleware } from "../src/observability/tracing/event-tracing.ts";
 import { encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType, PROTOCOL_VERSION } from "../src/protocol/constants.ts";
 import { resolveLimits } from "../src/protocol/limits.ts";
 import { mountLive } from "../src/render/live-root.ts";
-import { Connection, type ConnectionHost } from "../src/server/connection.ts";
-import { CsrfSigner } from "../src/server/csrf.ts";
-import { invokeHandler } from "../src/server/event-context.ts";
-import { silentLogger } from "../src/server/logger.ts";
-import { compose } from "../src/server/middleware.ts";
-import { Observability } from "../src/server/observability.ts";
-import { resolveServerLimits, resolveTimeouts } from "../src/server/options.ts";
-import type { Session } from "../src/server/session.ts";
-import { SessionManager } from "../src/server/session-manager.ts";
-import { randomToken } from "../src/server/tokens.ts";
+import { resolveServerLimits, resolveTimeouts } from "../src/server/config/options.ts";
+import { silentLogger } from "../src/server/core/logger.ts";
+import { compose } from "../src/server/core/middleware.ts";
+import { randomToken } from "../src/server/core/tokens.ts";
+import { CsrfSigner } from "../src/server/security/csrf.ts";
+import { invokeHandler } from "../src/server/session/event-context.ts";
+import { SessionManager } from "../src/server/session/manager.ts";
+import type { Session } from "../src/server/session/session.ts";
+import { Connection, type ConnectionHost } from "../src/server/ws/connection.ts";
 import { MemoryTransport } from "../src/testing/memory-transport.ts";
 import { h } from "../src/vdom/create-element.ts";
 import { Counter } from "./load/counter-app.ts";

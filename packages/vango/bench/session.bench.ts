@@ -13,7 +13,7 @@ import { encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType } from "../src/protocol/constants.ts";
 import { encodeServerFrame } from "../src/protocol/server-codec.ts";
 import { createApp } from "../src/server/app.ts";
-import { silentLogger } from "../src/server/logger.ts";
+import { silentLogger } from "../src/server/core/logger.ts";
 import { mountTest } from "../src/testing/mount-test.ts";
 import { Counter, makeRows, Rows, rowsSignal } from "./load/counter-app.ts";
 import { LoadSession, percentile } from "./load/protocol-client.ts";

@@ -2,10 +2,13 @@
  * `vango/otel`: OpenTelemetry tracing middleware. Depends on `@opentelemetry/api` only;
  * the app registers an SDK (see `docs/observability.md`), otherwise these cost nothing.
  */
-export { Attr as TraceAttr } from "./otel/attributes.ts";
+export { Attr as TraceAttr } from "./observability/tracing/attributes.ts";
 export {
   type EventTracingOptions,
   type TracedEventContext,
   tracingEventMiddleware,
-} from "./otel/event-tracing.ts";
-export { type HttpTracingOptions, tracingHttpMiddleware } from "./otel/http-tracing.ts";
+} from "./observability/tracing/event-tracing.ts";
+export {
+  type HttpTracingOptions,
+  tracingHttpMiddleware,
+} from "./observability/tracing/http-tracing.ts";

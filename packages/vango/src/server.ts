@@ -3,9 +3,7 @@
  * and extend it.
  */
 
-export { MemoryRateLimitStore } from "./middleware/rate-limit-memory.ts";
-export { RedisRateLimitStore } from "./middleware/rate-limit-redis.ts";
-export type { RateLimitStore } from "./middleware/rate-limit-store.ts";
+export type { AppHealthOptions, AppMetricsOptions } from "./observability/app-observability.ts";
 export {
   type CheckResult,
   createHealth,
@@ -14,37 +12,44 @@ export {
   type HealthOptions,
   type ReadyReport,
   type StartupReport,
-} from "./ops/health.ts";
-export { childLogger, createLogger, type LogContext, type LoggerOptions } from "./ops/logger.ts";
-export { createMetrics, type MetricsOptions, type VangoMetrics } from "./ops/metrics.ts";
+} from "./observability/health.ts";
+export {
+  childLogger,
+  createLogger,
+  type LogContext,
+  type LoggerOptions,
+} from "./observability/logger.ts";
+export { createMetrics, type MetricsOptions, type VangoMetrics } from "./observability/metrics.ts";
 export {
   type MetricsHandlerOptions,
   type MetricsServer,
   metricsHandler,
   type ServeMetricsOptions,
   serveMetrics,
-} from "./ops/metrics-server.ts";
+} from "./observability/metrics-server.ts";
+export type { RouteDef, RouteInput } from "./routing/router.ts";
 export { type App, createApp, type Listening } from "./server/app.ts";
-export type { ClientBuilder, ClientBundle } from "./server/client-asset.ts";
-export type { EventContext, EventMiddleware } from "./server/event-context.ts";
-export { type Logger, silentLogger } from "./server/logger.ts";
-export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/middleware.ts";
-export type { AppHealthOptions, AppMetricsOptions } from "./server/observability.ts";
 export {
   type AppOptions,
   DEFAULT_SERVER_LIMITS,
   DEFAULT_TIMEOUTS,
   type ServerLimits,
   type ServerTimeouts,
-} from "./server/options.ts";
-export type { RouteDef, RouteInput } from "./server/router-match.ts";
-export { formBody } from "./server/security-csrf.ts";
+} from "./server/config/options.ts";
 export type {
   CsrfOptions,
   RateLimitOptions,
   RatePolicy,
   SecurityOptions,
-} from "./server/security-options.ts";
-export type { SessionCounts } from "./server/session-manager.ts";
-export { ConfigError, type ConfigWarning } from "./server/startup-validation.ts";
-export type { StaticFilesOptions } from "./server/static-files.ts";
+} from "./server/config/security-options.ts";
+export { ConfigError, type ConfigWarning } from "./server/config/validate.ts";
+export { type Logger, silentLogger } from "./server/core/logger.ts";
+export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/core/middleware.ts";
+export type { ClientBuilder, ClientBundle } from "./server/http/client-asset.ts";
+export type { StaticFilesOptions } from "./server/http/static-files.ts";
+export { formBody } from "./server/security/csrf-check.ts";
+export { MemoryRateLimitStore } from "./server/security/rate-limit/memory-store.ts";
+export { RedisRateLimitStore } from "./server/security/rate-limit/redis-store.ts";
+export type { RateLimitStore } from "./server/security/rate-limit/store.ts";
+export type { EventContext, EventMiddleware } from "./server/session/event-context.ts";
+export type { SessionCounts } from "./server/session/manager.ts";

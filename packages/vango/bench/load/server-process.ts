@@ -16,7 +16,7 @@ import { WebSocketServer } from "ws";
 import { FrameType } from "../../src/protocol/constants.ts";
 import { decodeClientFrame, encodeServerFrame } from "../../src/protocol/server-codec.ts";
 import { createApp } from "../../src/server/app.ts";
-import { silentLogger } from "../../src/server/logger.ts";
+import { silentLogger } from "../../src/server/core/logger.ts";
 import { Counter } from "./counter-app.ts";
 
 const app = createApp({

@@ -2,20 +2,20 @@
  * Everything one app shares across its HTTP handler, upgrade handler and sessions,
  * assembled once by `createApp`.
  */
-import type { VangoMetrics } from "../ops/metrics.ts";
+import type { VangoMetrics } from "../observability/metrics.ts";
 import type { Limits } from "../protocol/limits.ts";
+import type { RouteMatch, Router } from "../routing/router.ts";
 import type { VChild } from "../vdom/vnode.ts";
-import type { ClientAsset } from "./client-asset.ts";
-import type { Connection } from "./connection.ts";
-import type { CsrfSigner } from "./csrf.ts";
-import type { LiveRoot } from "./live-root.ts";
-import type { Logger } from "./logger.ts";
-import type { HttpContext } from "./middleware.ts";
-import type { ServerLimits, ServerTimeouts } from "./options.ts";
-import type { RouteMatch, Router } from "./router-match.ts";
-import type { Session } from "./session.ts";
-import type { SessionManager } from "./session-manager.ts";
-import type { Transport } from "./transport.ts";
+import type { ServerLimits, ServerTimeouts } from "./config/options.ts";
+import type { Logger } from "./core/logger.ts";
+import type { HttpContext } from "./core/middleware.ts";
+import type { Transport } from "./core/transport.ts";
+import type { ClientAsset } from "./http/client-asset.ts";
+import type { CsrfSigner } from "./security/csrf.ts";
+import type { SessionManager } from "./session/manager.ts";
+import type { Session } from "./session/session.ts";
+import type { LiveRoot } from "./session/view.ts";
+import type { Connection } from "./ws/connection.ts";
 
 /** Mounts the matched route's component for `session` (its `onDirty` marks the session). */
 export type MountFn = (match: RouteMatch, session: Session) => LiveRoot;

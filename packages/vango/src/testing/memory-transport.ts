@@ -2,7 +2,7 @@
  * An in-memory socket for the session core: records every frame the server sends and
  * how it was closed. `bufferedAmount` is settable to exercise backpressure.
  */
-import type { Transport } from "../server/transport.ts";
+import type { Transport } from "../server/core/transport.ts";
 
 export class MemoryTransport implements Transport {
   /** Frames sent by the server, in order, not yet taken by {@link take}. */

@@ -13,14 +13,18 @@ import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { NodeKind, type Patch } from "../protocol/patch.ts";
 import { mountLive } from "../render/live-root.ts";
 import { serializeHost } from "../render/serialize-host.ts";
-import { Connection, type ConnectionHost } from "../server/connection.ts";
-import { CsrfSigner } from "../server/csrf.ts";
-import { invokeHandler } from "../server/event-context.ts";
-import { type Logger, silentLogger } from "../server/logger.ts";
-import { resolveServerLimits, resolveTimeouts, type ServerLimits } from "../server/options.ts";
-import type { Session } from "../server/session.ts";
-import { SessionManager } from "../server/session-manager.ts";
-import { randomToken } from "../server/tokens.ts";
+import {
+  resolveServerLimits,
+  resolveTimeouts,
+  type ServerLimits,
+} from "../server/config/options.ts";
+import { type Logger, silentLogger } from "../server/core/logger.ts";
+import { randomToken } from "../server/core/tokens.ts";
+import { CsrfSigner } from "../server/security/csrf.ts";
+import { invokeHandler } from "../server/session/event-context.ts";
+import { SessionManager } from "../server/session/manager.ts";
+import type { Session } from "../server/session/session.ts";
+import { Connection, type ConnectionHost } from "../server/ws/connection.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import type { HElement, HNode } from "../vdom/host.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";

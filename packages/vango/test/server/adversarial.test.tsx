@@ -12,7 +12,7 @@ import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { ServerFrame } from "../../src/protocol/frame.ts";
 import { NodeKind, PatchOp, type WireNode } from "../../src/protocol/patch.ts";
 import { signal } from "../../src/reactive/signal.ts";
-import { Connection } from "../../src/server/connection.ts";
+import { Connection } from "../../src/server/ws/connection.ts";
 import { Counter } from "./fixtures.tsx";
 import {
   captureLogger,

@@ -7,8 +7,8 @@ import { decodeServerFrame, encodeClientFrame } from "../../src/protocol/client-
 import { FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
 import type { ClientFrame, HandshakeReplyFrame, ServerFrame } from "../../src/protocol/frame.ts";
 import { type App, createApp } from "../../src/server/app.ts";
-import type { Logger } from "../../src/server/logger.ts";
-import type { AppOptions } from "../../src/server/options.ts";
+import type { AppOptions } from "../../src/server/config/options.ts";
+import type { Logger } from "../../src/server/core/logger.ts";
 
 export const fakeClient = async () => ({ code: "/* vango client */", hash: "0123abcd" });
 

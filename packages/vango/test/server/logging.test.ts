@@ -4,10 +4,10 @@
  * active); the page GET's id carried into the session's event logs; secrets redacted.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/ops/logger.ts";
+import { createLogger } from "../../src/observability/logger.ts";
 import { tracingHttpMiddleware } from "../../src/otel.ts";
 import { FrameType } from "../../src/protocol/constants.ts";
-import { registerTestSdk, type TestSdk } from "../otel/tracing-sdk.ts";
+import { registerTestSdk, type TestSdk } from "../observability/tracing/tracing-sdk.ts";
 import { Counter, Thrower } from "./fixtures.tsx";
 import { captureLogger, type Running, sleep, start, TestSocket } from "./helpers.ts";
 

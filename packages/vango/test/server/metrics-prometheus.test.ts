@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MetricsServer, serveMetrics } from "../../src/ops/metrics-server.ts";
+import { type MetricsServer, serveMetrics } from "../../src/observability/metrics-server.ts";
 import { FrameType } from "../../src/protocol/constants.ts";
 import { Counter } from "./fixtures.tsx";
 import { getPage, type Running, sleep, start, TestSocket } from "./helpers.ts";

@@ -1,0 +1,106 @@
+/**
+ * Startup checks for the options that are handed to other modules (router, trusted
+ * proxy list, metrics, health, the metrics route). Those modules throw their own
+ * `RangeError`/`TypeError` when called directly; through `createApp` the same mistakes
+ * must surface as one {@link ConfigError} (`config_invalid`) naming the option, before
+ * anything is built.
+ */
+
+import { routeProblem } from "../../routing/router.ts";
+import { ConfigError } from "../core/config-error.ts";
+import { compileTrustList } from "../security/client-ip.ts";
+import type { AppOptions } from "./options.ts";
+
+/** prom-client's metric-name grammar, for `metrics.prefix`. */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** A metric `collectDefaultMetrics` always registers (to spot a second registration). */
+const DEFAULT_METRIC = "process_cpu_user_seconds_total";
+/** Matches `metricsHandler`'s own minimum. */
+const MIN_TOKEN_CHARS = 16;
+
+function positiveInt(option: string, v: unknown): void {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new ConfigError(option, "must be an integer ≥ 1");
+  }
+}
+
+/**
+ * Every route pattern and entry is usable.
+ * @example checkRoutes({ "/": Home }); // ok; { "home": Home } throws config_invalid
+ */
+export function checkRoutes(routes: unknown): void {
+  if (routes === null || typeof routes !== "object") {
+    throw new ConfigError("routes", "must be an object of pattern → component");
+  }
+  for (const [pattern, input] of Object.entries(routes)) {
+    const problem = routeProblem(pattern, input);
+    if (problem !== undefined) throw new ConfigError(`routes[${JSON.stringify(pattern)}]`, problem);
+  }
+}
+
+/**
+ * A trusted-proxy list parses (addresses, CIDRs, presets).
+ * @example checkTrustList(["10.0.0.0/8", "loopback"]);
+ */
+export function checkTrustList(list: readonly unknown[]): void {
+  for (const e of list) {
+    if (typeof e !== "string") throw new ConfigError("trustProxy", "entries must be strings");
+  }
+  try {
+    compileTrustList(list as readonly string[]);
+  } catch (err) {
+    throw new ConfigError("trustProxy", (err as Error).message);
+  }
+}
+
+/**
+ * `metrics`, `metricsToken` and `health` are usable.
+ * @example checkObservability({ routes, metricsToken: "short" }); // throws, option "metricsToken"
+ */
+export function checkObservability(o: AppOptions): void {
+  const m = o.metrics;
+  if (o.metricsToken !== undefined) {
+    if (typeof o.metricsToken !== "string" || o.metricsToken.length < MIN_TOKEN_CHARS) {
+      throw new ConfigError("metricsToken", `must be at least ${MIN_TOKEN_CHARS} characters`);
+    }
+    if (m === false) throw new ConfigError("metricsToken", "needs metrics (metrics: false is set)");
+  }
+  if (m !== undefined && m !== false) {
+    const prefix = m.prefix ?? "vango_";
+    if (typeof prefix !== "string" || !METRIC_NAME.test(prefix)) {
+      throw new ConfigError("metrics.prefix", "must match [a-zA-Z_:][a-zA-Z0-9_:]*");
+    }
+    if (m.maxRoutes !== undefined) positiveInt("metrics.maxRoutes", m.maxRoutes);
+    if (m.maxDependencies !== undefined) positiveInt("metrics.maxDependencies", m.maxDependencies);
+    const base = m.sessionBaseBytes;
+    if (base !== undefined && !(typeof base === "number" && base >= 0 && Number.isFinite(base))) {
+      throw new ConfigError("metrics.sessionBaseBytes", "must be a number ≥ 0");
+    }
+    // prom-client refuses a second registration of a name on one registry.
+    if (m.registry?.getSingleMetric(`${prefix}active_sessions`) !== undefined) {
+      throw new ConfigError("metrics.registry", `already holds ${prefix}* metrics (use a prefix)`);
+    }
+    if (m.collectDefault !== false && m.registry?.getSingleMetric(DEFAULT_METRIC) !== undefined) {
+      throw new ConfigError("metrics.collectDefault", "the registry already has default metrics");
+    }
+  }
+  const h = o.health;
+  if (h === undefined || h === false) return;
+  if (h.timeoutMs !== undefined) {
+    const t = h.timeoutMs;
+    if (typeof t !== "number" || !(t > 0) || !Number.isFinite(t)) {
+      throw new ConfigError("health.timeoutMs", "must be a number > 0");
+    }
+  }
+  for (const [name, fn] of Object.entries(h.checks?.custom ?? {})) {
+    const option = `health.checks.custom.${name}`;
+    if (name === "redis" || name === "postgres") throw new ConfigError(option, "name is reserved");
+    if (typeof fn !== "function") throw new ConfigError(option, "must be a function");
+  }
+  const bp = h.basePath;
+  if (bp !== undefined) {
+    if (typeof bp !== "string" || !/^\/[A-Za-z0-9._~\-/]*$/.test(bp) || bp.endsWith("/")) {
+      throw new ConfigError("health.basePath", 'must be a path like "/health" (no trailing /)');
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * App options and their resolved defaults. Every field here is read by the runtime.
+ */
+
+import type { AppHealthOptions, AppMetricsOptions } from "../../observability/app-observability.ts";
+import type { Limits as DecodeLimits } from "../../protocol/limits.ts";
+import type { RouteInput } from "../../routing/router.ts";
+import type { VChild } from "../../vdom/vnode.ts";
+import type { Logger } from "../core/logger.ts";
+import type { HttpMiddleware } from "../core/middleware.ts";
+import type { ClientBuilder } from "../http/client-asset.ts";
+import type { StaticFilesOptions } from "../http/static-files.ts";
+import type { EventMiddleware } from "../session/event-context.ts";
+import type { SecurityOptions } from "./security-options.ts";
+
+export interface ServerLimits {
+  /** Live sessions of every state (pending, attached, detached); beyond it GET answers 503. */
+  readonly maxSessions: number;
+  /** Detached sessions kept for resume; the least recently detached are evicted beyond it. */
+  readonly maxDetached: number;
+  /** Max bytes of one incoming WebSocket message (enforced by `ws` before buffering). */
+  readonly maxPayload: number;
+  /** Outgoing bytes queued on a socket beyond which the client is closed as `slow_consumer`. */
+  readonly maxBufferedBytes: number;
+  /** Unacknowledged Patches frames kept for resume (count). */
+  readonly historyFrames: number;
+  /** Unacknowledged Patches frames kept for resume (bytes). */
+  readonly historyBytes: number;
+  /** Events waiting in one session's queue; more are dropped with `rate_limited`. */
+  readonly maxQueuedEvents: number;
+  /** Decode limits for incoming frames (protocol defaults, but 16,000 items per collection). */
+  readonly decode?: Partial<DecodeLimits>;
+}
+
+export interface ServerTimeouts {
+  /** A socket must send its Handshake within this time (default 5 s). */
+  readonly handshakeMs: number;
+  /** A session created by a page GET but never attached is disposed after this (30 s). */
+  readonly pendingTtlMs: number;
+  /** A detached session can be resumed for this long (60 s). */
+  readonly resumeWindowMs: number;
+  /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
+  readonly heartbeatMs: number;
+  /** A connection with no client event for this long is closed as `idle_timeout`; 0 = never (the default: the browser client reconnects at once, so an idle close frees nothing unless the app wants tabs to drop their sessions). */
+  readonly idleMs: number;
+}
+
+export interface AppOptions extends SecurityOptions {
+  /** Path pattern → component (or `{ component, title }`); `:name` segments become `props.params`. */
+  readonly routes: Readonly<Record<string, RouteInput>>;
+  /** Default document title. */
+  readonly title?: string;
+  /** Relaxes origin checks and the cookie `Secure` flag for local http development. */
+  readonly devMode?: boolean;
+  /** HMAC secret for CSRF tokens (≥ 16 bytes); a random per-process secret when omitted. */
+  readonly secret?: string | Uint8Array;
+  /** Extra origins (`https://app.example.com`) allowed to open the WebSocket. */
+  readonly allowedOrigins?: readonly string[];
+  readonly limits?: Partial<ServerLimits>;
+  readonly timeouts?: Partial<ServerTimeouts>;
+  readonly logger?: Logger;
+  /**
+   * Turn off V8's allocation-site pretenuring for the process (default `true`): render
+   * objects that live until a session's next event otherwise get allocated in old space,
+   * which made p99 latency under load ~4× worse (BENCHMARKS.md). `false` leaves V8's
+   * flags alone.
+   */
+  readonly v8Tuning?: boolean;
+  /** Serve the minified client (default: true unless `devMode`). */
+  readonly minifyClient?: boolean;
+  /** Builds the browser client; defaults to the bundled client build. */
+  readonly clientBuilder?: ClientBuilder;
+  /** Middleware around every event handler, outermost first. */
+  readonly eventMiddleware?: readonly EventMiddleware[];
+  /** Middleware around every HTTP request the app answers, outermost first. */
+  readonly httpMiddleware?: readonly HttpMiddleware[];
+  /** `service` field of the default logger's lines (default `OTEL_SERVICE_NAME`, else `"vango"`). */
+  readonly service?: string;
+  /** Prometheus metrics on a per-app registry (default on); `false` records nothing. */
+  readonly metrics?: false | AppMetricsOptions;
+  /** Bearer token (≥ 16 chars) exposing `GET /metrics` on the main port; without it, never. */
+  readonly metricsToken?: string;
+  /** `/health/live`, `/health/ready`, `/health/startup` (default on, no checks); `false` turns them off. */
+  readonly health?: false | AppHealthOptions;
+  /** Static files for paths no route matches (GET/HEAD): a folder, or the folder with options. */
+  readonly publicDir?: string | StaticFilesOptions;
+  /** Extra `<head>` content of every page (stylesheets, icons, meta tags). */
+  readonly head?: VChild;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
+  maxSessions: 50_000,
+  maxDetached: 10_000,
+  maxPayload: 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  historyFrames: 128,
+  historyBytes: 512 * 1024,
+  maxQueuedEvents: 256,
+});
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
+  handshakeMs: 5_000,
+  pendingTtlMs: 30_000,
+  resumeWindowMs: 60_000,
+  heartbeatMs: 25_000,
+  idleMs: 0,
+});
+
+export function resolveServerLimits(p: Partial<ServerLimits> | undefined): ServerLimits {
+  return Object.freeze({ ...DEFAULT_SERVER_LIMITS, ...p });
+}
+
+export function resolveTimeouts(p: Partial<ServerTimeouts> | undefined): ServerTimeouts {
+  return Object.freeze({ ...DEFAULT_TIMEOUTS, ...p });
+}

@@ -1,0 +1,164 @@
+/**
+ * HTTP rate limiting: named policies (per IP, per user, per route via `match`) plus an
+ * optional stricter policy for mutations, all charged in parallel against one
+ * `RateLimitStore`. Refusals are 429 `rate_limited` with `Retry-After` and the
+ * `RateLimit-Limit` / `-Remaining` / `-Reset` / `-Policy` headers of the IETF
+ * httpapi rate-limit headers draft; allowed responses carry the same headers for the
+ * most constrained policy.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ErrorCode } from "../../../protocol/errors.ts";
+import { sendError } from "../../http/send-error.ts";
+import { type ClientIpOptions, clientIp } from "../client-ip.ts";
+import type { RateLimitResult, RateLimitStore } from "./store.ts";
+
+/** `"ip"`: the client IP; `"user"`: `userOf(req)` (skipped when anonymous); or a function. */
+export type RateLimitKey = "ip" | "user" | ((req: IncomingMessage) => string | undefined);
+
+export interface HttpRateLimitPolicy {
+  /** Unique name; part of the store key and of `RateLimit-Policy`. */
+  name: string;
+  /** Units per window (burst up to `limit`). */
+  limit: number;
+  windowMs: number;
+  /** Which requests this policy applies to (default: all). */
+  match?: (req: IncomingMessage) => boolean;
+  /** Whose budget is charged; returning `undefined` skips the policy for this request. */
+  key: RateLimitKey;
+  /** Units charged per request (default 1). */
+  cost?: number;
+}
+
+export interface HttpRateLimitOptions {
+  store: RateLimitStore;
+  policies: readonly HttpRateLimitPolicy[];
+  /** Extra policy for POST, PUT, PATCH and DELETE (name `mutation`, key `ip` by default). */
+  mutationPolicy?: { limit: number; windowMs: number; key?: RateLimitKey };
+  /** How to find the client IP for `"ip"` keys (proxy trust). */
+  ip?: ClientIpOptions;
+  /** The user id for `"user"` keys. */
+  userOf?: (req: IncomingMessage) => string | undefined;
+  /**
+   * When the store fails (e.g. Redis down): `true` lets the request through (default:
+   * an outage of the limiter should not become an outage of the app); `false` refuses
+   * it as `rate_limited` with `Retry-After: 1`.
+   */
+  failOpen?: boolean;
+  /** Told about store failures (log them). */
+  onStoreError?: (err: unknown) => void;
+}
+
+/** Resolves true when the request may proceed; false when a 429 was sent. */
+export type HttpRateLimiter = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+const MUTATIONS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+interface Compiled {
+  name: string;
+  policy: { limit: number; windowMs: number };
+  match: ((req: IncomingMessage) => boolean) | undefined;
+  key: (req: IncomingMessage) => string | undefined;
+  cost: number;
+  /** `RateLimit-Policy` value. */
+  header: string;
+}
+
+/**
+ * Builds the limiter.
+ * @example
+ * const limit = httpRateLimit({
+ *   store: new MemoryRateLimitStore(),
+ *   policies: [{ name: "ip", key: "ip", limit: 300, windowMs: 60_000 }],
+ *   mutationPolicy: { limit: 30, windowMs: 60_000 },
+ * });
+ * if (!(await limit(req, res))) return; // 429 already sent
+ */
+export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
+  const { store, userOf, onStoreError } = options;
+  const ipOptions = options.ip ?? {};
+  const failOpen = options.failOpen ?? true;
+  const resolveKey = (k: RateLimitKey): ((req: IncomingMessage) => string | undefined) => {
+    if (k === "ip") return (req) => `ip:${clientIp(req, ipOptions)}`;
+    if (k === "user") {
+      if (userOf === undefined) throw new RangeError('httpRateLimit: key "user" needs userOf');
+      return (req) => {
+        const u = userOf(req);
+        return u === undefined ? undefined : `user:${u}`;
+      };
+    }
+    return k;
+  };
+  const all: Compiled[] = [];
+  const names = new Set<string>();
+  const add = (p: HttpRateLimitPolicy): void => {
+    if (names.has(p.name)) throw new RangeError(`httpRateLimit: duplicate policy ${p.name}`);
+    names.add(p.name);
+    all.push({
+      name: p.name,
+      policy: { limit: p.limit, windowMs: p.windowMs },
+      match: p.match,
+      key: resolveKey(p.key),
+      cost: p.cost ?? 1,
+      header: `${p.limit};w=${Math.ceil(p.windowMs / 1000)}`,
+    });
+  };
+  for (const p of options.policies) add(p);
+  const m = options.mutationPolicy;
+  if (m !== undefined) {
+    add({
+      name: "mutation",
+      limit: m.limit,
+      windowMs: m.windowMs,
+      key: m.key ?? "ip",
+      match: (req) => MUTATIONS.has(req.method ?? ""),
+    });
+  }
+
+  return async (req, res) => {
+    const applied: Compiled[] = [];
+    const pending: Promise<RateLimitResult>[] = [];
+    for (const c of all) {
+      if (c.match !== undefined && !c.match(req)) continue;
+      const k = c.key(req);
+      if (k === undefined) continue;
+      applied.push(c);
+      pending.push(store.consume(`${c.name}:${k}`, c.cost, c.policy));
+    }
+    if (pending.length === 0) return true;
+    let results: RateLimitResult[];
+    try {
+      results = await Promise.all(pending);
+    } catch (err) {
+      onStoreError?.(err);
+      if (failOpen) return true;
+      sendError(res, ErrorCode.rate_limited, { "retry-after": "1" });
+      return false;
+    }
+    // Report the refusal with the longest wait, else the policy with the least left.
+    let worst = 0;
+    let denied = false;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      const w = results[worst]!;
+      if (!r.allowed) {
+        if (!denied || r.retryAfterMs > w.retryAfterMs) worst = i;
+        denied = true;
+      } else if (!denied && r.remaining < w.remaining) worst = i;
+    }
+    const r = results[worst]!;
+    const c = applied[worst]!;
+    const headers: Record<string, string> = {
+      "ratelimit-limit": String(c.policy.limit),
+      "ratelimit-remaining": String(r.remaining),
+      "ratelimit-reset": String(Math.ceil(r.resetMs / 1000)),
+      "ratelimit-policy": c.header,
+    };
+    if (denied) {
+      headers["retry-after"] = String(Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
+      sendError(res, ErrorCode.rate_limited, headers);
+      return false;
+    }
+    if (!res.headersSent) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    return true;
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The app's security layer, built once by `createApp` from its options (after startup
+ * validation): the HTTP guard's parts (headers, CORS, rate limits, CSRF settings), the
+ * WebSocket origin policy, connection caps and per-session event budget.
+ */
+import type { IncomingMessage } from "node:http";
+import type { AppOptions } from "../config/options.ts";
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_MAX_FORM_BYTES,
+  DEFAULT_RATE_LIMITS,
+} from "../config/security-options.ts";
+import { type ConfigWarning, validateAndLog } from "../config/validate.ts";
+import type { Logger } from "../core/logger.ts";
+import type { TrustProxy } from "./client-ip.ts";
+import { ConnectionLimiter } from "./connection-limiter.ts";
+import { type CorsHandler, cors } from "./cors.ts";
+import { OriginPolicy } from "./origin.ts";
+import {
+  type HttpRateLimiter,
+  type HttpRateLimitPolicy,
+  httpRateLimit,
+} from "./rate-limit/http-rate-limit.ts";
+import { MemoryRateLimitStore } from "./rate-limit/memory-store.ts";
+import type { EventBudgetOptions } from "./rate-limit/ws-event-budget.ts";
+import { type ApplySecurityHeaders, securityHeaders } from "./security-headers.ts";
+
+export interface Security {
+  readonly devMode: boolean;
+  readonly trustProxy: TrustProxy;
+  readonly userOf: ((req: IncomingMessage) => string | undefined) | undefined;
+  /** Allowed WebSocket origins besides the request's own host. */
+  readonly origins: OriginPolicy;
+  readonly headers: ApplySecurityHeaders | undefined;
+  readonly cors: CorsHandler | undefined;
+  readonly rateLimit: HttpRateLimiter | undefined;
+  /** HTTP CSRF check settings; `undefined` = off. */
+  readonly csrf:
+    | { readonly exemptPaths: readonly string[]; readonly maxFormBytes: number }
+    | undefined;
+  readonly connections: ConnectionLimiter | undefined;
+  readonly wsBudget: EventBudgetOptions | undefined;
+  /** What startup validation warned about. */
+  readonly warnings: readonly ConfigWarning[];
+  /** Stops the default memory store's sweep timer. */
+  close(): void;
+}
+
+/**
+ * Validates `options` (throws `ConfigError`) and builds the security layer.
+ * @example const security = createSecurity(options, logger);
+ */
+export function createSecurity(options: AppOptions, logger: Logger): Security {
+  const warnings = validateAndLog(options, logger);
+  const devMode = options.devMode === true;
+  const trustProxy = options.trustProxy ?? false;
+  const userOf = options.userOf;
+  const rl = options.rateLimit;
+  let rateLimit: HttpRateLimiter | undefined;
+  let memory: MemoryRateLimitStore | undefined;
+  let wsBudget: EventBudgetOptions | undefined;
+  if (rl !== false) {
+    const o = rl ?? {};
+    const policies: HttpRateLimitPolicy[] = [];
+    const perIp = o.perIp ?? DEFAULT_RATE_LIMITS.perIp;
+    if (perIp !== false) policies.push({ name: "ip", key: "ip", ...perIp });
+    const perUser = o.perUser ?? false;
+    if (perUser !== false) policies.push({ name: "user", key: "user", ...perUser });
+    policies.push(...(o.policies ?? []));
+    const mutations = o.mutations ?? DEFAULT_RATE_LIMITS.mutations;
+    let store = o.store;
+    if (store === undefined && (policies.length > 0 || mutations !== false)) {
+      memory = new MemoryRateLimitStore();
+      store = memory;
+    }
+    if (store !== undefined) {
+      rateLimit = httpRateLimit({
+        store,
+        policies,
+        ...(mutations === false ? {} : { mutationPolicy: mutations }),
+        ip: { trustProxy },
+        ...(userOf === undefined ? {} : { userOf }),
+        failOpen: o.failOpen ?? true,
+        onStoreError: (err) =>
+          logger.error({ err, code: "rate_limited" }, "rate-limit store failed"),
+      });
+    }
+    const ws = o.websocket ?? DEFAULT_RATE_LIMITS.websocket;
+    wsBudget = ws === false ? undefined : ws;
+  }
+  const cl = options.connectionLimits;
+  const headers =
+    options.securityHeaders === false
+      ? undefined
+      : securityHeaders({ trustForwardedProto: trustProxy !== false, ...options.securityHeaders });
+  const csrf = options.csrf === false ? undefined : options.csrf;
+  return {
+    devMode,
+    trustProxy,
+    userOf,
+    origins: new OriginPolicy(options.allowedOrigins ?? []),
+    headers,
+    cors: options.cors === undefined ? undefined : cors(options.cors),
+    rateLimit,
+    csrf:
+      options.csrf === false
+        ? undefined
+        : {
+            exemptPaths: csrf?.exemptPaths ?? [],
+            maxFormBytes: csrf?.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES,
+          },
+    connections:
+      cl === false ? undefined : new ConnectionLimiter({ ...DEFAULT_CONNECTION_LIMITS, ...cl }),
+    wsBudget,
+    warnings,
+    close: () => memory?.close(),
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * One live session (one browser tab): the mounted view, its serialized event queue, the
+ * patch sequence and resend history, and the transport it is attached to, if any.
+ *
+ * Lifecycle: `pending` (created by a page GET, view mounted, waiting for the socket)
+ * → `attached` ⇄ `detached` (socket dropped, resumable) → `closed` (disposed).
+ * The view keeps rendering while detached: frames go to the history only and are
+ * resent, or replaced by a full resync, when a socket resumes the session.
+ */
+
+import type { Patch } from "../../protocol/patch.ts";
+import { type Signal, signal } from "../../reactive/index.ts";
+import type { ClientInfo } from "../../render/client-info.ts";
+import { ServerError } from "../core/errors.ts";
+import { SETTLED } from "../core/middleware.ts";
+import type { Transport } from "../core/transport.ts";
+import type { EventContext } from "./event-context.ts";
+import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
+import { EventQueue } from "./event-queue.ts";
+import {
+  closeWith,
+  ErrorCode as E,
+  type ErrorCode,
+  encodeCloseFrame,
+  encodeErrorFrame,
+  encodeFullResync,
+  encodePatches,
+} from "./frames.ts";
+import { FrameHistory } from "./history.ts";
+import { releasePatchList, takePatchList } from "./patch-list.ts";
+import { type Flushable, scheduleFlush } from "./scheduler.ts";
+import { type SessionServices, SessionState } from "./services.ts";
+import type { LiveRoot } from "./view.ts";
+
+interface QueuedEvent {
+  readonly cseq: number;
+  readonly hid: number;
+  readonly event: IncomingEvent;
+}
+
+export class Session implements Flushable {
+  readonly id: string;
+  /** Session cookie value the resume token is bound to. */
+  readonly sid: string;
+  /** Resume token presented in the handshake. */
+  readonly token: string;
+  readonly route: string;
+  state: SessionState = SessionState.Pending;
+  flushScheduled = false;
+  /** Seq of the last Patches frame produced (0 = none yet). */
+  seq = 0;
+  /** Highest client event seq accepted (queued); later duplicates are dropped. */
+  lastCseq = 0;
+  /** Highest client event seq whose handler started; carried by Patches frames. */
+  processedCseq = 0;
+  /** Monotonic ms of the last client event (idle detection). */
+  lastEventAt: number;
+  /** Pending-TTL or resume-window timer; owned by the session manager. */
+  expiry: NodeJS.Timeout | undefined = undefined;
+  /** `X-Request-Id` of the page GET that created the session (carried into its logs). */
+  requestId: string | undefined = undefined;
+  /** What the app's `userOf` returned for the page GET that created the session. */
+  userId: string | undefined = undefined;
+  /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
+  readonly clientInfo: Signal<ClientInfo | undefined> = signal<ClientInfo | undefined>(undefined);
+  readonly #services: SessionServices;
+  readonly #history: FrameHistory;
+  readonly #queue: EventQueue<QueuedEvent, Session>;
+  #root: LiveRoot | undefined = undefined;
+  #transport: Transport | undefined = undefined;
+  #patchesSent = 0;
+  /** The synchronous part of a handler is running: its event flushes the view itself. */
+  #dispatching = false;
+
+  constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
+    this.id = id;
+    this.sid = sid;
+    this.token = token;
+    this.route = route;
+    this.#services = services;
+    this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
+    this.#queue = new EventQueue<QueuedEvent, Session>(
+      Session.#runQueued,
+      Session.#queuedFailed,
+      services.limits.maxQueuedEvents,
+      this,
+    );
+    this.lastEventAt = performance.now();
+  }
+
+  /** Binds the mounted view; its `onDirty` must call {@link markDirty}. */
+  setRoot(root: LiveRoot): void {
+    this.#root = root;
+  }
+
+  get root(): LiveRoot {
+    const r = this.#root;
+    if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
+    return r;
+  }
+
+  get transport(): Transport | undefined {
+    return this.#transport;
+  }
+
+  /** Total patches produced so far. */
+  get patchesSent(): number {
+    return this.#patchesSent;
+  }
+
+  /** Frames held for resume (count). */
+  get historySize(): number {
+    return this.#history.size;
+  }
+
+  /** Bytes of the frames held for resume. */
+  get historyBytes(): number {
+    return this.#history.bytes;
+  }
+
+  /**
+   * The view went dirty: render at the end of this tick — unless a handler of this
+   * session is running, whose event flushes right after it (no microtask needed).
+   */
+  markDirty(): void {
+    if (this.state !== SessionState.Closed && !this.#dispatching) scheduleFlush(this);
+  }
+
+  /**
+   * Attaches `transport`: sends `reply` first, then the frames after `lastSeq` from the
+   * history, or a full resync when they are not all held. A previous transport, if any,
+   * is closed (the new one takes over).
+   */
+  attach(transport: Transport, lastSeq: number, reply: Uint8Array): void {
+    const old = this.#transport;
+    if (old !== undefined && old !== transport) old.close(1000, "replaced");
+    this.#transport = transport;
+    this.state = SessionState.Attached;
+    this.lastEventAt = performance.now();
+    if (!this.#send(reply)) return;
+    this.resync(lastSeq);
+  }
+
+  /** Forgets `transport` if it is the attached one; the session stays resumable. */
+  detach(transport: Transport): void {
+    if (this.#transport !== transport) return;
+    this.#transport = undefined;
+    if (this.state === SessionState.Attached) {
+      this.state = SessionState.Detached;
+      this.#services.onDetached(this);
+    }
+  }
+
+  /** Client applied every frame up to `seq`. */
+  ack(seq: number): void {
+    if (seq <= this.seq) this.#history.ack(seq);
+  }
+
+  /** Client asks for frames after `lastSeq` on the live socket. */
+  resync(lastSeq: number): void {
+    const missed = this.#history.since(lastSeq, this.seq);
+    if (missed === undefined) {
+      this.#history.clear();
+      this.#sendFullResync();
+      return;
+    }
+    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+  }
+
+  /**
+   * Sends the whole view. A view the codec refuses (e.g. nested past the protocol's
+   * hard depth cap) can never reach this client again: it gets a non-fatal
+   * `encode_invalid`, then the session is closed (`session_expired`) so the browser
+   * reloads a server-rendered page instead of reconnecting into the same failure.
+   */
+  #sendFullResync(): void {
+    let frame: Uint8Array;
+    try {
+      frame = encodeFullResync(this.seq, this.root.root);
+    } catch (err) {
+      this.#services.logger.error(
+        { err, code: E.encode_invalid, session_id: this.id, route: this.route },
+        "full resync encoding failed",
+      );
+      this.sendError(E.encode_invalid, false);
+      this.dispose(E.session_expired);
+      return;
+    }
+    this.#send(frame);
+  }
+
+  /**
+   * Queues a client event. Returns `false` for a duplicate (cseq already seen) or when
+   * the queue is full (the caller reports `rate_limited`); duplicates are silent.
+   */
+  enqueue(cseq: number, hid: number, event: IncomingEvent): boolean | "duplicate" {
+    if (cseq <= this.lastCseq) return "duplicate";
+    this.lastCseq = cseq;
+    this.lastEventAt = performance.now();
+    return this.#queue.push({ cseq, hid, event });
+  }
+
+  /** Resolves when no event is queued or running and the view is flushed. */
+  async settled(): Promise<void> {
+    await this.#queue.whenIdle();
+    await Promise.resolve();
+  }
+
+  /** Renders if dirty and sends one Patches frame when anything changed. */
+  flush(): void {
+    const root = this.#root;
+    if (root === undefined || this.state === SessionState.Closed || !root.dirty) return;
+    const out = takePatchList();
+    try {
+      this.#flushInto(root, out);
+    } finally {
+      releasePatchList(out);
+    }
+  }
+
+  #flushInto(root: LiveRoot, out: Patch[]): void {
+    try {
+      root.flush(out);
+    } catch (err) {
+      this.#services.logger.error(
+        { err, session_id: this.id, request_id: this.requestId, route: this.route },
+        "render failed",
+      );
+      this.sendError(codeOf(err, E.internal_error), false);
+      return;
+    }
+    if (out.length === 0) return;
+    this.seq++;
+    let frame: Uint8Array;
+    try {
+      frame = encodePatches(this.seq, this.processedCseq, out);
+    } catch (err) {
+      this.seq--;
+      this.#services.logger.error({ err, session_id: this.id }, "patch encoding failed");
+      this.sendError(E.encode_invalid, false);
+      return;
+    }
+    this.#patchesSent += out.length;
+    this.#services.metrics?.patchesSent(1);
+    this.#history.push(this.seq, frame);
+    this.#send(frame);
+  }
+
+  /** Sends an Error frame (when attached). */
+  sendError(code: ErrorCode, fatal: boolean): void {
+    this.#send(encodeErrorFrame(code, fatal));
+  }
+
+  /** Sends raw frame bytes when attached; `false` when not sent or the client was dropped. */
+  send(frame: Uint8Array): boolean {
+    return this.#send(frame);
+  }
+
+  /**
+   * Disposes the view and drops everything; idempotent. An attached transport gets a
+   * Close frame with `reason` and is closed with the registry's close code.
+   */
+  dispose(reason: ErrorCode = E.session_expired): void {
+    const prev = this.state;
+    if (prev === SessionState.Closed) return;
+    this.state = SessionState.Closed;
+    this.#queue.close();
+    this.#history.clear();
+    if (this.expiry !== undefined) clearTimeout(this.expiry);
+    this.expiry = undefined;
+    const t = this.#transport;
+    this.#transport = undefined;
+    if (t !== undefined) {
+      t.send(encodeCloseFrame(reason));
+      closeWith(t, reason);
+    }
+    try {
+      this.#root?.dispose();
+    } catch (err) {
+      this.#services.logger.error({ err, session_id: this.id }, "dispose failed");
+    }
+    this.#services.onClosed(this, prev);
+  }
+
+  #send(frame: Uint8Array): boolean {
+    const t = this.#transport;
+    if (t === undefined) return false;
+    t.send(frame);
+    if (t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
+      // Closing (not waiting) bounds memory: the socket's queue is dropped with it.
+      this.#services.logger.warn(
+        { session_id: this.id, buffered: t.bufferedAmount },
+        "slow consumer",
+      );
+      this.detach(t);
+      closeWith(t, E.slow_consumer);
+      // The close frame queues behind the unread data; do not hold it for ws's 30 s.
+      setTimeout(terminate, SLOW_CLOSE_GRACE_MS, t).unref();
+      return false;
+    }
+    return true;
+  }
+
+  // Shared by every session's queue (the queue passes the session): no closures.
+  static #runQueued(q: QueuedEvent, s: Session): void | Promise<void> {
+    return s.#runEvent(q);
+  }
+
+  static #queuedFailed(err: unknown, _q: QueuedEvent, s: Session): void {
+    s.#services.logger.error({ err, session_id: s.id, request_id: s.requestId }, "event failed");
+  }
+
+  /** Runs one event; returns a promise only when its handler (or a middleware) is async. */
+  #runEvent(q: QueuedEvent): void | Promise<void> {
+    if (this.state === SessionState.Closed) return;
+    this.processedCseq = q.cseq;
+    const root = this.root;
+    const name = domEventName(q.event);
+    const binding = root.handler(q.hid, name);
+    // A missing binding is a normal race (element removed by a patch in flight).
+    if (binding === undefined) return;
+    const ctx: EventContext = {
+      sessionId: this.id,
+      route: this.route,
+      eventName: name,
+      hid: q.hid,
+      cseq: q.cseq,
+      event: q.event,
+      payload: toPayload(q.event, q.hid),
+      binding,
+      session: this,
+      userId: this.userId,
+      patchCount: 0,
+    };
+    const t0 = performance.now();
+    let r: void | Promise<void>;
+    this.#dispatching = true;
+    try {
+      r = this.#services.runEvent(ctx);
+    } catch (err) {
+      this.#dispatching = false;
+      this.#handlerFailed(err, ctx);
+      r = undefined;
+    }
+    this.#dispatching = false;
+    if (r !== undefined && r !== SETTLED) {
+      // Writes before the handler's first await render now, not when it settles.
+      if (this.#root?.dirty === true) scheduleFlush(this);
+      return this.#settleEvent(r, ctx, t0);
+    }
+    this.#eventDone(ctx, t0);
+  }
+
+  async #settleEvent(r: Promise<void>, ctx: EventContext, t0: number): Promise<void> {
+    try {
+      await r;
+    } catch (err) {
+      this.#handlerFailed(err, ctx);
+    }
+    this.#eventDone(ctx, t0);
+  }
+
+  #handlerFailed(err: unknown, ctx: EventContext): void {
+    this.#services.logger.error(
+      {
+        err,
+        session_id: this.id,
+        request_id: this.requestId,
+        route: this.route,
+        event: ctx.eventName,
+        hid: ctx.hid,
+      },
+      "event handler failed",
+    );
+    // Signals written before the throw render first; the error frame follows them.
+    this.flush();
+    this.#send(encodeErrorFrame(E.handler_error, false, ctx.cseq));
+  }
+
+  #eventDone(ctx: EventContext, t0: number): void {
+    this.flush();
+    this.#services.metrics?.eventObserved(ctx.event.type, (performance.now() - t0) / 1000);
+  }
+}
+
+/** How long a slow consumer gets to read its close frame before the socket is cut. */
+const SLOW_CLOSE_GRACE_MS = 2_000;
+
+function terminate(t: Transport): void {
+  t.terminate();
+}
+
+function codeOf(err: unknown, fallback: ErrorCode): ErrorCode {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === "string" && c in E ? (c as ErrorCode) : fallback;
+}

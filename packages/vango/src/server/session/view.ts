@@ -1,0 +1,18 @@
+/**
+ * What a session needs from its mounted view. `render/`'s live root satisfies it; the
+ * session core depends on this shape only.
+ */
+import type { Patch } from "../../protocol/patch.ts";
+import type { EventBinding, HElement } from "../../vdom/host.ts";
+
+export interface LiveRoot {
+  /** The `#vango-root` container element (hid 1) and its current host subtree. */
+  readonly root: HElement;
+  /** True when a re-render is pending. */
+  readonly dirty: boolean;
+  /** The binding for `eventName` on element `hid`, if it still listens. */
+  handler(hid: number, eventName: string): EventBinding | undefined;
+  /** Re-renders dirty components, appending patches to `out`; returns their count. */
+  flush(out: Patch[]): number;
+  dispose(): void;
+}

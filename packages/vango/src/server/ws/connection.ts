@@ -1,0 +1,260 @@
+/**
+ * One WebSocket (or in-memory socket): waits for the Handshake, verifies it (version,
+ * resume token, cookie binding, CSRF), attaches the socket to its session, then routes
+ * decoded frames to the session. Any decode error is answered with a fatal coded Error
+ * frame and a coded close; it never reaches other sessions. Events are charged to the
+ * session's event budget (kept per session, so reconnecting does not refill it): over
+ * budget an event is dropped with a `rate_limited` Error frame, and when refusals
+ * persist the socket is closed (`rate_limited`, 1008).
+ */
+
+import { Feature, FrameType } from "../../protocol/constants.ts";
+import { ErrorCode as E, type ErrorCode, ProtocolError } from "../../protocol/errors.ts";
+import type { ClientFrame, HandshakeFrame } from "../../protocol/frame.ts";
+import type { Limits } from "../../protocol/limits.ts";
+import { decodeClientFrame, encodeServerFrame } from "../../protocol/server-codec.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Transport } from "../core/transport.ts";
+import type { CsrfSigner } from "../security/csrf.ts";
+import {
+  BudgetResult,
+  type EventBudget,
+  type EventBudgetOptions,
+  wsEventBudget,
+} from "../security/rate-limit/ws-event-budget.ts";
+import {
+  closeWith,
+  encodeCloseFrame,
+  encodeErrorFrame,
+  encodePong,
+  failWith,
+} from "../session/frames.ts";
+import type { SessionManager } from "../session/manager.ts";
+import { SessionState } from "../session/services.ts";
+import type { Session } from "../session/session.ts";
+
+/** Features this server offers; the reply carries the intersection with the client's. */
+export const SERVER_FEATURES = Feature.Resume | Feature.PatchHistory | Feature.Hooks;
+
+/** What connections share (one object per app). */
+export interface ConnectionHost {
+  readonly sessions: SessionManager;
+  readonly csrf: CsrfSigner;
+  readonly decodeLimits: Limits;
+  readonly logger: Logger;
+  readonly handshakeMs: number;
+  /** Live connections (heartbeat and shutdown walk it). */
+  readonly connections: Set<Connection>;
+}
+
+const budgets = new WeakMap<Session, EventBudget>();
+
+export class Connection {
+  readonly transport: Transport;
+  /** Session cookie presented with the upgrade request (`undefined` when none). */
+  readonly cookieSid: string | undefined;
+  session: Session | undefined = undefined;
+  /** Cleared by the heartbeat sweep, set by any incoming message or pong. */
+  alive = true;
+  readonly #host: ConnectionHost;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #budget: EventBudgetOptions | undefined;
+
+  constructor(
+    host: ConnectionHost,
+    transport: Transport,
+    cookieSid: string | undefined,
+    budget?: EventBudgetOptions,
+  ) {
+    this.#host = host;
+    this.#budget = budget;
+    this.transport = transport;
+    this.cookieSid = cookieSid;
+    host.connections.add(this);
+    this.#handshakeTimer = setTimeout(handshakeTimeout, host.handshakeMs, this);
+    this.#handshakeTimer.unref();
+  }
+
+  /** Handles one incoming binary message. */
+  onMessage(data: Uint8Array): void {
+    if (this.#closed) return;
+    this.alive = true;
+    let frame: ClientFrame;
+    try {
+      frame = decodeClientFrame(data, this.#host.decodeLimits);
+    } catch (err) {
+      const code = err instanceof ProtocolError ? err.code : E.frame_malformed;
+      this.#host.logger.warn({ session_id: this.session?.id, code }, "bad frame");
+      this.fail(code);
+      return;
+    }
+    const s = this.session;
+    if (s === undefined) {
+      if (frame.type === FrameType.Handshake) this.#handshake(frame);
+      else this.fail(E.handshake_invalid);
+      return;
+    }
+    if (s.state === SessionState.Closed) {
+      this.fail(E.session_expired);
+      return;
+    }
+    switch (frame.type) {
+      case FrameType.Event: {
+        if (this.#budget !== undefined) {
+          let b = budgets.get(s);
+          if (b === undefined) {
+            b = wsEventBudget(this.#budget);
+            budgets.set(s, b);
+          }
+          const verdict = b.take();
+          if (verdict === BudgetResult.Close) {
+            this.#host.logger.warn({ session_id: s.id, code: E.rate_limited }, "event flood");
+            this.fail(E.rate_limited);
+            return;
+          }
+          if (verdict === BudgetResult.Limited) {
+            this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
+            return;
+          }
+        }
+        const r = s.enqueue(frame.cseq, frame.hid, frame.event);
+        if (r === false) this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
+        return;
+      }
+      case FrameType.Ack:
+        s.ack(frame.seq);
+        return;
+      case FrameType.Ping:
+        this.transport.send(encodePong(frame.nonce));
+        return;
+      case FrameType.Pong:
+        return;
+      case FrameType.ResyncRequest:
+        s.resync(frame.lastSeq);
+        return;
+      case FrameType.Close:
+        // The tab is going away for good (unload): free the session now.
+        this.#closed = true;
+        this.#release();
+        s.detach(this.transport);
+        s.dispose();
+        this.transport.close(1000, "");
+        return;
+      default:
+        this.fail(E.frame_malformed);
+    }
+  }
+
+  /** A text (non-binary) message: not part of the protocol. */
+  onText(): void {
+    this.fail(E.frame_malformed);
+  }
+
+  /** The underlying socket closed (any reason). */
+  onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.session?.detach(this.transport);
+  }
+
+  /** Sends a fatal coded Error frame and closes the socket. */
+  fail(code: ErrorCode): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.session?.detach(this.transport);
+    failWith(this.transport, code);
+  }
+
+  /** Sends a Close frame and closes with `code`'s close code (idle, dead peer). */
+  closeWith(code: ErrorCode): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.session?.detach(this.transport);
+    this.transport.send(encodeCloseFrame(code));
+    closeWith(this.transport, code);
+  }
+
+  /** Drops a dead peer without a closing handshake. */
+  terminate(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.session?.detach(this.transport);
+    this.transport.terminate();
+  }
+
+  #release(): void {
+    this.#host.connections.delete(this);
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
+  #handshake(h: HandshakeFrame): void {
+    const host = this.#host;
+    const s = h.resumeToken === null ? undefined : host.sessions.find(h.resumeToken);
+    const refused = this.#verify(h, s);
+    if (refused !== undefined || s === undefined) {
+      this.#refuse(refused ?? E.session_not_found);
+      return;
+    }
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+    const resumed = s.state !== SessionState.Pending;
+    host.sessions.attaching(s);
+    this.session = s;
+    const reply = encodeServerFrame({
+      type: FrameType.HandshakeReply,
+      status: "ok",
+      resumed,
+      resumeToken: s.token,
+      nextSeq: s.seq + 1,
+      lastCseq: s.lastCseq,
+      serverTime: Date.now(),
+      features: h.features & SERVER_FEATURES,
+    });
+    s.attach(this.transport, h.lastSeq, reply);
+    s.clientInfo.set({
+      viewport: { width: h.viewport.w, height: h.viewport.h },
+      tzOffset: h.tzOffset,
+    });
+  }
+
+  /** Why the handshake is refused, or `undefined` when it is acceptable. */
+  #verify(h: HandshakeFrame, s: Session | undefined): ErrorCode | undefined {
+    if (h.resumeToken === null) return E.handshake_invalid;
+    if (s === undefined) {
+      return this.#host.sessions.ended(h.resumeToken) ? E.session_expired : E.session_not_found;
+    }
+    // The token alone is not enough: it must come with the cookie of the session's tab.
+    if (this.cookieSid === undefined || this.cookieSid !== s.sid) return E.resume_invalid;
+    if (this.#host.csrf.verify(s.sid, h.csrf) === undefined) return E.csrf_invalid;
+    return undefined;
+  }
+
+  #refuse(code: ErrorCode): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.transport.send(
+      encodeServerFrame({
+        type: FrameType.HandshakeReply,
+        status: code,
+        resumed: false,
+        resumeToken: "",
+        nextSeq: 0,
+        lastCseq: 0,
+        serverTime: Date.now(),
+        features: 0,
+      }),
+    );
+    closeWith(this.transport, code);
+  }
+}
+
+function handshakeTimeout(c: Connection): void {
+  c.fail(E.handshake_timeout);
+}

@@ -1,0 +1,155 @@
+/**
+ * The HTTP upgrade handler for `/_vango/ws`. Before anything is upgraded it refuses,
+ * with a plain HTTP response carrying the registry status and a JSON coded body:
+ * upgrades during shutdown (503), cross-origin or Origin-less upgrades (403
+ * `origin_forbidden`, unless `devMode`), and clients over a socket cap (429
+ * `connection_limited` per IP/user, 503 `too_many_connections` globally). Then it hands
+ * the socket to `ws` (`noServer`, `maxPayload`) and wraps it in a {@link Connection}.
+ *
+ * A message over `maxPayload` is cut off by `ws` itself, which closes with 1009
+ * (`ERRORS.payload_too_large.close`) and an empty reason before any error frame could
+ * be sent; the server logs it as `payload_too_large`.
+ *
+ * App code and message handling never escape as uncaught exceptions: a throwing
+ * `userOf` refuses the upgrade (500 `internal_error`), and a throw while handling a
+ * message fails only that socket (fatal `internal_error`).
+ */
+import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { type RawData, WebSocketServer } from "ws";
+import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
+import { WS_PATH } from "../http/page.ts";
+import type { Runtime } from "../runtime.ts";
+import { clientIp } from "../security/client-ip.ts";
+import type { ReleaseConnection } from "../security/connection-limiter.ts";
+import { readSessionCookie } from "../security/cookies.ts";
+import { isOriginAllowed, OriginPolicy } from "../security/origin.ts";
+import type { Security } from "../security/security.ts";
+import { isHttps } from "../security/security-headers.ts";
+import { Connection } from "./connection.ts";
+import { WsTransport } from "./ws-transport.ts";
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+export interface UpgradeHandler {
+  (req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The underlying `ws` server (closed by `app.close()`). */
+  readonly wss: WebSocketServer;
+}
+
+/**
+ * Builds the app's `upgrade(req, socket, head)`. Requests for other paths are answered
+ * 404 and closed; mount other WebSocket endpoints before it if you need them.
+ * @example server.on("upgrade", createUpgradeHandler(runtime));
+ */
+export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandler {
+  const origins = sec?.origins ?? new OriginPolicy(rt.allowedOrigins);
+  const trustProxy = sec?.trustProxy ?? false;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: rt.limits.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on("error", onSocketError);
+    const refused = checkUpgrade(rt, req, origins, trustProxy);
+    if (refused !== undefined) {
+      refuse(socket, refused);
+      return;
+    }
+    let release: ReleaseConnection | undefined;
+    if (sec?.connections !== undefined) {
+      let user: string | undefined;
+      try {
+        user = sec.userOf?.(req);
+      } catch (err) {
+        // App code runs inside the server's 'upgrade' event: a throw here would be uncaught.
+        rt.logger.error({ err, code: E.internal_error }, "userOf failed");
+        refuse(socket, E.internal_error);
+        return;
+      }
+      const slot = sec.connections.tryAcquire(clientIp(req, { trustProxy }), user);
+      if (typeof slot === "string") {
+        rt.logger.warn({ code: slot, ip: clientIp(req, { trustProxy }) }, "upgrade refused");
+        refuse(socket, slot);
+        return;
+      }
+      release = slot;
+      // 'close' fires once the socket is gone, upgraded or not (ws may abort a bad handshake).
+      socket.once("close", slot);
+    }
+    // Read before the callback: a closure that touched `req` would keep the whole
+    // request alive for the socket's lifetime (~1.1 KB per session, measured).
+    const cookieSid = readSessionCookie(req.headers.cookie, rt.devMode);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const t = rt.wrapTransport(new WsTransport(ws, socket));
+      const conn = new Connection(rt, t, cookieSid, sec?.wsBudget);
+      // Without an 'error' listener, a frame over maxPayload would crash the process.
+      ws.on("error", (err: Error & { code?: string }) => {
+        if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+          rt.metrics?.websocketError(E.payload_too_large);
+          rt.logger.warn(
+            { code: E.payload_too_large, session_id: conn.session?.id },
+            "message over maxPayload",
+          );
+        } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
+      });
+      ws.on("message", (data, isBinary) => {
+        // ws emits from the socket's data handler: an escaping error would be uncaught
+        // and take down every session of the process, not just this connection.
+        try {
+          if (isBinary) conn.onMessage(toBytes(data));
+          else conn.onText();
+        } catch (err) {
+          rt.logger.error(
+            { err, code: E.internal_error, session_id: conn.session?.id },
+            "message handling failed",
+          );
+          conn.fail(E.internal_error);
+        }
+      });
+      ws.on("pong", () => {
+        conn.alive = true;
+      });
+      ws.on("close", () => {
+        release?.();
+        conn.onClose();
+      });
+    });
+  };
+  return Object.assign(handler, { wss });
+}
+
+function checkUpgrade(
+  rt: Runtime,
+  req: IncomingMessage,
+  origins: OriginPolicy,
+  trustProxy: Security["trustProxy"],
+): ErrorCode | undefined {
+  const path = (req.url ?? "/").split("?", 1)[0];
+  if (path !== WS_PATH) return E.not_found;
+  if (rt.closing) return E.server_shutdown;
+  if (!rt.devMode && !isOriginAllowed(req, origins, isHttps(req, trustProxy !== false))) {
+    return E.origin_forbidden;
+  }
+  return undefined;
+}
+
+function onSocketError(): void {
+  // Raw socket errors before/while upgrading (resets) are routine; the socket is gone.
+}
+
+/** Answers the upgrade request with a coded HTTP error (same body as the HTTP side). */
+function refuse(socket: Duplex, code: ErrorCode): void {
+  const info = ERRORS[code];
+  const body = JSON.stringify({ error: { code, message: info.message } });
+  const retry = info.status === 429 || info.status === 503 ? "Retry-After: 1\r\n" : "";
+  socket.end(
+    `HTTP/1.1 ${info.status} ${STATUS_CODES[info.status] ?? "Error"}\r\nConnection: close\r\n${retry}Content-Type: application/json; charset=utf-8\r\nX-Vango-Error: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
