@@ -9,24 +9,16 @@
  * 10,000 events each.
  */
 
-import { Observability } from "../src/observability/app-observability.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { tracingEventMiddleware } from "../src/observability/tracing/event-tracing.ts";
 import { encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType, PROTOCOL_VERSION } from "../src/protocol/constants.ts";
-import { resolveLimits } from "../src/protocol/limits.ts";
-import { mountLive } from "../src/render/live-root.ts";
-import { resolveServerLimits, resolveTimeouts } from "../src/server/config/options.ts";
+import { assembleApp } from "../src/server/assemble.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
-import { compose } from "../src/server/core/middleware.ts";
 import { randomToken } from "../src/server/core/tokens.ts";
-import { CsrfSigner } from "../src/server/security/csrf.ts";
-import { invokeHandler } from "../src/server/session/event-context.ts";
-import { SessionManager } from "../src/server/session/manager.ts";
 import type { Session } from "../src/server/session/session.ts";
-import { Connection, type ConnectionHost } from "../src/server/ws/connection.ts";
+import { Connection } from "../src/server/ws/connection.ts";
 import { MemoryTransport } from "../src/testing/memory-transport.ts";
-import { h } from "../src/vdom/create-element.ts";
 import { Counter } from "./load/counter-app.ts";
 import { type BenchResult, median, printTable } from "./util.ts";
 
@@ -37,33 +29,26 @@ interface Rig {
 }
 
 function rig(full: boolean): Rig {
-  const limits = resolveServerLimits(undefined);
-  const obs = full
-    ? new Observability({
-        logger: createLogger({ service: "bench", level: "info", destination: { write() {} } }),
-      })
-    : undefined;
-  const logger = obs?.logger ?? silentLogger;
-  const sessions = new SessionManager(limits, resolveTimeouts(undefined), logger, invokeHandler);
-  if (obs !== undefined) {
-    obs.sampleSessions(sessions);
-    sessions.runEvent = compose([tracingEventMiddleware()], obs.eventInner());
-  }
-  const csrf = new CsrfSigner();
-  const host: ConnectionHost = {
-    sessions,
-    csrf,
-    decodeLimits: resolveLimits({ maxFrameBytes: limits.maxPayload }),
-    logger,
-    handshakeMs: 600_000,
-    connections: new Set(),
-  };
+  // The same assembly as createApp; "bare" turns every observability part off.
+  const rt = assembleApp({
+    routes: { "/": Counter },
+    logger: full
+      ? createLogger({ service: "bench", level: "info", destination: { write() {} } })
+      : silentLogger,
+    ...(full ? { eventMiddleware: [tracingEventMiddleware()] } : { metrics: false as const }),
+    health: false,
+    v8Tuning: false,
+    rateLimit: false,
+    connectionLimits: false,
+    timeouts: { handshakeMs: 600_000 },
+  });
+  const obs = rt.observability;
+  const csrf = rt.csrf;
+  const host = rt.connectionHost;
   const sid = randomToken();
-  const session = sessions.create(sid, "/")!;
-  session.requestId = "req-bench-1";
-  session.setRoot(mountLive(h(Counter, null), { onDirty: () => session.markDirty() }));
+  const session = rt.openSession(rt.router.match("/")!, sid, { requestId: "req-bench-1" })!;
   const transport = new MemoryTransport();
-  const wrapped = obs === undefined ? transport : obs.wrapTransport(transport);
+  const wrapped = obs.wrapTransport(transport);
   const conn = new Connection(host, wrapped, sid);
   conn.onMessage(
     encodeClientFrame({

@@ -36,18 +36,18 @@ export {
   type ServerLimits,
   type ServerTimeouts,
 } from "./server/config/options.ts";
-export type {
-  CsrfOptions,
-  RateLimitOptions,
-  RatePolicy,
-  SecurityOptions,
-} from "./server/config/security-options.ts";
 export { ConfigError, type ConfigWarning } from "./server/config/validate.ts";
 export { type Logger, silentLogger } from "./server/core/logger.ts";
 export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/core/middleware.ts";
 export type { ClientBuilder, ClientBundle } from "./server/http/client-asset.ts";
 export type { StaticFilesOptions } from "./server/http/static-files.ts";
-export { formBody } from "./server/security/csrf-check.ts";
+export { formBody } from "./server/security/csrf.ts";
+export type {
+  CsrfOptions,
+  RateLimitOptions,
+  RatePolicy,
+  SecurityOptions,
+} from "./server/security/options.ts";
 export { MemoryRateLimitStore } from "./server/security/rate-limit/memory-store.ts";
 export { RedisRateLimitStore } from "./server/security/rate-limit/redis-store.ts";
 export type { RateLimitStore } from "./server/security/rate-limit/store.ts";

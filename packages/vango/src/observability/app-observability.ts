@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Level } from "pino";
-import { ConfigError } from "../server/core/config-error.ts";
+import { ConfigError } from "../server/core/errors.ts";
 import type { Logger } from "../server/core/logger.ts";
 import type { Transport } from "../server/core/transport.ts";
 import { type EventContext, invokeHandler } from "../server/session/event-context.ts";

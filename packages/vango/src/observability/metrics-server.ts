@@ -14,8 +14,8 @@ import {
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { ErrorCode } from "../protocol/errors.ts";
+import { sendError } from "../server/core/http-error.ts";
 import type { Logger } from "../server/core/logger.ts";
-import { sendError } from "../server/http/send-error.ts";
 import { createLogger } from "./logger.ts";
 
 export interface ServeMetricsOptions {

@@ -10,6 +10,9 @@ export { LIVE_PROPS, NodeKind, PatchOp, ScrollAlign } from "./patch.ts";
 /** Bumped on any incompatible change to the byte layout; negotiated in the handshake. */
 export const PROTOCOL_VERSION = 1;
 
+/** Path of the WebSocket endpoint (the page's boot data names it to the client). */
+export const WS_PATH = "/_vango/ws";
+
 /**
  * Frame type: the low 5 bits of the first byte of every frame.
  * @example

@@ -2,6 +2,7 @@
  * Error codes and `ProtocolError`: the small, client-safe half of the error registry
  * (the HTTP/close mapping and messages live in `errors.ts`, which the browser never needs).
  */
+import { createError } from "../errors/create-error.ts";
 
 /**
  * Every coded error in Vango, in wire-id order: a code's id is its 1-based position, so
@@ -77,12 +78,5 @@ export function errorFromId(id: number): ErrorCode | undefined {
  * @example
  * try { decodeFrame(bytes) } catch (e) { if (e instanceof ProtocolError) log(e.code) }
  */
-export class ProtocolError extends Error {
-  readonly code: ErrorCode;
-
-  constructor(code: ErrorCode, detail?: string) {
-    super(detail === undefined ? code : `${code}: ${detail}`);
-    this.name = "ProtocolError";
-    this.code = code;
-  }
-}
+export const ProtocolError = /* @__PURE__ */ createError<ErrorCode>("ProtocolError", 400);
+export type ProtocolError = InstanceType<typeof ProtocolError>;

@@ -1,6 +1,7 @@
 /**
  * Coded errors of the reactive core. Match on `code`, never on the message.
  */
+import { createError } from "../errors/create-error.ts";
 
 /** Codes a {@link ReactiveError} can carry. */
 export const ReactiveErrorCode = {
@@ -14,15 +15,8 @@ export type ReactiveErrorCode = (typeof ReactiveErrorCode)[keyof typeof Reactive
  * @example
  * try { total() } catch (e) { if (e instanceof ReactiveError && e.code === "reactive_cycle") … }
  */
-export class ReactiveError extends Error {
-  readonly code: ReactiveErrorCode;
-
-  constructor(code: ReactiveErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "ReactiveError";
-    this.code = code;
-  }
-}
+export const ReactiveError = createError<ReactiveErrorCode>("ReactiveError");
+export type ReactiveError = InstanceType<typeof ReactiveError>;
 
 /** Throws the one error as is, or several as an `AggregateError` (in the order they occurred). */
 export function throwErrors(errors: readonly unknown[]): never {

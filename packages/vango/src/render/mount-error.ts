@@ -1,6 +1,7 @@
 /**
  * Coded errors of the live renderer. Match on `code`, never on the message.
  */
+import { createError } from "../errors/create-error.ts";
 
 /** Codes a {@link MountError} can carry. */
 export const MountErrorCode = {
@@ -16,19 +17,12 @@ export type MountErrorCode = (typeof MountErrorCode)[keyof typeof MountErrorCode
  * @example
  * try { root.flush(out) } catch (e) { if (e instanceof MountError && e.code === "render_error") log(e.cause) }
  */
-export class MountError extends Error {
-  readonly code: MountErrorCode;
-
-  constructor(code: MountErrorCode, detail: string, cause?: unknown) {
-    super(`${code}: ${detail}`, cause === undefined ? undefined : { cause });
-    this.name = "MountError";
-    this.code = code;
-  }
-}
+export const MountError = createError<MountErrorCode>("MountError");
+export type MountError = InstanceType<typeof MountError>;
 
 /** `error` as a `render_error` (unchanged when it already is one). */
 export function toRenderError(error: unknown, where: string): MountError {
   if (error instanceof MountError && error.code === MountErrorCode.renderError) return error;
   const what = error instanceof Error ? error.message : String(error);
-  return new MountError(MountErrorCode.renderError, `${where}: ${what}`, error);
+  return new MountError(MountErrorCode.renderError, `${where}: ${what}`, { cause: error });
 }

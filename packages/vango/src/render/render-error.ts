@@ -1,6 +1,7 @@
 /**
  * Coded errors raised while rendering. Match on `code`, never on the message.
  */
+import { createError } from "../errors/create-error.ts";
 
 /** Codes a {@link RenderError} can carry. */
 export const RenderErrorCode = {
@@ -18,12 +19,5 @@ export type RenderErrorCode = (typeof RenderErrorCode)[keyof typeof RenderErrorC
  * @example
  * try { renderToString(view) } catch (e) { if (e instanceof RenderError && e.code === "invalid_tag") … }
  */
-export class RenderError extends Error {
-  readonly code: RenderErrorCode;
-
-  constructor(code: RenderErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "RenderError";
-    this.code = code;
-  }
-}
+export const RenderError = createError<RenderErrorCode>("RenderError");
+export type RenderError = InstanceType<typeof RenderError>;

@@ -6,7 +6,7 @@ import { ClientInfoContext } from "../render/client-info.ts";
 import { provide } from "../render/context.ts";
 import { mountLive } from "../render/live-root.ts";
 import type { Session } from "../server/session/session.ts";
-import type { LiveRoot } from "../server/session/view.ts";
+import type { SessionView } from "../server/session/view.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import type { RouteMatch } from "./router.ts";
@@ -14,7 +14,7 @@ import type { RouteMatch } from "./router.ts";
 /**
  * @example session.setRoot(mountRoute(router.match("/users/7")!, session));
  */
-export function mountRoute(match: RouteMatch, session: Session): LiveRoot {
+export function mountRoute(match: RouteMatch, session: Session): SessionView {
   const page = createVNode(match.route.component, { params: match.params });
   const node = createVNode(SessionScope, { session, children: page });
   return mountLive(node, { onDirty: () => session.markDirty() });

@@ -3,7 +3,7 @@
  * routes win over parametrised ones; among parametrised routes the first declared wins.
  */
 
-import { ConfigError } from "../server/core/config-error.ts";
+import { ConfigError } from "../server/core/errors.ts";
 import type { Component } from "../vdom/vnode.ts";
 
 export interface RouteDef {

@@ -1,30 +1,24 @@
 /**
  * `createApp`: routes → a node:http request handler and upgrade handler (mountable in
- * plain node:http, Express or Fastify), or a standalone server via `listen()`.
+ * plain node:http, Express or Fastify), or a standalone server via `listen()`. The parts
+ * come from the one assembly (`assemble.ts`); this module serves them over HTTP and
+ * `ws` and owns the process-facing lifecycle (listen, heartbeat, graceful close).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Registry } from "prom-client";
-import { appLogger, Observability } from "../observability/app-observability.ts";
 import type { Health } from "../observability/health.ts";
 import { reportingInner } from "../observability/http-observer.ts";
 import { ErrorCode as E } from "../protocol/errors.ts";
-import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
-import { mountRoute } from "../routing/mount-route.ts";
-import { Router } from "../routing/router.ts";
-import { type AppOptions, resolveServerLimits, resolveTimeouts } from "./config/options.ts";
-import { compose, type HttpContext, type HttpMiddleware } from "./core/middleware.ts";
-import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
+import { assembleApp } from "./assemble.ts";
+import type { AppOptions } from "./config/options.ts";
+import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
 import { ClientAsset } from "./http/client-asset.ts";
 import { defaultClientBuilder } from "./http/default-client.ts";
-import { createHttpHandler, type NextFn, serveRequest } from "./http/handler.ts";
-import { STATIC_ROUTE, StaticFiles } from "./http/static-files.ts";
-import type { Runtime } from "./runtime.ts";
-import { CsrfSigner } from "./security/csrf.ts";
-import { createSecurity } from "./security/security.ts";
-import { type EventMiddleware, invokeHandler } from "./session/event-context.ts";
-import { type SessionCounts, SessionManager } from "./session/manager.ts";
-import type { Connection } from "./ws/connection.ts";
+import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
+import { StaticFiles } from "./http/static-files.ts";
+import type { EventMiddleware } from "./session/event-context.ts";
+import type { SessionCounts } from "./session/manager.ts";
 import { Heartbeat } from "./ws/heartbeat.ts";
 import { createUpgradeHandler } from "./ws/upgrade.ts";
 
@@ -62,74 +56,50 @@ export interface App {
  * const { port } = await app.listen(3000);
  */
 export function createApp(options: AppOptions): App {
-  const devMode = options.devMode === true;
-  const logger = appLogger(options);
-  // Validates the options (throws config_invalid) and logs every insecure one, devMode
-  // first; before anything else is built, so no option can fail later with another error.
-  const security = createSecurity(options, logger);
-  if (options.v8Tuning !== false && applyV8Tuning()) {
-    logger.debug({ v8_flags: V8_TUNING_FLAGS }, "V8 tuned for live sessions");
-  }
-  const obs = new Observability(options, logger);
-  const limits = resolveServerLimits(options.limits);
-  const timeouts = resolveTimeouts(options.timeouts);
-  const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
-  const httpMws: HttpMiddleware[] = [...(options.httpMiddleware ?? [])];
-  const sessions = new SessionManager(limits, timeouts, logger, invokeHandler);
-  const minify = options.minifyClient ?? !devMode;
-  const rt: Runtime = {
-    devMode,
-    title: options.title,
-    allowedOrigins: options.allowedOrigins ?? [],
-    limits,
-    timeouts,
-    decodeLimits: resolveLimits({
-      maxFrameBytes: limits.maxPayload,
-      maxItems: CLIENT_FRAME_MAX_ITEMS,
-      ...limits.decode,
-    }),
+  const rt = assembleApp(options);
+  const { logger, sessions, observability: obs } = rt;
+  const minify = options.minifyClient ?? !rt.devMode;
+  let closing = false;
+  const httpHost: HttpHost = {
+    devMode: rt.devMode,
     logger,
-    router: new Router(options.routes),
-    sessions,
-    csrf: new CsrfSigner(options.secret),
+    security: rt.security,
+    csrf: rt.csrf,
+    router: rt.router,
     client: new ClientAsset(options.clientBuilder ?? (() => defaultClientBuilder(minify))),
-    mount: mountRoute,
-    handshakeMs: timeouts.handshakeMs,
-    connections: new Set<Connection>(),
-    runHttp: (ctx: HttpContext) => serveRequest(rt, ctx),
-    closing: false,
+    statics: staticFiles(options.publicDir),
+    title: options.title,
     head: options.head,
+    get runHttp() {
+      return rt.runHttp;
+    },
+    closing: () => closing,
+    openSession: (match, sid, facts) => rt.openSession(match, sid, facts),
+  };
+  rt.setHttpInner(reportingInner((ctx) => serveRequest(httpHost, ctx)));
+  const connections = rt.connectionHost.connections;
+  const heartbeat = new Heartbeat(connections, rt.timeouts.heartbeatMs, rt.timeouts.idleMs);
+  const handler = obs.wrapHandler(createHttpHandler(httpHost));
+  const upgrade = createUpgradeHandler({
+    devMode: rt.devMode,
+    logger,
+    security: rt.security,
+    connectionHost: rt.connectionHost,
+    maxPayload: rt.limits.maxPayload,
     metrics: obs.metrics,
     wrapTransport: (t) => obs.wrapTransport(t),
-  };
-  const statics = staticFiles(options.publicDir);
-  // Routes win over files; the client bundle path is never looked up on disk.
-  const serve = (ctx: HttpContext): Promise<void> =>
-    statics === undefined ? serveRequest(rt, ctx) : serveStaticOr(rt, statics, ctx);
-  const httpInner = reportingInner(serve);
-  const eventInner = obs.eventInner();
-  obs.sampleSessions(sessions);
-  const recomposeHttp = () => {
-    rt.runHttp = compose(httpMws, httpInner);
-  };
-  const recomposeEvents = () => {
-    sessions.runEvent = compose(eventMws, eventInner);
-  };
-  recomposeHttp();
-  recomposeEvents();
-  const heartbeat = new Heartbeat(rt.connections, timeouts.heartbeatMs, timeouts.idleMs);
-  const handler = obs.wrapHandler(createHttpHandler(rt, security));
-  const upgrade = createUpgradeHandler(rt, security);
+    closing: () => closing,
+  });
   let closed: Promise<void> | undefined;
 
   const close = (): Promise<void> => {
     closed ??= (async () => {
-      rt.closing = true;
+      closing = true;
       obs.close();
       heartbeat.stop();
-      security.close();
+      rt.security.close();
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
-      for (const c of [...rt.connections]) c.closeWith(E.server_shutdown);
+      for (const c of [...connections]) c.closeWith(E.server_shutdown);
       await new Promise<void>((resolve) => upgrade.wss.close(() => resolve()));
     })();
     return closed;
@@ -139,14 +109,8 @@ export function createApp(options: AppOptions): App {
     handler,
     upgrade,
     close,
-    useEvent(mw) {
-      eventMws.push(mw);
-      recomposeEvents();
-    },
-    useHttp(mw) {
-      httpMws.push(mw);
-      recomposeHttp();
-    },
+    useEvent: (mw) => rt.useEvent(mw),
+    useHttp: (mw) => rt.useHttp(mw),
     sessions: { counts: () => sessions.counts() },
     metrics: obs.metrics?.registry,
     health: obs.health,
@@ -185,15 +149,4 @@ export function createApp(options: AppOptions): App {
 function staticFiles(opt: AppOptions["publicDir"]): StaticFiles | undefined {
   if (opt === undefined) return undefined;
   return new StaticFiles(typeof opt === "string" ? { dir: opt } : opt);
-}
-
-async function serveStaticOr(rt: Runtime, files: StaticFiles, ctx: HttpContext): Promise<void> {
-  const { req, res, path } = ctx;
-  if (!rt.client.matches(path) && rt.router.match(path) === undefined) {
-    if (await files.serve(req, res, path)) {
-      ctx.route = STATIC_ROUTE;
-      return;
-    }
-  }
-  return serveRequest(rt, ctx);
 }

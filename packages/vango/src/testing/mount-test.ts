@@ -9,22 +9,14 @@ import { decodeServerFrame, encodeClientFrame } from "../protocol/client-codec.t
 import { EventType, FrameType, PROTOCOL_VERSION } from "../protocol/constants.ts";
 import type { ClientEvent } from "../protocol/events.ts";
 import type { HandshakeReplyFrame, ServerFrame } from "../protocol/frame.ts";
-import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { NodeKind, type Patch } from "../protocol/patch.ts";
-import { mountLive } from "../render/live-root.ts";
 import { serializeHost } from "../render/serialize-host.ts";
-import {
-  resolveServerLimits,
-  resolveTimeouts,
-  type ServerLimits,
-} from "../server/config/options.ts";
+import { assembleApp } from "../server/assemble.ts";
+import type { ServerLimits } from "../server/config/options.ts";
 import { type Logger, silentLogger } from "../server/core/logger.ts";
 import { randomToken } from "../server/core/tokens.ts";
-import { CsrfSigner } from "../server/security/csrf.ts";
-import { invokeHandler } from "../server/session/event-context.ts";
-import { SessionManager } from "../server/session/manager.ts";
 import type { Session } from "../server/session/session.ts";
-import { Connection, type ConnectionHost } from "../server/ws/connection.ts";
+import { Connection } from "../server/ws/connection.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import type { HElement, HNode } from "../vdom/host.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
@@ -75,6 +67,9 @@ export interface TestSession {
   dispose(): void;
 }
 
+/** The viewport the in-memory client reports in its handshake (`useClientInfo()`). */
+export const VIEWPORT = { w: 1280, h: 800 } as const;
+
 const EVENT_NAMES: Record<number, string> = {
   [EventType.Click]: "click",
   [EventType.Input]: "input",
@@ -90,29 +85,27 @@ const EVENT_NAMES: Record<number, string> = {
  * expect(await t.click("button")).toEqual([{ op: PatchOp.SetText, parent: 2, index: 0, text: "Count: 2" }]);
  */
 export function mountTest(component: Component | VChild, opts: MountTestOptions = {}): TestSession {
-  const limits = resolveServerLimits(opts.limits);
-  const logger = opts.logger ?? silentLogger;
-  const sessions = new SessionManager(limits, resolveTimeouts(undefined), logger, invokeHandler);
-  const csrf = new CsrfSigner();
-  const host: ConnectionHost = {
-    sessions,
-    csrf,
-    decodeLimits: resolveLimits({
-      maxFrameBytes: limits.maxPayload,
-      maxItems: CLIENT_FRAME_MAX_ITEMS,
-      ...limits.decode,
-    }),
-    logger,
-    handshakeMs: 60_000,
-    connections: new Set(),
-  };
-  const sid = randomToken();
-  const session = sessions.create(sid, "/test");
-  if (session === undefined)
-    throw new TestingError(C.sessionCapReached, "no room for the test session");
   const node: VChild =
     typeof component === "function" ? createVNode(component, opts.props ?? {}) : component;
-  session.setRoot(mountLive(node, { onDirty: () => session.markDirty() }));
+  // The same assembly as `createApp`: the page is mounted as a route is, inside the
+  // session scope (client info from the handshake, …), and events run the same chain.
+  const rt = assembleApp({
+    routes: { "/": () => node },
+    logger: opts.logger ?? silentLogger,
+    ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+    timeouts: { handshakeMs: 60_000 },
+    metrics: false,
+    health: false,
+    v8Tuning: false,
+    rateLimit: false,
+    connectionLimits: false,
+  });
+  const csrf = rt.csrf;
+  const host = rt.connectionHost;
+  const sid = randomToken();
+  const session = rt.openSession(rt.router.match("/")!, sid);
+  if (session === undefined)
+    throw new TestingError(C.sessionCapReached, "no room for the test session");
 
   let transport: MemoryTransport | undefined;
   let conn: Connection | undefined;
@@ -132,7 +125,7 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
         csrf: csrf.sign(sid),
         resumeToken: session.token,
         lastSeq: seq,
-        viewport: { w: 1280, h: 800 },
+        viewport: { w: VIEWPORT.w, h: VIEWPORT.h },
         tzOffset: 0,
         features: 0,
       }),

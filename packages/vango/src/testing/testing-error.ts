@@ -2,6 +2,7 @@
  * Coded errors of `mountTest`: a test that targets nothing, fires at an element with no
  * listener, or drives the connection out of order. Match on `code`, never the message.
  */
+import { createError } from "../errors/create-error.ts";
 
 /** Codes a {@link TestingError} can carry. */
 export const TestingErrorCode = {
@@ -24,12 +25,5 @@ export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErr
  * @example
  * await expect(t.click("table")).rejects.toMatchObject({ code: TestingErrorCode.targetNotFound });
  */
-export class TestingError extends Error {
-  readonly code: TestingErrorCode;
-
-  constructor(code: TestingErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "TestingError";
-    this.code = code;
-  }
-}
+export const TestingError = createError<TestingErrorCode>("TestingError");
+export type TestingError = InstanceType<typeof TestingError>;

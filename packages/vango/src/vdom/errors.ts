@@ -1,6 +1,7 @@
 /**
  * Coded errors of the JSX runtime and vdom helpers. Match on `code`, never on the message.
  */
+import { createError } from "../errors/create-error.ts";
 
 /** Codes a {@link VdomError} can carry. */
 export const VdomErrorCode = {
@@ -18,12 +19,5 @@ export type VdomErrorCode = (typeof VdomErrorCode)[keyof typeof VdomErrorCode];
  * @example
  * try { h("p", null, () => 1) } catch (e) { if (e instanceof VdomError && e.code === "invalid_child") … }
  */
-export class VdomError extends Error {
-  readonly code: VdomErrorCode;
-
-  constructor(code: VdomErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "VdomError";
-    this.code = code;
-  }
-}
+export const VdomError = createError<VdomErrorCode>("VdomError");
+export type VdomError = InstanceType<typeof VdomError>;

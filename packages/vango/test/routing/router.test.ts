@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Router } from "../../src/routing/router.ts";
-import { ConfigError } from "../../src/server/core/config-error.ts";
+import { ConfigError } from "../../src/server/core/errors.ts";
 
 const A = () => null;
 const B = () => null;

@@ -7,7 +7,7 @@
  */
 
 import { routeProblem } from "../../routing/router.ts";
-import { ConfigError } from "../core/config-error.ts";
+import { ConfigError } from "../core/errors.ts";
 import { compileTrustList } from "../security/client-ip.ts";
 import type { AppOptions } from "./options.ts";
 

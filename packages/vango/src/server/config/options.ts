@@ -10,35 +10,21 @@ import type { Logger } from "../core/logger.ts";
 import type { HttpMiddleware } from "../core/middleware.ts";
 import type { ClientBuilder } from "../http/client-asset.ts";
 import type { StaticFilesOptions } from "../http/static-files.ts";
+import type { SecurityOptions } from "../security/options.ts";
 import type { EventMiddleware } from "../session/event-context.ts";
-import type { SecurityOptions } from "./security-options.ts";
+import type { SessionLimits, SessionTimeouts } from "../session/services.ts";
 
-export interface ServerLimits {
-  /** Live sessions of every state (pending, attached, detached); beyond it GET answers 503. */
-  readonly maxSessions: number;
-  /** Detached sessions kept for resume; the least recently detached are evicted beyond it. */
-  readonly maxDetached: number;
+/** Every limit of the server: the session bounds plus the socket's. */
+export interface ServerLimits extends SessionLimits {
   /** Max bytes of one incoming WebSocket message (enforced by `ws` before buffering). */
   readonly maxPayload: number;
-  /** Outgoing bytes queued on a socket beyond which the client is closed as `slow_consumer`. */
-  readonly maxBufferedBytes: number;
-  /** Unacknowledged Patches frames kept for resume (count). */
-  readonly historyFrames: number;
-  /** Unacknowledged Patches frames kept for resume (bytes). */
-  readonly historyBytes: number;
-  /** Events waiting in one session's queue; more are dropped with `rate_limited`. */
-  readonly maxQueuedEvents: number;
   /** Decode limits for incoming frames (protocol defaults, but 16,000 items per collection). */
   readonly decode?: Partial<DecodeLimits>;
 }
 
-export interface ServerTimeouts {
+export interface ServerTimeouts extends SessionTimeouts {
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
-  /** A session created by a page GET but never attached is disposed after this (30 s). */
-  readonly pendingTtlMs: number;
-  /** A detached session can be resumed for this long (60 s). */
-  readonly resumeWindowMs: number;
   /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
   readonly heartbeatMs: number;
   /** A connection with no client event for this long is closed as `idle_timeout`; 0 = never (the default: the browser client reconnects at once, so an idle close frees nothing unless the app wants tabs to drop their sessions). */

@@ -6,12 +6,12 @@
  */
 
 import { HARD_MAX_STRING } from "../../protocol/limits.ts";
-import { ConfigError } from "../core/config-error.ts";
+import { ConfigError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { canonicalOrigin } from "../security/cors.ts";
+import type { RatePolicy } from "../security/options.ts";
 import { checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
 import type { AppOptions } from "./options.ts";
-import type { RatePolicy } from "./security-options.ts";
 
 export { ConfigError };
 

@@ -1,19 +1,32 @@
 /**
- * `ServerError`: a coded error the server runtime raises itself (a misuse of one of its
- * APIs, an impossible state), as opposed to one user code threw. Match on `code`.
+ * The server runtime's coded errors, made by the one factory (`errors/create-error.ts`)
+ * with statuses from the error registry (`protocol/errors.ts`): `ServerError` for a
+ * misuse of a runtime API or an impossible state, `ConfigError` for a nonsensical
+ * `createApp` option found at startup. Both are `VangoError`s; match on `code`.
  */
-import type { ErrorCode } from "../../protocol/errors.ts";
+import { createError } from "../../errors/create-error.ts";
+import { ERRORS, ErrorCode } from "../../protocol/errors.ts";
 
 /**
  * @example
- * try { await run(ctx) } catch (e) { if ((e as { code?: string }).code === "internal_error") … }
+ * try { await run(ctx) } catch (e) { if (e instanceof ServerError && e.code === "internal_error") … }
  */
-export class ServerError extends Error {
-  readonly code: ErrorCode;
+export const ServerError = createError<ErrorCode>("ServerError", (code) => ERRORS[code].status);
+export type ServerError = InstanceType<typeof ServerError>;
 
-  constructor(code: ErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "ServerError";
-    this.code = code;
+const ConfigBase = createError<typeof ErrorCode.config_invalid>("ConfigError");
+
+/**
+ * A nonsensical option; `code` is always `config_invalid`.
+ * @example
+ * try { createApp(options) } catch (e) { if (e instanceof ConfigError) console.error(e.option) }
+ */
+export class ConfigError extends ConfigBase {
+  /** The option at fault (`limits.maxPayload`). */
+  readonly option: string;
+
+  constructor(option: string, detail: string) {
+    super(ErrorCode.config_invalid, `${option}: ${detail}`);
+    this.option = option;
   }
 }

@@ -94,3 +94,6 @@ export interface HttpContext {
 }
 
 export type HttpMiddleware = Middleware<HttpContext>;
+
+/** Express's `next`: called when the app leaves a request to what is mounted after it. */
+export type NextFn = (err?: unknown) => void;

@@ -13,6 +13,8 @@ export interface ClientBundle {
 export type ClientBuilder = () => Promise<ClientBundle>;
 
 export const CLIENT_PATH_PREFIX = "/_vango/client.";
+/** Route label of the client bundle in metrics, logs and spans. */
+export const CLIENT_ROUTE = "/_vango/client";
 
 interface Built {
   readonly bundle: ClientBundle;

@@ -1,17 +1,21 @@
 /**
- * The node:http request handler: the security guard (headers, CORS, rate limits, CSRF),
- * the client bundle, route pages (each GET mounts a pending session and answers its
- * server-rendered HTML), and coded errors. Usable as Express middleware: with a `next`
- * argument, unmatched paths fall through to it (and only the requests Vango answers
- * itself — its routes and client bundle — pass the guard).
+ * The node:http request handler: the security guard (headers, CORS, rate limits, CSRF —
+ * before the method and the route are judged), then the app's HTTP middleware chain
+ * around {@link serveRequest}: the client bundle, static files, route pages (each GET
+ * mounts a pending session and answers its server-rendered HTML) and coded errors, all
+ * through the one refusal path. Usable as Express middleware: with a `next` argument,
+ * paths Vango does not own fall through to it (and only the requests Vango answers
+ * itself pass the guard).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestRecord } from "../../observability/http-observer.ts";
-import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
-import { escapeText } from "../../render/escape.ts";
-import type { HttpContext } from "../core/middleware.ts";
+import { ErrorCode as E } from "../../protocol/errors.ts";
+import type { RouteMatch, Router } from "../../routing/router.ts";
+import type { VChild } from "../../vdom/vnode.ts";
+import { sendError, sendRefusal } from "../core/http-error.ts";
+import type { Logger } from "../core/logger.ts";
+import type { HttpContext, NextFn } from "../core/middleware.ts";
 import { isTokenShaped, randomToken } from "../core/tokens.ts";
-import type { Runtime } from "../runtime.ts";
 import {
   csrfCookieName,
   readCookie,
@@ -19,64 +23,101 @@ import {
   serializeCookie,
   sessionCookieName,
 } from "../security/cookies.ts";
+import type { CsrfSigner } from "../security/csrf.ts";
 import { guardRequest, responseNonce } from "../security/guard.ts";
 import type { Security } from "../security/security.ts";
 import { isHttps } from "../security/security-headers.ts";
+import type { OpenFacts } from "../session/manager.ts";
+import type { Session } from "../session/session.ts";
+import { CLIENT_ROUTE, type ClientAsset } from "./client-asset.ts";
 import { renderSessionPage } from "./page.ts";
-import { sendError as sendJsonError } from "./send-error.ts";
+import { STATIC_ROUTE, type StaticFiles } from "./static-files.ts";
 
-export type NextFn = (err?: unknown) => void;
+/** What the HTTP side of an app needs (narrowed from the assembled runtime). */
+export interface HttpHost {
+  readonly devMode: boolean;
+  readonly logger: Logger;
+  readonly security: Security;
+  readonly csrf: CsrfSigner;
+  readonly router: Router;
+  readonly client: ClientAsset;
+  readonly statics: StaticFiles | undefined;
+  /** Default document title and extra `<head>` content of every page. */
+  readonly title: string | undefined;
+  readonly head: VChild | undefined;
+  /** The HTTP middleware chain around {@link serveRequest}. */
+  readonly runHttp: (ctx: HttpContext) => Promise<void>;
+  /** True once shutdown began: no new pages. */
+  closing(): boolean;
+  openSession(match: RouteMatch, sid: string, facts: OpenFacts): Session | undefined;
+}
+
+export type RequestHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: NextFn,
+) => Promise<void>;
 
 /**
  * Builds the app's `(req, res, next?)` handler.
- * @example http.createServer(createHttpHandler(runtime))
+ * @example http.createServer(createHttpHandler(host))
  */
-export function createHttpHandler(
-  rt: Runtime,
-  sec?: Security,
-): (req: IncomingMessage, res: ServerResponse, next?: NextFn) => Promise<void> {
-  if (sec !== undefined) secure.set(rt, sec);
+export function createHttpHandler(host: HttpHost): RequestHandler {
   return async (req, res, next) => {
     const path = pathnameOf(req.url);
-    if (sec !== undefined && (next === undefined || ownsPath(rt, path))) {
-      try {
-        if (!(await guardRequest(sec, rt.csrf, req, res, path))) return;
-      } catch (err) {
-        rt.logger.error({ err, path, method: req.method }, "request guard failed");
-        sendJsonError(res, E.internal_error);
-        return;
-      }
-    }
+    const route = routeLabel(host, path);
     const ctx: HttpContext = {
       req,
       res,
       path,
-      route: undefined,
+      route,
       fallThrough: next !== undefined,
       handled: true,
     };
     try {
-      await rt.runHttp(ctx);
+      // Mounted in Express, only what Vango answers itself passes its guard.
+      if (next === undefined || route !== undefined) {
+        const verdict = await guardRequest(host.security, host.csrf, req, res, path);
+        if (verdict !== undefined) {
+          // Refused before the app ran: the route still labels the request's metrics.
+          const rec = requestRecord(req);
+          if (rec !== undefined) rec.route = route;
+          if (verdict !== "answered") sendRefusal(res, verdict);
+          return;
+        }
+      }
+      await host.runHttp(ctx);
       if (!ctx.handled && next !== undefined) next();
     } catch (err) {
-      rt.logger.error({ err, path, method: req.method }, "request failed");
-      if (!res.headersSent) sendError(res, E.internal_error);
-      else res.destroy();
+      host.logger.error(
+        { err, code: E.internal_error, path, method: req.method },
+        "request failed",
+      );
+      sendError(res, E.internal_error);
     }
   };
 }
 
-/** Innermost HTTP step: answers `ctx` or leaves it unhandled (for a `next`). */
-export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void> {
+/**
+ * Innermost HTTP step: answers `ctx` (the client bundle, a static file, a route page or
+ * a coded error), or marks it unhandled for an Express `next`.
+ */
+export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<void> {
   const { req, res, path } = ctx;
-  if (rt.client.matches(path)) {
-    if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, "GET, HEAD");
-    ctx.route = "/_vango/client";
-    await rt.client.serve(req, res, path);
+  if (host.client.matches(path)) {
+    ctx.route = CLIENT_ROUTE;
+    if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, ALLOW_READ);
+    await host.client.serve(req, res, path);
     return;
   }
-  const match = rt.router.match(path);
+  const match = host.router.match(path);
   if (match === undefined) {
+    if (host.statics !== undefined && isReadMethod(req.method)) {
+      if (await host.statics.serve(req, res, path)) {
+        ctx.route = STATIC_ROUTE;
+        return;
+      }
+    }
     if (ctx.fallThrough) {
       ctx.handled = false;
       return;
@@ -84,47 +125,54 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
     return sendError(res, E.not_found);
   }
   ctx.route = match.route.pattern;
-  if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, "GET, HEAD");
-  if (rt.closing) return sendError(res, E.server_shutdown);
+  if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, ALLOW_READ);
+  if (host.closing()) return sendError(res, E.server_shutdown);
+  return servePage(host, req, res, match);
+}
+
+const ALLOW_READ = { allow: "GET, HEAD" };
+
+/** A route's page: a pending session mounted for it, and its server-rendered HTML. */
+async function servePage(
+  host: HttpHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  match: RouteMatch,
+): Promise<void> {
   if (req.method === "HEAD") {
     // A HEAD must not mount a session: answer the headers a GET would carry.
-    res.statusCode = 200;
-    res.setHeader("Content-Type", "text/html; charset=utf-8");
-    res.setHeader("Cache-Control", "no-store");
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     res.end();
     return;
   }
-  let sid = readSessionCookie(req.headers.cookie, rt.devMode);
+  const sec = host.security;
+  let sid = readSessionCookie(req.headers.cookie, host.devMode);
   let setCookie = false;
   if (sid === undefined || !isTokenShaped(sid)) {
     sid = randomToken();
     setCookie = true;
   }
-  const clientSrc = await rt.client.path();
-  const sec = secure.get(rt);
-  // Asked once per page: the session's events carry it (`EventContext.userId`).
-  const userId = sec?.userOf?.(req);
-  const session = rt.sessions.create(sid, match.route.pattern);
-  if (session === undefined) return sendError(res, E.too_many_connections);
-  session.userId = userId;
-  // The page GET's request id follows the session into its event logs, and vice versa.
+  const clientSrc = await host.client.path();
   const rec = requestRecord(req);
-  if (rec !== undefined) {
-    session.requestId = rec.requestId;
-    rec.sessionId = session.id;
-  }
+  // Asked once per page: the session's events carry it (`EventContext.userId`).
+  const session = host.openSession(match, sid, {
+    userId: sec.userOf?.(req),
+    requestId: rec?.requestId,
+  });
+  if (session === undefined) return sendError(res, E.too_many_connections);
+  // The page GET's request id follows the session into its event logs, and vice versa.
+  if (rec !== undefined) rec.sessionId = session.id;
   let html: string;
   try {
-    session.setRoot(rt.mount(match, session));
     const nonce = responseNonce(res);
     html = renderSessionPage({
-      head: rt.head,
+      head: host.head,
       ...(nonce === undefined ? {} : { nonce }),
-      title: match.route.title ?? rt.title,
+      title: match.route.title ?? host.title,
       root: session.root.root,
       clientSrc,
       resumeToken: session.token,
-      csrf: rt.csrf.sign(sid),
+      csrf: host.csrf.sign(sid),
     });
   } catch (err) {
     session.dispose();
@@ -132,8 +180,8 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
   }
   // Secure (and so `__Host-`) unless devMode serves plain http (browsers drop Secure
   // cookies set over http, except on localhost).
-  const https = isHttps(req, sec !== undefined && sec.trustProxy !== false);
-  const cookieSecure = !(rt.devMode && !https);
+  const https = isHttps(req, sec.trustProxy !== false);
+  const cookieSecure = !(host.devMode && !https);
   const cookies: string[] = [];
   if (setCookie) {
     cookies.push(
@@ -145,9 +193,9 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
       }),
     );
   }
-  const csrfToken = rt.csrf.sign(sid);
+  const csrfToken = host.csrf.sign(sid);
   const csrfName = csrfCookieName(cookieSecure);
-  if (sec?.csrf !== undefined && readCookie(req.headers.cookie, csrfName) !== csrfToken) {
+  if (sec.csrf !== undefined && readCookie(req.headers.cookie, csrfName) !== csrfToken) {
     // Readable by the page's JS for fetch() calls (double submit); worthless without the sid.
     cookies.push(
       serializeCookie(csrfName, csrfToken, {
@@ -160,10 +208,11 @@ export async function serveRequest(rt: Runtime, ctx: HttpContext): Promise<void>
   }
   if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
   const body = Buffer.from(html, "utf8");
-  res.statusCode = 200;
-  res.setHeader("Content-Type", "text/html; charset=utf-8");
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("Content-Length", body.byteLength);
+  res.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": body.byteLength,
+  });
   res.end(body);
 }
 
@@ -181,29 +230,8 @@ function pathnameOf(url: string | undefined): string {
   return url.slice(0, end) || "/";
 }
 
-const secure = new WeakMap<Runtime, Security>();
-
-/** Paths Vango answers itself (in Express mode, only these pass the guard). */
-function ownsPath(rt: Runtime, path: string): boolean {
-  return rt.client.matches(path) || rt.router.match(path) !== undefined;
-}
-
-/**
- * A coded error with the registry's status: a small HTML page for browsers (`Accept`
- * with `text/html`), else the JSON body `{"error":{"code","message"}}`.
- */
-export function sendError(res: ServerResponse, code: ErrorCode, allow?: string): void {
-  const accept = res.req?.headers.accept;
-  if (accept === undefined || !accept.includes("text/html")) {
-    res.setHeader("X-Vango-Error", code);
-    sendJsonError(res, code, allow === undefined ? undefined : { allow });
-    return;
-  }
-  const info = ERRORS[code];
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${info.status}</title></head><body><h1>${info.status}</h1><p>${escapeText(info.message)}</p></body></html>`;
-  res.statusCode = info.status;
-  if (allow !== undefined) res.setHeader("Allow", allow);
-  res.setHeader("Content-Type", "text/html; charset=utf-8");
-  res.setHeader("X-Vango-Error", code);
-  res.end(html);
+/** The bounded metrics label of a path Vango answers (`undefined`: not a route of its own). */
+function routeLabel(host: HttpHost, path: string): string | undefined {
+  if (host.client.matches(path)) return CLIENT_ROUTE;
+  return host.router.match(path)?.route.pattern;
 }

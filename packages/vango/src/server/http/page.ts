@@ -3,15 +3,12 @@
  * around the live root's already rendered children (serialized from the host tree the
  * session will diff against, so the DOM and the server agree on every hid).
  */
-import { PROTOCOL_VERSION } from "../../protocol/constants.ts";
+import { PROTOCOL_VERSION, WS_PATH } from "../../protocol/constants.ts";
 import { renderPage } from "../../render/page.ts";
 import { serializeHost } from "../../render/serialize-host.ts";
 import type { HElement } from "../../vdom/host.ts";
 import { raw, trustedHtml } from "../../vdom/trusted-html.ts";
 import type { VChild } from "../../vdom/vnode.ts";
-
-/** WebSocket endpoint path (fixed contract with the client). */
-export const WS_PATH = "/_vango/ws";
 
 export interface PageParts {
   readonly title: string | undefined;

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode } from "../../protocol/errors.ts";
-import { sendError } from "../http/send-error.ts";
+import type { Refusal } from "../core/http-error.ts";
 
 export interface CorsOptions {
   /** Exact origins (`https://app.example.com`, with port when not default). */
@@ -24,8 +24,14 @@ export interface CorsOptions {
   maxAgeSeconds?: number;
 }
 
-/** Returns true when it answered the request (a preflight): the caller stops there. */
-export type CorsHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+/**
+ * `"answered"`: a preflight was answered (204), the caller stops there; a refusal: a
+ * preflight the allow-list refuses; `undefined`: go on (the CORS headers are set).
+ */
+export type CorsHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => "answered" | Refusal | undefined;
 
 /** Appends tokens to the `Vary` header without duplicating existing ones. */
 export function appendVary(res: ServerResponse, ...fields: string[]): void {
@@ -70,7 +76,7 @@ export function canonicalOrigin(value: string): string | undefined {
  * Builds the CORS handler.
  * @example
  * const corsCheck = cors({ origins: ["https://admin.example.com"], credentials: true });
- * if (corsCheck(req, res)) return; // preflight answered
+ * const outcome = corsCheck(req, res); // "answered" (preflight), a refusal, or undefined
  */
 export function cors(options: CorsOptions): CorsHandler {
   const origins = new Set<string>();
@@ -119,24 +125,17 @@ export function cors(options: CorsOptions): CorsHandler {
         if (credentials) res.setHeader("access-control-allow-credentials", "true");
         if (exposed !== "") res.setHeader("access-control-expose-headers", exposed);
       }
-      return false;
+      return undefined;
     }
-    if (!ok) {
-      sendError(res, ErrorCode.origin_forbidden);
-      return true;
-    }
+    if (!ok) return { code: ErrorCode.origin_forbidden };
     if (!methods.includes(String(requestMethod).toUpperCase())) {
-      sendError(res, ErrorCode.method_not_allowed, { allow: methodsValue });
-      return true;
+      return { code: ErrorCode.method_not_allowed, headers: { allow: methodsValue } };
     }
     const asked = req.headers["access-control-request-headers"];
     if (asked !== undefined) {
       for (const h of String(asked).split(",")) {
         const name = h.trim().toLowerCase();
-        if (name !== "" && !allowedSet.has(name)) {
-          sendError(res, ErrorCode.forbidden);
-          return true;
-        }
+        if (name !== "" && !allowedSet.has(name)) return { code: ErrorCode.forbidden };
       }
     }
     res.setHeader("access-control-allow-origin", origin);
@@ -146,6 +145,6 @@ export function cors(options: CorsOptions): CorsHandler {
     res.setHeader("access-control-max-age", maxAge);
     res.writeHead(204, { "content-length": "0" });
     res.end();
-    return true;
+    return "answered";
   };
 }

@@ -1,14 +1,15 @@
 /**
  * The HTTP guard in front of the app's request handling, in order: security headers
  * (with a fresh CSP nonce per response), CORS (answers preflights), rate limits (429),
- * then the CSRF check of unsafe methods (403). Refusals are coded JSON errors
- * (`{"error":{"code","message"}}`) with the registry's status.
+ * then the CSRF check of unsafe methods (403) — before the method and the route are
+ * looked at, so an unsafe request without a valid token is `csrf_invalid` on any path.
+ * The guard decides; the HTTP handler writes the refusal through the one refusal path
+ * (`core/http-error.ts`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ErrorCode as E } from "../../protocol/errors.ts";
-import { sendError } from "../http/send-error.ts";
-import type { CsrfSigner } from "./csrf.ts";
-import { checkCsrf } from "./csrf-check.ts";
+import type { Refusal } from "../core/http-error.ts";
+import { type CsrfSigner, checkCsrf } from "./csrf.ts";
+
 import type { Security } from "./security.ts";
 import { createNonce } from "./security-headers.ts";
 
@@ -28,9 +29,12 @@ function exempt(path: string, prefixes: readonly string[]): boolean {
 }
 
 /**
- * Runs the guard; resolves `false` when it already answered the request (refusal or
- * preflight), `true` when the app should handle it.
- * @example if (!(await guardRequest(security, csrf, req, res, path))) return;
+ * Runs the guard: `undefined` when the app should handle the request, `"answered"`
+ * when the guard answered it itself (a CORS preflight), else the refusal to send.
+ * @example
+ * const verdict = await guardRequest(security, csrf, req, res, path);
+ * if (verdict === "answered") return;
+ * if (verdict !== undefined) return sendRefusal(res, verdict);
  */
 export async function guardRequest(
   sec: Security,
@@ -38,21 +42,22 @@ export async function guardRequest(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-): Promise<boolean> {
+): Promise<Refusal | "answered" | undefined> {
   if (sec.headers !== undefined) {
     const nonce = createNonce();
     nonces.set(res, nonce);
     sec.headers(req, res, nonce);
   }
-  if (sec.cors?.(req, res) === true) return false;
-  if (sec.rateLimit !== undefined && !(await sec.rateLimit(req, res))) return false;
+  const cors = sec.cors?.(req, res);
+  if (cors !== undefined) return cors;
+  if (sec.rateLimit !== undefined) {
+    const limited = await sec.rateLimit(req, res);
+    if (limited !== undefined) return limited;
+  }
   const csrf = sec.csrf;
   if (csrf !== undefined && !exempt(path, csrf.exemptPaths)) {
     const outcome = await checkCsrf(req, signer, sec.devMode, csrf.maxFormBytes);
-    if (outcome !== "ok") {
-      sendError(res, outcome === "payload_too_large" ? E.payload_too_large : E.csrf_invalid);
-      return false;
-    }
+    if (outcome !== "ok") return { code: outcome };
   }
-  return true;
+  return undefined;
 }

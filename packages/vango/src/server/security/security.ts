@@ -1,20 +1,19 @@
 /**
- * The app's security layer, built once by `createApp` from its options (after startup
- * validation): the HTTP guard's parts (headers, CORS, rate limits, CSRF settings), the
- * WebSocket origin policy, connection caps and per-session event budget.
+ * The app's security layer, built once by the app assembly from its (already
+ * validated) options: the HTTP guard's parts (headers, CORS, rate limits, CSRF
+ * settings), the WebSocket origin policy, connection caps and per-session event budget.
  */
 import type { IncomingMessage } from "node:http";
-import type { AppOptions } from "../config/options.ts";
+import type { Logger } from "../core/logger.ts";
+import { clientIp, type TrustProxy } from "./client-ip.ts";
+import { ConnectionLimiter } from "./connection-limiter.ts";
+import { type CorsHandler, cors } from "./cors.ts";
 import {
   DEFAULT_CONNECTION_LIMITS,
   DEFAULT_MAX_FORM_BYTES,
   DEFAULT_RATE_LIMITS,
-} from "../config/security-options.ts";
-import { type ConfigWarning, validateAndLog } from "../config/validate.ts";
-import type { Logger } from "../core/logger.ts";
-import type { TrustProxy } from "./client-ip.ts";
-import { ConnectionLimiter } from "./connection-limiter.ts";
-import { type CorsHandler, cors } from "./cors.ts";
+  type SecurityOptions,
+} from "./options.ts";
 import { OriginPolicy } from "./origin.ts";
 import {
   type HttpRateLimiter,
@@ -40,18 +39,21 @@ export interface Security {
     | undefined;
   readonly connections: ConnectionLimiter | undefined;
   readonly wsBudget: EventBudgetOptions | undefined;
-  /** What startup validation warned about. */
-  readonly warnings: readonly ConfigWarning[];
   /** Stops the default memory store's sweep timer. */
   close(): void;
 }
 
+/** What {@link createSecurity} reads: the security options plus the two app-wide ones. */
+export interface SecurityInput extends SecurityOptions {
+  readonly devMode?: boolean;
+  readonly allowedOrigins?: readonly string[];
+}
+
 /**
- * Validates `options` (throws `ConfigError`) and builds the security layer.
+ * Builds the security layer from validated options.
  * @example const security = createSecurity(options, logger);
  */
-export function createSecurity(options: AppOptions, logger: Logger): Security {
-  const warnings = validateAndLog(options, logger);
+export function createSecurity(options: SecurityInput, logger: Logger): Security {
   const devMode = options.devMode === true;
   const trustProxy = options.trustProxy ?? false;
   const userOf = options.userOf;
@@ -78,7 +80,7 @@ export function createSecurity(options: AppOptions, logger: Logger): Security {
         store,
         policies,
         ...(mutations === false ? {} : { mutationPolicy: mutations }),
-        ip: { trustProxy },
+        ipOf: (req) => clientIp(req, { trustProxy }),
         ...(userOf === undefined ? {} : { userOf }),
         failOpen: o.failOpen ?? true,
         onStoreError: (err) =>
@@ -112,7 +114,6 @@ export function createSecurity(options: AppOptions, logger: Logger): Security {
     connections:
       cl === false ? undefined : new ConnectionLimiter({ ...DEFAULT_CONNECTION_LIMITS, ...cl }),
     wsBudget,
-    warnings,
     close: () => memory?.close(),
   };
 }

@@ -4,13 +4,24 @@
  * `maxDetached`, and the global `maxSessions` cap.
  */
 import { randomBytes } from "node:crypto";
-import type { SessionSample } from "../../observability/metrics.ts";
-import type { ServerLimits, ServerTimeouts } from "../config/options.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { EventContext } from "./event-context.ts";
-import { type SessionServices, SessionState } from "./services.ts";
+import {
+  type SessionLimits,
+  type SessionServices,
+  SessionState,
+  type SessionTimeouts,
+} from "./services.ts";
 import { Session } from "./session.ts";
+
+/** Facts about the request that opens a session (carried into its events and logs). */
+export interface OpenFacts {
+  /** What the app's `userOf` returned for the request. */
+  readonly userId?: string | undefined;
+  /** The page GET's request id. */
+  readonly requestId?: string | undefined;
+}
 
 /** Session counts by state. */
 export interface SessionCounts {
@@ -21,8 +32,8 @@ export interface SessionCounts {
 }
 
 export class SessionManager implements SessionServices {
-  readonly limits: ServerLimits;
-  readonly timeouts: ServerTimeouts;
+  readonly limits: SessionLimits;
+  readonly timeouts: SessionTimeouts;
   readonly logger: Logger;
   runEvent: (ctx: EventContext) => void | Promise<void>;
   /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
@@ -41,8 +52,8 @@ export class SessionManager implements SessionServices {
   #pending = 0;
 
   constructor(
-    limits: ServerLimits,
-    timeouts: ServerTimeouts,
+    limits: SessionLimits,
+    timeouts: SessionTimeouts,
     logger: Logger,
     runEvent: (ctx: EventContext) => void | Promise<void>,
   ) {
@@ -122,7 +133,7 @@ export class SessionManager implements SessionServices {
    * Session gauges at scrape time: attached and detached counts, and the memory estimate
    * `sessions × baseBytes + bytes of frames held for resume` (one pass over the sessions).
    */
-  sample(baseBytes: number): SessionSample {
+  sample(baseBytes: number): { active: number; detached: number; memoryBytes: number } {
     let history = 0;
     for (const s of this.#byToken.values()) history += s.historyBytes;
     const c = this.counts();

@@ -4,7 +4,6 @@
  * manager's callbacks, metrics).
  */
 
-import type { ServerLimits } from "../config/options.ts";
 import type { Logger } from "../core/logger.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Session } from "./session.ts";
@@ -12,9 +11,33 @@ import type { Session } from "./session.ts";
 export const SessionState = { Pending: 0, Attached: 1, Detached: 2, Closed: 3 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
+/** The bounds of one app's sessions (defaults and validation in `config/`). */
+export interface SessionLimits {
+  /** Live sessions of every state (pending, attached, detached); beyond it GET answers 503. */
+  readonly maxSessions: number;
+  /** Detached sessions kept for resume; the least recently detached are evicted beyond it. */
+  readonly maxDetached: number;
+  /** Outgoing bytes queued on a socket beyond which the client is closed as `slow_consumer`. */
+  readonly maxBufferedBytes: number;
+  /** Unacknowledged Patches frames kept for resume (count). */
+  readonly historyFrames: number;
+  /** Unacknowledged Patches frames kept for resume (bytes). */
+  readonly historyBytes: number;
+  /** Events waiting in one session's queue; more are dropped with `rate_limited`. */
+  readonly maxQueuedEvents: number;
+}
+
+/** How long sessions wait for a socket. */
+export interface SessionTimeouts {
+  /** A session created by a page GET but never attached is disposed after this (30 s). */
+  readonly pendingTtlMs: number;
+  /** A detached session can be resumed for this long (60 s). */
+  readonly resumeWindowMs: number;
+}
+
 /** Services shared by all sessions of an app (one object, no per-session closures). */
 export interface SessionServices {
-  readonly limits: ServerLimits;
+  readonly limits: SessionLimits;
   readonly logger: Logger;
   /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
   readonly runEvent: (ctx: EventContext) => void | Promise<void>;

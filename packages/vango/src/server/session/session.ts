@@ -30,7 +30,7 @@ import { FrameHistory } from "./history.ts";
 import { releasePatchList, takePatchList } from "./patch-list.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
 import { type SessionServices, SessionState } from "./services.ts";
-import type { LiveRoot } from "./view.ts";
+import type { SessionView } from "./view.ts";
 
 interface QueuedEvent {
   readonly cseq: number;
@@ -66,7 +66,7 @@ export class Session implements Flushable {
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent, Session>;
-  #root: LiveRoot | undefined = undefined;
+  #root: SessionView | undefined = undefined;
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
@@ -89,11 +89,11 @@ export class Session implements Flushable {
   }
 
   /** Binds the mounted view; its `onDirty` must call {@link markDirty}. */
-  setRoot(root: LiveRoot): void {
+  setRoot(root: SessionView): void {
     this.#root = root;
   }
 
-  get root(): LiveRoot {
+  get root(): SessionView {
     const r = this.#root;
     if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
     return r;
@@ -218,7 +218,7 @@ export class Session implements Flushable {
     }
   }
 
-  #flushInto(root: LiveRoot, out: Patch[]): void {
+  #flushInto(root: SessionView, out: Patch[]): void {
     try {
       root.flush(out);
     } catch (err) {

@@ -1,11 +1,11 @@
 /**
- * What a session needs from its mounted view. `render/`'s live root satisfies it; the
+ * What a session needs from its mounted view. `render/`'s `LiveRoot` satisfies it; the
  * session core depends on this shape only.
  */
 import type { Patch } from "../../protocol/patch.ts";
 import type { EventBinding, HElement } from "../../vdom/host.ts";
 
-export interface LiveRoot {
+export interface SessionView {
   /** The `#vango-root` container element (hid 1) and its current host subtree. */
   readonly root: HElement;
   /** True when a re-render is pending. */

@@ -45,6 +45,8 @@ export interface ConnectionHost {
   readonly handshakeMs: number;
   /** Live connections (heartbeat and shutdown walk it). */
   readonly connections: Set<Connection>;
+  /** Per-session event budget (`undefined`: no budget). */
+  readonly budget: EventBudgetOptions | undefined;
 }
 
 const budgets = new WeakMap<Session, EventBudget>();
@@ -61,14 +63,9 @@ export class Connection {
   #closed = false;
   readonly #budget: EventBudgetOptions | undefined;
 
-  constructor(
-    host: ConnectionHost,
-    transport: Transport,
-    cookieSid: string | undefined,
-    budget?: EventBudgetOptions,
-  ) {
+  constructor(host: ConnectionHost, transport: Transport, cookieSid: string | undefined) {
     this.#host = host;
-    this.#budget = budget;
+    this.#budget = host.budget;
     this.transport = transport;
     this.cookieSid = cookieSid;
     host.connections.add(this);

@@ -17,22 +17,40 @@
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocketServer } from "ws";
-import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
-import { WS_PATH } from "../http/page.ts";
-import type { Runtime } from "../runtime.ts";
+import { WS_PATH } from "../../protocol/constants.ts";
+import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
+import { errorResponse } from "../core/http-error.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Transport } from "../core/transport.ts";
 import { clientIp } from "../security/client-ip.ts";
 import type { ReleaseConnection } from "../security/connection-limiter.ts";
 import { readSessionCookie } from "../security/cookies.ts";
-import { isOriginAllowed, OriginPolicy } from "../security/origin.ts";
+import { isOriginAllowed, type OriginPolicy } from "../security/origin.ts";
 import type { Security } from "../security/security.ts";
 import { isHttps } from "../security/security-headers.ts";
-import { Connection } from "./connection.ts";
+import { Connection, type ConnectionHost } from "./connection.ts";
 import { WsTransport } from "./ws-transport.ts";
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+/** What the upgrade handler needs (narrowed from the assembled runtime). */
+export interface UpgradeHost {
+  readonly devMode: boolean;
+  readonly logger: Logger;
+  readonly security: Security;
+  readonly connectionHost: ConnectionHost;
+  /** Max bytes of one incoming message. */
+  readonly maxPayload: number;
+  /** Counts `payload_too_large` cut-offs (the app's metrics, when on). */
+  readonly metrics: { websocketError(code: string): void } | undefined;
+  /** Wraps each socket's transport (counts coded errors into the metrics). */
+  wrapTransport(t: Transport): Transport;
+  /** True once shutdown began: no new sockets. */
+  closing(): boolean;
 }
 
 export interface UpgradeHandler {
@@ -46,12 +64,14 @@ export interface UpgradeHandler {
  * 404 and closed; mount other WebSocket endpoints before it if you need them.
  * @example server.on("upgrade", createUpgradeHandler(runtime));
  */
-export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandler {
-  const origins = sec?.origins ?? new OriginPolicy(rt.allowedOrigins);
-  const trustProxy = sec?.trustProxy ?? false;
+export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
+  const rt = host;
+  const sec = host.security;
+  const origins = sec.origins;
+  const trustProxy = sec.trustProxy;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: rt.limits.maxPayload,
+    maxPayload: host.maxPayload,
     perMessageDeflate: false,
     clientTracking: false,
   });
@@ -59,24 +79,24 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
     socket.on("error", onSocketError);
     const refused = checkUpgrade(rt, req, origins, trustProxy);
     if (refused !== undefined) {
-      refuse(socket, refused);
+      refuse(socket, refused, req);
       return;
     }
     let release: ReleaseConnection | undefined;
-    if (sec?.connections !== undefined) {
+    if (sec.connections !== undefined) {
       let user: string | undefined;
       try {
         user = sec.userOf?.(req);
       } catch (err) {
         // App code runs inside the server's 'upgrade' event: a throw here would be uncaught.
         rt.logger.error({ err, code: E.internal_error }, "userOf failed");
-        refuse(socket, E.internal_error);
+        refuse(socket, E.internal_error, req);
         return;
       }
       const slot = sec.connections.tryAcquire(clientIp(req, { trustProxy }), user);
       if (typeof slot === "string") {
         rt.logger.warn({ code: slot, ip: clientIp(req, { trustProxy }) }, "upgrade refused");
-        refuse(socket, slot);
+        refuse(socket, slot, req);
         return;
       }
       release = slot;
@@ -88,7 +108,7 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
     const cookieSid = readSessionCookie(req.headers.cookie, rt.devMode);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const t = rt.wrapTransport(new WsTransport(ws, socket));
-      const conn = new Connection(rt, t, cookieSid, sec?.wsBudget);
+      const conn = new Connection(host.connectionHost, t, cookieSid);
       // Without an 'error' listener, a frame over maxPayload would crash the process.
       ws.on("error", (err: Error & { code?: string }) => {
         if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
@@ -126,14 +146,14 @@ export function createUpgradeHandler(rt: Runtime, sec?: Security): UpgradeHandle
 }
 
 function checkUpgrade(
-  rt: Runtime,
+  rt: UpgradeHost,
   req: IncomingMessage,
   origins: OriginPolicy,
   trustProxy: Security["trustProxy"],
 ): ErrorCode | undefined {
   const path = (req.url ?? "/").split("?", 1)[0];
   if (path !== WS_PATH) return E.not_found;
-  if (rt.closing) return E.server_shutdown;
+  if (rt.closing()) return E.server_shutdown;
   if (!rt.devMode && !isOriginAllowed(req, origins, isHttps(req, trustProxy !== false))) {
     return E.origin_forbidden;
   }
@@ -144,12 +164,11 @@ function onSocketError(): void {
   // Raw socket errors before/while upgrading (resets) are routine; the socket is gone.
 }
 
-/** Answers the upgrade request with a coded HTTP error (same body as the HTTP side). */
-function refuse(socket: Duplex, code: ErrorCode): void {
-  const info = ERRORS[code];
-  const body = JSON.stringify({ error: { code, message: info.message } });
-  const retry = info.status === 429 || info.status === 503 ? "Retry-After: 1\r\n" : "";
-  socket.end(
-    `HTTP/1.1 ${info.status} ${STATUS_CODES[info.status] ?? "Error"}\r\nConnection: close\r\n${retry}Content-Type: application/json; charset=utf-8\r\nX-Vango-Error: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+/** Answers the upgrade request with a coded HTTP error (the same refusal as the HTTP side). */
+function refuse(socket: Duplex, code: ErrorCode, req: IncomingMessage): void {
+  const r = errorResponse(code, req.headers.accept, req.method);
+  let head = `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? "Error"}\r\nConnection: close\r\n`;
+  if (r.status === 429 || r.status === 503) head += "Retry-After: 1\r\n";
+  for (const [k, v] of Object.entries(r.headers)) head += `${k}: ${v}\r\n`;
+  socket.end(`${head}\r\n${r.body ?? ""}`);
 }

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/protocol/errors.ts";
+import { sendRefusal } from "../../../src/server/core/http-error.ts";
 import { appendVary, canonicalOrigin, cors } from "../../../src/server/security/cors.ts";
 
 let base = "";
@@ -17,7 +18,9 @@ const server = createServer((req, res) => {
     credentials: true,
     maxAgeSeconds: 60,
   });
-  if (check(req, res)) return;
+  const outcome = check(req, res);
+  if (outcome === "answered") return;
+  if (outcome !== undefined) return sendRefusal(res, outcome);
   res.end("ok");
 });
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/protocol/errors.ts";
 import type { HttpMiddleware } from "../../../src/server/core/middleware.ts";
-import { formBody } from "../../../src/server/security/csrf-check.ts";
+import { formBody } from "../../../src/server/security/csrf.ts";
 import { Counter } from "../fixtures.tsx";
 import { getPage, type Running, start } from "../helpers.ts";
 

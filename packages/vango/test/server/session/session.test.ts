@@ -19,11 +19,11 @@ import { invokeHandler } from "../../../src/server/session/event-context.ts";
 import { SessionManager } from "../../../src/server/session/manager.ts";
 import { SessionState } from "../../../src/server/session/services.ts";
 import type { Session } from "../../../src/server/session/session.ts";
-import type { LiveRoot } from "../../../src/server/session/view.ts";
+import type { SessionView } from "../../../src/server/session/view.ts";
 import { MemoryTransport } from "../../../src/testing/memory-transport.ts";
 import type { EventBinding, HElement } from "../../../src/vdom/host.ts";
 
-class ScriptedRoot implements LiveRoot {
+class ScriptedRoot implements SessionView {
   readonly root: HElement = {
     kind: NodeKind.Element,
     tag: "div",

@@ -8,8 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode } from "../../../protocol/errors.ts";
-import { sendError } from "../../http/send-error.ts";
-import { type ClientIpOptions, clientIp } from "../client-ip.ts";
+import type { Refusal } from "../../core/http-error.ts";
 import type { RateLimitResult, RateLimitStore } from "./store.ts";
 
 /** `"ip"`: the client IP; `"user"`: `userOf(req)` (skipped when anonymous); or a function. */
@@ -34,8 +33,8 @@ export interface HttpRateLimitOptions {
   policies: readonly HttpRateLimitPolicy[];
   /** Extra policy for POST, PUT, PATCH and DELETE (name `mutation`, key `ip` by default). */
   mutationPolicy?: { limit: number; windowMs: number; key?: RateLimitKey };
-  /** How to find the client IP for `"ip"` keys (proxy trust). */
-  ip?: ClientIpOptions;
+  /** The client IP for `"ip"` keys (default: the socket's address; pass one that honours trusted proxies). */
+  ipOf?: (req: IncomingMessage) => string;
   /** The user id for `"user"` keys. */
   userOf?: (req: IncomingMessage) => string | undefined;
   /**
@@ -48,8 +47,14 @@ export interface HttpRateLimitOptions {
   onStoreError?: (err: unknown) => void;
 }
 
-/** Resolves true when the request may proceed; false when a 429 was sent. */
-export type HttpRateLimiter = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+/**
+ * Resolves `undefined` when the request may proceed (the `RateLimit-*` headers are then
+ * set on `res`), else the 429 refusal to send.
+ */
+export type HttpRateLimiter = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => Promise<Refusal | undefined>;
 
 const MUTATIONS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -71,14 +76,14 @@ interface Compiled {
  *   policies: [{ name: "ip", key: "ip", limit: 300, windowMs: 60_000 }],
  *   mutationPolicy: { limit: 30, windowMs: 60_000 },
  * });
- * if (!(await limit(req, res))) return; // 429 already sent
+ * const refusal = await limit(req, res); // a 429 to send, or undefined
  */
 export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
   const { store, userOf, onStoreError } = options;
-  const ipOptions = options.ip ?? {};
+  const ipOf = options.ipOf ?? socketAddress;
   const failOpen = options.failOpen ?? true;
   const resolveKey = (k: RateLimitKey): ((req: IncomingMessage) => string | undefined) => {
-    if (k === "ip") return (req) => `ip:${clientIp(req, ipOptions)}`;
+    if (k === "ip") return (req) => `ip:${ipOf(req)}`;
     if (k === "user") {
       if (userOf === undefined) throw new RangeError('httpRateLimit: key "user" needs userOf');
       return (req) => {
@@ -124,15 +129,14 @@ export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
       applied.push(c);
       pending.push(store.consume(`${c.name}:${k}`, c.cost, c.policy));
     }
-    if (pending.length === 0) return true;
+    if (pending.length === 0) return undefined;
     let results: RateLimitResult[];
     try {
       results = await Promise.all(pending);
     } catch (err) {
       onStoreError?.(err);
-      if (failOpen) return true;
-      sendError(res, ErrorCode.rate_limited, { "retry-after": "1" });
-      return false;
+      if (failOpen) return undefined;
+      return { code: ErrorCode.rate_limited, headers: { "retry-after": "1" } };
     }
     // Report the refusal with the longest wait, else the policy with the least left.
     let worst = 0;
@@ -155,10 +159,13 @@ export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
     };
     if (denied) {
       headers["retry-after"] = String(Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
-      sendError(res, ErrorCode.rate_limited, headers);
-      return false;
+      return { code: ErrorCode.rate_limited, headers };
     }
     if (!res.headersSent) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    return true;
+    return undefined;
   };
+}
+
+function socketAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "";
 }

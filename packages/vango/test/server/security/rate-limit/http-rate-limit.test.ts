@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ERRORS, ErrorCode } from "../../../../src/protocol/errors.ts";
+import { sendRefusal } from "../../../../src/server/core/http-error.ts";
+import { clientIp } from "../../../../src/server/security/client-ip.ts";
 import {
   type HttpRateLimitOptions,
   httpRateLimit,
@@ -21,7 +23,8 @@ afterEach(async () => {
 async function app(options: HttpRateLimitOptions): Promise<string> {
   const limit = httpRateLimit(options);
   const server = createServer(async (req, res) => {
-    if (!(await limit(req, res))) return;
+    const refusal = await limit(req, res);
+    if (refusal !== undefined) return sendRefusal(res, refusal);
     res.end("ok");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -119,7 +122,11 @@ describe("httpRateLimit", () => {
   it("keys by the forwarded client IP only when proxies are trusted", async () => {
     const store = memory();
     const policies = [{ name: "ip", key: "ip" as const, limit: 1, windowMs: 60_000 }];
-    const trusting = await app({ store, policies, ip: { trustProxy: 1 } });
+    const trusting = await app({
+      store,
+      policies,
+      ipOf: (req) => clientIp(req, { trustProxy: 1 }),
+    });
     const h = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
     expect((await fetch(trusting, h("1.1.1.1"))).status).toBe(200);
     expect((await fetch(trusting, h("2.2.2.2"))).status).toBe(200);

@@ -4,13 +4,13 @@
  * development (the origin check and the `Secure`/`__Host-` cookie attributes).
  */
 import type { IncomingMessage } from "node:http";
-import type { TrustProxy } from "../security/client-ip.ts";
-import type { ConnectionLimiterOptions } from "../security/connection-limiter.ts";
-import type { CorsOptions } from "../security/cors.ts";
-import type { HttpRateLimitPolicy } from "../security/rate-limit/http-rate-limit.ts";
-import type { RateLimitStore } from "../security/rate-limit/store.ts";
-import type { EventBudgetOptions } from "../security/rate-limit/ws-event-budget.ts";
-import type { SecurityHeadersOptions } from "../security/security-headers.ts";
+import type { TrustProxy } from "./client-ip.ts";
+import type { ConnectionLimiterOptions } from "./connection-limiter.ts";
+import type { CorsOptions } from "./cors.ts";
+import type { HttpRateLimitPolicy } from "./rate-limit/http-rate-limit.ts";
+import type { RateLimitStore } from "./rate-limit/store.ts";
+import type { EventBudgetOptions } from "./rate-limit/ws-event-budget.ts";
+import type { SecurityHeadersOptions } from "./security-headers.ts";
 
 /** A budget of `limit` requests per `windowMs` (burst up to `limit`). */
 export interface RatePolicy {
