@@ -192,14 +192,13 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     features = f.features;
     clockOffset = f.serverTime - Date.now();
     if (f.resumeToken) token = f.resumeToken;
-    // Not resumed: a session that had no socket yet (the SSR page's), numbering from
-    // `nextSeq`. After a drop that means a new session, which knows none of our events.
-    if (!f.resumed) {
-      seq = f.nextSeq - 1;
-      if (everReady) {
-        outbox.length = 0;
-        cseq = f.lastCseq;
-      }
+    // `nextSeq` is the seq of the first frame after the reply: the frames we missed
+    // (renders made before this socket came included), or a full resync.
+    seq = f.nextSeq - 1;
+    // Not resumed after a drop: a new session, which knows none of our events.
+    if (!f.resumed && everReady) {
+      outbox.length = 0;
+      cseq = f.lastCseq;
     }
     acked = seq;
     everReady = true;

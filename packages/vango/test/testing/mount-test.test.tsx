@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EventType, PatchOp } from "../../src/protocol/constants.ts";
 import { onCleanup } from "../../src/reactive/owner.ts";
 import { signal } from "../../src/reactive/signal.ts";
-import { mountTest } from "../../src/testing/mount-test.ts";
+import { useClientInfo } from "../../src/render/client-info.ts";
+import { mountTest, VIEWPORT } from "../../src/testing/mount-test.ts";
 import { TestingError, TestingErrorCode } from "../../src/testing/testing-error.ts";
 
 function Counter(props: { start?: number }) {
@@ -159,6 +160,24 @@ describe("mountTest", () => {
     }
     expect(await t.reconnect()).toEqual({ kind: "full", html: '<p data-hid="2">6</p>' });
     expect(t.seq).toBe(6);
+    t.dispose();
+  });
+});
+
+describe("mountTest assembles the app as createApp does", () => {
+  // Regression (issue 10, defect 5): the harness mounted pages without the session scope.
+  it("gives components the handshake's client info", async () => {
+    function Size() {
+      const client = useClientInfo();
+      return () => (
+        <p>
+          {client()?.viewport.width ?? "none"}x{client()?.viewport.height ?? "none"}
+        </p>
+      );
+    }
+    const t = mountTest(Size);
+    await t.settle();
+    expect(t.html()).toContain(`${VIEWPORT.w}x${VIEWPORT.h}`);
     t.dispose();
   });
 });

@@ -127,18 +127,22 @@ export class Session implements Flushable {
   }
 
   /**
-   * Attaches `transport`: sends `reply` first, then the frames after `lastSeq` from the
-   * history, or a full resync when they are not all held. A previous transport, if any,
-   * is closed (the new one takes over).
+   * Attaches `transport`: sends the handshake reply first, then the frames after
+   * `lastSeq` from the history, or a full resync when they are not all held. The reply
+   * is built by `reply(nextSeq)`, where `nextSeq` is the seq of the first frame that
+   * follows it: `lastSeq + 1` when the missed frames are resent (the page reflects
+   * `lastSeq`, even when renders happened before the socket came), else the full
+   * resync's seq. A previous transport, if any, is closed (the new one takes over).
    */
-  attach(transport: Transport, lastSeq: number, reply: Uint8Array): void {
+  attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): void {
     const old = this.#transport;
     if (old !== undefined && old !== transport) old.close(1000, "replaced");
     this.#transport = transport;
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
-    if (!this.#send(reply)) return;
-    this.resync(lastSeq);
+    const missed = this.#history.since(lastSeq, this.seq);
+    if (!this.#send(reply(missed === undefined ? this.seq : lastSeq + 1))) return;
+    this.#catchUp(missed);
   }
 
   /** Forgets `transport` if it is the attached one; the session stays resumable. */
@@ -158,7 +162,11 @@ export class Session implements Flushable {
 
   /** Client asks for frames after `lastSeq` on the live socket. */
   resync(lastSeq: number): void {
-    const missed = this.#history.since(lastSeq, this.seq);
+    this.#catchUp(this.#history.since(lastSeq, this.seq));
+  }
+
+  /** Sends `missed` frames, or the whole view when they are not all held (`undefined`). */
+  #catchUp(missed: Uint8Array[] | undefined): void {
     if (missed === undefined) {
       this.#history.clear();
       this.#sendFullResync();

@@ -203,17 +203,19 @@ export class Connection {
     const resumed = s.state !== SessionState.Pending;
     host.sessions.attaching(s);
     this.session = s;
-    const reply = encodeServerFrame({
-      type: FrameType.HandshakeReply,
-      status: "ok",
-      resumed,
-      resumeToken: s.token,
-      nextSeq: s.seq + 1,
-      lastCseq: s.lastCseq,
-      serverTime: Date.now(),
-      features: h.features & SERVER_FEATURES,
-    });
-    s.attach(this.transport, h.lastSeq, reply);
+    const features = h.features & SERVER_FEATURES;
+    s.attach(this.transport, h.lastSeq, (nextSeq) =>
+      encodeServerFrame({
+        type: FrameType.HandshakeReply,
+        status: "ok",
+        resumed,
+        resumeToken: s.token,
+        nextSeq,
+        lastCseq: s.lastCseq,
+        serverTime: Date.now(),
+        features,
+      }),
+    );
     s.clientInfo.set({
       viewport: { width: h.viewport.w, height: h.viewport.h },
       tzOffset: h.tzOffset,

@@ -65,7 +65,7 @@ function setup(limits = {}) {
   s.setRoot(root);
   const t = new MemoryTransport();
   m.attaching(s);
-  s.attach(t, 0, new Uint8Array([2]));
+  s.attach(t, 0, () => new Uint8Array([2]));
   t.take();
   const render = (p: string) => {
     root.next = [text(p)];
