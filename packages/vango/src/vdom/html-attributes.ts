@@ -5,6 +5,7 @@
  */
 import type { Binding, Handler } from "./event-binding.ts";
 import type { EventPayloadMap } from "./events.ts";
+import type { EventBinding } from "./host.ts";
 import type { Key, VChild } from "./vnode.ts";
 
 /** `true` renders the attribute empty; `false`, `null` and `undefined` omit it. */
@@ -48,8 +49,33 @@ export type EventProps = {
   [P in keyof EventPropNames]?: EventProp<EventPayloadMap[EventPropNames[P]]>;
 };
 
+/**
+ * A custom-event handler. Its parameter is `any` because the prop pattern below also
+ * matches the built-in event props, whose typed handlers (and handlers annotated with
+ * a part of a payload, `(e: { value: string }) => …`) must fit it; annotate a custom
+ * handler's parameter as `CustomEventPayload<D>` to type its `detail`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above — a narrower type rejects typed built-in handlers
+type AnyHandler = (event: any) => unknown;
+
+/** A custom-event prop's value: a handler, or `on(handler, modifiers)`. */
+export type CustomEventProp =
+  | AnyHandler
+  | (EventBinding & { readonly handler: AnyHandler })
+  | null
+  | undefined;
+
+/**
+ * Custom DOM events and hook events on any element: `onUrlpop` listens for `urlpop`,
+ * `onSortEnd` for `sortend` (the runtime lowercases the name after `on`).
+ * @example <div onUrlpop={(e: CustomEventPayload<string>) => path.set(e.detail)} />
+ */
+export interface CustomEventProps {
+  [prop: `on${Capitalize<string>}`]: CustomEventProp;
+}
+
 /** Attributes and event props every HTML element accepts. */
-export interface HTMLAttributes extends EventProps {
+export interface HTMLAttributes extends EventProps, CustomEventProps {
   /** Identity among siblings for the keyed diff; never rendered. */
   key?: Key | null | undefined;
   children?: VChild;

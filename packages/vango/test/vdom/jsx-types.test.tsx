@@ -7,6 +7,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { JSX } from "../../src/jsx-runtime.ts";
 import { on } from "../../src/vdom/event-binding.ts";
 import type {
+  CustomEventPayload,
   InputEventPayload,
   KeyEventPayload,
   MouseEventPayload,
@@ -120,7 +121,23 @@ describe("JSX types", () => {
       <Counter />,
       // @ts-expect-error Counter takes no children
       <Counter start={1}>x</Counter>,
+      // @ts-expect-error a custom event's handler is a function or a binding
+      <div onUrlpop="go()" />,
+      // @ts-expect-error a custom event's handler is a function, never a number
+      <section onSortEnd={5} />,
     ];
-    expect(nodes).toHaveLength(14);
+    expect(nodes).toHaveLength(16);
+  });
+
+  // Regression (issue 10, defect 7): custom DOM events and hook events on any element.
+  it("accepts custom and hook event props on every element", () => {
+    const nodes: JSX.Element[] = [
+      <div onUrlpop={(e) => e.detail} />,
+      <ul onSortEnd={(e: CustomEventPayload<{ from: number; to: number }>) => e.detail.to} />,
+      <input onCompositionEnd={on((e: CustomEventPayload) => e.detail, { debounce: 50 })} />,
+      <svg viewBox="0 0 1 1" onZoom={() => {}} />,
+      <my-widget onChanged={(e: CustomEventPayload<string>) => e.detail.length} />,
+    ];
+    expect(nodes).toHaveLength(5);
   });
 });
