@@ -46,7 +46,8 @@ function rig(full: boolean): Rig {
   const csrf = rt.csrf;
   const host = rt.connectionHost;
   const sid = randomToken();
-  const session = rt.openSession(rt.router.match("/")!, sid, { requestId: "req-bench-1" })!;
+  const session = rt.openSession(rt.router.match("/")!, sid, { requestId: "req-bench-1" });
+  if (typeof session === "string") throw new Error(`no session: ${session}`);
   const transport = new MemoryTransport();
   const wrapped = obs.wrapTransport(transport);
   const conn = new Connection(host, wrapped, sid);

@@ -39,6 +39,7 @@ const CODES = [
   "method_not_allowed",
   "connection_limited",
   "config_invalid",
+  "server_busy",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

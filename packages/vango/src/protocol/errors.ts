@@ -137,4 +137,9 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.InternalError,
     message: "Invalid configuration",
   },
+  [ErrorCode.server_busy]: {
+    status: 503,
+    close: C.TryAgainLater,
+    message: "Server busy, try again later",
+  },
 };

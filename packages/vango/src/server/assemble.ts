@@ -8,6 +8,7 @@
  * built), then the logger's warnings, then the parts.
  */
 import { appLogger, Observability } from "../observability/app-observability.ts";
+import type { ErrorCode } from "../protocol/errors.ts";
 import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { mountRoute } from "../routing/mount-route.ts";
 import { type RouteMatch, Router } from "../routing/router.ts";
@@ -47,9 +48,10 @@ export interface AppRuntime {
   readonly runHttp: (ctx: HttpContext) => Promise<void>;
   /**
    * Creates a pending session bound to cookie `sid` and mounts `match`'s page in it, as a
-   * page GET does; `undefined` when the session cap leaves no room.
+   * page GET does; the refusal's code when admission says no (`server_busy`,
+   * `too_many_connections`).
    */
-  openSession(match: RouteMatch, sid: string, facts?: OpenFacts): Session | undefined;
+  openSession(match: RouteMatch, sid: string, facts?: OpenFacts): Session | ErrorCode;
   /** Sets the innermost HTTP step (the app's own answering of requests). */
   setHttpInner(inner: (ctx: HttpContext) => Promise<void>): void;
   useEvent(mw: EventMiddleware): void;
@@ -109,8 +111,8 @@ export function assembleApp(options: AppOptions): AppRuntime {
     connectionHost,
     runHttp: httpInner,
     openSession(match, sid, facts) {
-      const session = sessions.create(sid, match.route.pattern);
-      if (session === undefined) return undefined;
+      const session = sessions.create(sid, match.route.pattern, facts?.ip);
+      if (typeof session === "string") return session;
       session.userId = facts?.userId;
       session.requestId = facts?.requestId;
       try {

@@ -104,8 +104,9 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
   const host = rt.connectionHost;
   const sid = randomToken();
   const session = rt.openSession(rt.router.match("/")!, sid);
-  if (session === undefined)
-    throw new TestingError(C.sessionCapReached, "no room for the test session");
+  if (typeof session === "string") {
+    throw new TestingError(C.sessionCapReached, `no room for the test session (${session})`);
+  }
 
   let transport: MemoryTransport | undefined;
   let conn: Connection | undefined;

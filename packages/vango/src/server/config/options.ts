@@ -82,11 +82,14 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   historyFrames: 128,
   historyBytes: 512 * 1024,
   maxQueuedEvents: 256,
+  maxPending: 10_000,
+  maxPendingPerIp: 32,
+  maxHeapRatio: 0.85,
 });
 
 export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   handshakeMs: 5_000,
-  pendingTtlMs: 30_000,
+  pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,
   idleMs: 0,

@@ -41,6 +41,8 @@ const INT_LIMITS = [
   "historyFrames",
   "historyBytes",
   "maxQueuedEvents",
+  "maxPending",
+  "maxPendingPerIp",
 ] as const;
 // Above these a single client or process can hold an unreasonable share of memory.
 const HUGE: Readonly<Record<string, number>> = {
@@ -158,6 +160,10 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
         message: `limits.${k} = ${v} is very large`,
       });
     }
+  }
+  const ratio = limits.maxHeapRatio;
+  if (ratio !== undefined && !(typeof ratio === "number" && ratio > 0 && ratio <= 1)) {
+    throw new ConfigError("limits.maxHeapRatio", "must be a number in (0, 1]");
   }
   if (limits.maxPayload !== undefined && limits.maxPayload > HARD_MAX_STRING) {
     throw new ConfigError("limits.maxPayload", `exceeds the protocol hard cap ${HARD_MAX_STRING}`);

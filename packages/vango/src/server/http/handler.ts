@@ -9,13 +9,14 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestRecord } from "../../observability/http-observer.ts";
-import { ErrorCode as E } from "../../protocol/errors.ts";
+import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import type { RouteMatch, Router } from "../../routing/router.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import { sendError, sendRefusal } from "../core/http-error.ts";
 import type { Logger } from "../core/logger.ts";
 import type { HttpContext, NextFn } from "../core/middleware.ts";
 import { isTokenShaped, randomToken } from "../core/tokens.ts";
+import { clientIp } from "../security/client-ip.ts";
 import {
   csrfCookieName,
   readCookie,
@@ -49,7 +50,7 @@ export interface HttpHost {
   readonly runHttp: (ctx: HttpContext) => Promise<void>;
   /** True once shutdown began: no new pages. */
   closing(): boolean;
-  openSession(match: RouteMatch, sid: string, facts: OpenFacts): Session | undefined;
+  openSession(match: RouteMatch, sid: string, facts: OpenFacts): Session | ErrorCode;
 }
 
 export type RequestHandler = (
@@ -131,6 +132,7 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
 }
 
 const ALLOW_READ = { allow: "GET, HEAD" };
+const RETRY_SOON = { "retry-after": "5" };
 
 /** A route's page: a pending session mounted for it, and its server-rendered HTML. */
 async function servePage(
@@ -158,8 +160,11 @@ async function servePage(
   const session = host.openSession(match, sid, {
     userId: sec.userOf?.(req),
     requestId: rec?.requestId,
+    ip: clientIp(req, { trustProxy: sec.trustProxy }),
   });
-  if (session === undefined) return sendError(res, E.too_many_connections);
+  if (typeof session === "string") {
+    return sendError(res, session, session === E.server_busy ? RETRY_SOON : undefined);
+  }
   // The page GET's request id follows the session into its event logs, and vice versa.
   if (rec !== undefined) rec.sessionId = session.id;
   let html: string;

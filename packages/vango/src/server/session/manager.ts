@@ -1,9 +1,17 @@
 /**
- * Owns every session of an app: lookup by resume token, the pending TTL, the resume
- * window of detached sessions with least-recently-detached eviction beyond
- * `maxDetached`, and the global `maxSessions` cap.
+ * Owns every session of an app: lookup by resume token, admission (the global
+ * `maxSessions` cap, caps on pending sessions per IP and in all, and a heap check), the
+ * pending TTL and the resume window of detached sessions, with least-recently-detached
+ * eviction beyond `maxDetached`.
+ *
+ * Expiry runs on one timer per app, not one per session: pending sessions expire in the
+ * order they were created and detached ones in the order they detached (each kind has
+ * one TTL), so both queues are insertion-ordered sets and the timer is set for the
+ * earlier of their two heads.
  */
 import { randomBytes } from "node:crypto";
+import { getHeapStatistics } from "node:v8";
+import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { EventContext } from "./event-context.ts";
@@ -21,6 +29,8 @@ export interface OpenFacts {
   readonly userId?: string | undefined;
   /** The page GET's request id. */
   readonly requestId?: string | undefined;
+  /** The client's address (the per-IP cap on pending sessions). */
+  readonly ip?: string | undefined;
 }
 
 /** Session counts by state. */
@@ -31,6 +41,14 @@ export interface SessionCounts {
   readonly detached: number;
 }
 
+/** Reads the heap's fill ratio (used / limit); replaceable in tests. */
+export type HeapRatio = () => number;
+
+const heapRatio: HeapRatio = () => {
+  const h = getHeapStatistics();
+  return h.used_heap_size / h.heap_size_limit;
+};
+
 export class SessionManager implements SessionServices {
   readonly limits: SessionLimits;
   readonly timeouts: SessionTimeouts;
@@ -38,6 +56,8 @@ export class SessionManager implements SessionServices {
   runEvent: (ctx: EventContext) => void | Promise<void>;
   /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
   metrics: SessionMetrics | undefined = undefined;
+  /** How full the heap is; admission refuses new sessions above `limits.maxHeapRatio`. */
+  heapRatio: HeapRatio = heapRatio;
   readonly #byToken = new Map<string, Session>();
   /**
    * Resume tokens of recently closed sessions, oldest first (bounded): tells a session
@@ -45,11 +65,18 @@ export class SessionManager implements SessionServices {
    * (`session_not_found`, e.g. after a restart or a forged token).
    */
   readonly #ended = new Set<string>();
-  /** Detached sessions, least recently detached first (Map keeps insertion order). */
+  /** Pending sessions, oldest first (= expiry order). */
+  readonly #pending = new Set<Session>();
+  /** Pending sessions per client address. */
+  readonly #pendingByIp = new Map<string, number>();
+  /** Detached sessions, least recently detached first (= expiry order). */
   readonly #detached = new Set<Session>();
   readonly #idPrefix = randomBytes(3).toString("hex");
   #nextId = 0;
-  #pending = 0;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  /** When `#timer` fires (`Infinity` when none is set). */
+  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #onTimer = (): void => this.#expireDue();
 
   constructor(
     limits: SessionLimits,
@@ -66,25 +93,43 @@ export class SessionManager implements SessionServices {
   counts(): SessionCounts {
     const total = this.#byToken.size;
     const detached = this.#detached.size;
-    return { total, pending: this.#pending, attached: total - detached - this.#pending, detached };
+    const pending = this.#pending.size;
+    return { total, pending, attached: total - detached - pending, detached };
   }
 
   /**
-   * Creates a pending session bound to cookie `sid`, or returns `undefined` when the
-   * global cap is reached and no detached session can be evicted to make room.
+   * Creates a pending session bound to cookie `sid`, or says why not: `server_busy`
+   * when the heap is fuller than `limits.maxHeapRatio`, `too_many_connections` when
+   * `maxSessions` is reached and no detached session can be evicted. Past the pending
+   * caps (per IP, and in all) the oldest pending session is disposed to make room: a
+   * page that never connected is the cheapest thing to drop, and its tab reloads if it
+   * ever does connect.
    */
-  create(sid: string, route: string): Session | undefined {
-    if (this.#byToken.size >= this.limits.maxSessions) {
-      const oldest = this.#oldestDetached();
-      if (oldest === undefined) return undefined;
+  create(sid: string, route: string, ip?: string): Session | ErrorCode {
+    const limits = this.limits;
+    if (limits.maxHeapRatio < 1 && this.heapRatio() > limits.maxHeapRatio) {
+      // Pending pages are what an attacker makes most of: drop the oldest tenth.
+      this.#evictPending(Math.ceil(this.#pending.size / 10), undefined);
+      this.logger.warn({ code: E.server_busy, pending: this.#pending.size }, "heap nearly full");
+      return E.server_busy;
+    }
+    if (ip !== undefined && (this.#pendingByIp.get(ip) ?? 0) >= limits.maxPendingPerIp) {
+      this.#evictPending(1, ip);
+    }
+    if (this.#pending.size >= limits.maxPending) this.#evictPending(1, undefined);
+    if (this.#byToken.size >= limits.maxSessions) {
+      const oldest = first(this.#detached);
+      if (oldest === undefined) return E.too_many_connections;
       oldest.dispose();
     }
     const id = `${this.#idPrefix}-${(++this.#nextId).toString(36)}`;
     const s = new Session(id, sid, randomToken(), route, this);
+    s.ip = ip;
     this.#byToken.set(s.token, s);
-    this.#pending++;
-    s.expiry = setTimeout(expire, this.timeouts.pendingTtlMs, s);
-    s.expiry.unref();
+    this.#pending.add(s);
+    if (ip !== undefined) this.#pendingByIp.set(ip, (this.#pendingByIp.get(ip) ?? 0) + 1);
+    s.expiresAt = performance.now() + this.timeouts.pendingTtlMs;
+    this.#schedule(s.expiresAt);
     return s;
   }
 
@@ -99,33 +144,27 @@ export class SessionManager implements SessionServices {
 
   /** Call right before `session.attach(...)`: stops its expiry clock. */
   attaching(s: Session): void {
-    if (s.state === SessionState.Pending) this.#pending--;
+    if (s.state === SessionState.Pending) this.#unpend(s);
     else if (s.state === SessionState.Detached) this.#detached.delete(s);
     // Anything but a first attach is a client resuming its session (after a drop, or
     // taking over from a socket the server has not yet seen die).
     if (s.state !== SessionState.Pending) this.metrics?.reconnected();
-    if (s.expiry !== undefined) clearTimeout(s.expiry);
-    s.expiry = undefined;
+    s.expiresAt = Number.POSITIVE_INFINITY;
   }
 
   onDetached(s: Session): void {
     this.#detached.add(s);
-    s.expiry = setTimeout(expire, this.timeouts.resumeWindowMs, s);
-    s.expiry.unref();
-    while (this.#detached.size > this.limits.maxDetached) this.#oldestDetached()!.dispose();
+    s.expiresAt = performance.now() + this.timeouts.resumeWindowMs;
+    this.#schedule(s.expiresAt);
+    while (this.#detached.size > this.limits.maxDetached) first(this.#detached)!.dispose();
   }
 
   onClosed(s: Session, prev: SessionState): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
     this.#ended.add(s.token);
-    if (this.#ended.size > ENDED_TOKENS) {
-      for (const oldest of this.#ended) {
-        this.#ended.delete(oldest);
-        break;
-      }
-    }
-    if (prev === SessionState.Pending) this.#pending--;
+    if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended)!);
+    if (prev === SessionState.Pending) this.#unpend(s);
     else if (prev === SessionState.Detached) this.#detached.delete(s);
   }
 
@@ -149,15 +188,67 @@ export class SessionManager implements SessionServices {
     return [...this.#byToken.values()];
   }
 
-  /** Disposes every session. */
+  /** Disposes every session and stops the expiry timer. */
   disposeAll(): void {
     for (const s of this.all()) s.dispose();
+    this.#clearTimer();
   }
 
-  #oldestDetached(): Session | undefined {
-    for (const s of this.#detached) return s;
-    return undefined;
+  #unpend(s: Session): void {
+    this.#pending.delete(s);
+    const ip = s.ip;
+    if (ip === undefined) return;
+    const n = (this.#pendingByIp.get(ip) ?? 1) - 1;
+    if (n === 0) this.#pendingByIp.delete(ip);
+    else this.#pendingByIp.set(ip, n);
   }
+
+  /** Disposes up to `n` of the oldest pending sessions (of `ip` only, when given). */
+  #evictPending(n: number, ip: string | undefined): void {
+    for (const s of this.#pending) {
+      if (n === 0) return;
+      if (ip !== undefined && s.ip !== ip) continue;
+      s.dispose();
+      n--;
+    }
+  }
+
+  /** Makes sure the timer fires by `at`. */
+  #schedule(at: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - performance.now()));
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #expireDue(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    for (const queue of [this.#pending, this.#detached]) {
+      for (let s = first(queue); s !== undefined && s.expiresAt <= now; s = first(queue)) {
+        s.dispose();
+        queue.delete(s); // already gone unless dispose found it unregistered
+      }
+    }
+    const next = Math.min(
+      first(this.#pending)?.expiresAt ?? Number.POSITIVE_INFINITY,
+      first(this.#detached)?.expiresAt ?? Number.POSITIVE_INFINITY,
+    );
+    if (next !== Number.POSITIVE_INFINITY) this.#schedule(next);
+  }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const v of set) return v;
+  return undefined;
 }
 
 /** What sessions record into the app's metrics (`VangoMetrics` fits). */
@@ -172,8 +263,3 @@ export interface SessionMetrics {
  * far more than the tabs that typically come back after a resume window.
  */
 const ENDED_TOKENS = 10_000;
-
-function expire(s: Session): void {
-  s.expiry = undefined;
-  s.dispose();
-}

@@ -25,11 +25,17 @@ export interface SessionLimits {
   readonly historyBytes: number;
   /** Events waiting in one session's queue; more are dropped with `rate_limited`. */
   readonly maxQueuedEvents: number;
+  /** Sessions whose page was served but whose socket has not come (yet); the oldest is dropped beyond it. */
+  readonly maxPending: number;
+  /** Pending sessions per client address; that address's oldest is dropped beyond it. */
+  readonly maxPendingPerIp: number;
+  /** Heap fill (used / limit) above which new sessions are refused with `server_busy`; 1 turns the check off. */
+  readonly maxHeapRatio: number;
 }
 
 /** How long sessions wait for a socket. */
 export interface SessionTimeouts {
-  /** A session created by a page GET but never attached is disposed after this (30 s). */
+  /** A session created by a page GET but never attached is disposed after this (15 s). */
   readonly pendingTtlMs: number;
   /** A detached session can be resumed for this long (60 s). */
   readonly resumeWindowMs: number;

@@ -55,8 +55,10 @@ export class Session implements Flushable {
   processedCseq = 0;
   /** Monotonic ms of the last client event (idle detection). */
   lastEventAt: number;
-  /** Pending-TTL or resume-window timer; owned by the session manager. */
-  expiry: NodeJS.Timeout | undefined = undefined;
+  /** `performance.now()` by which a pending or detached session expires; owned by the manager. */
+  expiresAt = Number.POSITIVE_INFINITY;
+  /** Address of the client whose page GET created the session (pending caps). */
+  ip: string | undefined = undefined;
   /** `X-Request-Id` of the page GET that created the session (carried into its logs). */
   requestId: string | undefined = undefined;
   /** What the app's `userOf` returned for the page GET that created the session. */
@@ -123,7 +125,11 @@ export class Session implements Flushable {
    * session is running, whose event flushes right after it (no microtask needed).
    */
   markDirty(): void {
-    if (this.state !== SessionState.Closed && !this.#dispatching) scheduleFlush(this);
+    // A pending session renders once, when its socket attaches (a timer ticking on a page
+    // that never connects costs a signal write, not a render and a history frame).
+    if (this.state === SessionState.Attached || this.state === SessionState.Detached) {
+      if (!this.#dispatching) scheduleFlush(this);
+    }
   }
 
   /**
@@ -137,6 +143,9 @@ export class Session implements Flushable {
   attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): void {
     const old = this.#transport;
     if (old !== undefined && old !== transport) old.close(1000, "replaced");
+    // What changed while pending becomes one frame in the history (no transport yet,
+    // so nothing is sent before the reply), resent below.
+    if (this.state === SessionState.Pending) this.#render();
     this.#transport = transport;
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
@@ -214,10 +223,16 @@ export class Session implements Flushable {
     await Promise.resolve();
   }
 
-  /** Renders if dirty and sends one Patches frame when anything changed. */
+  /** Renders if dirty and sends one Patches frame when anything changed (not while pending). */
   flush(): void {
+    if (this.state !== SessionState.Attached && this.state !== SessionState.Detached) return;
+    this.#render();
+  }
+
+  /** Renders if dirty into the history (and the socket, when attached). */
+  #render(): void {
     const root = this.#root;
-    if (root === undefined || this.state === SessionState.Closed || !root.dirty) return;
+    if (root === undefined || !root.dirty) return;
     const out = takePatchList();
     try {
       this.#flushInto(root, out);
@@ -274,8 +289,6 @@ export class Session implements Flushable {
     this.state = SessionState.Closed;
     this.#queue.close();
     this.#history.clear();
-    if (this.expiry !== undefined) clearTimeout(this.expiry);
-    this.expiry = undefined;
     const t = this.#transport;
     this.#transport = undefined;
     if (t !== undefined) {
