@@ -40,6 +40,7 @@ const CODES = [
   "connection_limited",
   "config_invalid",
   "server_busy",
+  "render_error",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

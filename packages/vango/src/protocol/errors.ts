@@ -142,4 +142,9 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.TryAgainLater,
     message: "Server busy, try again later",
   },
+  [ErrorCode.render_error]: {
+    status: 500,
+    close: C.InternalError,
+    message: "A component failed to render",
+  },
 };

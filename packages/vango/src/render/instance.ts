@@ -131,7 +131,7 @@ export class Instance implements ContextScope {
       try {
         dispose();
       } catch (error) {
-        throw toRenderError(error, `cleanup of ${this.#name()}`);
+        throw toRenderError(error, `cleanup of ${this.#name()}`, this.#stack());
       }
     }
     const prev = enterScope(this);
@@ -160,7 +160,7 @@ export class Instance implements ContextScope {
     try {
       result = this.type(props);
     } catch (error) {
-      throw toRenderError(error, `setup of ${this.#name()}`);
+      throw toRenderError(error, `setup of ${this.#name()}`, this.#stack());
     }
     if (isThenable(result)) {
       Promise.resolve(result).catch(noop);
@@ -176,7 +176,7 @@ export class Instance implements ContextScope {
     try {
       return render();
     } catch (error) {
-      throw toRenderError(error, `render of ${this.#name()}`);
+      throw toRenderError(error, `render of ${this.#name()}`, this.#stack());
     }
   }
 
@@ -184,7 +184,7 @@ export class Instance implements ContextScope {
     try {
       return this.tracker!.track(this.render!);
     } catch (error) {
-      throw toRenderError(error, `render of ${this.#name()}`);
+      throw toRenderError(error, `render of ${this.#name()}`, this.#stack());
     }
   }
 
@@ -202,7 +202,7 @@ export class Instance implements ContextScope {
         }
       });
     } catch (error) {
-      throw toRenderError(error, `onMount of ${this.#name()}`);
+      throw toRenderError(error, `onMount of ${this.#name()}`, this.#stack());
     } finally {
       leaveScope(prev);
     }
@@ -232,8 +232,19 @@ export class Instance implements ContextScope {
   }
 
   #name(): string {
-    return this.type.name || "anonymous component";
+    return nameOf(this);
   }
+
+  /** This component's name and its ancestors', innermost first. */
+  #stack(): string[] {
+    const out: string[] = [];
+    for (let i: Instance | null = this; i !== null; i = i.parent) out.push(nameOf(i));
+    return out;
+  }
+}
+
+function nameOf(i: Instance): string {
+  return i.type.name || "anonymous component";
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -17,12 +17,26 @@ export type MountErrorCode = (typeof MountErrorCode)[keyof typeof MountErrorCode
  * @example
  * try { root.flush(out) } catch (e) { if (e instanceof MountError && e.code === "render_error") log(e.cause) }
  */
-export const MountError = createError<MountErrorCode>("MountError");
-export type MountError = InstanceType<typeof MountError>;
+export class MountError extends createError<MountErrorCode>("MountError") {
+  /**
+   * The components from the one that failed out to the root (`["Row", "List", "Page"]`),
+   * for error reports; empty when the failure was outside a component.
+   */
+  componentStack: readonly string[] = [];
+}
 
-/** `error` as a `render_error` (unchanged when it already is one). */
-export function toRenderError(error: unknown, where: string): MountError {
+/**
+ * `error` as a `render_error` (unchanged when it already is one: the innermost
+ * component's report wins), with the component stack it happened in.
+ */
+export function toRenderError(
+  error: unknown,
+  where: string,
+  componentStack: readonly string[] = [],
+): MountError {
   if (error instanceof MountError && error.code === MountErrorCode.renderError) return error;
   const what = error instanceof Error ? error.message : String(error);
-  return new MountError(MountErrorCode.renderError, `${where}: ${what}`, { cause: error });
+  const e = new MountError(MountErrorCode.renderError, `${where}: ${what}`, { cause: error });
+  e.componentStack = componentStack;
+  return e;
 }

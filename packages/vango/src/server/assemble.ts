@@ -80,6 +80,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const httpMws: HttpMiddleware[] = [...(options.httpMiddleware ?? [])];
   const eventInner = observability.eventInner();
   const sessions = new SessionManager(limits, timeouts, logger, eventInner);
+  sessions.devMode = devMode;
   observability.sampleSessions(sessions);
   const csrf = new CsrfSigner(options.secret);
   const router = new Router(options.routes);

@@ -18,8 +18,14 @@ export function encodeFullResync(seq: number, root: WireNode): Uint8Array {
   return encodeFrame({ type: FrameType.FullResync, seq, root });
 }
 
-export function encodeErrorFrame(code: ErrorCode, fatal: boolean, cseq = 0): Uint8Array {
-  return encodeFrame({ type: FrameType.Error, code, fatal, cseq, message: "" });
+/** An Error frame; `message` is empty outside devMode (nothing internal reaches clients). */
+export function encodeErrorFrame(
+  code: ErrorCode,
+  fatal: boolean,
+  cseq = 0,
+  message = "",
+): Uint8Array {
+  return encodeFrame({ type: FrameType.Error, code, fatal, cseq, message });
 }
 
 export function encodeCloseFrame(code: ErrorCode): Uint8Array {

@@ -56,6 +56,8 @@ export class SessionManager implements SessionServices {
   runEvent: (ctx: EventContext) => void | Promise<void>;
   /** The app's metrics (reconnects, patch frames); `undefined` when metrics are off. */
   metrics: SessionMetrics | undefined = undefined;
+  /** Error frames carry developer reports (set from the app's `devMode`). */
+  devMode = false;
   /** How full the heap is; admission refuses new sessions above `limits.maxHeapRatio`. */
   heapRatio: HeapRatio = heapRatio;
   readonly #byToken = new Map<string, Session>();

@@ -45,6 +45,8 @@ export interface SessionTimeouts {
 export interface SessionServices {
   readonly limits: SessionLimits;
   readonly logger: Logger;
+  /** Error frames carry a developer report (message, source location, component stack). */
+  readonly devMode: boolean;
   /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
   readonly runEvent: (ctx: EventContext) => void | Promise<void>;
   /** Called when the session loses its transport (not on dispose). */

@@ -11,6 +11,7 @@
 import type { Patch } from "../../protocol/patch.ts";
 import { type Signal, signal } from "../../reactive/index.ts";
 import type { ClientInfo } from "../../render/client-info.ts";
+import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
@@ -245,11 +246,20 @@ export class Session implements Flushable {
     try {
       root.flush(out);
     } catch (err) {
+      const code = codeOf(err, E.render_error);
       this.#services.logger.error(
-        { err, session_id: this.id, request_id: this.requestId, route: this.route },
+        {
+          err,
+          code,
+          session_id: this.id,
+          request_id: this.requestId,
+          route: this.route,
+          component_stack: (err as { componentStack?: unknown }).componentStack,
+        },
         "render failed",
       );
-      this.sendError(codeOf(err, E.internal_error), false);
+      // The view keeps its last good tree; the next render that succeeds catches up.
+      this.#send(encodeErrorFrame(code, false, 0, this.#report(err, code)));
       return;
     }
     if (out.length === 0) return;
@@ -395,7 +405,14 @@ export class Session implements Flushable {
     );
     // Signals written before the throw render first; the error frame follows them.
     this.flush();
-    this.#send(encodeErrorFrame(E.handler_error, false, ctx.cseq));
+    this.#send(
+      encodeErrorFrame(E.handler_error, false, ctx.cseq, this.#report(err, E.handler_error)),
+    );
+  }
+
+  /** What an Error frame may tell the browser about `err`: a report in devMode, else nothing. */
+  #report(err: unknown, code: ErrorCode): string {
+    return this.#services.devMode ? formatReport(describeError(err, code)) : "";
   }
 
   #eventDone(ctx: EventContext, t0: number): void {

@@ -66,8 +66,8 @@ describe("VNode brand", () => {
     data.set(forgedRaw());
     await t.settle();
     expect(t.html()).toBe('<section data-hid="2">safe</section>');
-    // The client gets a non-fatal internal_error (no detail leaks); the log has the cause.
-    expect(t.errors()).toEqual(["internal_error"]);
+    // The client gets a non-fatal render_error (no detail leaks); the log has the cause.
+    expect(t.errors()).toEqual(["render_error"]);
     expect(logged.map((e) => ((e as Error).cause as VdomError).code)).toEqual(["invalid_child"]);
     t.dispose();
   });

@@ -170,7 +170,7 @@ describe("Session", () => {
     s.markDirty();
     await s.settled();
     expect(frames()).toEqual([
-      { type: FrameType.Error, code: "internal_error", fatal: false, cseq: 0, message: "" },
+      { type: FrameType.Error, code: "render_error", fatal: false, cseq: 0, message: "" },
     ]);
     root.flush = ScriptedRoot.prototype.flush;
     render("ok");
