@@ -16,6 +16,7 @@ import {
   negotiateCoding,
   precompress,
   setCodingHeaders,
+  setContentEncoding,
 } from "./representation.ts";
 
 export interface ClientBundle {
@@ -120,6 +121,7 @@ export class ClientAsset {
     }
     const body = encodedBody(built.encoded, coding) ?? built.body;
     res.statusCode = 200;
+    setContentEncoding(res, coding);
     res.setHeader("Content-Type", "text/javascript; charset=utf-8");
     res.setHeader("Content-Length", body.byteLength);
     res.end(req.method === "HEAD" ? undefined : body);

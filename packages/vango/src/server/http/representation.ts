@@ -142,10 +142,11 @@ export function ifNoneMatch(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * Sets the headers that depend on the chosen coding: `Vary: Accept-Encoding` (also on
- * 304s and identity answers, §15.4.5: a 304 carries the Vary a 200 would), the coding's
- * `ETag`, and `Content-Encoding` unless identity.
- * @example setCodingHeaders(res, "br", '"abc"', true) // ETag "abc-br"
+ * Sets the validator headers of the chosen coding: `Vary: Accept-Encoding` (on 304s and
+ * identity answers too, RFC 9110 §15.4.5: a 304 carries the Vary a 200 would) and the
+ * coding's `ETag`, which it returns. `Content-Encoding` belongs to the 200 only
+ * ({@link setContentEncoding}): a 304 sends no representation metadata beyond these.
+ * @example setCodingHeaders(res, "br", '"abc"', true) // '"abc-br"'
  */
 export function setCodingHeaders(
   res: ServerResponse,
@@ -157,6 +158,13 @@ export function setCodingHeaders(
   // Appended: CORS may already have set `Vary: Origin`.
   if (negotiable) appendVary(res, "Accept-Encoding");
   res.setHeader("ETag", etag);
-  if (coding !== "identity") res.setHeader("Content-Encoding", coding);
   return etag;
+}
+
+/**
+ * Sets `Content-Encoding` of a 200 (none for identity).
+ * @example setContentEncoding(res, "gzip")
+ */
+export function setContentEncoding(res: ServerResponse, coding: ContentCoding): void {
+  if (coding !== "identity") res.setHeader("Content-Encoding", coding);
 }

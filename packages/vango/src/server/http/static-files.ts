@@ -21,6 +21,7 @@ import {
   isNegotiable,
   negotiateCoding,
   setCodingHeaders,
+  setContentEncoding,
 } from "./representation.ts";
 
 export interface StaticFilesOptions {
@@ -164,6 +165,7 @@ export class StaticFiles {
     res.setHeader("X-Content-Type-Options", "nosniff");
     const body = encoded === undefined ? undefined : encodedBody(encoded, coding);
     if (body !== undefined) {
+      setContentEncoding(res, coding);
       res.setHeader("Content-Length", body.byteLength);
       res.end(req.method === "HEAD" ? undefined : body);
       return true;
