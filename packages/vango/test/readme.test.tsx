@@ -1,32 +1,127 @@
-/** The README's examples, run as written, so the first thing users copy stays true. */
+/**
+ * The README's examples, run as written, so the first thing users copy stays true. The
+ * first example runs as a user runs it: the package built by its `prepare` script (what
+ * `npm install` runs), the code block saved as `counter.tsx` in a fresh project set up
+ * as the README says (`"type": "module"`, the JSX settings, `vango` installed as npm
+ * links a local folder), and the README's own command — plain Node, no
+ * `--conditions=source`, so `vango` resolves to `dist/`.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { signal } from "vango";
 import { PatchOp } from "vango/protocol";
-import { createApp } from "vango/server";
 import { mountTest } from "vango/testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-function Counter() {
-  const count = signal(0);
-  return () => (
-    <button type="button" onClick={() => count.set(count() + 1)}>
-      Clicked {count()} times
-    </button>
-  );
+const PKG = resolve(import.meta.dirname, "..");
+const README = readFileSync(resolve(PKG, "../../README.md"), "utf8");
+
+/** The README's first TSX code block. */
+function firstExample(): string {
+  const m = /```tsx\n([\s\S]*?)```/.exec(README);
+  if (m === null) throw new Error("README has no tsx block");
+  return m[1]!;
+}
+
+/** The one shell line in the README that runs `counter.tsx`, without its comment. */
+function runCommand(): string[] {
+  const lines = [...README.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.split("\n"))
+    .filter((l) => /\bcounter\.tsx\b/.test(l));
+  expect(lines).toHaveLength(1);
+  return lines[0]!.replace(/#.*$/, "").trim().split(/\s+/);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers, the child exits, or the time is up. */
+async function firstAnswer(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`example exited ${child.exitCode}:\n${output()}`);
+    try {
+      return await fetch(url);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`example did not answer in time:\n${output()}`);
 }
 
 describe("README", () => {
-  it("the counter example serves its page", async () => {
-    const listening = await createApp({ routes: { "/": Counter } }).listen(0);
-    try {
-      const res = await fetch(`http://127.0.0.1:${listening.port}/`);
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain(">Clicked 0 times</button>");
-    } finally {
-      await listening.close();
-    }
+  let project: string | undefined;
+  beforeAll(() => {
+    // Exactly what `npm install` / `npm ci` runs for the package.
+    execFileSync("npm", ["run", "prepare"], { cwd: PKG, stdio: "pipe" });
+    const dir = mkdtempSync(join(tmpdir(), "vango-readme-"));
+    project = dir;
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { jsx: "react-jsx", jsxImportSource: "vango" } }),
+    );
+    mkdirSync(join(dir, "node_modules"));
+    // `npm install <path>/packages/vango` links the folder; tsx comes from the registry.
+    symlinkSync(PKG, join(dir, "node_modules", "vango"), "dir");
+    const tsx = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+    symlinkSync(tsx, join(dir, "node_modules", "tsx"), "dir");
+    writeFileSync(join(dir, "counter.tsx"), firstExample());
+  }, 120_000);
+  afterAll(() => {
+    if (project !== undefined) rmSync(project, { recursive: true, force: true });
   });
 
+  it("the first example, run with the README's command, serves its page and its client", async () => {
+    const [cmd, ...args] = runCommand();
+    expect([cmd, ...args]).toEqual(["node", "--import", "tsx", "counter.tsx"]);
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+    delete env.NODE_OPTIONS; // nothing may add `--conditions=source` behind the README's back
+    const child = spawn(process.execPath, args, { cwd: project!, env });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => {
+      output += c;
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      output += c;
+    });
+    try {
+      const page = await firstAnswer(`http://127.0.0.1:${port}/`, child, () => output);
+      const html = await page.text();
+      expect(page.status).toBe(200);
+      expect(html).toContain(">Clicked 0 times</button>");
+      // The client is bundled from the shipped sources by the compiled `dist/` code.
+      const src = /<script defer src="(\/_vango\/client\.[0-9a-f]+\.js)"/.exec(html)![1]!;
+      const client = await fetch(`http://127.0.0.1:${port}${src}`);
+      expect(client.status).toBe(200);
+      expect(await client.text()).toMatch(/^"use strict";\(\(\)=>\{/);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+
   it("the testing example returns the exact patches", async () => {
+    function Counter() {
+      const count = signal(0);
+      return () => (
+        <button type="button" onClick={() => count.set(count() + 1)}>
+          Clicked {count()} times
+        </button>
+      );
+    }
     const t = mountTest(Counter);
     expect(await t.click("button")).toEqual([
       { op: PatchOp.SetText, parent: 2, index: 0, text: "Clicked 1 times" },

@@ -13,8 +13,7 @@ import { ErrorCode as E } from "../protocol/errors.ts";
 import { assembleApp } from "./assemble.ts";
 import type { AppOptions } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
-import { ClientAsset } from "./http/client-asset.ts";
-import { defaultClientBuilder } from "./http/default-client.ts";
+import { ClientAsset, defaultClientBuilder } from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
 import { StaticFiles } from "./http/static-files.ts";
 import type { EventMiddleware } from "./session/event-context.ts";
@@ -66,7 +65,7 @@ export function createApp(options: AppOptions): App {
     security: rt.security,
     csrf: rt.csrf,
     router: rt.router,
-    client: new ClientAsset(options.clientBuilder ?? (() => defaultClientBuilder(minify))),
+    client: new ClientAsset(options.clientBuilder ?? defaultClientBuilder(minify)),
     statics: staticFiles(options.publicDir),
     title: options.title,
     head: options.head,

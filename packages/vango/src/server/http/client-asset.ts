@@ -1,9 +1,23 @@
 /**
- * Serves the browser client bundle at `/_vango/client.<hash>.js`: built once per
- * process (the build promise is cached), content-addressed, so it can be cached
- * forever (`immutable`); revalidation by ETag answers 304.
+ * Serves the browser client bundle at `/_vango/client.<hash>.js`: built and compressed
+ * once (brotli quality 11 and gzip, off the event loop), content-addressed, so it can be
+ * cached forever (`immutable`). Each request gets the smallest coding its
+ * `Accept-Encoding` allows, with `Vary: Accept-Encoding` and an ETag per coding;
+ * revalidation answers 304.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ErrorCode as E } from "../../protocol/errors.ts";
+import { sendError } from "../core/http-error.ts";
+import {
+  type Encoded,
+  encodedBody,
+  ifNoneMatch,
+  isNegotiable,
+  negotiateCoding,
+  precompress,
+  setCodingHeaders,
+  setContentEncoding,
+} from "./representation.ts";
 
 export interface ClientBundle {
   readonly code: string;
@@ -16,16 +30,67 @@ export const CLIENT_PATH_PREFIX = "/_vango/client.";
 /** Route label of the client bundle in metrics, logs and spans. */
 export const CLIENT_ROUTE = "/_vango/client";
 
-interface Built {
-  readonly bundle: ClientBundle;
+/**
+ * Brotli's best and slowest quality: ~23 ms for the ~20 KB client, paid once per process
+ * for a file every page loads (quality 9 left it ~7 % larger).
+ */
+const CLIENT_BROTLI_QUALITY = 11;
+
+interface Prepared {
   readonly body: Buffer;
+  readonly encoded: Encoded;
   readonly etag: string;
   readonly path: string;
 }
 
+/**
+ * Compressed forms by bundle: the default builder hands every app of a process the same
+ * bundle object, so the process compresses it once; a weak map lets bundles nobody
+ * serves any more go.
+ */
+const prepared = new WeakMap<ClientBundle, Promise<Prepared>>();
+
+function prepare(bundle: ClientBundle): Promise<Prepared> {
+  let p = prepared.get(bundle);
+  if (p === undefined) {
+    const body = Buffer.from(bundle.code, "utf8");
+    p = precompress(body, CLIENT_BROTLI_QUALITY).then((encoded) => ({
+      body,
+      encoded,
+      etag: `"${bundle.hash}"`,
+      path: `${CLIENT_PATH_PREFIX}${bundle.hash}.js`,
+    }));
+    prepared.set(bundle, p);
+    p.catch(() => prepared.delete(bundle));
+  }
+  return p;
+}
+
+/** Default builds by `minify`: at most two per process, shared by every app in it. */
+const defaultBuilds = new Map<boolean, Promise<ClientBundle>>();
+
+/**
+ * The bundled browser client, built with esbuild on first use and then shared by every
+ * app in the process. esbuild is loaded only then, so apps that pass their own
+ * `clientBuilder`, and tests, never load it.
+ * @example new ClientAsset(defaultClientBuilder(true))
+ */
+export function defaultClientBuilder(minify: boolean): ClientBuilder {
+  return () => {
+    let build = defaultBuilds.get(minify);
+    if (build === undefined) {
+      build = import("../../client/build.ts").then(({ buildClient }) => buildClient({ minify }));
+      defaultBuilds.set(minify, build);
+      // A failed build is not kept: the next request retries.
+      build.catch(() => defaultBuilds.delete(minify));
+    }
+    return build;
+  };
+}
+
 export class ClientAsset {
   readonly #build: ClientBuilder;
-  #built: Promise<Built> | undefined;
+  #prepared: Promise<Prepared> | undefined;
 
   /** @example new ClientAsset(() => buildClient({ minify: true })) */
   constructor(build: ClientBuilder) {
@@ -42,51 +107,34 @@ export class ClientAsset {
     return pathname.startsWith(CLIENT_PATH_PREFIX) && pathname.endsWith(".js");
   }
 
-  /** Answers a GET/HEAD for the bundle; an outdated hash gets 404. */
+  /** Answers a GET/HEAD for the bundle; an outdated hash gets the coded 404. */
   async serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const built = await this.#get();
-    if (pathname !== built.path) {
-      res.statusCode = 404;
-      res.setHeader("Content-Type", "text/plain; charset=utf-8");
-      res.end("not found");
-      return;
-    }
+    if (pathname !== built.path) return sendError(res, E.not_found);
+    const coding = negotiateCoding(req.headers["accept-encoding"], built.encoded);
+    const etag = setCodingHeaders(res, coding, built.etag, isNegotiable(built.encoded));
     res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-    res.setHeader("ETag", built.etag);
-    if (etagMatches(req.headers["if-none-match"], built.etag)) {
+    if (ifNoneMatch(req.headers["if-none-match"], etag)) {
       res.statusCode = 304;
       res.end();
       return;
     }
+    const body = encodedBody(built.encoded, coding) ?? built.body;
     res.statusCode = 200;
+    setContentEncoding(res, coding);
     res.setHeader("Content-Type", "text/javascript; charset=utf-8");
-    res.setHeader("Content-Length", built.body.byteLength);
-    res.end(req.method === "HEAD" ? undefined : built.body);
+    res.setHeader("Content-Length", body.byteLength);
+    res.end(req.method === "HEAD" ? undefined : body);
   }
 
-  #get(): Promise<Built> {
-    if (!this.#built) {
-      this.#built = this.#build().then((bundle) => ({
-        bundle,
-        body: Buffer.from(bundle.code, "utf8"),
-        etag: `"${bundle.hash}"`,
-        path: `${CLIENT_PATH_PREFIX}${bundle.hash}.js`,
-      }));
+  #get(): Promise<Prepared> {
+    if (!this.#prepared) {
+      this.#prepared = this.#build().then(prepare);
       // A failed build must not be cached forever: the next request retries.
-      this.#built.catch(() => {
-        this.#built = undefined;
+      this.#prepared.catch(() => {
+        this.#prepared = undefined;
       });
     }
-    return this.#built;
+    return this.#prepared;
   }
-}
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  for (const part of header.split(",")) {
-    const t = part.trim();
-    if (t === etag || t === `W/${etag}`) return true;
-  }
-  return false;
 }

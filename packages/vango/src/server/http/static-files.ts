@@ -3,13 +3,26 @@
  * folder (decoded once, then resolved and prefix-checked; `..` segments, NUL, encoded
  * slashes and backslashes are refused before touching the disk), a weak ETag from size
  * and mtime with `304 Not Modified`, the content type by extension and a configurable
- * `Cache-Control`. Dot-files are never served.
+ * `Cache-Control`. Dot-files are never served. Text files from 1 KiB to 4 MiB (css, js,
+ * json, svg, html, txt, xml) are served brotli or gzip compressed by `Accept-Encoding`,
+ * compressed once per version ({@link CompressedFiles}); formats that are compressed
+ * already (png, woff2, …) never are.
  */
 import { createReadStream, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { CompressedFiles, MAX_COMPRESS_BYTES, MIN_COMPRESS_BYTES } from "./compressed-files.ts";
+import {
+  type ContentCoding,
+  encodedBody,
+  ifNoneMatch,
+  isNegotiable,
+  negotiateCoding,
+  setCodingHeaders,
+  setContentEncoding,
+} from "./representation.ts";
 
 export interface StaticFilesOptions {
   /** The folder to serve. */
@@ -45,6 +58,32 @@ const TYPES: Readonly<Record<string, string>> = {
   ".pdf": "application/pdf",
 };
 
+/** Extensions of text formats, which compress well (images, fonts, archives do not). */
+const COMPRESSIBLE: ReadonlySet<string> = new Set([
+  ".html",
+  ".css",
+  ".js",
+  ".mjs",
+  ".json",
+  ".map",
+  ".txt",
+  ".xml",
+  ".webmanifest",
+  ".svg",
+]);
+
+/**
+ * True when a file of this name and size is served compressed to clients that accept it.
+ * @example isCompressible("site.css", 20_000) // true; isCompressible("logo.png", 20_000) // false
+ */
+export function isCompressible(name: string, size: number): boolean {
+  return (
+    size >= MIN_COMPRESS_BYTES &&
+    size <= MAX_COMPRESS_BYTES &&
+    COMPRESSIBLE.has(extname(name).toLowerCase())
+  );
+}
+
 /** Content type of a file name by its extension (`application/octet-stream` when unknown). */
 export function contentTypeOf(name: string): string {
   return TYPES[extname(name).toLowerCase()] ?? "application/octet-stream";
@@ -79,6 +118,7 @@ export function resolveInside(root: string, urlPath: string): string | undefined
 export class StaticFiles {
   readonly #root: string;
   readonly #cacheControl: string;
+  readonly #compressed = new CompressedFiles();
 
   /** @example const files = new StaticFiles({ dir: "public", cacheControl: "public, max-age=3600" }); */
   constructor(options: StaticFilesOptions) {
@@ -101,19 +141,36 @@ export class StaticFiles {
       return false;
     }
     if (!st.isFile()) return false;
-    const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
-    res.setHeader("ETag", etag);
+    const encoded = isCompressible(file, st.size)
+      ? (await this.#compressed.get(file, st))?.encoded
+      : undefined;
+    const coding: ContentCoding =
+      encoded === undefined ? "identity" : negotiateCoding(req.headers["accept-encoding"], encoded);
+    const etagBase = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+    const etag = setCodingHeaders(
+      res,
+      coding,
+      etagBase,
+      encoded !== undefined && isNegotiable(encoded),
+    );
     res.setHeader("Cache-Control", this.#cacheControl);
     res.setHeader("Last-Modified", st.mtime.toUTCString());
-    if (matchesEtag(req.headers["if-none-match"], etag)) {
+    if (ifNoneMatch(req.headers["if-none-match"], etag)) {
       res.statusCode = 304;
       res.end();
       return true;
     }
     res.statusCode = 200;
     res.setHeader("Content-Type", contentTypeOf(file));
-    res.setHeader("Content-Length", st.size);
     res.setHeader("X-Content-Type-Options", "nosniff");
+    const body = encoded === undefined ? undefined : encodedBody(encoded, coding);
+    if (body !== undefined) {
+      setContentEncoding(res, coding);
+      res.setHeader("Content-Length", body.byteLength);
+      res.end(req.method === "HEAD" ? undefined : body);
+      return true;
+    }
+    res.setHeader("Content-Length", st.size);
     if (req.method === "HEAD") {
       res.end();
       return true;
@@ -126,15 +183,4 @@ export class StaticFiles {
     }
     return true;
   }
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === "*") return true;
-  for (const part of header.split(",")) {
-    const t = part.trim();
-    // Weak comparison (RFC 9110 §13.1.2): `W/` prefixes do not matter for If-None-Match.
-    if (t === etag || t === etag.slice(2) || `W/${t}` === etag) return true;
-  }
-  return false;
 }

@@ -1,6 +1,7 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { ClientAsset } from "../../../src/server/http/client-asset.ts";
+import { ClientAsset, defaultClientBuilder } from "../../../src/server/http/client-asset.ts";
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -15,6 +16,28 @@ async function serve(asset: ClientAsset): Promise<string> {
   const a = server.address();
   return `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
 }
+
+/** A request whose body comes back as the raw bytes on the wire (fetch would decode them). */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+  method = "GET",
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Compressible enough that brotli and gzip both pay off. */
+const CODE = "(function(){var counter=0;function inc(){counter++}inc();})();\n".repeat(100);
 
 describe("ClientAsset", () => {
   it("builds once and caches the promise", async () => {
@@ -53,5 +76,95 @@ describe("ClientAsset", () => {
       headers: { "if-none-match": '"zz"' },
     });
     expect(miss.status).toBe(200);
+  });
+
+  it("serves brotli, gzip or identity by Accept-Encoding, never zstd, with Vary", async () => {
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "h4" })));
+    const url = base + "/_vango/client.h4.js";
+    const br = await rawGet(url, { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect([br.status, br.headers["content-encoding"], br.headers.vary]).toEqual([
+      200,
+      "br",
+      "Accept-Encoding",
+    ]);
+    expect(br.headers["content-length"]).toBe(String(br.body.byteLength));
+    expect(brotliDecompressSync(br.body).toString()).toBe(CODE);
+
+    const gz = await rawGet(url, { "accept-encoding": "gzip, deflate" });
+    expect([gz.headers["content-encoding"], gz.headers.vary]).toEqual(["gzip", "Accept-Encoding"]);
+    expect(gunzipSync(gz.body).toString()).toBe(CODE);
+    expect(br.body.byteLength).toBeLessThan(gz.body.byteLength);
+
+    for (const ae of ["zstd", "identity", "br;q=0, gzip;q=0"]) {
+      const id = await rawGet(url, { "accept-encoding": ae });
+      expect([ae, id.headers["content-encoding"], id.headers.vary]).toEqual([
+        ae,
+        undefined,
+        "Accept-Encoding",
+      ]);
+      expect(id.body.toString()).toBe(CODE);
+    }
+    const none = await rawGet(url, {});
+    expect([none.headers["content-encoding"], none.body.toString()]).toEqual([undefined, CODE]);
+  });
+
+  it("has an ETag per coding, and 304 only for the coding the request would get", async () => {
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "h5" })));
+    const url = base + "/_vango/client.h5.js";
+    const tags = new Map<string, string>();
+    for (const ae of ["br", "gzip", "identity"]) {
+      tags.set(ae, (await rawGet(url, { "accept-encoding": ae })).headers.etag!);
+    }
+    expect([...tags.values()]).toEqual(['"h5-br"', '"h5-gzip"', '"h5"']);
+    for (const [ae, etag] of tags) {
+      const hit = await rawGet(url, { "accept-encoding": ae, "if-none-match": etag });
+      const h = hit.headers;
+      expect([ae, hit.status, h.etag, h.vary, h["content-encoding"], hit.body.byteLength]).toEqual([
+        ae,
+        304,
+        etag,
+        "Accept-Encoding",
+        undefined,
+        0,
+      ]);
+    }
+    // A gzip copy's tag does not revalidate for a client that now gets brotli.
+    const other = await rawGet(url, { "accept-encoding": "br", "if-none-match": '"h5-gzip"' });
+    expect([other.status, other.headers["content-encoding"]]).toEqual([200, "br"]);
+  });
+
+  it("answers HEAD with the headers of the GET it stands for", async () => {
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "h6" })));
+    const url = base + "/_vango/client.h6.js";
+    for (const ae of ["br", "gzip", "identity"]) {
+      const get = await rawGet(url, { "accept-encoding": ae });
+      const head = await rawGet(url, { "accept-encoding": ae }, "HEAD");
+      const pick = (h: IncomingHttpHeaders) => [
+        h["content-encoding"],
+        h["content-length"],
+        h.etag,
+        h.vary,
+        h["content-type"],
+        h["cache-control"],
+      ];
+      expect([head.status, head.body.byteLength]).toEqual([200, 0]);
+      expect(pick(head.headers)).toEqual(pick(get.headers));
+    }
+  });
+
+  it("answers an outdated hash with the coded 404", async () => {
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "h7" })));
+    const r = await rawGet(base + "/_vango/client.old.js", { accept: "application/json" });
+    expect([r.status, r.headers["x-vango-error"]]).toEqual([404, "not_found"]);
+  });
+
+  it("shares one default build, and so one compression, between the apps of a process", async () => {
+    const [a, b] = [
+      new ClientAsset(defaultClientBuilder(true)),
+      new ClientAsset(defaultClientBuilder(true)),
+    ];
+    const [pa, pb] = await Promise.all([a.path(), b.path()]);
+    expect(pa).toBe(pb);
+    expect(await defaultClientBuilder(true)()).toBe(await defaultClientBuilder(true)());
   });
 });
