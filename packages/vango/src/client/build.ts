@@ -24,6 +24,12 @@ export const CLIENT_ENTRY = resolve(
   "../../src/client/main.ts",
 );
 
+/** The dev overlay's entry (a chunk served only in devMode), found the same way. */
+export const DEV_OVERLAY_ENTRY = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../src/client/dev-overlay.ts",
+);
+
 export interface ClientBuild {
   readonly code: string;
   /** First 16 hex digits of the code's SHA-256. */
@@ -125,10 +131,14 @@ const inlinePlugin = (): Plugin => ({
  * const { code, hash } = await buildClient({ minify: true });
  * // serve `code` at `/_vango/client.${hash}.js`
  */
-export async function buildClient(opts: { minify: boolean }): Promise<ClientBuild> {
+export async function buildClient(opts: {
+  minify: boolean;
+  /** Another entry than the core client (an on-demand chunk such as the dev overlay). */
+  entry?: string;
+}): Promise<ClientBuild> {
   const esbuild = await import("esbuild");
   const result = await esbuild.build({
-    entryPoints: [CLIENT_ENTRY],
+    entryPoints: [opts.entry ?? CLIENT_ENTRY],
     bundle: true,
     write: false,
     format: "iife",

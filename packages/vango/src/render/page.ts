@@ -26,6 +26,8 @@ export interface PageOptions {
   clientSrc?: string;
   /** CSP nonce for the client script. */
   nonce?: string;
+  /** More deferred scripts after the client (the dev overlay in devMode). */
+  scripts?: readonly string[];
   /** Data for the client, embedded as `<script type="application/json" id="vango-boot">`. */
   bootstrap?: Record<string, unknown>;
   /** Hid of the root container; the body's first element gets `hidStart + 1`. Default 1. */
@@ -107,8 +109,11 @@ function pageShell(opts: PageOptions): Shell {
     '<meta name="viewport" content="width=device-width, initial-scale=1">';
   if (opts.title !== undefined) start += "<title>" + escapeText(opts.title) + "</title>";
   let middle = "";
-  if (opts.clientSrc !== undefined) {
-    middle += '<script defer src="' + escapeAttr(opts.clientSrc) + '"';
+  const scripts = opts.scripts ?? [];
+  for (let i = -1; i < scripts.length; i++) {
+    const src = i < 0 ? opts.clientSrc : scripts[i];
+    if (src === undefined) continue;
+    middle += '<script defer src="' + escapeAttr(src) + '"';
     if (opts.nonce !== undefined) middle += ' nonce="' + escapeAttr(opts.nonce) + '"';
     middle += "></script>";
   }

@@ -13,7 +13,12 @@ import { ErrorCode as E } from "../protocol/errors.ts";
 import { assembleApp } from "./assemble.ts";
 import type { AppOptions } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
-import { ClientAsset, defaultClientBuilder } from "./http/client-asset.ts";
+import {
+  ClientAsset,
+  DEV_OVERLAY_PREFIX,
+  defaultClientBuilder,
+  devOverlayBuilder,
+} from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
 import { StaticFiles } from "./http/static-files.ts";
 import type { EventMiddleware } from "./session/event-context.ts";
@@ -66,6 +71,11 @@ export function createApp(options: AppOptions): App {
     csrf: rt.csrf,
     router: rt.router,
     client: new ClientAsset(options.clientBuilder ?? defaultClientBuilder(minify)),
+    // Only with the bundled client: an app that brings its own builder brings its own tools.
+    devOverlay:
+      rt.devMode && options.clientBuilder === undefined
+        ? new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+        : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,
     head: options.head,

@@ -37,7 +37,12 @@ export interface DevReport {
  */
 export function describeError(err: unknown, code: ErrorCode): DevReport {
   const cause = innermost(err);
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  // Vango's coded errors start their message with their code; the report says it once.
+  const own = (err as { code?: unknown } | null)?.code;
+  if (typeof own === "string" && message.startsWith(`${own}: `)) {
+    message = message.slice(own.length + 2);
+  }
   const stack = cause instanceof Error ? cause.stack : undefined;
   const components = (err as { componentStack?: readonly string[] } | null)?.componentStack ?? [];
   return {

@@ -12,7 +12,8 @@ import { escapeText } from "../../render/escape.ts";
 
 /** Body of a coded JSON error response. */
 export interface HttpErrorBody {
-  error: { code: ErrorCode; message: string };
+  /** `detail`: the developer report, in devMode only. */
+  error: { code: ErrorCode; message: string; detail?: string };
 }
 
 /** A decision to refuse a request: the code, and headers that go with it (`Retry-After`). */
@@ -42,16 +43,22 @@ export function errorResponse(
   code: ErrorCode,
   accept: string | undefined,
   method: string | undefined,
+  detail?: string,
 ): ErrorResponse {
   const info = ERRORS[code];
   let body: string;
   let type: string;
   if (wantsHtml(accept)) {
     type = "text/html; charset=utf-8";
-    body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${info.status} ${escapeText(info.message)}</title></head><body><main><h1>${info.status}</h1><p>${escapeText(info.message)}</p><p><a href="/">Home</a></p></main></body></html>`;
+    const pre = detail === undefined ? "" : `<pre>${escapeText(detail)}</pre>`;
+    body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${info.status} ${escapeText(info.message)}</title></head><body><main><h1>${info.status}</h1><p>${escapeText(info.message)}</p>${pre}<p><a href="/">Home</a></p></main></body></html>`;
   } else {
     type = "application/json; charset=utf-8";
-    body = JSON.stringify({ error: { code, message: info.message } } satisfies HttpErrorBody);
+    const error =
+      detail === undefined
+        ? { code, message: info.message }
+        : { code, message: info.message, detail };
+    body = JSON.stringify({ error } satisfies HttpErrorBody);
   }
   return {
     status: info.status,
@@ -66,7 +73,8 @@ export function errorResponse(
 }
 
 /**
- * Ends `res` with the coded refusal for `code` (plus `headers`). Once headers were sent
+ * Ends `res` with the coded refusal for `code` (plus `headers`; `detail` is a developer
+ * report, given in devMode only). Once headers were sent
  * nothing valid can follow, so the socket is destroyed instead.
  * @example sendError(res, ErrorCode.rate_limited, { "retry-after": "3" });
  */
@@ -74,12 +82,13 @@ export function sendError(
   res: ServerResponse,
   code: ErrorCode,
   headers?: OutgoingHttpHeaders,
+  detail?: string,
 ): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const r = errorResponse(code, res.req?.headers.accept, res.req?.method);
+  const r = errorResponse(code, res.req?.headers.accept, res.req?.method, detail);
   res.writeHead(r.status, { ...headers, ...r.headers });
   res.end(r.body);
 }

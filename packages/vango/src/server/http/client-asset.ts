@@ -29,6 +29,8 @@ export type ClientBuilder = () => Promise<ClientBundle>;
 export const CLIENT_PATH_PREFIX = "/_vango/client.";
 /** Route label of the client bundle in metrics, logs and spans. */
 export const CLIENT_ROUTE = "/_vango/client";
+/** Where the dev overlay chunk is served (devMode only). */
+export const DEV_OVERLAY_PREFIX = "/_vango/client-dev.";
 
 /**
  * Brotli's best and slowest quality: ~23 ms for the ~20 KB client, paid once per process
@@ -50,7 +52,7 @@ interface Prepared {
  */
 const prepared = new WeakMap<ClientBundle, Promise<Prepared>>();
 
-function prepare(bundle: ClientBundle): Promise<Prepared> {
+function prepare(bundle: ClientBundle, prefix: string): Promise<Prepared> {
   let p = prepared.get(bundle);
   if (p === undefined) {
     const body = Buffer.from(bundle.code, "utf8");
@@ -58,7 +60,7 @@ function prepare(bundle: ClientBundle): Promise<Prepared> {
       body,
       encoded,
       etag: `"${bundle.hash}"`,
-      path: `${CLIENT_PATH_PREFIX}${bundle.hash}.js`,
+      path: `${prefix}${bundle.hash}.js`,
     }));
     prepared.set(bundle, p);
     p.catch(() => prepared.delete(bundle));
@@ -68,6 +70,23 @@ function prepare(bundle: ClientBundle): Promise<Prepared> {
 
 /** Default builds by `minify`: at most two per process, shared by every app in it. */
 const defaultBuilds = new Map<boolean, Promise<ClientBundle>>();
+let devOverlayBuild: Promise<ClientBundle> | undefined;
+
+/**
+ * The dev overlay chunk (readable, built on first use, shared by the process's apps).
+ * @example new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+ */
+export function devOverlayBuilder(): ClientBuilder {
+  return () => {
+    devOverlayBuild ??= import("../../client/build.ts").then(({ buildClient, DEV_OVERLAY_ENTRY }) =>
+      buildClient({ minify: false, entry: DEV_OVERLAY_ENTRY }),
+    );
+    devOverlayBuild.catch(() => {
+      devOverlayBuild = undefined;
+    });
+    return devOverlayBuild;
+  };
+}
 
 /**
  * The bundled browser client, built with esbuild on first use and then shared by every
@@ -90,11 +109,16 @@ export function defaultClientBuilder(minify: boolean): ClientBuilder {
 
 export class ClientAsset {
   readonly #build: ClientBuilder;
+  readonly #prefix: string;
   #prepared: Promise<Prepared> | undefined;
 
-  /** @example new ClientAsset(() => buildClient({ minify: true })) */
-  constructor(build: ClientBuilder) {
+  /**
+   * `prefix`: where the bundle is served (`<prefix><hash>.js`).
+   * @example new ClientAsset(() => buildClient({ minify: true }))
+   */
+  constructor(build: ClientBuilder, prefix = CLIENT_PATH_PREFIX) {
     this.#build = build;
+    this.#prefix = prefix;
   }
 
   /** Builds (once) and returns the public URL path of the bundle. */
@@ -104,7 +128,7 @@ export class ClientAsset {
 
   /** True when `pathname` addresses a client bundle (any hash). */
   matches(pathname: string): boolean {
-    return pathname.startsWith(CLIENT_PATH_PREFIX) && pathname.endsWith(".js");
+    return pathname.startsWith(this.#prefix) && pathname.endsWith(".js");
   }
 
   /** Answers a GET/HEAD for the bundle; an outdated hash gets the coded 404. */
@@ -129,7 +153,7 @@ export class ClientAsset {
 
   #get(): Promise<Prepared> {
     if (!this.#prepared) {
-      this.#prepared = this.#build().then(prepare);
+      this.#prepared = this.#build().then((b) => prepare(b, this.#prefix));
       // A failed build must not be cached forever: the next request retries.
       this.#prepared.catch(() => {
         this.#prepared = undefined;

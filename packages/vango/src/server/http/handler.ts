@@ -12,6 +12,7 @@ import { requestRecord } from "../../observability/http-observer.ts";
 import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import type { RouteMatch, Router } from "../../routing/router.ts";
 import type { VChild } from "../../vdom/vnode.ts";
+import { describeError, formatReport } from "../core/dev-report.ts";
 import { sendError, sendRefusal } from "../core/http-error.ts";
 import type { Logger } from "../core/logger.ts";
 import type { HttpContext, NextFn } from "../core/middleware.ts";
@@ -42,6 +43,8 @@ export interface HttpHost {
   readonly csrf: CsrfSigner;
   readonly router: Router;
   readonly client: ClientAsset;
+  /** The dev overlay chunk (devMode only). */
+  readonly devOverlay: ClientAsset | undefined;
   readonly statics: StaticFiles | undefined;
   /** Default document title and extra `<head>` content of every page. */
   readonly title: string | undefined;
@@ -105,10 +108,15 @@ export function createHttpHandler(host: HttpHost): RequestHandler {
  */
 export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<void> {
   const { req, res, path } = ctx;
-  if (host.client.matches(path)) {
+  const asset = host.client.matches(path)
+    ? host.client
+    : host.devOverlay?.matches(path) === true
+      ? host.devOverlay
+      : undefined;
+  if (asset !== undefined) {
     ctx.route = CLIENT_ROUTE;
     if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, ALLOW_READ);
-    await host.client.serve(req, res, path);
+    await asset.serve(req, res, path);
     return;
   }
   const match = host.router.match(path);
@@ -155,13 +163,19 @@ async function servePage(
     setCookie = true;
   }
   const clientSrc = await host.client.path();
+  const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
   const rec = requestRecord(req);
-  // Asked once per page: the session's events carry it (`EventContext.userId`).
-  const session = host.openSession(match, sid, {
-    userId: sec.userOf?.(req),
-    requestId: rec?.requestId,
-    ip: clientIp(req, { trustProxy: sec.trustProxy }),
-  });
+  let session: Session | ErrorCode;
+  try {
+    // Asked once per page: the session's events carry it (`EventContext.userId`).
+    session = host.openSession(match, sid, {
+      userId: sec.userOf?.(req),
+      requestId: rec?.requestId,
+      ip: clientIp(req, { trustProxy: sec.trustProxy }),
+    });
+  } catch (err) {
+    return renderFailed(host, res, err, match);
+  }
   if (typeof session === "string") {
     return sendError(res, session, session === E.server_busy ? RETRY_SOON : undefined);
   }
@@ -176,6 +190,7 @@ async function servePage(
       title: match.route.title ?? host.title,
       root: session.root.root,
       clientSrc,
+      scripts,
       resumeToken: session.token,
       csrf: host.csrf.sign(sid),
     });
@@ -219,6 +234,22 @@ async function servePage(
     "content-length": body.byteLength,
   });
   res.end(body);
+}
+
+/** A page whose components threw while mounting: 500 `render_error` (with the report in devMode). */
+function renderFailed(host: HttpHost, res: ServerResponse, err: unknown, match: RouteMatch): void {
+  const code = codeOf(err);
+  const report = describeError(err, code);
+  host.logger.error(
+    { err, code, route: match.route.pattern, component_stack: report.componentStack },
+    "page render failed",
+  );
+  sendError(res, code, undefined, host.devMode ? formatReport(report) : undefined);
+}
+
+function codeOf(err: unknown): ErrorCode {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === "string" && c in E ? (c as ErrorCode) : E.render_error;
 }
 
 function isReadMethod(m: string | undefined): boolean {

@@ -14,6 +14,8 @@ export interface PageParts {
   readonly title: string | undefined;
   readonly root: HElement;
   readonly clientSrc: string;
+  /** More deferred scripts (the dev overlay in devMode). */
+  readonly scripts?: readonly string[];
   readonly resumeToken: string;
   readonly csrf: string;
   /** CSP nonce for the page's `<script>` tags. */
@@ -35,6 +37,7 @@ export function renderSessionPage(p: PageParts): string {
     ...(p.head === undefined ? {} : { head: p.head }),
     body: raw(trustedHtml(inner)),
     clientSrc: p.clientSrc,
+    ...(p.scripts === undefined ? {} : { scripts: p.scripts }),
     ...(p.nonce === undefined ? {} : { nonce: p.nonce }),
     hidStart: p.root.hid,
     bootstrap: { v: PROTOCOL_VERSION, ws: WS_PATH, token: p.resumeToken, csrf: p.csrf },

@@ -74,6 +74,8 @@ export class Session implements Flushable {
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
   #dispatching = false;
+  /** Renders that threw so far (an event compares it before and after). */
+  #failedRenders = 0;
 
   constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
     this.id = id;
@@ -259,6 +261,7 @@ export class Session implements Flushable {
         "render failed",
       );
       // The view keeps its last good tree; the next render that succeeds catches up.
+      this.#failedRenders++;
       this.#send(encodeErrorFrame(code, false, 0, this.#report(err, code)));
       return;
     }
@@ -364,6 +367,7 @@ export class Session implements Flushable {
       patchCount: 0,
     };
     const t0 = performance.now();
+    const failed0 = this.#failedRenders;
     let r: void | Promise<void>;
     this.#dispatching = true;
     try {
@@ -377,18 +381,23 @@ export class Session implements Flushable {
     if (r !== undefined && r !== SETTLED) {
       // Writes before the handler's first await render now, not when it settles.
       if (this.#root?.dirty === true) scheduleFlush(this);
-      return this.#settleEvent(r, ctx, t0);
+      return this.#settleEvent(r, ctx, t0, failed0);
     }
-    this.#eventDone(ctx, t0);
+    this.#eventDone(ctx, t0, failed0);
   }
 
-  async #settleEvent(r: Promise<void>, ctx: EventContext, t0: number): Promise<void> {
+  async #settleEvent(
+    r: Promise<void>,
+    ctx: EventContext,
+    t0: number,
+    failed0: number,
+  ): Promise<void> {
     try {
       await r;
     } catch (err) {
       this.#handlerFailed(err, ctx);
     }
-    this.#eventDone(ctx, t0);
+    this.#eventDone(ctx, t0, failed0);
   }
 
   #handlerFailed(err: unknown, ctx: EventContext): void {
@@ -415,8 +424,10 @@ export class Session implements Flushable {
     return this.#services.devMode ? formatReport(describeError(err, code)) : "";
   }
 
-  #eventDone(ctx: EventContext, t0: number): void {
-    this.flush();
+  /** `failed0`: failed renders before the event (one that failed during it has reported). */
+  #eventDone(ctx: EventContext, t0: number, failed0: number): void {
+    // Retrying a render that failed during this event would only repeat its error frame.
+    if (this.#failedRenders === failed0) this.flush();
     this.#services.metrics?.eventObserved(ctx.event.type, (performance.now() - t0) / 1000);
   }
 }
