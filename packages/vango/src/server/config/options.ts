@@ -29,6 +29,14 @@ export interface ServerTimeouts extends SessionTimeouts {
   readonly heartbeatMs: number;
   /** A connection with no client event for this long is closed as `idle_timeout`; 0 = never (the default: the browser client reconnects at once, so an idle close frees nothing unless the app wants tabs to drop their sessions). */
   readonly idleMs: number;
+  /**
+   * Graceful shutdown's one deadline (default 5 s): `app.close()` / `listening.close()`
+   * wait this long for closing handshakes and in-flight requests, then destroy the
+   * sockets still open (a client that stopped reading would otherwise hold the process
+   * for `ws`'s 30 s close timeout). 0 destroys them at once. Keep it below the
+   * orchestrator's grace period (Kubernetes: 30 s).
+   */
+  readonly shutdownMs: number;
 }
 
 export interface AppOptions extends SecurityOptions {
@@ -90,6 +98,7 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,
   idleMs: 0,
+  shutdownMs: 5_000,
 });
 
 export function resolveServerLimits(p: Partial<ServerLimits> | undefined): ServerLimits {

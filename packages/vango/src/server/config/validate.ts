@@ -163,7 +163,7 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     throw new ConfigError("limits.maxPayload", `exceeds the protocol hard cap ${HARD_MAX_STRING}`);
   }
   for (const [k, v] of Object.entries(o.timeouts ?? {})) {
-    const min = k === "idleMs" ? 0 : 1;
+    const min = k === "idleMs" || k === "shutdownMs" ? 0 : 1;
     if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
       throw new ConfigError(`timeouts.${k}`, `must be a number ≥ ${min}`);
     }

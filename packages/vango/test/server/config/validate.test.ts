@@ -91,6 +91,11 @@ describe("startup validation: refusals (config_invalid)", () => {
     expect(refused({ csrf: { maxFormBytes: 0 } })).toBe("csrf.maxFormBytes");
   });
 
+  it("refuses a negative shutdown deadline (0: destroy at once)", () => {
+    expect(refused({ timeouts: { shutdownMs: -1 } })).toBe("timeouts.shutdownMs");
+    expect(refused({ timeouts: { shutdownMs: 0 } })).toBeUndefined();
+  });
+
   it("refuses routes, trusted proxies, metrics and health options that would fail later", () => {
     expect(refused({ routes: { home: Counter } })).toBe('routes["home"]');
     expect(refused({ routes: { "/a/:": Counter } })).toBe('routes["/a/:"]');
