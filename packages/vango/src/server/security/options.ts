@@ -4,6 +4,7 @@
  * development (the origin check and the `Secure`/`__Host-` cookie attributes).
  */
 import type { IncomingMessage } from "node:http";
+import type { CircuitBreakerOptions } from "../core/circuit-breaker.ts";
 import type { TrustProxy } from "./client-ip.ts";
 import type { ConnectionLimiterOptions } from "./connection-limiter.ts";
 import type { CorsOptions } from "./cors.ts";
@@ -29,8 +30,17 @@ export interface RateLimitOptions {
   readonly perUser?: RatePolicy | false;
   /** More policies (per route via `match`, per user via `key: "user"`). */
   readonly policies?: readonly HttpRateLimitPolicy[];
-  /** Let requests through when the store fails (default true). */
+  /**
+   * Let requests through when the store fails, misses its deadline or its circuit is
+   * open (default true); `false` refuses them as `rate_limited`.
+   */
   readonly failOpen?: boolean;
+  /**
+   * Deadline and circuit breaker around calls to a `store` you pass (default
+   * `{ timeoutMs: 200, failureThreshold: 5, resetMs: 5000 }`). The default in-memory
+   * store needs none.
+   */
+  readonly breaker?: CircuitBreakerOptions;
   /**
    * WebSocket events per session (default 30/s sustained, bursts of 60, closed after 60
    * refusals within one second); `false` disables it.
