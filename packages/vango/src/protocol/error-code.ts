@@ -39,6 +39,8 @@ const CODES = [
   "method_not_allowed",
   "connection_limited",
   "config_invalid",
+  "request_timeout",
+  "client_closed_request",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

@@ -16,7 +16,7 @@ import type { Health } from "../observability/health.ts";
 import { reportingInner } from "../observability/http-observer.ts";
 import { ErrorCode as E } from "../protocol/errors.ts";
 import { assembleApp } from "./assemble.ts";
-import type { AppOptions } from "./config/options.ts";
+import type { AppOptions, ServerTimeouts } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
 import { SocketDrain } from "./core/socket-drain.ts";
 import { ClientAsset } from "./http/client-asset.ts";
@@ -145,7 +145,15 @@ export function createApp(options: AppOptions): App {
     health: obs.health,
     listen(port = 3000, host = "127.0.0.1") {
       const t = rt.timeouts;
-      const server = createServer((req, res) => void handler(req, res));
+      const server = createServer(
+        {
+          headersTimeout: t.headersMs,
+          requestTimeout: t.requestMs,
+          keepAliveTimeout: t.keepAliveMs,
+          connectionsCheckingInterval: checkEvery(t),
+        },
+        (req, res) => void handler(req, res),
+      );
       const sockets = new SocketDrain();
       server.on("connection", (s) => sockets.add(s));
       server.on("upgrade", upgrade);
@@ -184,6 +192,15 @@ export function createApp(options: AppOptions): App {
       });
     },
   };
+}
+
+/**
+ * Node checks request and header timeouts on an interval (default 30 s, so a 30 s
+ * `requestTimeout` fired anywhere between 30 and 60 s): check ten times per shortest
+ * timeout, at most once a second. Each check walks the list of active connections.
+ */
+function checkEvery(t: ServerTimeouts): number {
+  return Math.max(10, Math.min(1_000, Math.floor(Math.min(t.headersMs, t.requestMs) / 10)));
 }
 
 function staticFiles(opt: AppOptions["publicDir"]): StaticFiles | undefined {

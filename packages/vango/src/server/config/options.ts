@@ -37,6 +37,19 @@ export interface ServerTimeouts extends SessionTimeouts {
    * orchestrator's grace period (Kubernetes: 30 s).
    */
   readonly shutdownMs: number;
+  /**
+   * `listen()`'s server: a request's headers must arrive within this (Node's
+   * `headersTimeout`; default 10 s, Node's own is 60 s). Slowloris defence.
+   */
+  readonly headersMs: number;
+  /**
+   * `listen()`'s server: the whole request, body included, must arrive within this
+   * (Node's `requestTimeout`; default 30 s, Node's own is 300 s), else 408 and the
+   * connection is closed. Raise it for large uploads over slow links.
+   */
+  readonly requestMs: number;
+  /** `listen()`'s server: an idle keep-alive connection is closed after this (default 5 s, as Node). Behind a load balancer, set it above the balancer's idle timeout. */
+  readonly keepAliveMs: number;
 }
 
 export interface AppOptions extends SecurityOptions {
@@ -99,6 +112,9 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   heartbeatMs: 25_000,
   idleMs: 0,
   shutdownMs: 5_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
 });
 
 export function resolveServerLimits(p: Partial<ServerLimits> | undefined): ServerLimits {

@@ -12,7 +12,7 @@ import { canonicalOrigin } from "../security/cors.ts";
 import type { RateLimitOptions, RatePolicy } from "../security/options.ts";
 import { MemoryRateLimitStore } from "../security/rate-limit/memory-store.ts";
 import { checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
-import type { AppOptions } from "./options.ts";
+import { type AppOptions, resolveTimeouts } from "./options.ts";
 
 export { ConfigError };
 
@@ -191,6 +191,14 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
       throw new ConfigError(`timeouts.${k}`, `must be a number ≥ ${min}`);
     }
   }
+  const t = resolveTimeouts(o.timeouts);
+  // Node's own rule (createServer throws ERR_OUT_OF_RANGE otherwise): headers are part of the request.
+  if (t.headersMs > t.requestMs) {
+    throw new ConfigError(
+      "timeouts.headersMs",
+      `must not exceed timeouts.requestMs (${t.requestMs})`,
+    );
+  }
   const rl = o.rateLimit;
   if (rl === false) {
     warn.push({ id: "rate_limit_disabled", option: "rateLimit", message: "rate limits are off" });
@@ -267,8 +275,9 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
   }
   if (o.csrf === false) {
     warn.push({ id: "csrf_disabled", option: "csrf", message: "the HTTP CSRF check is off" });
-  } else if (o.csrf?.maxFormBytes !== undefined) {
-    positiveInt("csrf.maxFormBytes", o.csrf.maxFormBytes);
+  } else if (o.csrf !== undefined) {
+    if (o.csrf.maxFormBytes !== undefined) positiveInt("csrf.maxFormBytes", o.csrf.maxFormBytes);
+    if (o.csrf.formTimeoutMs !== undefined) positiveMs("csrf.formTimeoutMs", o.csrf.formTimeoutMs);
   }
   if (o.securityHeaders === false) {
     warn.push({

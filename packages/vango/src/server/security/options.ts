@@ -53,6 +53,12 @@ export interface CsrfOptions {
   readonly exemptPaths?: readonly string[];
   /** Largest urlencoded body read to find a `_csrf` field (default 64 KiB). */
   readonly maxFormBytes?: number;
+  /**
+   * Ms such a body may take to arrive (default 10 s), else 408 `request_timeout` and the
+   * connection is closed. Holds wherever the handler is mounted, whatever the server's
+   * own request timeout.
+   */
+  readonly formTimeoutMs?: number;
 }
 
 /** The security fields of `AppOptions`. */
@@ -86,3 +92,6 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<Required<ConnectionLimiterOptio
   Object.freeze({ perIp: 50, perUser: 20, global: 10_000 });
 
 export const DEFAULT_MAX_FORM_BYTES = 64 * 1024;
+
+/** A 64 KiB form arrives in well under a second on any working link; 10 s is generous. */
+export const DEFAULT_FORM_TIMEOUT_MS = 10_000;

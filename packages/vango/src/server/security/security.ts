@@ -8,8 +8,10 @@ import type { Logger } from "../core/logger.ts";
 import { clientIp, type TrustProxy } from "./client-ip.ts";
 import { ConnectionLimiter } from "./connection-limiter.ts";
 import { type CorsHandler, cors } from "./cors.ts";
+import type { FormReadLimits } from "./csrf.ts";
 import {
   DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_FORM_TIMEOUT_MS,
   DEFAULT_MAX_FORM_BYTES,
   DEFAULT_RATE_LIMITS,
   type SecurityOptions,
@@ -38,7 +40,7 @@ export interface Security {
   readonly rateLimitStore: StoreCircuit | undefined;
   /** HTTP CSRF check settings; `undefined` = off. */
   readonly csrf:
-    | { readonly exemptPaths: readonly string[]; readonly maxFormBytes: number }
+    | { readonly exemptPaths: readonly string[]; readonly form: FormReadLimits }
     | undefined;
   readonly connections: ConnectionLimiter | undefined;
   readonly wsBudget: EventBudgetOptions | undefined;
@@ -118,7 +120,10 @@ export function createSecurity(options: SecurityInput, logger: Logger): Security
         ? undefined
         : {
             exemptPaths: csrf?.exemptPaths ?? [],
-            maxFormBytes: csrf?.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES,
+            form: {
+              maxBytes: csrf?.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES,
+              timeoutMs: csrf?.formTimeoutMs ?? DEFAULT_FORM_TIMEOUT_MS,
+            },
           },
     connections:
       cl === false ? undefined : new ConnectionLimiter({ ...DEFAULT_CONNECTION_LIMITS, ...cl }),

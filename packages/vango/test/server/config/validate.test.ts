@@ -92,9 +92,15 @@ describe("startup validation: refusals (config_invalid)", () => {
     expect(refused({ csrf: { maxFormBytes: 0 } })).toBe("csrf.maxFormBytes");
   });
 
-  it("refuses a negative shutdown deadline (0: destroy at once)", () => {
+  it("refuses shutdown, server and form-read timeouts that make no sense", () => {
     expect(refused({ timeouts: { shutdownMs: -1 } })).toBe("timeouts.shutdownMs");
     expect(refused({ timeouts: { shutdownMs: 0 } })).toBeUndefined();
+    expect(refused({ timeouts: { requestMs: 0 } })).toBe("timeouts.requestMs");
+    expect(refused({ timeouts: { keepAliveMs: Number.NaN } })).toBe("timeouts.keepAliveMs");
+    // Node refuses a headers timeout longer than the request timeout.
+    expect(refused({ timeouts: { headersMs: 40_000 } })).toBe("timeouts.headersMs");
+    expect(refused({ timeouts: { headersMs: 40_000, requestMs: 60_000 } })).toBeUndefined();
+    expect(refused({ csrf: { formTimeoutMs: 0 } })).toBe("csrf.formTimeoutMs");
   });
 
   it("refuses a store breaker that nothing would use or that makes no sense", () => {
