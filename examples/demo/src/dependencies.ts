@@ -3,6 +3,12 @@
  * and moves the HTTP rate-limit budgets into Redis (shared by every instance);
  * `DATABASE_URL` adds a Postgres `SELECT 1` probe. The drivers are imported only when
  * their variable is set, so the default demo loads neither.
+ *
+ * The Redis client is set to fail fast rather than queue: with ioredis' defaults a
+ * command issued while Redis is down waits through 20 reconnection attempts (over a
+ * minute per page request, measured) before it fails. The app bounds every store call
+ * with its own deadline and circuit breaker anyway; these options keep the commands it
+ * gave up on from piling up in the client.
  */
 import { type AppHealthOptions, type RateLimitStore, RedisRateLimitStore } from "vango/server";
 
@@ -25,9 +31,25 @@ export async function connectDependencies(
   let rateLimitStore: RateLimitStore | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
-    // Commands wait for the (re)connection; the probe timeout bounds them.
-    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
-    redis.on("error", () => {}); // reconnects by itself; readiness reports the outage
+    const redis = new Redis(env.REDIS_URL, {
+      // While disconnected, commands fail at once instead of waiting in a queue.
+      enableOfflineQueue: false,
+      // A command caught by a connection drop is retried once on the next connection.
+      maxRetriesPerRequest: 1,
+      // A command on a connection that hangs (Redis stalled, packets dropped) fails after 1 s.
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+    });
+    redis.on("error", () => {}); // reconnects by itself; readiness and the app's logs report the outage
+    // Without the offline queue, commands sent before the first connection fail: wait for
+    // it briefly, but start anyway (fail open) when Redis is down at boot.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2_000);
+      redis.once("ready", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
     checks.redis = redis;
     rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
     closers.push(() => redis.quit().catch(() => redis.disconnect()));

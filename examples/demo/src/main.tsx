@@ -7,7 +7,7 @@
  * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
 import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
-import { createApp, serveMetrics } from "vango/server";
+import { createApp, DEFAULT_TIMEOUTS, serveMetrics } from "vango/server";
 import { connectDependencies } from "./dependencies.ts";
 import { tracing } from "./instrument.ts";
 import { demoOptions } from "./options.tsx";
@@ -41,6 +41,12 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down`);
+  // `listening.close()` keeps to `timeouts.shutdownMs`; this bounds the rest (metrics
+  // listener, Redis/Postgres clients, span export) so the process never outlives it by much.
+  setTimeout(() => {
+    console.error(`${signal}: shutdown overran its deadline, exiting`);
+    process.exit(1);
+  }, DEFAULT_TIMEOUTS.shutdownMs + 3_000).unref();
   // Not ready first, so a load balancer stops sending; then sessions get server_shutdown.
   app.health?.setShuttingDown();
   await listening.close();

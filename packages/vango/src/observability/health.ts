@@ -3,6 +3,11 @@
  * `/health/ready` (every dependency answers in time) and `/health/startup` (the
  * configuration is valid). Readiness probes run in parallel, each bounded by a timeout,
  * and concurrent probes share one run so a probe flood cannot multiply database load.
+ *
+ * Besides probes, readiness reads dependencies the app already watches (the circuit
+ * breaker of the rate-limit store): no extra traffic to a dependency that is down, and
+ * a third outcome, `degraded` — down, but the app serves around it — which keeps
+ * readiness at 200 while its check says what is wrong.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -40,15 +45,28 @@ export interface HealthOptions {
 }
 
 export interface CheckResult {
-  status: "ok" | "fail";
+  /** `degraded` only for watched dependencies: down, but requests are still served. */
+  status: "ok" | "degraded" | "fail";
   latency_ms: number;
   /** `timeout`, the error's `code` (e.g. `ECONNREFUSED`) or `error`; the message when verbose. */
   error?: string;
+  /** A watched dependency's own state (a circuit: `closed`, `open`, `half_open`). */
+  state?: string;
 }
 
 export interface ReadyReport {
-  status: "ok" | "fail" | "shutting_down";
+  /** 200 for `ok` and `degraded`, 503 for `fail` and `shutting_down`. */
+  status: "ok" | "degraded" | "fail" | "shutting_down";
   checks: Record<string, CheckResult>;
+}
+
+/** A dependency the app watches itself (e.g. through a circuit breaker): read, never probed. */
+export interface WatchedDependency {
+  status(): {
+    readonly status: "ok" | "degraded" | "fail";
+    readonly state: string;
+    readonly error?: string;
+  };
 }
 
 export interface StartupReport {
@@ -70,6 +88,7 @@ function describe(err: unknown, verbose: boolean): string {
 /** Health endpoints and probes; see `createHealth`. */
 export class Health {
   readonly #checks: [string, () => Promise<unknown>][];
+  readonly #watched: [string, WatchedDependency][];
   readonly #timeoutMs: number;
   readonly #validate: (() => string[]) | undefined;
   readonly #metrics: HealthOptions["metrics"];
@@ -91,6 +110,7 @@ export class Health {
       }
       this.#checks.push([name, fn]);
     }
+    this.#watched = [];
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#validate = options.startupValidate;
     this.#metrics = options.metrics;
@@ -106,7 +126,19 @@ export class Health {
     this.#shuttingDown = true;
   }
 
-  /** Runs every check in parallel, each bounded by `timeoutMs`. */
+  /**
+   * Adds `dep` to readiness under `name`: its status is read on each probe (no call is
+   * made), `vango_dependency_up{name}` follows it, and `degraded` keeps readiness at 200.
+   * @example health.watch("rate_limit_store", security.rateLimitStore);
+   */
+  watch(name: string, dep: WatchedDependency): void {
+    if (this.#checks.some(([n]) => n === name) || this.#watched.some(([n]) => n === name)) {
+      throw new RangeError(`health: check name "${name}" is taken`);
+    }
+    this.#watched.push([name, dep]);
+  }
+
+  /** Runs every check in parallel, each bounded by `timeoutMs`, and reads the watched ones. */
   ready(): Promise<ReadyReport> {
     if (this.#shuttingDown) return Promise.resolve({ status: "shutting_down", checks: {} });
     if (this.#inflight === undefined) {
@@ -151,7 +183,7 @@ export class Health {
       send(req, res, r.status === "ok" ? 200 : 503, r);
     } else {
       this.ready().then(
-        (r) => send(req, res, r.status === "ok" ? 200 : 503, r),
+        (r) => send(req, res, r.status === "ok" || r.status === "degraded" ? 200 : 503, r),
         () => send(req, res, 503, { status: "fail", checks: {} }),
       );
     }
@@ -161,15 +193,16 @@ export class Health {
   async #run(): Promise<ReadyReport> {
     const results = await Promise.all(this.#checks.map(([, fn]) => this.#probe(fn)));
     const checks: Record<string, CheckResult> = {};
-    let ok = true;
-    for (let i = 0; i < results.length; i++) {
-      const name = this.#checks[i]![0];
-      const r = results[i]!;
+    let status: ReadyReport["status"] = "ok";
+    const add = (name: string, r: CheckResult): void => {
       checks[name] = r;
-      if (r.status !== "ok") ok = false;
+      if (r.status === "fail") status = "fail";
+      else if (r.status === "degraded" && status === "ok") status = "degraded";
       this.#metrics?.dependencyObserved(name, r.status === "ok");
-    }
-    return { status: ok ? "ok" : "fail", checks };
+    };
+    for (let i = 0; i < results.length; i++) add(this.#checks[i]![0], results[i]!);
+    for (const [name, dep] of this.#watched) add(name, readWatched(dep));
+    return { status, checks };
   }
 
   async #probe(fn: () => Promise<unknown>): Promise<CheckResult> {
@@ -188,6 +221,14 @@ export class Health {
       clearTimeout(timer);
     }
   }
+}
+
+function readWatched(dep: WatchedDependency): CheckResult {
+  const start = performance.now();
+  const w = dep.status();
+  const r: CheckResult = { status: w.status, latency_ms: elapsed(start), state: w.state };
+  if (w.error !== undefined) r.error = w.error;
+  return r;
 }
 
 const elapsed = (start: number): number => Math.round((performance.now() - start) * 100) / 100;

@@ -5,6 +5,11 @@
  * so responses written by any middleware (429, 403, 500) are measured too; the innermost
  * step of the middleware chain reports the route template and the active span.
  *
+ * A request whose client hung up before the request was even complete (a body cut
+ * short) is recorded as **499** (nginx's "client closed request"), whatever the app made
+ * of the broken request: no answer reached anyone, and a client's abort must not feed
+ * the 5xx alert.
+ *
  * The request's record is kept against the request object (a WeakMap, not an
  * `AsyncLocalStorage`: on Node 20 that turns on promise hooks for the whole process,
  * which taxes every promise of every session), so a session created by a page GET
@@ -13,6 +18,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { ERRORS } from "../protocol/errors.ts";
 import type { Logger } from "../server/core/logger.ts";
 import type { HttpContext, NextFn } from "../server/core/middleware.ts";
 import { DEFAULT_SANITIZE, sanitize } from "./log-sanitize.ts";
@@ -78,7 +84,7 @@ export function observeHttp(inner: RequestHandler, o: HttpObserverOptions): Requ
   const finish = (req: IncomingMessage, res: ServerResponse, rec: RequestRecord): void => {
     if (!rec.handled) return;
     const seconds = (performance.now() - rec.start) / 1000;
-    const status = res.statusCode;
+    const status = clientClosed(req) ? CLIENT_CLOSED : res.statusCode;
     metrics?.httpObserved(rec.route, req.method, status, seconds);
     const line: Record<string, unknown> = {
       request_id: rec.requestId,
@@ -135,6 +141,17 @@ export function reportingInner(
       rec.handled = ctx.handled;
     }
   };
+}
+
+const CLIENT_CLOSED = ERRORS.client_closed_request.status;
+
+/**
+ * The client hung up before its request was complete. Checked right after the app
+ * returns: a socket the server closes after answering (`Connection: close`) is only
+ * destroyed once the answer is flushed, later.
+ */
+function clientClosed(req: IncomingMessage): boolean {
+  return !req.complete && req.socket?.destroyed === true;
 }
 
 function pathOf(url: string | undefined): string {

@@ -41,6 +41,8 @@ const CODES = [
   "config_invalid",
   "server_busy",
   "render_error",
+  "request_timeout",
+  "client_closed_request",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

@@ -147,4 +147,15 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.InternalError,
     message: "A component failed to render",
   },
+  [ErrorCode.request_timeout]: {
+    status: 408,
+    close: C.PolicyViolation,
+    message: "Request not received in time",
+  },
+  // 499 is nginx's "client closed request": recorded, never sent (nobody is listening).
+  [ErrorCode.client_closed_request]: {
+    status: 499,
+    close: C.GoingAway,
+    message: "Client closed the request",
+  },
 };

@@ -3,16 +3,22 @@
  * plain node:http, Express or Fastify), or a standalone server via `listen()`. The parts
  * come from the one assembly (`assemble.ts`); this module serves them over HTTP and
  * `ws` and owns the process-facing lifecycle (listen, heartbeat, graceful close).
+ *
+ * Graceful close has one deadline (`timeouts.shutdownMs`): sockets get their Close
+ * frames and in-flight requests their answers until then; whatever is still open at the
+ * deadline is destroyed, so a client that stopped reading cannot hold the process.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import type { Registry } from "prom-client";
 import type { Health } from "../observability/health.ts";
 import { reportingInner } from "../observability/http-observer.ts";
 import { ErrorCode as E } from "../protocol/errors.ts";
 import { assembleApp } from "./assemble.ts";
-import type { AppOptions } from "./config/options.ts";
+import type { AppOptions, ServerTimeouts } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
+import { SocketDrain } from "./core/socket-drain.ts";
 import {
   ClientAsset,
   DEV_OVERLAY_PREFIX,
@@ -30,7 +36,11 @@ export interface Listening {
   readonly port: number;
   readonly host: string;
   readonly server: Server;
-  /** Same as `app.close()` plus closing the listener. */
+  /**
+   * Stops accepting connections, then `app.close()`; in-flight requests may finish and
+   * idle keep-alive connections are closed. Within `timeouts.shutdownMs` overall: then
+   * every socket still open is destroyed.
+   */
   close(): Promise<void>;
 }
 
@@ -41,7 +51,11 @@ export interface App {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Starts a node:http server on `host` (default `127.0.0.1`) and `port` (default 3000; 0 = any). */
   listen(port?: number, host?: string): Promise<Listening>;
-  /** Graceful shutdown: Close frames (`server_shutdown`), sessions disposed, timers stopped. */
+  /**
+   * Graceful shutdown: Close frames (`server_shutdown`), sessions disposed, timers
+   * stopped; resolves when every WebSocket has closed, or after `timeouts.shutdownMs`
+   * with the remaining ones destroyed.
+   */
   close(): Promise<void>;
   /** Adds event middleware (outermost first, after those from options). */
   useEvent(mw: EventMiddleware): void;
@@ -89,7 +103,7 @@ export function createApp(options: AppOptions): App {
   const connections = rt.connectionHost.connections;
   const heartbeat = new Heartbeat(connections, rt.timeouts.heartbeatMs, rt.timeouts.idleMs);
   const handler = obs.wrapHandler(createHttpHandler(httpHost));
-  const upgrade = createUpgradeHandler({
+  const wsUpgrade = createUpgradeHandler({
     devMode: rt.devMode,
     logger,
     security: rt.security,
@@ -99,17 +113,32 @@ export function createApp(options: AppOptions): App {
     wrapTransport: (t) => obs.wrapTransport(t),
     closing: () => closing,
   });
+  // Upgraded sockets, for close() to wait on their closing handshakes (and no longer).
+  const upgraded = new SocketDrain();
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    upgraded.add(socket);
+    wsUpgrade(req, socket, head);
+  };
   let closed: Promise<void> | undefined;
 
-  const close = (): Promise<void> => {
+  /** `deadline`: a `performance.now()` time (default: `shutdownMs` from now). */
+  const close = (deadline?: number): Promise<void> => {
     closed ??= (async () => {
+      const until = deadline ?? performance.now() + rt.timeouts.shutdownMs;
       closing = true;
       obs.close();
       heartbeat.stop();
       rt.security.close();
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
       for (const c of [...connections]) c.closeWith(E.server_shutdown);
-      await new Promise<void>((resolve) => upgrade.wss.close(() => resolve()));
+      await new Promise<void>((resolve) => wsUpgrade.wss.close(() => resolve()));
+      const destroyed = await upgraded.drain(until);
+      if (destroyed > 0) {
+        logger.warn(
+          { sockets: destroyed, shutdown_ms: rt.timeouts.shutdownMs },
+          "shutdown deadline: WebSockets still closing were destroyed",
+        );
+      }
     })();
     return closed;
   };
@@ -117,14 +146,25 @@ export function createApp(options: AppOptions): App {
   return {
     handler,
     upgrade,
-    close,
+    close: () => close(),
     useEvent: (mw) => rt.useEvent(mw),
     useHttp: (mw) => rt.useHttp(mw),
     sessions: { counts: () => sessions.counts() },
     metrics: obs.metrics?.registry,
     health: obs.health,
     listen(port = 3000, host = "127.0.0.1") {
-      const server = createServer((req, res) => void handler(req, res));
+      const t = rt.timeouts;
+      const server = createServer(
+        {
+          headersTimeout: t.headersMs,
+          requestTimeout: t.requestMs,
+          keepAliveTimeout: t.keepAliveMs,
+          connectionsCheckingInterval: checkEvery(t),
+        },
+        (req, res) => void handler(req, res),
+      );
+      const sockets = new SocketDrain();
+      server.on("connection", (s) => sockets.add(s));
       server.on("upgrade", upgrade);
       return new Promise<Listening>((resolve, reject) => {
         server.once("error", reject);
@@ -142,17 +182,34 @@ export function createApp(options: AppOptions): App {
             host,
             server,
             close: async () => {
-              await close();
-              await new Promise<void>((r) => {
-                server.close(() => r());
-                server.closeAllConnections();
-              });
+              const until = performance.now() + t.shutdownMs;
+              // Stop accepting first (node also closes idle keep-alive connections here).
+              const stopped = new Promise<void>((r) => server.close(() => r()));
+              await close(until);
+              // In-flight requests finish; connections that turn idle are closed as they do.
+              const destroyed = await sockets.drain(until, () => server.closeIdleConnections());
+              if (destroyed > 0) {
+                logger.warn(
+                  { sockets: destroyed, shutdown_ms: t.shutdownMs },
+                  "shutdown deadline: connections still busy were destroyed",
+                );
+              }
+              await stopped;
             },
           });
         });
       });
     },
   };
+}
+
+/**
+ * Node checks request and header timeouts on an interval (default 30 s, so a 30 s
+ * `requestTimeout` fired anywhere between 30 and 60 s): check ten times per shortest
+ * timeout, at most once a second. Each check walks the list of active connections.
+ */
+function checkEvery(t: ServerTimeouts): number {
+  return Math.max(10, Math.min(1_000, Math.floor(Math.min(t.headersMs, t.requestMs) / 10)));
 }
 
 function staticFiles(opt: AppOptions["publicDir"]): StaticFiles | undefined {

@@ -24,6 +24,7 @@ import type { Logger } from "./core/logger.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./core/middleware.ts";
 import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
 import { CsrfSigner } from "./security/csrf.ts";
+import { RATE_LIMIT_STORE } from "./security/rate-limit/store-circuit.ts";
 import { createSecurity, type Security } from "./security/security.ts";
 import type { EventMiddleware } from "./session/event-context.ts";
 import { type OpenFacts, SessionManager } from "./session/manager.ts";
@@ -74,6 +75,10 @@ export function assembleApp(options: AppOptions): AppRuntime {
     logger.debug({ v8_flags: V8_TUNING_FLAGS }, "V8 tuned for live sessions");
   }
   const observability = new Observability(options, logger);
+  // Readiness reports the rate-limit store's circuit instead of probing the store.
+  if (security.rateLimitStore !== undefined) {
+    observability.health?.watch(RATE_LIMIT_STORE, security.rateLimitStore);
+  }
   const limits = resolveServerLimits(options.limits);
   const timeouts = resolveTimeouts(options.timeouts);
   const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];

@@ -169,6 +169,53 @@ describe("createHealth", () => {
     expect(await good.ready()).toEqual({ status: "shutting_down", checks: {} });
   });
 
+  it("reads watched dependencies: degraded keeps readiness at 200, fail turns it 503", async () => {
+    const metrics = createMetrics({ collectDefault: false });
+    const health = createHealth({ metrics });
+    let state: { status: "ok" | "degraded" | "fail"; state: string; error?: string } = {
+      status: "ok",
+      state: "closed",
+    };
+    health.watch("store", { status: () => state });
+    const base = await serve((req, res) => health.handle(req, res));
+    const probe = async () => {
+      const res = await fetch(`${base}/health/ready`);
+      return { code: res.status, body: (await res.json()) as ReadyReport };
+    };
+    expect(await probe()).toEqual({
+      code: 200,
+      body: {
+        status: "ok",
+        checks: { store: { status: "ok", latency_ms: expect.any(Number), state: "closed" } },
+      },
+    });
+    state = { status: "degraded", state: "open", error: "circuit_open" };
+    expect(await probe()).toMatchObject({
+      code: 200,
+      body: {
+        status: "degraded",
+        checks: { store: { status: "degraded", state: "open", error: "circuit_open" } },
+      },
+    });
+    expect(await metrics.registry.getSingleMetricAsString("vango_dependency_up")).toContain(
+      'vango_dependency_up{name="store"} 0',
+    );
+    state = { status: "fail", state: "open", error: "circuit_open" };
+    expect((await probe()).code).toBe(503);
+  });
+
+  it("a failing probe outweighs a degraded watched dependency", async () => {
+    const health = createHealth({ checks: { custom: { db: () => Promise.reject(new Error()) } } });
+    health.watch("store", { status: () => ({ status: "degraded", state: "open" }) });
+    expect((await health.ready()).status).toBe("fail");
+    expect(() => health.watch("db", { status: () => ({ status: "ok", state: "closed" }) })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      health.watch("store", { status: () => ({ status: "ok", state: "closed" }) }),
+    ).toThrow(RangeError);
+  });
+
   it("rejects reserved custom check names", () => {
     expect(() => createHealth({ checks: { custom: { redis: async () => {} } } })).toThrow(
       RangeError,

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CloseCode, FrameType } from "../../src/protocol/constants.ts";
+import { createApp } from "../../src/server/app.ts";
 import { Counter, Ticker } from "./fixtures.tsx";
-import { getPage, type Running, sleep, start, TestSocket } from "./helpers.ts";
+import {
+  captureLogger,
+  fakeClient,
+  getPage,
+  type Running,
+  sleep,
+  start,
+  TestSocket,
+} from "./helpers.ts";
 
 let srv: Running | undefined;
 afterEach(async () => {
@@ -77,5 +86,92 @@ describe("heartbeat and idle", () => {
       reason: "idle_timeout",
     });
     expect(await s.whenClosed()).toEqual({ code: CloseCode.IdleTimeout, reason: "idle_timeout" });
+  });
+});
+
+describe("shutdown deadline (timeouts.shutdownMs)", () => {
+  const pause = (s: TestSocket) =>
+    (s.ws as unknown as { _socket: import("node:net").Socket })._socket.pause();
+
+  it("listening.close() destroys a socket whose client stopped reading at the deadline", async () => {
+    const logger = captureLogger();
+    srv = await start({ routes: { "/": Counter }, logger, timeouts: { shutdownMs: 300 } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    pause(s);
+    const t0 = performance.now();
+    await srv.close();
+    srv = undefined;
+    const ms = performance.now() - t0;
+    // Before: ws waited 30 s for the paused peer's Close frame.
+    expect(ms).toBeGreaterThanOrEqual(280);
+    expect(ms).toBeLessThan(1_500);
+    expect(
+      logger.entries
+        .filter((e) => e.level === "warn" && "sockets" in e.obj)
+        .map((e) => (e.obj as { sockets: number }).sockets),
+    ).toEqual([1]);
+  });
+
+  it("does not wait for the deadline when clients answer the closing handshake", async () => {
+    srv = await start({ routes: { "/": Counter }, timeouts: { shutdownMs: 10_000 } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    // A keep-alive connection left idle must not hold the close either.
+    await fetch(srv.base + "/nope");
+    const t0 = performance.now();
+    await srv.close();
+    srv = undefined;
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(await s.whenClosed()).toEqual({ code: CloseCode.GoingAway, reason: "server_shutdown" });
+  });
+
+  it("lets an in-flight request finish within the deadline", async () => {
+    srv = await start({
+      routes: { "/": Counter },
+      timeouts: { shutdownMs: 5_000 },
+      httpMiddleware: [
+        async (ctx, next) => {
+          if (ctx.path !== "/slow") return next();
+          await sleep(300);
+          ctx.res.end("done");
+        },
+      ],
+    });
+    const pending = fetch(srv.base + "/slow").then(async (r) => [r.status, await r.text()]);
+    await sleep(50);
+    const t0 = performance.now();
+    await srv.close();
+    srv = undefined;
+    expect(await pending).toEqual([200, "done"]);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it("app.close() on a server of your own honours the deadline too", async () => {
+    const { createServer } = await import("node:http");
+    const app = createApp({
+      routes: { "/": Counter },
+      clientBuilder: fakeClient,
+      logger: captureLogger(),
+      timeouts: { shutdownMs: 300 },
+    });
+    const server = createServer((q, r) => void app.handler(q, r));
+    server.on("upgrade", app.upgrade);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const p = await getPage(`http://127.0.0.1:${port}`);
+    const s = await TestSocket.open(port, p.cookie);
+    await s.attach(p);
+    pause(s);
+    const t0 = performance.now();
+    await app.close();
+    const stopped = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    await stopped;
+    const ms = performance.now() - t0;
+    expect(ms).toBeGreaterThanOrEqual(280);
+    expect(ms).toBeLessThan(1_500);
   });
 });

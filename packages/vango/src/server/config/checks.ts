@@ -15,6 +15,8 @@ import type { AppOptions } from "./options.ts";
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** A metric `collectDefaultMetrics` always registers (to spot a second registration). */
 const DEFAULT_METRIC = "process_cpu_user_seconds_total";
+/** Names of the built-in readiness checks (`rate_limit_store`: the store's circuit). */
+const RESERVED_CHECKS: ReadonlySet<string> = new Set(["redis", "postgres", "rate_limit_store"]);
 /** Matches `metricsHandler`'s own minimum. */
 const MIN_TOKEN_CHARS = 16;
 
@@ -94,7 +96,7 @@ export function checkObservability(o: AppOptions): void {
   }
   for (const [name, fn] of Object.entries(h.checks?.custom ?? {})) {
     const option = `health.checks.custom.${name}`;
-    if (name === "redis" || name === "postgres") throw new ConfigError(option, "name is reserved");
+    if (RESERVED_CHECKS.has(name)) throw new ConfigError(option, "name is reserved");
     if (typeof fn !== "function") throw new ConfigError(option, "must be a function");
   }
   const bp = h.basePath;

@@ -29,6 +29,27 @@ export interface ServerTimeouts extends SessionTimeouts {
   readonly heartbeatMs: number;
   /** A connection with no client event for this long is closed as `idle_timeout`; 0 = never (the default: the browser client reconnects at once, so an idle close frees nothing unless the app wants tabs to drop their sessions). */
   readonly idleMs: number;
+  /**
+   * Graceful shutdown's one deadline (default 5 s): `app.close()` / `listening.close()`
+   * wait this long for closing handshakes and in-flight requests, then destroy the
+   * sockets still open (a client that stopped reading would otherwise hold the process
+   * for `ws`'s 30 s close timeout). 0 destroys them at once. Keep it below the
+   * orchestrator's grace period (Kubernetes: 30 s).
+   */
+  readonly shutdownMs: number;
+  /**
+   * `listen()`'s server: a request's headers must arrive within this (Node's
+   * `headersTimeout`; default 10 s, Node's own is 60 s). Slowloris defence.
+   */
+  readonly headersMs: number;
+  /**
+   * `listen()`'s server: the whole request, body included, must arrive within this
+   * (Node's `requestTimeout`; default 30 s, Node's own is 300 s), else 408 and the
+   * connection is closed. Raise it for large uploads over slow links.
+   */
+  readonly requestMs: number;
+  /** `listen()`'s server: an idle keep-alive connection is closed after this (default 5 s, as Node). Behind a load balancer, set it above the balancer's idle timeout. */
+  readonly keepAliveMs: number;
 }
 
 export interface AppOptions extends SecurityOptions {
@@ -93,6 +114,10 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,
   idleMs: 0,
+  shutdownMs: 5_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
 });
 
 export function resolveServerLimits(p: Partial<ServerLimits> | undefined): ServerLimits {

@@ -9,9 +9,10 @@ import { HARD_MAX_STRING } from "../../protocol/limits.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { canonicalOrigin } from "../security/cors.ts";
-import type { RatePolicy } from "../security/options.ts";
+import type { RateLimitOptions, RatePolicy } from "../security/options.ts";
+import { MemoryRateLimitStore } from "../security/rate-limit/memory-store.ts";
 import { checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
-import type { AppOptions } from "./options.ts";
+import { type AppOptions, resolveTimeouts } from "./options.ts";
 
 export { ConfigError };
 
@@ -65,6 +66,28 @@ function policy(option: string, p: RatePolicy | false | undefined): void {
   if (typeof p.windowMs !== "number" || !(p.windowMs > 0) || !Number.isFinite(p.windowMs)) {
     throw new ConfigError(`${option}.windowMs`, "must be > 0");
   }
+}
+
+function positiveMs(option: string, v: unknown): void {
+  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
+    throw new ConfigError(option, "must be a number > 0");
+  }
+}
+
+function checkBreaker(rl: RateLimitOptions): void {
+  const b = rl.breaker;
+  if (b === undefined) return;
+  if (rl.store === undefined || rl.store instanceof MemoryRateLimitStore) {
+    throw new ConfigError(
+      "rateLimit.breaker",
+      "applies to a store you pass (the in-memory one needs none)",
+    );
+  }
+  if (b.timeoutMs !== undefined) positiveMs("rateLimit.breaker.timeoutMs", b.timeoutMs);
+  if (b.failureThreshold !== undefined) {
+    positiveInt("rateLimit.breaker.failureThreshold", b.failureThreshold);
+  }
+  if (b.resetMs !== undefined) positiveMs("rateLimit.breaker.resetMs", b.resetMs);
 }
 
 function isLoopbackOrigin(o: string): boolean {
@@ -169,10 +192,18 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     throw new ConfigError("limits.maxPayload", `exceeds the protocol hard cap ${HARD_MAX_STRING}`);
   }
   for (const [k, v] of Object.entries(o.timeouts ?? {})) {
-    const min = k === "idleMs" ? 0 : 1;
+    const min = k === "idleMs" || k === "shutdownMs" ? 0 : 1;
     if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
       throw new ConfigError(`timeouts.${k}`, `must be a number ≥ ${min}`);
     }
+  }
+  const t = resolveTimeouts(o.timeouts);
+  // Node's own rule (createServer throws ERR_OUT_OF_RANGE otherwise): headers are part of the request.
+  if (t.headersMs > t.requestMs) {
+    throw new ConfigError(
+      "timeouts.headersMs",
+      `must not exceed timeouts.requestMs (${t.requestMs})`,
+    );
   }
   const rl = o.rateLimit;
   if (rl === false) {
@@ -183,6 +214,10 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     policy("rateLimit.perUser", rl.perUser);
     for (const p of rl.policies ?? []) {
       policy(`rateLimit.policies.${p.name}`, p);
+      const cost = p.cost;
+      if (cost !== undefined && !(cost > 0 && cost <= p.limit)) {
+        throw new ConfigError(`rateLimit.policies.${p.name}.cost`, "must be within (0, limit]");
+      }
       if (p.key === "user" && o.userOf === undefined) {
         throw new ConfigError(`rateLimit.policies.${p.name}`, 'key "user" needs userOf');
       }
@@ -208,6 +243,7 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
         message: "per-IP limit above 1000/s",
       });
     }
+    checkBreaker(rl);
     const ws = rl.websocket;
     if (ws === false) {
       warn.push({
@@ -245,8 +281,9 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
   }
   if (o.csrf === false) {
     warn.push({ id: "csrf_disabled", option: "csrf", message: "the HTTP CSRF check is off" });
-  } else if (o.csrf?.maxFormBytes !== undefined) {
-    positiveInt("csrf.maxFormBytes", o.csrf.maxFormBytes);
+  } else if (o.csrf !== undefined) {
+    if (o.csrf.maxFormBytes !== undefined) positiveInt("csrf.maxFormBytes", o.csrf.maxFormBytes);
+    if (o.csrf.formTimeoutMs !== undefined) positiveMs("csrf.formTimeoutMs", o.csrf.formTimeoutMs);
   }
   if (o.securityHeaders === false) {
     warn.push({

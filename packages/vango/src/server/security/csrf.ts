@@ -13,7 +13,11 @@
  * minted for another session fails, since it is bound to the sid.
  *
  * Reading `_csrf` consumes an urlencoded body: it is kept and handed to the app through
- * {@link formBody}. Other bodies (JSON, multipart) must use the header.
+ * {@link formBody}. Other bodies (JSON, multipart) must use the header. The read is
+ * bounded in size and in time — a client that announces a body and sends it slowly (or
+ * never) gets `request_timeout` rather than holding the connection for whatever the
+ * server's own request timeout is (Node's: 300 s) — and a client that hangs up while
+ * it is read is `client_closed_request`, an outcome, not a server error.
  */
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -74,39 +78,74 @@ export function formBody(req: IncomingMessage): Buffer | undefined {
   return bodies.get(req);
 }
 
-/** Outcome of the check: ok, refused, or the body was larger than allowed. */
-export type CsrfOutcome = "ok" | "csrf_invalid" | "payload_too_large";
+/** Outcome of the check: ok, or the code to refuse the request with. */
+export type CsrfOutcome =
+  | "ok"
+  | "csrf_invalid"
+  | "payload_too_large"
+  | "request_timeout"
+  | "client_closed_request";
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** How the CSRF check may read a form body. */
+export interface FormReadLimits {
+  /** Largest urlencoded body read to find `_csrf`. */
+  readonly maxBytes: number;
+  /** Ms the whole body may take to arrive. */
+  readonly timeoutMs: number;
+}
+
+type BodyRead = Buffer | "payload_too_large" | "request_timeout" | "client_closed_request";
+
+function readBody(req: IncomingMessage, limits: FormReadLimits): Promise<BodyRead> {
+  if (req.destroyed) return Promise.resolve("client_closed_request");
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const done = (r: BodyRead): void => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      req.off("error", onError);
+      resolve(r);
+    };
     const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > max) {
-        req.off("data", onData);
-        req.resume();
-        resolve(undefined);
+      if (size > limits.maxBytes) {
+        // The refusal closes the connection: draining a lying Content-Length could take forever.
+        req.pause();
+        done("payload_too_large");
         return;
       }
       chunks.push(c);
     };
+    const onEnd = (): void => done(Buffer.concat(chunks, size));
+    // 'close' before 'end' (and the 'aborted' error before it): the client hung up.
+    const onClose = (): void => done("client_closed_request");
+    // Any other stream error also means no body will come; the socket is already gone.
+    const onError = (): void => done("client_closed_request");
+    const timer = setTimeout(() => {
+      req.pause();
+      done("request_timeout");
+    }, limits.timeoutMs);
     req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks, size)));
-    req.once("error", reject);
+    req.once("end", onEnd);
+    req.once("close", onClose);
+    req.once("error", onError);
   });
 }
 
 /**
  * Checks one unsafe request. Safe methods are not checked (they must not change state).
  * @example
- * if ((await checkCsrf(req, signer, false, 65536)) !== "ok") sendError(res, ErrorCode.csrf_invalid);
+ * const outcome = await checkCsrf(req, signer, false, { maxBytes: 65536, timeoutMs: 10_000 });
+ * if (outcome !== "ok") sendError(res, outcome);
  */
 export async function checkCsrf(
   req: IncomingMessage,
   signer: CsrfSigner,
   devMode: boolean,
-  maxFormBytes: number,
+  form: FormReadLimits,
 ): Promise<CsrfOutcome> {
   if (!UNSAFE_METHODS.has(req.method ?? "")) return "ok";
   const sid = readSessionCookie(req.headers.cookie, devMode);
@@ -119,8 +158,8 @@ export async function checkCsrf(
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       return "csrf_invalid";
     }
-    const body = await readBody(req, maxFormBytes);
-    if (body === undefined) return "payload_too_large";
+    const body = await readBody(req, form);
+    if (!Buffer.isBuffer(body)) return body;
     bodies.set(req, body);
     token = new URLSearchParams(body.toString("latin1")).get(CSRF_FIELD) ?? undefined;
   }

@@ -1,8 +1,10 @@
 /**
  * The HTTP guard in front of the app's request handling, in order: security headers
  * (with a fresh CSP nonce per response), CORS (answers preflights), rate limits (429),
- * then the CSRF check of unsafe methods (403) — before the method and the route are
- * looked at, so an unsafe request without a valid token is `csrf_invalid` on any path.
+ * then the CSRF check of unsafe methods (403; 413/408 when a form body to search for the
+ * token is too large or too slow, 499 when the client hung up meanwhile) — before the
+ * method and the route are looked at, so an unsafe request without a valid token is
+ * `csrf_invalid` on any path.
  * The guard decides; the HTTP handler writes the refusal through the one refusal path
  * (`core/http-error.ts`).
  */
@@ -56,8 +58,15 @@ export async function guardRequest(
   }
   const csrf = sec.csrf;
   if (csrf !== undefined && !exempt(path, csrf.exemptPaths)) {
-    const outcome = await checkCsrf(req, signer, sec.devMode, csrf.maxFormBytes);
-    if (outcome !== "ok") return { code: outcome };
+    const outcome = await checkCsrf(req, signer, sec.devMode, csrf.form);
+    if (outcome === "ok") return undefined;
+    // The rest of an oversized or stalled body was never read: close rather than drain it.
+    if (outcome === "payload_too_large" || outcome === "request_timeout") {
+      return { code: outcome, headers: CLOSE };
+    }
+    return { code: outcome };
   }
   return undefined;
 }
+
+const CLOSE = Object.freeze({ connection: "close" });

@@ -4,6 +4,7 @@
  * development (the origin check and the `Secure`/`__Host-` cookie attributes).
  */
 import type { IncomingMessage } from "node:http";
+import type { CircuitBreakerOptions } from "../core/circuit-breaker.ts";
 import type { TrustProxy } from "./client-ip.ts";
 import type { ConnectionLimiterOptions } from "./connection-limiter.ts";
 import type { CorsOptions } from "./cors.ts";
@@ -29,8 +30,17 @@ export interface RateLimitOptions {
   readonly perUser?: RatePolicy | false;
   /** More policies (per route via `match`, per user via `key: "user"`). */
   readonly policies?: readonly HttpRateLimitPolicy[];
-  /** Let requests through when the store fails (default true). */
+  /**
+   * Let requests through when the store fails, misses its deadline or its circuit is
+   * open (default true); `false` refuses them as `rate_limited`.
+   */
   readonly failOpen?: boolean;
+  /**
+   * Deadline and circuit breaker around calls to a `store` you pass (default
+   * `{ timeoutMs: 200, failureThreshold: 5, resetMs: 5000 }`). The default in-memory
+   * store needs none.
+   */
+  readonly breaker?: CircuitBreakerOptions;
   /**
    * WebSocket events per session (default 30/s sustained, bursts of 60, closed after 60
    * refusals within one second); `false` disables it.
@@ -43,6 +53,12 @@ export interface CsrfOptions {
   readonly exemptPaths?: readonly string[];
   /** Largest urlencoded body read to find a `_csrf` field (default 64 KiB). */
   readonly maxFormBytes?: number;
+  /**
+   * Ms such a body may take to arrive (default 10 s), else 408 `request_timeout` and the
+   * connection is closed. Holds wherever the handler is mounted, whatever the server's
+   * own request timeout.
+   */
+  readonly formTimeoutMs?: number;
 }
 
 /** The security fields of `AppOptions`. */
@@ -76,3 +92,6 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<Required<ConnectionLimiterOptio
   Object.freeze({ perIp: 50, perUser: 20, global: 10_000 });
 
 export const DEFAULT_MAX_FORM_BYTES = 64 * 1024;
+
+/** A 64 KiB form arrives in well under a second on any working link; 10 s is generous. */
+export const DEFAULT_FORM_TIMEOUT_MS = 10_000;

@@ -8,8 +8,10 @@ import type { Logger } from "../core/logger.ts";
 import { clientIp, type TrustProxy } from "./client-ip.ts";
 import { ConnectionLimiter } from "./connection-limiter.ts";
 import { type CorsHandler, cors } from "./cors.ts";
+import type { FormReadLimits } from "./csrf.ts";
 import {
   DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_FORM_TIMEOUT_MS,
   DEFAULT_MAX_FORM_BYTES,
   DEFAULT_RATE_LIMITS,
   type SecurityOptions,
@@ -21,6 +23,7 @@ import {
   httpRateLimit,
 } from "./rate-limit/http-rate-limit.ts";
 import { MemoryRateLimitStore } from "./rate-limit/memory-store.ts";
+import { type StoreCircuit, storeCircuit } from "./rate-limit/store-circuit.ts";
 import type { EventBudgetOptions } from "./rate-limit/ws-event-budget.ts";
 import { type ApplySecurityHeaders, securityHeaders } from "./security-headers.ts";
 
@@ -33,9 +36,11 @@ export interface Security {
   readonly headers: ApplySecurityHeaders | undefined;
   readonly cors: CorsHandler | undefined;
   readonly rateLimit: HttpRateLimiter | undefined;
+  /** The circuit around a rate-limit store the app passed (readiness reports it). */
+  readonly rateLimitStore: StoreCircuit | undefined;
   /** HTTP CSRF check settings; `undefined` = off. */
   readonly csrf:
-    | { readonly exemptPaths: readonly string[]; readonly maxFormBytes: number }
+    | { readonly exemptPaths: readonly string[]; readonly form: FormReadLimits }
     | undefined;
   readonly connections: ConnectionLimiter | undefined;
   readonly wsBudget: EventBudgetOptions | undefined;
@@ -60,6 +65,7 @@ export function createSecurity(options: SecurityInput, logger: Logger): Security
   const rl = options.rateLimit;
   let rateLimit: HttpRateLimiter | undefined;
   let memory: MemoryRateLimitStore | undefined;
+  let circuit: StoreCircuit | undefined;
   let wsBudget: EventBudgetOptions | undefined;
   if (rl !== false) {
     const o = rl ?? {};
@@ -76,15 +82,19 @@ export function createSecurity(options: SecurityInput, logger: Logger): Security
       store = memory;
     }
     if (store !== undefined) {
+      const failOpen = o.failOpen ?? true;
+      // An in-process store answers at once and cannot be down: no deadline timer per request.
+      if (!(store instanceof MemoryRateLimitStore)) {
+        circuit = storeCircuit(o.breaker, failOpen, logger);
+      }
       rateLimit = httpRateLimit({
         store,
         policies,
         ...(mutations === false ? {} : { mutationPolicy: mutations }),
         ipOf: (req) => clientIp(req, { trustProxy }),
         ...(userOf === undefined ? {} : { userOf }),
-        failOpen: o.failOpen ?? true,
-        onStoreError: (err) =>
-          logger.error({ err, code: "rate_limited" }, "rate-limit store failed"),
+        failOpen,
+        ...(circuit === undefined ? {} : { breaker: circuit.breaker }),
       });
     }
     const ws = o.websocket ?? DEFAULT_RATE_LIMITS.websocket;
@@ -104,12 +114,16 @@ export function createSecurity(options: SecurityInput, logger: Logger): Security
     headers,
     cors: options.cors === undefined ? undefined : cors(options.cors),
     rateLimit,
+    rateLimitStore: circuit,
     csrf:
       options.csrf === false
         ? undefined
         : {
             exemptPaths: csrf?.exemptPaths ?? [],
-            maxFormBytes: csrf?.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES,
+            form: {
+              maxBytes: csrf?.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES,
+              timeoutMs: csrf?.formTimeoutMs ?? DEFAULT_FORM_TIMEOUT_MS,
+            },
           },
     connections:
       cl === false ? undefined : new ConnectionLimiter({ ...DEFAULT_CONNECTION_LIMITS, ...cl }),

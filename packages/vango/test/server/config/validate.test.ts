@@ -3,6 +3,7 @@ import { createMetrics } from "../../../src/observability/metrics.ts";
 import { createApp } from "../../../src/server/app.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { ConfigError, validateOptions } from "../../../src/server/config/validate.ts";
+import { MemoryRateLimitStore } from "../../../src/server/security/rate-limit/memory-store.ts";
 import { Counter } from "../fixtures.tsx";
 import { captureLogger } from "../helpers.ts";
 
@@ -89,6 +90,45 @@ describe("startup validation: refusals (config_invalid)", () => {
     );
     expect(refused({ connectionLimits: { global: 0 } })).toBe("connectionLimits.global");
     expect(refused({ csrf: { maxFormBytes: 0 } })).toBe("csrf.maxFormBytes");
+  });
+
+  it("refuses shutdown, server and form-read timeouts that make no sense", () => {
+    expect(refused({ timeouts: { shutdownMs: -1 } })).toBe("timeouts.shutdownMs");
+    expect(refused({ timeouts: { shutdownMs: 0 } })).toBeUndefined();
+    expect(refused({ timeouts: { requestMs: 0 } })).toBe("timeouts.requestMs");
+    expect(refused({ timeouts: { keepAliveMs: Number.NaN } })).toBe("timeouts.keepAliveMs");
+    // Node refuses a headers timeout longer than the request timeout.
+    expect(refused({ timeouts: { headersMs: 40_000 } })).toBe("timeouts.headersMs");
+    expect(refused({ timeouts: { headersMs: 40_000, requestMs: 60_000 } })).toBeUndefined();
+    expect(refused({ csrf: { formTimeoutMs: 0 } })).toBe("csrf.formTimeoutMs");
+  });
+
+  it("refuses a store breaker that nothing would use or that makes no sense", () => {
+    const store = { consume: () => Promise.reject(new Error("unused")) };
+    expect(
+      refused({
+        rateLimit: { policies: [{ name: "a", key: "ip", limit: 2, windowMs: 1, cost: 3 }] },
+      }),
+    ).toBe("rateLimit.policies.a.cost");
+    expect(refused({ rateLimit: { breaker: { timeoutMs: 100 } } })).toBe("rateLimit.breaker");
+    expect(
+      refused({ rateLimit: { store: new MemoryRateLimitStore(), breaker: { resetMs: 1 } } }),
+    ).toBe("rateLimit.breaker");
+    expect(refused({ rateLimit: { store, breaker: { timeoutMs: 0 } } })).toBe(
+      "rateLimit.breaker.timeoutMs",
+    );
+    expect(refused({ rateLimit: { store, breaker: { failureThreshold: 1.5 } } })).toBe(
+      "rateLimit.breaker.failureThreshold",
+    );
+    expect(refused({ rateLimit: { store, breaker: { resetMs: -1 } } })).toBe(
+      "rateLimit.breaker.resetMs",
+    );
+    expect(refused({ rateLimit: { store, breaker: { timeoutMs: 50, resetMs: 1000 } } })).toBe(
+      undefined,
+    );
+    expect(refused({ health: { checks: { custom: { rate_limit_store: async () => 1 } } } })).toBe(
+      "health.checks.custom.rate_limit_store",
+    );
   });
 
   it("refuses routes, trusted proxies, metrics and health options that would fail later", () => {

@@ -5,9 +5,15 @@
  * `RateLimit-Limit` / `-Remaining` / `-Reset` / `-Policy` headers of the IETF
  * httpapi rate-limit headers draft; allowed responses carry the same headers for the
  * most constrained policy.
+ *
+ * Store calls go through a {@link CircuitBreaker} (one deadline per request, however
+ * many policies apply): a store that is down or hangs costs the first requests at most
+ * the deadline, then nothing while the circuit is open; they fail open (or closed, as
+ * configured) instead of waiting for the store's client to give up.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode } from "../../../protocol/errors.ts";
+import type { CircuitBreaker } from "../../core/circuit-breaker.ts";
 import type { Refusal } from "../../core/http-error.ts";
 import type { RateLimitResult, RateLimitStore } from "./store.ts";
 
@@ -38,13 +44,18 @@ export interface HttpRateLimitOptions {
   /** The user id for `"user"` keys. */
   userOf?: (req: IncomingMessage) => string | undefined;
   /**
-   * When the store fails (e.g. Redis down): `true` lets the request through (default:
-   * an outage of the limiter should not become an outage of the app); `false` refuses
-   * it as `rate_limited` with `Retry-After: 1`.
+   * With a `breaker`, when the store fails, times out or its circuit is open: `true`
+   * lets the request through (default: an outage of the limiter should not become an
+   * outage of the app); `false` refuses it as `rate_limited` with a `Retry-After` of
+   * the time until the store is tried again (at least 1 s).
    */
   failOpen?: boolean;
-  /** Told about store failures (log them). */
-  onStoreError?: (err: unknown) => void;
+  /**
+   * Deadline and circuit breaker around the store's calls (it also logs its state
+   * changes). Omit it only for a store that answers in-process and cannot be down
+   * (`MemoryRateLimitStore`): its calls are then awaited as they are.
+   */
+  breaker?: CircuitBreaker;
 }
 
 /**
@@ -79,7 +90,7 @@ interface Compiled {
  * const refusal = await limit(req, res); // a 429 to send, or undefined
  */
 export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
-  const { store, userOf, onStoreError } = options;
+  const { store, userOf, breaker } = options;
   const ipOf = options.ipOf ?? socketAddress;
   const failOpen = options.failOpen ?? true;
   const resolveKey = (k: RateLimitKey): ((req: IncomingMessage) => string | undefined) => {
@@ -119,24 +130,32 @@ export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
     });
   }
 
+  const consumeAll = (keys: readonly string[], applied: readonly Compiled[]) =>
+    Promise.all(keys.map((k, i) => store.consume(k, applied[i]!.cost, applied[i]!.policy)));
+
   return async (req, res) => {
     const applied: Compiled[] = [];
-    const pending: Promise<RateLimitResult>[] = [];
+    const keys: string[] = [];
     for (const c of all) {
       if (c.match !== undefined && !c.match(req)) continue;
       const k = c.key(req);
       if (k === undefined) continue;
       applied.push(c);
-      pending.push(store.consume(`${c.name}:${k}`, c.cost, c.policy));
+      keys.push(`${c.name}:${k}`);
     }
-    if (pending.length === 0) return undefined;
+    if (keys.length === 0) return undefined;
     let results: RateLimitResult[];
-    try {
-      results = await Promise.all(pending);
-    } catch (err) {
-      onStoreError?.(err);
-      if (failOpen) return undefined;
-      return { code: ErrorCode.rate_limited, headers: { "retry-after": "1" } };
+    // Without a breaker the store is in-process: a failure there is a bug, not an outage.
+    if (breaker === undefined) results = await consumeAll(keys, applied);
+    else {
+      // The store is called inside the breaker: while the circuit is open, not at all.
+      const outcome = await breaker.run(() => consumeAll(keys, applied));
+      if (!outcome.ok) {
+        if (failOpen) return undefined;
+        const wait = Math.max(1, Math.ceil(breaker.retryInMs() / 1000));
+        return { code: ErrorCode.rate_limited, headers: { "retry-after": String(wait) } };
+      }
+      results = outcome.value;
     }
     // Report the refusal with the longest wait, else the policy with the least left.
     let worst = 0;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ERRORS, ErrorCode } from "../../../../src/protocol/errors.ts";
+import { BreakerState, CircuitBreaker } from "../../../../src/server/core/circuit-breaker.ts";
 import { sendRefusal } from "../../../../src/server/core/http-error.ts";
 import { clientIp } from "../../../../src/server/security/client-ip.ts";
 import {
@@ -136,17 +137,46 @@ describe("httpRateLimit", () => {
     expect((await fetch(naive, h("4.4.4.4"))).status).toBe(429);
   });
 
-  it("fails open by default and closed on request when the store throws", async () => {
+  it("through a breaker: fails open by default and closed on request when the store throws", async () => {
     const broken: RateLimitStore = { consume: () => Promise.reject(new Error("redis down")) };
-    const errors: unknown[] = [];
     const policies = [{ name: "ip", key: "ip" as const, limit: 1, windowMs: 1000 }];
-    const open = await app({ store: broken, policies, onStoreError: (e) => errors.push(e) });
+    const open = await app({ store: broken, policies, breaker: new CircuitBreaker() });
     expect((await fetch(open)).status).toBe(200);
-    expect(errors).toHaveLength(1);
-    const closed = await app({ store: broken, policies, failOpen: false });
+    const breaker = new CircuitBreaker();
+    const closed = await app({ store: broken, policies, failOpen: false, breaker });
     const res = await fetch(closed);
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("1");
+  });
+
+  it("through a breaker: a hanging store costs the deadline, then nothing while open", async () => {
+    let calls = 0;
+    const hanging: RateLimitStore = {
+      consume: () => {
+        calls++;
+        return new Promise(() => {});
+      },
+    };
+    const policies = [{ name: "ip", key: "ip" as const, limit: 1, windowMs: 1000 }];
+    const breaker = new CircuitBreaker({ timeoutMs: 50, failureThreshold: 2, resetMs: 60_000 });
+    const base = await app({ store: hanging, policies, breaker, failOpen: false });
+    const timed = async () => {
+      const t0 = performance.now();
+      const res = await fetch(base);
+      return {
+        status: res.status,
+        retryAfter: res.headers.get("retry-after"),
+        ms: performance.now() - t0,
+      };
+    };
+    const first = [await timed(), await timed()];
+    expect(breaker.state).toBe(BreakerState.Open);
+    for (const r of first) expect(r.ms).toBeGreaterThanOrEqual(45);
+    const later = await timed();
+    expect(later.ms).toBeLessThan(45);
+    expect(calls).toBe(2); // the open circuit does not call the store at all
+    // Fail closed: Retry-After is the time until the store is tried again.
+    expect(later).toMatchObject({ status: 429, retryAfter: "60" });
   });
 
   it("rejects duplicate policy names and a user key without userOf", () => {

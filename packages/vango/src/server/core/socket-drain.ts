@@ -1,0 +1,57 @@
+/**
+ * The sockets a graceful shutdown waits for, and its deadline. `server.close()` waits
+ * for every connection, upgraded WebSockets included, and `ws` gives a peer 30 s to
+ * answer a Close frame: one client that stopped reading held a SIGTERM'd process for
+ * 30 s. A drain waits for the tracked sockets to close by themselves (closing
+ * handshakes, in-flight requests) until the deadline, then destroys the rest.
+ */
+import type { Duplex } from "node:stream";
+
+/** How often a drain re-checks (and runs its `poll`, e.g. `server.closeIdleConnections()`). */
+const TICK_MS = 25;
+
+/**
+ * @example
+ * const drain = new SocketDrain();
+ * server.on("connection", (s) => drain.add(s));
+ * const destroyed = await drain.drain(performance.now() + 5_000);
+ */
+export class SocketDrain {
+  readonly #open = new Set<Duplex>();
+
+  /** Tracks `socket` until it closes. */
+  add(socket: Duplex): void {
+    if (socket.destroyed) return;
+    this.#open.add(socket);
+    socket.once("close", () => this.#open.delete(socket));
+  }
+
+  /** Sockets still open. */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /**
+   * Resolves once every tracked socket has closed, or at `deadline` (a
+   * `performance.now()` time) after destroying those still open; returns how many it
+   * destroyed. `poll` runs on each check while it waits.
+   */
+  async drain(deadline: number, poll?: () => void): Promise<number> {
+    while (this.#open.size > 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      poll?.();
+      if (this.#open.size === 0) break;
+      await new Promise((r) => setTimeout(r, Math.min(TICK_MS, left)));
+    }
+    let n = 0;
+    for (const s of this.#open) {
+      // Destroyed elsewhere (its 'close' event is still pending) does not count.
+      if (s.destroyed) continue;
+      s.destroy();
+      n++;
+    }
+    this.#open.clear();
+    return n;
+  }
+}
