@@ -93,6 +93,12 @@ export function createHttpHandler(host: HttpHost): RequestHandler {
       await host.runHttp(ctx);
       if (!ctx.handled && next !== undefined) next();
     } catch (err) {
+      // A client that hung up mid-request is not a server error (the observer records 499).
+      if (req.destroyed && !req.complete) {
+        host.logger.info({ code: E.client_closed_request, path, method: req.method }, "aborted");
+        res.destroy();
+        return;
+      }
       host.logger.error(
         { err, code: E.internal_error, path, method: req.method },
         "request failed",
