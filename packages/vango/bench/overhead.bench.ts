@@ -16,7 +16,7 @@ import { EventType, FrameType, PROTOCOL_VERSION } from "../src/protocol/constant
 import { assembleApp } from "../src/server/assemble.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
 import { randomToken } from "../src/server/core/tokens.ts";
-import type { Session } from "../src/server/session/session.ts";
+import { Session } from "../src/server/session/session.ts";
 import { Connection } from "../src/server/ws/connection.ts";
 import { MemoryTransport } from "../src/testing/memory-transport.ts";
 import { Counter } from "./load/counter-app.ts";
@@ -46,8 +46,8 @@ function rig(full: boolean): Rig {
   const csrf = rt.csrf;
   const host = rt.connectionHost;
   const sid = randomToken();
-  const session = rt.openSession(rt.router.match("/")!, sid, { requestId: "req-bench-1" });
-  if (typeof session === "string") throw new Error(`no session: ${session}`);
+  const session = rt.openSession("/", sid, { requestId: "req-bench-1" });
+  if (!(session instanceof Session)) throw new Error(`no session: ${String(session)}`);
   const transport = new MemoryTransport();
   const wrapped = obs.wrapTransport(transport);
   const conn = new Connection(host, wrapped, sid);

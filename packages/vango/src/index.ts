@@ -36,6 +36,32 @@ export { escapeAttr, escapeText, type SafeHtml } from "./render/escape.ts";
 export { type PageOptions, renderPage, renderPageToStream } from "./render/page.ts";
 export { renderToString } from "./render/ssr.ts";
 export { renderToNodeStream, renderToStream } from "./render/stream.ts";
+export {
+  type ActionContext,
+  type ActionFailure,
+  type ActionResult,
+  invalid,
+  type PageAction,
+} from "./routing/actions.ts";
+export { NotFound, notFound, Redirect, redirect } from "./routing/control.ts";
+export {
+  type PageInfo,
+  type PageRequest,
+  status,
+  useActionData,
+  useNavigate,
+  useParams,
+  useRequest,
+  useSubmitting,
+  useTitle,
+  useUrl,
+} from "./routing/page-info.ts";
+export type {
+  ParamParser,
+  ParamParsers,
+  ParsedParams,
+  StandardSchemaV1,
+} from "./routing/params.ts";
 export type * from "./vdom/events.ts";
 export {
   type Binding,

@@ -27,7 +27,14 @@ export {
   type ServeMetricsOptions,
   serveMetrics,
 } from "./observability/metrics-server.ts";
-export type { RouteDef, RouteInput } from "./routing/router.ts";
+export { fileRoutes } from "./routing/file-routes.ts";
+export type {
+  LayoutInput,
+  MiddlewareModule,
+  PageModule,
+  RouteInput,
+  RouteTable,
+} from "./routing/route-table.ts";
 export { type App, createApp, type Listening } from "./server/app.ts";
 export {
   type AppOptions,

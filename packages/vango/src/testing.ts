@@ -3,7 +3,9 @@
  * exact patches, without a browser or a socket.
  */
 export {
+  type MountPageOptions,
   type MountTestOptions,
+  mountPage,
   mountTest,
   type ReconnectResult,
   type Target,

@@ -135,6 +135,9 @@ export function applyPatches(ctx: DomCtx, patches: readonly Patch[]): void {
         case P.Dispatch:
           el.dispatchEvent(new CustomEvent(p.name, { detail: p.payload, bubbles: true }));
           break;
+        case P.SetTitle:
+          doc.title = p.text;
+          break;
         default:
           fail();
       }

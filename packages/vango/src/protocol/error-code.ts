@@ -43,6 +43,7 @@ const CODES = [
   "render_error",
   "request_timeout",
   "client_closed_request",
+  "uri_too_long",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

@@ -158,4 +158,9 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.GoingAway,
     message: "Client closed the request",
   },
+  [ErrorCode.uri_too_long]: {
+    status: 414,
+    close: C.PolicyViolation,
+    message: "URI too long",
+  },
 };

@@ -83,6 +83,9 @@ export function writePatch(w: Writer, p: Patch): void {
       w.str(p.url);
       w.bool(p.replace);
       return;
+    case PatchOp.SetTitle:
+      w.str(p.text);
+      return;
     case PatchOp.Dispatch:
       w.uint(p.hid);
       w.str(p.name);
@@ -153,6 +156,8 @@ export function readPatch(r: Reader, nodeDepth: number, valueDepth: number): Pat
       return { op, url: r.str() };
     case PatchOp.Navigate:
       return { op, url: r.str(), replace: r.bool() };
+    case PatchOp.SetTitle:
+      return { op, text: r.str() };
     case PatchOp.Dispatch:
       return { op, hid: r.uint(), name: r.str(), payload: readJson(r, valueDepth) };
     default:

@@ -82,6 +82,8 @@ export const PatchOp = {
   Navigate: 23,
   /** Dispatch a `CustomEvent(name, { detail: payload })` on element `hid` (0 = window). */
   Dispatch: 24,
+  /** `document.title = text` (live navigation, `useTitle`). */
+  SetTitle: 25,
 } as const;
 export type PatchOp = (typeof PatchOp)[keyof typeof PatchOp];
 
@@ -175,6 +177,7 @@ export type Patch =
       readonly smooth: boolean;
     }
   | { readonly op: typeof PatchOp.PushUrl | typeof PatchOp.ReplaceUrl; readonly url: string }
+  | { readonly op: typeof PatchOp.SetTitle; readonly text: string }
   | { readonly op: typeof PatchOp.Navigate; readonly url: string; readonly replace: boolean }
   | {
       readonly op: typeof PatchOp.Dispatch;

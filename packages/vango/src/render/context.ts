@@ -100,7 +100,12 @@ export function provide<T>(ctx: Context<T>, value: T): void {
  * function Page() { const theme = useContext(Theme); return () => <main class={theme} />; }
  */
 export function useContext<T>(ctx: Context<T>): T {
-  for (let s = scopeNow(); s !== null; s = s.parent) {
+  return contextFrom(scopeNow(), ctx);
+}
+
+/** @internal The value of `ctx` as seen from `scope` (the renderer reads it for elements). */
+export function contextFrom<T>(scope: ContextScope | null, ctx: Context<T>): T {
+  for (let s = scope; s !== null; s = s.parent) {
     const map = s.contexts;
     if (map?.has(ctx as Context<unknown>)) return map.get(ctx as Context<unknown>) as T;
   }

@@ -16,6 +16,7 @@ import type { Key, VChild, VComponent, VElement, VFragment, VNode, VRaw } from "
 import { VKind, VNODE } from "../vdom/vnode.ts";
 import { normalizeProps } from "./attrs.ts";
 import { flattenFibers } from "./flatten-host.ts";
+import { enhanceForm } from "./form-enhancer.ts";
 import { TagFlag, tagInfo } from "./html-tags.ts";
 import { Instance } from "./instance.ts";
 import {
@@ -169,7 +170,7 @@ function createFiber(
 ): Fiber {
   switch (v.kind) {
     case VKind.Element:
-      return createElement(env, parent, v);
+      return createElement(env, parent, v.tag === "form" ? enhanceForm(parent, v) : v);
     case VKind.Text:
       return new TextFiber(v.text);
     case VKind.Raw:
@@ -193,7 +194,7 @@ function updateFiber(
 ): void {
   switch (f.kind) {
     case VKind.Element:
-      updateElement(env, parent, f, v as VElement);
+      updateElement(env, parent, f, formOf(parent, v as VElement));
       return;
     case VKind.Text: {
       const text = (v as { text: string }).text;
@@ -212,6 +213,10 @@ function updateFiber(
       updateInstance(env, f, v as VComponent);
       return;
   }
+}
+
+function formOf(parent: Instance | null, v: VElement): VElement {
+  return v.tag === "form" ? enhanceForm(parent, v) : v;
 }
 
 /** Children that reach the DOM: none for void elements and `<textarea value>` (as in SSR). */

@@ -10,8 +10,11 @@
 import { appLogger, Observability } from "../observability/app-observability.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
 import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
-import { mountRoute } from "../routing/mount-route.ts";
-import { type RouteMatch, Router } from "../routing/router.ts";
+import { Redirect } from "../routing/control.ts";
+import type { PageInit, RequestInfo } from "../routing/page-info.ts";
+import { PageView } from "../routing/page-view.ts";
+import type { CompiledPage } from "../routing/route-table.ts";
+import { Router } from "../routing/router.ts";
 import {
   type AppOptions,
   resolveServerLimits,
@@ -26,10 +29,38 @@ import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
 import { CsrfSigner } from "./security/csrf.ts";
 import { RATE_LIMIT_STORE } from "./security/rate-limit/store-circuit.ts";
 import { createSecurity, type Security } from "./security/security.ts";
-import type { EventMiddleware } from "./session/event-context.ts";
+import type { EventContext, EventMiddleware } from "./session/event-context.ts";
 import { type OpenFacts, SessionManager } from "./session/manager.ts";
 import type { Session } from "./session/session.ts";
 import type { Connection, ConnectionHost } from "./ws/connection.ts";
+
+/** Origin of URLs of sessions opened without a request (tests, `mountTest`). */
+const LOCAL_ORIGIN = "http://localhost";
+const NO_REQUEST: RequestInfo = Object.freeze({
+  method: "GET",
+  headers: Object.freeze({}),
+  cookies: new Map<string, string>(),
+});
+
+/**
+ * The innermost event step with the `_middleware` event middleware of the page the
+ * session shows (composed once per page).
+ */
+function routedEvents(
+  inner: (ctx: EventContext) => void | Promise<void>,
+): (ctx: EventContext) => void | Promise<void> {
+  const chains = new WeakMap<CompiledPage, (ctx: EventContext) => void | Promise<void>>();
+  return (ctx) => {
+    const page = (ctx.session.root as Partial<PageView>).state?.entry.peek().page;
+    if (page === undefined || page.eventMiddleware.length === 0) return inner(ctx);
+    let run = chains.get(page);
+    if (run === undefined) {
+      run = compose(page.eventMiddleware, inner);
+      chains.set(page, run);
+    }
+    return run(ctx);
+  };
+}
 
 /** What the assembly builds; `createApp` and `mountTest` use these parts only. */
 export interface AppRuntime {
@@ -48,11 +79,16 @@ export interface AppRuntime {
   /** The app's HTTP middleware chain around `inner` (recomposed by {@link useHttp}). */
   readonly runHttp: (ctx: HttpContext) => Promise<void>;
   /**
-   * Creates a pending session bound to cookie `sid` and mounts `match`'s page in it, as a
-   * page GET does; the refusal's code when admission says no (`server_busy`,
-   * `too_many_connections`).
+   * Creates a pending session bound to cookie `sid` and mounts the page for `page` (a
+   * path, or the page request) in it, as a page GET does. Returns the refusal's code when
+   * admission says no (`server_busy`, `too_many_connections`), or the `Redirect` a page
+   * threw during setup (the session is then gone).
    */
-  openSession(match: RouteMatch, sid: string, facts?: OpenFacts): Session | ErrorCode;
+  openSession(
+    page: PageInit | string,
+    sid: string,
+    facts?: OpenFacts,
+  ): Session | ErrorCode | Redirect;
   /** Sets the innermost HTTP step (the app's own answering of requests). */
   setHttpInner(inner: (ctx: HttpContext) => Promise<void>): void;
   useEvent(mw: EventMiddleware): void;
@@ -83,7 +119,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const timeouts = resolveTimeouts(options.timeouts);
   const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
   const httpMws: HttpMiddleware[] = [...(options.httpMiddleware ?? [])];
-  const eventInner = observability.eventInner();
+  const eventInner = routedEvents(observability.eventInner());
   const sessions = new SessionManager(limits, timeouts, logger, eventInner);
   sessions.devMode = devMode;
   observability.sampleSessions(sessions);
@@ -116,17 +152,33 @@ export function assembleApp(options: AppOptions): AppRuntime {
     csrf,
     connectionHost,
     runHttp: httpInner,
-    openSession(match, sid, facts) {
-      const session = sessions.create(sid, match.route.pattern, facts?.ip);
+    openSession(page, sid, facts) {
+      const init: PageInit =
+        typeof page === "string" ? { url: new URL(page, LOCAL_ORIGIN), request: NO_REQUEST } : page;
+      const session = sessions.create(sid, "/", facts?.ip);
       if (typeof session === "string") return session;
       session.userId = facts?.userId;
       session.requestId = facts?.requestId;
+      let opened: PageView | Redirect;
       try {
-        session.setRoot(mountRoute(match, session));
+        opened = PageView.open({
+          session,
+          router,
+          url: init.url,
+          request: init.request,
+          csrf: csrf.sign(sid),
+          actionData: init.actionData,
+        });
       } catch (err) {
         session.dispose();
         throw err;
       }
+      if (opened instanceof Redirect) {
+        session.dispose();
+        return opened;
+      }
+      session.setRoot(opened);
+      session.route = opened.state.entry.peek().pattern;
       return session;
     },
     setHttpInner(inner) {

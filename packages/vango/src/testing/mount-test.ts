@@ -9,13 +9,14 @@ import { decodeServerFrame, encodeClientFrame } from "../protocol/client-codec.t
 import { EventType, FrameType, PROTOCOL_VERSION } from "../protocol/constants.ts";
 import type { ClientEvent } from "../protocol/events.ts";
 import type { HandshakeReplyFrame, ServerFrame } from "../protocol/frame.ts";
-import { NodeKind, type Patch } from "../protocol/patch.ts";
+import { NodeKind, type Patch, PatchOp } from "../protocol/patch.ts";
 import { serializeHost } from "../render/serialize-host.ts";
+import type { RouteTable } from "../routing/route-table.ts";
 import { assembleApp } from "../server/assemble.ts";
 import type { ServerLimits } from "../server/config/options.ts";
 import { type Logger, silentLogger } from "../server/core/logger.ts";
 import { randomToken } from "../server/core/tokens.ts";
-import type { Session } from "../server/session/session.ts";
+import { Session } from "../server/session/session.ts";
 import { Connection } from "../server/ws/connection.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import type { HElement, HNode } from "../vdom/host.ts";
@@ -61,10 +62,22 @@ export interface TestSession {
   disconnect(): void;
   /** Resumes on a new in-memory socket: the missed frames, or a full resync. */
   reconnect(): Promise<ReconnectResult>;
+  /** A live navigation, as a link click sends it (`replace`: as back/forward does). */
+  navigate(path: string, replace?: boolean): Promise<Patch[]>;
+  /** The URL the page is at (the initial path, then each PushUrl/ReplaceUrl received). */
+  url(): string;
+  /** The document title (the page's initial title, then each SetTitle received). */
+  title(): string | undefined;
   /** Seq of the last Patches/FullResync frame received. */
   readonly seq: number;
   readonly session: Session;
   dispose(): void;
+}
+
+/** Options of {@link mountPage}. */
+export interface MountPageOptions {
+  readonly limits?: Partial<ServerLimits>;
+  readonly logger?: Logger;
 }
 
 /** The viewport the in-memory client reports in its handshake (`useClientInfo()`). */
@@ -87,10 +100,27 @@ const EVENT_NAMES: Record<number, string> = {
 export function mountTest(component: Component | VChild, opts: MountTestOptions = {}): TestSession {
   const node: VChild =
     typeof component === "function" ? createVNode(component, opts.props ?? {}) : component;
+  return mountPage({ "/": () => node }, "/", opts);
+}
+
+/**
+ * A page of a route table (pages, layouts, middleware, not-found pages) in an in-process
+ * live session at `path`, as `createApp` would serve it; navigate, submit forms, read the
+ * URL and title.
+ * @example
+ * const t = mountPage({ "/": Home, "/about": About, "/_layout": Shell }, "/");
+ * await t.navigate("/about");
+ * expect(t.url()).toBe("/about");
+ */
+export function mountPage(
+  routes: RouteTable,
+  path: string,
+  opts: MountPageOptions = {},
+): TestSession {
   // The same assembly as `createApp`: the page is mounted as a route is, inside the
   // session scope (client info from the handshake, …), and events run the same chain.
   const rt = assembleApp({
-    routes: { "/": () => node },
+    routes,
     logger: opts.logger ?? silentLogger,
     ...(opts.limits === undefined ? {} : { limits: opts.limits }),
     timeouts: { handshakeMs: 60_000 },
@@ -103,10 +133,16 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
   const csrf = rt.csrf;
   const host = rt.connectionHost;
   const sid = randomToken();
-  const session = rt.openSession(rt.router.match("/")!, sid);
-  if (typeof session === "string") {
-    throw new TestingError(C.sessionCapReached, `no room for the test session (${session})`);
+  const opened = rt.openSession(path, sid);
+  if (typeof opened === "string") {
+    throw new TestingError(C.sessionCapReached, `no room for the test session (${opened})`);
   }
+  if (!(opened instanceof Session)) {
+    throw new TestingError(C.redirected, `the component redirected to ${opened.location}`);
+  }
+  const session = opened;
+  let url = path;
+  let title = (session.root as { title?: string }).title;
 
   let transport: MemoryTransport | undefined;
   let conn: Connection | undefined;
@@ -149,6 +185,12 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
     for (const bytes of transport.take()) {
       const f = decodeServerFrame(bytes);
       if (f.type === FrameType.Patches || f.type === FrameType.FullResync) seq = f.seq;
+      if (f.type === FrameType.Patches) {
+        for (const p of f.patches) {
+          if (p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl) url = p.url;
+          else if (p.op === PatchOp.SetTitle) title = p.text;
+        }
+      }
       if (f.type === FrameType.Error) errors.push(f.code);
       out.push(f);
     }
@@ -224,6 +266,10 @@ export function mountTest(component: Component | VChild, opts: MountTestOptions 
       }),
     fire,
     settle,
+    navigate: (to, replace = false) =>
+      fire(session.root.root.hid, { type: EventType.Navigate, path: to, replace }),
+    url: () => url,
+    title: () => title,
     errors() {
       drain();
       const e = errors;

@@ -18,6 +18,8 @@ export const TestingErrorCode = {
   handshakeRefused: "handshake_refused",
   /** The session cap (`limits.maxSessions`) left no room for the test session. */
   sessionCapReached: "session_cap_reached",
+  /** The component called `redirect()` while being set up. */
+  redirected: "redirected",
 } as const;
 export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErrorCode];
 

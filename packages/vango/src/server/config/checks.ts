@@ -6,7 +6,7 @@
  * anything is built.
  */
 
-import { routeProblem } from "../../routing/router.ts";
+import { RouteTree } from "../../routing/route-table.ts";
 import { ConfigError } from "../core/errors.ts";
 import { compileTrustList } from "../security/client-ip.ts";
 import type { AppOptions } from "./options.ts";
@@ -27,17 +27,11 @@ function positiveInt(option: string, v: unknown): void {
 }
 
 /**
- * Every route pattern and entry is usable.
+ * Every route key and entry is usable (compiling the table throws the `ConfigError`).
  * @example checkRoutes({ "/": Home }); // ok; { "home": Home } throws config_invalid
  */
 export function checkRoutes(routes: unknown): void {
-  if (routes === null || typeof routes !== "object") {
-    throw new ConfigError("routes", "must be an object of pattern → component");
-  }
-  for (const [pattern, input] of Object.entries(routes)) {
-    const problem = routeProblem(pattern, input);
-    if (problem !== undefined) throw new ConfigError(`routes[${JSON.stringify(pattern)}]`, problem);
-  }
+  new RouteTree(routes as ConstructorParameters<typeof RouteTree>[0]);
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { AppHealthOptions, AppMetricsOptions } from "../../observability/app-observability.ts";
 import type { Limits as DecodeLimits } from "../../protocol/limits.ts";
-import type { RouteInput } from "../../routing/router.ts";
+import type { RouteTable } from "../../routing/route-table.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import type { Logger } from "../core/logger.ts";
 import type { HttpMiddleware } from "../core/middleware.ts";
@@ -54,7 +54,7 @@ export interface ServerTimeouts extends SessionTimeouts {
 
 export interface AppOptions extends SecurityOptions {
   /** Path pattern → component (or `{ component, title }`); `:name` segments become `props.params`. */
-  readonly routes: Readonly<Record<string, RouteInput>>;
+  readonly routes: RouteTable;
   /** Default document title. */
   readonly title?: string;
   /** Relaxes origin checks and the cookie `Secure` flag for local http development. */

@@ -10,12 +10,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestRecord } from "../../observability/http-observer.ts";
 import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
+import type { Redirect } from "../../routing/control.ts";
+import type { PageInit } from "../../routing/page-info.ts";
+import type { CompiledPage } from "../../routing/route-table.ts";
 import type { RouteMatch, Router } from "../../routing/router.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
-import { sendError, sendRefusal } from "../core/http-error.ts";
+import { sendError, sendRefusal, wantsHtml } from "../core/http-error.ts";
 import type { Logger } from "../core/logger.ts";
-import type { HttpContext, NextFn } from "../core/middleware.ts";
+import { compose, type HttpContext, type Middleware, type NextFn } from "../core/middleware.ts";
 import { isTokenShaped, randomToken } from "../core/tokens.ts";
 import { clientIp } from "../security/client-ip.ts";
 import {
@@ -32,7 +35,7 @@ import { isHttps } from "../security/security-headers.ts";
 import type { OpenFacts } from "../session/manager.ts";
 import type { Session } from "../session/session.ts";
 import { CLIENT_ROUTE, type ClientAsset } from "./client-asset.ts";
-import { renderSessionPage } from "./page.ts";
+import { serveAction, servePage } from "./page.ts";
 import { STATIC_ROUTE, type StaticFiles } from "./static-files.ts";
 
 /** What the HTTP side of an app needs (narrowed from the assembled runtime). */
@@ -53,7 +56,7 @@ export interface HttpHost {
   readonly runHttp: (ctx: HttpContext) => Promise<void>;
   /** True once shutdown began: no new pages. */
   closing(): boolean;
-  openSession(match: RouteMatch, sid: string, facts: OpenFacts): Session | ErrorCode;
+  openSession(page: PageInit, sid: string, facts: OpenFacts): Session | ErrorCode | Redirect;
 }
 
 export type RequestHandler = (
@@ -121,11 +124,13 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
       : undefined;
   if (asset !== undefined) {
     ctx.route = CLIENT_ROUTE;
-    if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, ALLOW_READ);
+    if (!isReadMethod(req.method))
+      return sendError(res, E.method_not_allowed, { allow: "GET, HEAD" });
     await asset.serve(req, res, path);
     return;
   }
   const match = host.router.match(path);
+  if (typeof match === "string") return sendError(res, match);
   if (match === undefined) {
     if (host.statics !== undefined && isReadMethod(req.method)) {
       if (await host.statics.serve(req, res, path)) {
@@ -137,125 +142,50 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
       ctx.handled = false;
       return;
     }
-    return sendError(res, E.not_found);
+    // Browsers get the app's not-found page (live, in its layouts); other callers JSON.
+    if (req.method !== "GET" || !wantsHtml(req.headers.accept)) return sendError(res, E.not_found);
+    if (host.closing()) return sendError(res, E.server_shutdown);
+    return servePage(host, req, res);
   }
-  ctx.route = match.route.pattern;
-  if (!isReadMethod(req.method)) return sendError(res, E.method_not_allowed, ALLOW_READ);
-  if (host.closing()) return sendError(res, E.server_shutdown);
-  return servePage(host, req, res, match);
+  ctx.route = match.page.pattern;
+  const mws = match.page.httpMiddleware;
+  if (mws.length > 0) return pageChain(match.page)(Object.assign(ctx, { match, host }));
+  return servePageOrAction(host, req, res, match);
 }
 
-const ALLOW_READ = { allow: "GET, HEAD" };
-const RETRY_SOON = { "retry-after": "5" };
+interface PageCtx extends HttpContext {
+  readonly match: RouteMatch;
+  readonly host: HttpHost;
+}
 
-/** A route's page: a pending session mounted for it, and its server-rendered HTML. */
-async function servePage(
+/** A page's `_middleware` HTTP middleware around answering it (composed once per page). */
+const pageChains = new WeakMap<CompiledPage, (ctx: PageCtx) => Promise<void>>();
+function pageChain(page: CompiledPage): (ctx: PageCtx) => Promise<void> {
+  let run = pageChains.get(page);
+  if (run === undefined) {
+    run = compose(page.httpMiddleware as readonly Middleware<PageCtx>[], (ctx: PageCtx) =>
+      servePageOrAction(ctx.host, ctx.req, ctx.res, ctx.match),
+    );
+    pageChains.set(page, run);
+  }
+  return run;
+}
+
+async function servePageOrAction(
   host: HttpHost,
   req: IncomingMessage,
   res: ServerResponse,
   match: RouteMatch,
 ): Promise<void> {
-  if (req.method === "HEAD") {
-    // A HEAD must not mount a session: answer the headers a GET would carry.
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-    res.end();
-    return;
+  if (req.method === "POST" && match.page.action !== undefined) {
+    return serveAction(host, req, res, match);
   }
-  const sec = host.security;
-  let sid = readSessionCookie(req.headers.cookie, host.devMode);
-  let setCookie = false;
-  if (sid === undefined || !isTokenShaped(sid)) {
-    sid = randomToken();
-    setCookie = true;
+  if (!isReadMethod(req.method)) {
+    const allow = match.page.action === undefined ? "GET, HEAD" : "GET, HEAD, POST";
+    return sendError(res, E.method_not_allowed, { allow });
   }
-  const clientSrc = await host.client.path();
-  const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
-  const rec = requestRecord(req);
-  let session: Session | ErrorCode;
-  try {
-    // Asked once per page: the session's events carry it (`EventContext.userId`).
-    session = host.openSession(match, sid, {
-      userId: sec.userOf?.(req),
-      requestId: rec?.requestId,
-      ip: clientIp(req, { trustProxy: sec.trustProxy }),
-    });
-  } catch (err) {
-    return renderFailed(host, res, err, match);
-  }
-  if (typeof session === "string") {
-    return sendError(res, session, session === E.server_busy ? RETRY_SOON : undefined);
-  }
-  // The page GET's request id follows the session into its event logs, and vice versa.
-  if (rec !== undefined) rec.sessionId = session.id;
-  let html: string;
-  try {
-    const nonce = responseNonce(res);
-    html = renderSessionPage({
-      head: host.head,
-      ...(nonce === undefined ? {} : { nonce }),
-      title: match.route.title ?? host.title,
-      root: session.root.root,
-      clientSrc,
-      scripts,
-      resumeToken: session.token,
-      csrf: host.csrf.sign(sid),
-    });
-  } catch (err) {
-    session.dispose();
-    throw err;
-  }
-  // Secure (and so `__Host-`) unless devMode serves plain http (browsers drop Secure
-  // cookies set over http, except on localhost).
-  const https = isHttps(req, sec.trustProxy !== false);
-  const cookieSecure = !(host.devMode && !https);
-  const cookies: string[] = [];
-  if (setCookie) {
-    cookies.push(
-      serializeCookie(sessionCookieName(cookieSecure), sid, {
-        httpOnly: true,
-        secure: cookieSecure,
-        sameSite: "Lax",
-        path: "/",
-      }),
-    );
-  }
-  const csrfToken = host.csrf.sign(sid);
-  const csrfName = csrfCookieName(cookieSecure);
-  if (sec.csrf !== undefined && readCookie(req.headers.cookie, csrfName) !== csrfToken) {
-    // Readable by the page's JS for fetch() calls (double submit); worthless without the sid.
-    cookies.push(
-      serializeCookie(csrfName, csrfToken, {
-        httpOnly: false,
-        secure: cookieSecure,
-        sameSite: "Lax",
-        path: "/",
-      }),
-    );
-  }
-  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
-  const body = Buffer.from(html, "utf8");
-  res.writeHead(200, {
-    "content-type": "text/html; charset=utf-8",
-    "cache-control": "no-store",
-    "content-length": body.byteLength,
-  });
-  res.end(body);
-}
-
-/** A page whose components threw while mounting: 500 `render_error` (with the report in devMode). */
-function renderFailed(host: HttpHost, res: ServerResponse, err: unknown, match: RouteMatch): void {
-  const code = codeOf(err);
-  const report = describeError(err, code);
-  host.logger.error(
-    { err, code, route: match.route.pattern, component_stack: report.componentStack },
-    "page render failed",
-  );
-  sendError(res, code, undefined, host.devMode ? formatReport(report) : undefined);
-}
-
-function codeOf(err: unknown): ErrorCode {
-  const c = (err as { code?: unknown } | null)?.code;
-  return typeof c === "string" && c in E ? (c as ErrorCode) : E.render_error;
+  if (host.closing()) return sendError(res, E.server_shutdown);
+  return servePage(host, req, res);
 }
 
 function isReadMethod(m: string | undefined): boolean {
@@ -275,5 +205,6 @@ function pathnameOf(url: string | undefined): string {
 /** The bounded metrics label of a path Vango answers (`undefined`: not a route of its own). */
 function routeLabel(host: HttpHost, path: string): string | undefined {
   if (host.client.matches(path)) return CLIENT_ROUTE;
-  return host.router.match(path)?.route.pattern;
+  const m = host.router.match(path);
+  return m === undefined || typeof m === "string" ? undefined : m.page.pattern;
 }

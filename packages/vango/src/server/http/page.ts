@@ -1,14 +1,41 @@
 /**
- * The HTML document for a freshly mounted session: the page shell from `render/page.ts`
- * around the live root's already rendered children (serialized from the host tree the
- * session will diff against, so the DOM and the server agree on every hid).
+ * Answering a page: a GET mounts the page in a pending session and sends the HTML
+ * document — the page shell from `render/page.ts` around the live root's already
+ * rendered children (serialized from the host tree the session will diff against, so the
+ * DOM and the server agree on every hid); a POST runs the page's action.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { requestRecord } from "../../observability/http-observer.ts";
 import { PROTOCOL_VERSION, WS_PATH } from "../../protocol/constants.ts";
+import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import { renderPage } from "../../render/page.ts";
 import { serializeHost } from "../../render/serialize-host.ts";
+import { isFailure } from "../../routing/actions.ts";
+import { controlOf, NotFound, Redirect } from "../../routing/control.ts";
+import type { RequestInfo } from "../../routing/page-info.ts";
+import type { PageView } from "../../routing/page-view.ts";
+import type { RouteMatch } from "../../routing/router.ts";
+import { formFields } from "../../vdom/events.ts";
 import type { HElement } from "../../vdom/host.ts";
 import { raw, trustedHtml } from "../../vdom/trusted-html.ts";
 import type { VChild } from "../../vdom/vnode.ts";
+import { describeError, formatReport } from "../core/dev-report.ts";
+import { sendError } from "../core/http-error.ts";
+import { isTokenShaped, randomToken } from "../core/tokens.ts";
+import { clientIp } from "../security/client-ip.ts";
+import {
+  csrfCookieName,
+  parseCookies,
+  readCookie,
+  readSessionCookie,
+  serializeCookie,
+  sessionCookieName,
+} from "../security/cookies.ts";
+import { formBody, readBody } from "../security/csrf.ts";
+import { responseNonce } from "../security/guard.ts";
+import { isHttps } from "../security/security-headers.ts";
+import type { Session } from "../session/session.ts";
+import type { HttpHost } from "./handler.ts";
 
 export interface PageParts {
   readonly title: string | undefined;
@@ -42,4 +69,221 @@ export function renderSessionPage(p: PageParts): string {
     hidStart: p.root.hid,
     bootstrap: { v: PROTOCOL_VERSION, ws: WS_PATH, token: p.resumeToken, csrf: p.csrf },
   });
+}
+
+/** What serving a page needs from the HTTP host. */
+type PageHost = Pick<
+  HttpHost,
+  | "devMode"
+  | "logger"
+  | "security"
+  | "csrf"
+  | "client"
+  | "devOverlay"
+  | "title"
+  | "head"
+  | "openSession"
+>;
+
+/**
+ * A page GET (or the not-found page, or a failed action's page): a pending session with
+ * the page mounted, answered as its server-rendered HTML with the page's status and
+ * title — or the 3xx a `redirect()` during setup asked for.
+ */
+export async function servePage(
+  host: PageHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  actionFailure?: { readonly data: unknown; readonly status: number },
+): Promise<void> {
+  const url = pageUrl(req);
+  if (req.method === "HEAD") {
+    // A HEAD must not mount a session: answer the headers a GET would carry.
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end();
+    return;
+  }
+  const sec = host.security;
+  let sid = readSessionCookie(req.headers.cookie, host.devMode);
+  let setCookie = false;
+  if (sid === undefined || !isTokenShaped(sid)) {
+    sid = randomToken();
+    setCookie = true;
+  }
+  const clientSrc = await host.client.path();
+  const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
+  const rec = requestRecord(req);
+  let session: Session | ErrorCode | Redirect;
+  try {
+    // Asked once per page: the session's events carry it (`EventContext.userId`).
+    session = host.openSession(
+      {
+        url,
+        request: requestInfo(req),
+        ...(actionFailure === undefined ? {} : { actionData: actionFailure.data }),
+      },
+      sid,
+      {
+        userId: sec.userOf?.(req),
+        requestId: rec?.requestId,
+        ip: clientIp(req, { trustProxy: sec.trustProxy }),
+      },
+    );
+  } catch (err) {
+    return renderFailed(host, res, err, url.pathname);
+  }
+  if (session instanceof Redirect) return sendRedirect(res, session.location, session.httpStatus);
+  if (typeof session === "string") {
+    return sendError(res, session, session === E.server_busy ? RETRY_SOON : undefined);
+  }
+  // The page GET's request id follows the session into its event logs, and vice versa.
+  if (rec !== undefined) rec.sessionId = session.id;
+  const view = session.root as PageView;
+  let html: string;
+  try {
+    const nonce = responseNonce(res);
+    const entry = view.state.entry.peek();
+    const pageHead = entry.page?.head?.(view.state.info());
+    html = renderSessionPage({
+      head: pageHead === undefined ? host.head : [host.head, pageHead],
+      ...(nonce === undefined ? {} : { nonce }),
+      title: view.title ?? host.title,
+      root: session.root.root,
+      clientSrc,
+      scripts,
+      resumeToken: session.token,
+      csrf: host.csrf.sign(sid),
+    });
+  } catch (err) {
+    session.dispose();
+    throw err;
+  }
+  // Secure (and so `__Host-`) unless devMode serves plain http (browsers drop Secure
+  // cookies set over http, except on localhost).
+  const https = isHttps(req, sec.trustProxy !== false);
+  const cookieSecure = !(host.devMode && !https);
+  const cookies: string[] = [];
+  if (setCookie) {
+    cookies.push(
+      serializeCookie(sessionCookieName(cookieSecure), sid, {
+        httpOnly: true,
+        secure: cookieSecure,
+        sameSite: "Lax",
+        path: "/",
+      }),
+    );
+  }
+  const csrfToken = host.csrf.sign(sid);
+  const csrfName = csrfCookieName(cookieSecure);
+  if (sec.csrf !== undefined && readCookie(req.headers.cookie, csrfName) !== csrfToken) {
+    // Readable by the page's JS for fetch() calls (double submit); worthless without the sid.
+    cookies.push(
+      serializeCookie(csrfName, csrfToken, {
+        httpOnly: false,
+        secure: cookieSecure,
+        sameSite: "Lax",
+        path: "/",
+      }),
+    );
+  }
+  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
+  const body = Buffer.from(html, "utf8");
+  const status = actionFailure?.status ?? view.state.status;
+  const headers: Record<string, string | number> = {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": body.byteLength,
+  };
+  // The not-found page is a refusal too: coded like every other one.
+  if (view.state.entry.peek().page === undefined) headers["x-vango-error"] = E.not_found;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/**
+ * A POST to a page with an `action` (a form, JavaScript off): success is a 303 back to
+ * the page (post-redirect-get), `invalid(…)` the page again with its errors and 422, a
+ * `redirect()` a 303 there.
+ */
+export async function serveAction(
+  host: PageHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  match: RouteMatch,
+): Promise<void> {
+  const url = pageUrl(req);
+  // The CSRF check read it already, unless the check is off or the path exempt.
+  const body = formBody(req) ?? (await readBody(req, host.security.csrf?.form ?? FORM_LIMITS));
+  if (typeof body === "string") return sendError(res, body, { connection: "close" });
+  const form = formFields([...new URLSearchParams(body.toString("utf8"))]);
+  let r: unknown;
+  try {
+    r = await match.page.action!({
+      form,
+      params: match.params,
+      url,
+      request: requestInfo(req),
+      userId: host.security.userOf?.(req),
+    });
+  } catch (err) {
+    const c = controlOf(err);
+    if (c instanceof Redirect) return sendRedirect(res, c.location, 303);
+    if (c instanceof NotFound) return sendError(res, E.not_found);
+    throw err;
+  }
+  if (isFailure(r)) {
+    req.method = "GET";
+    return servePage(host, req, res, r);
+  }
+  sendRedirect(res, url.pathname + url.search, 303);
+}
+
+/** A page whose components threw while mounting: 500 `render_error` (with the report in devMode). */
+function renderFailed(host: PageHost, res: ServerResponse, err: unknown, path: string): void {
+  const code = codeOf(err);
+  const report = describeError(err, code);
+  host.logger.error(
+    { err, code, path, component_stack: report.componentStack },
+    "page render failed",
+  );
+  sendError(res, code, undefined, host.devMode ? formatReport(report) : undefined);
+}
+
+function codeOf(err: unknown): ErrorCode {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === "string" && c in E ? (c as ErrorCode) : E.render_error;
+}
+
+const RETRY_SOON = { "retry-after": "5" };
+/** Body limits of a page action's form when the CSRF check did not read it. */
+const FORM_LIMITS = { maxBytes: 64 * 1024, timeoutMs: 10_000 };
+
+function sendRedirect(res: ServerResponse, location: string, status: number): void {
+  res.writeHead(status, { location, "cache-control": "no-store", "content-length": "0" });
+  res.end();
+}
+
+/** The page's URL: path and query of the request, on the origin its Host names. */
+function pageUrl(req: IncomingMessage): URL {
+  const host = req.headers.host;
+  try {
+    return new URL(req.url ?? "/", `http://${host ?? "localhost"}`);
+  } catch {
+    return new URL(req.url ?? "/", "http://localhost");
+  }
+}
+
+/** Vango's own cookies are not the app's business (the session id stays server-side). */
+const OWN_COOKIES = new Set([
+  sessionCookieName(true),
+  sessionCookieName(false),
+  csrfCookieName(true),
+  csrfCookieName(false),
+]);
+
+/** The request as pages see it (`useRequest()`): read-only headers and the app's cookies. */
+function requestInfo(req: IncomingMessage): RequestInfo {
+  const cookies = new Map<string, string>();
+  for (const [k, v] of parseCookies(req.headers.cookie)) if (!OWN_COOKIES.has(k)) cookies.set(k, v);
+  return { method: req.method ?? "GET", headers: Object.freeze({ ...req.headers }), cookies };
 }

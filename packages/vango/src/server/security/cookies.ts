@@ -42,6 +42,23 @@ export function readSessionCookie(
   return readCookie(header, SESSION_COOKIE);
 }
 
+/**
+ * Every cookie of a `Cookie` header, in order (a repeated name: each occurrence).
+ * @example [...parseCookies("a=1; b=2")] // [["a", "1"], ["b", "2"]]
+ */
+export function* parseCookies(header: string | undefined): Generator<[string, string]> {
+  if (!header) return;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
+    if (name !== "") yield [name, value];
+  }
+}
+
 /** Returns the value of cookie `name` in a `Cookie` header, or `undefined`. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

@@ -94,9 +94,15 @@ export interface FormReadLimits {
   readonly timeoutMs: number;
 }
 
-type BodyRead = Buffer | "payload_too_large" | "request_timeout" | "client_closed_request";
+/** A read body, or why there is none. */
+export type BodyRead = Buffer | "payload_too_large" | "request_timeout" | "client_closed_request";
 
-function readBody(req: IncomingMessage, limits: FormReadLimits): Promise<BodyRead> {
+/**
+ * Reads a small body within `limits` (bytes and time); what the CSRF check and page
+ * actions use for urlencoded forms.
+ * @example const body = await readBody(req, { maxBytes: 65536, timeoutMs: 10_000 });
+ */
+export function readBody(req: IncomingMessage, limits: FormReadLimits): Promise<BodyRead> {
   if (req.destroyed) return Promise.resolve("client_closed_request");
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

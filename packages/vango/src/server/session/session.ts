@@ -45,7 +45,8 @@ export class Session implements Flushable {
   readonly sid: string;
   /** Resume token presented in the handshake. */
   readonly token: string;
-  readonly route: string;
+  /** Route pattern of the page shown (a live navigation changes it). */
+  route: string;
   state: SessionState = SessionState.Pending;
   flushScheduled = false;
   /** Seq of the last Patches frame produced (0 = none yet). */
@@ -401,6 +402,7 @@ export class Session implements Flushable {
   }
 
   #handlerFailed(err: unknown, ctx: EventContext): void {
+    if (this.#root?.recover?.(err) === true) return;
     this.#services.logger.error(
       {
         err,

@@ -15,4 +15,9 @@ export interface SessionView {
   /** Re-renders dirty components, appending patches to `out`; returns their count. */
   flush(out: Patch[]): number;
   dispose(): void;
+  /**
+   * Offered what a handler threw before it counts as a failure: true when the view
+   * handled it (the router turns `redirect()`/`notFound()` into a navigation).
+   */
+  recover?(err: unknown): boolean;
 }

@@ -115,7 +115,6 @@ describe("static files", () => {
       "/.env",
       "/css/",
       "//etc/passwd",
-      "/%E0%A4%A",
     ];
     for (const path of attempts) {
       const r = await raw(path);
@@ -123,6 +122,8 @@ describe("static files", () => {
       expect(r.body).not.toContain("TOP-SECRET");
       expect(r.body).not.toContain("SECRET=1");
     }
+    // A malformed escape is refused before any file lookup (issue 11).
+    expect((await raw("/%E0%A4%A")).status).toBe(400);
     const post = await raw("/css/site.css", "POST");
     expect(post.status).not.toBe(200);
     expect(post.body).not.toContain("color:red");

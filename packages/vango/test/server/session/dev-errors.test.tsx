@@ -66,7 +66,7 @@ function connect(devMode: boolean) {
     connectionLimits: false,
   });
   const sid = randomToken();
-  const session = rt.openSession(rt.router.match("/")!, sid) as Session;
+  const session = rt.openSession("/", sid) as Session;
   const t = new MemoryTransport();
   const conn = new Connection(rt.connectionHost, t, sid);
   conn.onMessage(

@@ -72,7 +72,7 @@ function setup() {
     connectionLimits: false,
   });
   const sid = randomToken();
-  const session = rt.openSession(rt.router.match("/")!, sid) as Session;
+  const session = rt.openSession("/", sid) as Session;
   let html = "";
   for (const c of session.root.root.children) html += serializeHost(c);
   document.body.innerHTML = `<div id="${ROOT_ID}" data-hid="1">${html}</div>`;

@@ -1,0 +1,328 @@
+/**
+ * A session's routed view: the live root of the current page inside its layouts, and
+ * navigation over the socket. Navigating sets the page state's URL and entry; the
+ * layouts both pages share are the same components at the same place in the tree, so
+ * they stay mounted with their state, and only the page below them is replaced. The
+ * URL and title changes travel as patches in the same frame as the DOM changes.
+ *
+ * It is the `SessionView` the session core talks to: `handler(hid, "navigate")` is the
+ * router's own binding (the client's Navigate event), and `recover(err)` turns a
+ * `redirect()`/`notFound()` thrown by a handler into a navigation.
+ */
+import { PatchOp } from "../protocol/constants.ts";
+import type { Patch } from "../protocol/patch.ts";
+import { batch } from "../reactive/index.ts";
+import { ClientInfoContext } from "../render/client-info.ts";
+import { provide } from "../render/context.ts";
+import { FormEnhancerContext } from "../render/form-enhancer.ts";
+import { type LiveRoot, mountLive } from "../render/live-root.ts";
+import type { Session } from "../server/session/session.ts";
+import type { SessionView } from "../server/session/view.ts";
+import { createVNode } from "../vdom/create-element.ts";
+import { on } from "../vdom/event-binding.ts";
+import type { SubmitEventPayload } from "../vdom/events.ts";
+import type { EventBinding } from "../vdom/host.ts";
+import type { Component, VChild, VElement, VNode } from "../vdom/vnode.ts";
+import { isFailure } from "./actions.ts";
+import { controlOf, NotFound, Redirect } from "./control.ts";
+import { PageContext, type PageEntry, PageState, type RequestInfo } from "./page-info.ts";
+import type { RouteMatch, Router } from "./router.ts";
+
+/** Hidden field every POST form rendered in a session carries. */
+export const CSRF_FIELD = "_csrf";
+/** Redirects followed in a row before the view gives up (a redirect loop). */
+const MAX_REDIRECTS = 8;
+
+/** What a page view is built from. */
+export interface PageViewInit {
+  readonly session: Session;
+  readonly router: Router;
+  readonly url: URL;
+  readonly request: RequestInfo;
+  /** The CSRF token for the session's forms. */
+  readonly csrf: string;
+  /** A failed action's data to render with (the JS-off 422 answer). */
+  readonly actionData?: unknown;
+}
+
+/** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
+export type OpenedPage = PageView | Redirect;
+
+/**
+ * The entry for `pathname`: its page, or the nearest not-found page (the built-in one
+ * when the table has no `_404`).
+ */
+export function entryFor(router: Router, pathname: string): PageEntry {
+  const m = router.match(pathname);
+  if (m !== undefined && typeof m !== "string") return pageEntry(m);
+  return notFoundEntry(router, pathname);
+}
+
+function pageEntry(m: RouteMatch): PageEntry {
+  return {
+    page: m.page,
+    component: m.page.component,
+    layouts: m.page.layouts,
+    params: m.params,
+    pattern: m.page.pattern,
+    key: `${m.page.pattern}\0${JSON.stringify(m.params)}`,
+  };
+}
+
+function notFoundEntry(router: Router, pathname: string): PageEntry {
+  const parts = router.parts(pathname);
+  const found = router.tree.notFoundFor(typeof parts === "string" ? [] : parts);
+  return {
+    page: undefined,
+    component: found?.page ?? DefaultNotFound,
+    layouts: found?.layouts ?? [],
+    params: {},
+    pattern: "404",
+    key: "404",
+  };
+}
+
+/** The not-found page of a table without `_404`. */
+function DefaultNotFound(): VChild {
+  return createVNode("main", {
+    children: [
+      createVNode("h1", { children: "Page not found" }),
+      createVNode("p", { children: createVNode("a", { href: "/", children: "Home" }) }),
+    ],
+  });
+}
+
+export class PageView implements SessionView {
+  readonly state: PageState;
+  readonly #live: LiveRoot;
+  readonly #init: PageViewInit;
+  /** URL and title patches waiting for the next flush (they follow the DOM patches). */
+  #pending: Patch[] = [];
+  #title: string | undefined;
+  #remounts = 0;
+  readonly #navigate: EventBinding;
+  readonly #submit: EventBinding;
+
+  /**
+   * Mounts the page for `init.url`. A `redirect()` during setup returns the `Redirect`;
+   * `notFound()` mounts the not-found page (status 404).
+   */
+  static open(init: PageViewInit): OpenedPage {
+    let entry = entryFor(init.router, init.url.pathname);
+    for (let i = 0; ; i++) {
+      try {
+        return new PageView(init, entry);
+      } catch (err) {
+        const c = controlOf(err);
+        if (c instanceof Redirect) return c;
+        if (!(c instanceof NotFound) || i > 0) throw err;
+        entry = notFoundEntry(init.router, init.url.pathname);
+      }
+    }
+  }
+
+  private constructor(init: PageViewInit, entry: PageEntry) {
+    this.#init = init;
+    this.state = new PageState(init.url, entry, init.request);
+    if (entry.page === undefined) this.state.status = 404;
+    if (init.actionData !== undefined) this.state.actionData.set(init.actionData);
+    this.state.navigate = (location, opts) => this.navigate(location, opts.replace, false);
+    this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
+    this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
+    const session = init.session;
+    const node = createVNode(PageScope, {
+      view: this,
+      session,
+      children: createVNode(Outlet, { state: this.state }),
+    });
+    this.#live = mountLive(node, { onDirty: () => session.markDirty() });
+    this.#title = this.state.title.peek();
+  }
+
+  get root(): LiveRoot["root"] {
+    return this.#live.root;
+  }
+
+  get dirty(): boolean {
+    return this.#live.dirty || this.#pending.length > 0;
+  }
+
+  /** The document title the page wants now. */
+  get title(): string | undefined {
+    return this.state.title.peek();
+  }
+
+  handler(hid: number, eventName: string): EventBinding | undefined {
+    if (eventName === "navigate") return this.#navigate;
+    return this.#live.handler(hid, eventName);
+  }
+
+  flush(out: Patch[]): number {
+    const start = out.length;
+    for (let i = 0; ; i++) {
+      try {
+        this.#live.flush(out);
+        break;
+      } catch (err) {
+        // A page mounted by navigation may redirect or be not found during its setup.
+        if (i >= MAX_REDIRECTS || !this.recover(err)) throw err;
+      }
+    }
+    const title = this.state.title.peek();
+    if (title !== this.#title && title !== undefined) {
+      this.#title = title;
+      this.#pending.push({ op: PatchOp.SetTitle, text: title });
+    }
+    if (this.#pending.length > 0) {
+      for (const p of this.#pending) out.push(p);
+      this.#pending = [];
+    }
+    return out.length - start;
+  }
+
+  dispose(): void {
+    this.#live.dispose();
+  }
+
+  /** A `redirect()`/`notFound()` thrown by a handler or a page: navigates; true when it was one. */
+  recover(err: unknown): boolean {
+    const c = controlOf(err);
+    if (c instanceof Redirect) {
+      this.navigate(c.location, c.replace, false);
+      return true;
+    }
+    if (c instanceof NotFound) {
+      this.state.entry.set(notFoundEntry(this.#init.router, this.state.url.peek().pathname));
+      this.#init.session.markDirty();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Moves the page to `location` (resolved against the current URL): the same page with
+   * another query keeps its instance; another page (or other params) replaces it below
+   * the shared layouts. `pop`: the browser already moved (back/forward), so no history
+   * entry is written. Another origin is a full page load.
+   */
+  navigate(location: string, replace: boolean, pop: boolean): void {
+    const cur = this.state.url.peek();
+    let url: URL;
+    try {
+      url = new URL(location, cur);
+    } catch {
+      return;
+    }
+    if (url.origin !== cur.origin) {
+      this.#pending.push({ op: PatchOp.Navigate, url: url.href, replace });
+      this.#init.session.markDirty();
+      return;
+    }
+    const next = entryFor(this.#init.router, url.pathname);
+    batch(() => {
+      this.state.url.set(url);
+      if (next.key !== this.state.entry.peek().key) {
+        this.state.actionData.set(undefined);
+        this.state.entry.set(next);
+      }
+    });
+    if (!pop) {
+      const path = url.pathname + url.search + url.hash;
+      this.#pending.push({ op: replace ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
+    }
+    this.#init.session.markDirty();
+  }
+
+  /** The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward). */
+  #onNavigate(detail: unknown): void {
+    const d = detail as { path?: unknown; replace?: unknown } | null;
+    if (typeof d?.path !== "string") return;
+    // The client sends back/forward as a replace: the browser's history already moved.
+    this.navigate(d.path, d.replace === true, d.replace === true);
+  }
+
+  /** A live submission of a POST form: the page's action, as the JS-off POST runs it. */
+  async #runAction(e: SubmitEventPayload): Promise<void> {
+    const entry = this.state.entry.peek();
+    const action = entry.page?.action;
+    if (action === undefined || this.state.submitting.peek()) return;
+    this.state.submitting.set(true);
+    try {
+      const r = await action({
+        form: e.fields,
+        params: entry.params,
+        url: this.state.url.peek(),
+        request: this.state.request,
+        userId: this.#init.session.userId,
+      });
+      if (isFailure(r)) {
+        this.state.actionData.set(r.data);
+        return;
+      }
+      // Success: as after a post-redirect-get, the page starts afresh (forms cleared).
+      batch(() => {
+        this.state.actionData.set(undefined);
+        const cur = this.state.entry.peek();
+        this.state.entry.set({ ...cur, key: `${cur.key}#${++this.#remounts}` });
+      });
+    } catch (err) {
+      const c = controlOf(err);
+      if (c instanceof Redirect) this.navigate(c.location, false, false);
+      else if (!this.recover(err)) throw err;
+    } finally {
+      this.state.submitting.set(false);
+    }
+  }
+
+  /** Adds the CSRF field to POST forms, and binds their submit to the page's action. */
+  enhanceForm(form: VElement): VElement {
+    const method = form.props.method;
+    if (typeof method !== "string" || method.toLowerCase() !== "post") return form;
+    const children: VChild[] = [];
+    if (!hasCsrfField(form.children)) {
+      children.push(
+        createVNode("input", { type: "hidden", name: CSRF_FIELD, value: this.#init.csrf }),
+      );
+    }
+    for (const c of form.children) children.push(c);
+    const props: Record<string, unknown> = { ...form.props, children };
+    // Forms posting to this page submit live to its action (JS off, the browser posts).
+    const target = form.props.action;
+    const own = target === undefined || target === "" || target === this.state.url.peek().pathname;
+    if (
+      own &&
+      form.props.onSubmit === undefined &&
+      this.state.entry.peek().page?.action !== undefined
+    ) {
+      props.onSubmit = this.#submit;
+    }
+    return createVNode("form", props, form.key) as VElement;
+  }
+}
+
+function hasCsrfField(children: readonly VNode[]): boolean {
+  for (const c of children) {
+    if ((c as VElement).tag === "input" && (c as VElement).props.name === CSRF_FIELD) return true;
+  }
+  return false;
+}
+
+/** Provides the page state, the form enhancer and the session's handshake facts. */
+function PageScope(props: { view: PageView; session: Session; children: VChild }): VChild {
+  provide(ClientInfoContext, props.session.clientInfo);
+  provide(PageContext, props.view.state);
+  provide(FormEnhancerContext, (f: VElement) => props.view.enhanceForm(f));
+  return props.children;
+}
+
+/** The current page inside its layouts (outermost first); re-renders on navigation. */
+function Outlet(props: { state: PageState }): () => VChild {
+  return () => {
+    const e = props.state.entry();
+    let node: VChild = createVNode(e.component as Component, { params: e.params }, e.key);
+    for (let i = e.layouts.length - 1; i >= 0; i--) {
+      node = createVNode(e.layouts[i] as Component, { children: node }, `layout:${i}`);
+    }
+    return node;
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * Live navigation in-process (the session core, no browser): a Navigate event mounts the
+ * new page below the layouts both pages share, which keep their state; URL and title
+ * travel as patches; `redirect()`/`notFound()` from setup and handlers navigate; forms
+ * posting to the page submit live to its action.
+ */
+import { describe, expect, it } from "vitest";
+import { PatchOp } from "../../src/protocol/constants.ts";
+import { signal } from "../../src/reactive/index.ts";
+import { type ActionContext, invalid } from "../../src/routing/actions.ts";
+import { notFound, redirect } from "../../src/routing/control.ts";
+import { useActionData, useNavigate, useTitle, useUrl } from "../../src/routing/page-info.ts";
+import { mountPage } from "../../src/testing/mount-test.ts";
+import type { VChild } from "../../src/vdom/vnode.ts";
+
+let layoutMounts = 0;
+
+function Shell(props: { children?: VChild }) {
+  layoutMounts++;
+  const clicks = signal(0);
+  return () => (
+    <div>
+      <button type="button" class="shell" onClick={() => clicks.set(clicks() + 1)}>
+        shell {clicks()}
+      </button>
+      <main>{props.children}</main>
+    </div>
+  );
+}
+
+function Home() {
+  return <h1>Home</h1>;
+}
+
+function Item(props: { params: { id: number } }) {
+  useTitle(() => `Item ${props.params.id}`);
+  return () => <h1>Item {props.params.id + 1}</h1>;
+}
+
+function Search() {
+  const url = useUrl();
+  return () => <p class="q">q={url().searchParams.get("q") ?? ""}</p>;
+}
+
+function Old(): VChild {
+  redirect("/items/2");
+}
+
+function Missing(): VChild {
+  notFound();
+}
+
+function Jumper() {
+  const go = useNavigate();
+  return () => (
+    <div>
+      <button type="button" class="go" onClick={() => go("/items/9")}>
+        go
+      </button>
+      <button
+        type="button"
+        class="away"
+        onClick={async () => {
+          await Promise.resolve();
+          redirect("/search?q=after");
+        }}
+      >
+        away
+      </button>
+    </div>
+  );
+}
+
+const todos: string[] = [];
+
+function TodoPage() {
+  const failed = useActionData<{ error: string }>();
+  return () => (
+    <div>
+      <ul>
+        {todos.map((t) => (
+          <li key={t}>{t}</li>
+        ))}
+      </ul>
+      <form method="post">
+        <input name="title" />
+        <p class="error">{failed()?.error ?? ""}</p>
+        <button type="submit">Add</button>
+      </form>
+    </div>
+  );
+}
+
+async function addTodo({ form }: ActionContext) {
+  const title = form.get("title")?.trim() ?? "";
+  if (title === "") return invalid({ error: "Required" });
+  if (title === "go") redirect("/");
+  todos.push(title);
+}
+
+const routes = {
+  "/_layout": Shell,
+  "/": Home,
+  "/items/:id": { default: Item, params: { id: Number }, title: "Items" },
+  "/search": { default: Search, title: "Search" },
+  "/old": Old,
+  "/missing": Missing,
+  "/jump": Jumper,
+  "/todos": { default: TodoPage, action: addTodo },
+  "/_404": () => <h1>Nothing here</h1>,
+};
+
+describe("live navigation", () => {
+  it("mounts the new page below the shared layout, which keeps its state", async () => {
+    layoutMounts = 0;
+    const t = mountPage(routes, "/");
+    await t.click(".shell");
+    expect(t.html()).toContain("shell 1");
+    const patches = await t.navigate("/items/4");
+    expect(t.html()).toMatch(/<h1[^>]*>Item 5<\/h1>/);
+    expect(t.html()).toContain("shell 1");
+    expect(layoutMounts).toBe(1);
+    expect(patches.filter((p) => p.op === PatchOp.PushUrl || p.op === PatchOp.SetTitle)).toEqual([
+      { op: PatchOp.PushUrl, url: "/items/4" },
+      { op: PatchOp.SetTitle, text: "Item 4" },
+    ]);
+    expect([t.url(), t.title()]).toEqual(["/items/4", "Item 4"]);
+    t.dispose();
+  });
+
+  it("the same page with another query keeps its instance; back/forward writes no history", async () => {
+    const t = mountPage(routes, "/search?q=a");
+    expect(t.html()).toContain("q=a");
+    const patches = await t.navigate("/search?q=b");
+    expect(patches).toEqual([
+      { op: PatchOp.SetText, parent: expect.any(Number), index: 0, text: "q=b" },
+      { op: PatchOp.PushUrl, url: "/search?q=b" },
+    ]);
+    const back = await t.navigate("/search?q=a", true);
+    expect(back.some((p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl)).toBe(false);
+    expect(t.html()).toContain("q=a");
+    t.dispose();
+  });
+
+  it("redirect() and notFound() during a page's setup navigate / show the 404 page", async () => {
+    const t = mountPage(routes, "/");
+    const patches = await t.navigate("/old");
+    expect(t.html()).toContain("Item 3");
+    expect(patches.filter((p) => p.op === PatchOp.ReplaceUrl || p.op === PatchOp.PushUrl)).toEqual([
+      { op: PatchOp.PushUrl, url: "/old" },
+      { op: PatchOp.ReplaceUrl, url: "/items/2" },
+    ]);
+    await t.navigate("/missing");
+    expect(t.html()).toContain("Nothing here");
+    await t.navigate("/no/such/page");
+    expect(t.html()).toContain("Nothing here");
+    expect(t.html()).toContain("shell");
+    expect(t.errors()).toEqual([]);
+    t.dispose();
+  });
+
+  it("handlers navigate with useNavigate() or by throwing redirect(), also after an await", async () => {
+    const t = mountPage(routes, "/jump");
+    await t.click(".go");
+    expect(t.url()).toBe("/items/9");
+    await t.navigate("/jump");
+    await t.click(".away");
+    expect(t.url()).toBe("/search?q=after");
+    expect(t.html()).toContain("q=after");
+    expect(t.errors()).toEqual([]);
+    t.dispose();
+  });
+
+  it("a POST form submits live to the page's action: errors render, success starts afresh", async () => {
+    todos.length = 0;
+    const t = mountPage(routes, "/todos");
+    expect(t.html()).toMatch(/<input[^>]* type="hidden" name="_csrf" value="[^"]+"/);
+    await t.submit("form", { title: "  " });
+    expect(t.find(".error").children).toEqual([{ kind: expect.any(Number), text: "Required" }]);
+    await t.submit("form", { title: "milk" });
+    expect(todos).toEqual(["milk"]);
+    expect(t.html()).toMatch(/<li[^>]*>milk<\/li>/);
+    expect(t.html()).not.toContain("Required");
+    await t.submit("form", { title: "go" });
+    expect(t.url()).toBe("/");
+    t.dispose();
+  });
+});
+
+describe("route event middleware", () => {
+  it("runs around the events of sessions showing a page below it", async () => {
+    const seen: string[] = [];
+    const t = mountPage(
+      {
+        "/": () => <button type="button">open</button>,
+        "/admin": () => (
+          <button type="button" onClick={() => {}}>
+            admin
+          </button>
+        ),
+        "/admin/_middleware": {
+          event: async (ctx, next) => {
+            seen.push(`${ctx.route} ${ctx.eventName}`);
+            await next();
+          },
+        },
+      },
+      "/admin",
+    );
+    await t.click("button");
+    await t.navigate("/");
+    expect(seen).toEqual(["/admin click", "/admin navigate"]);
+    t.dispose();
+  });
+});
