@@ -17,7 +17,7 @@ const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
 const deps = await connectDependencies(process.env);
 
 const app = createApp({
-  ...demoOptions(),
+  ...(await demoOptions()),
   health: { checks: deps.checks },
   secret: process.env.VANGO_SECRET,
   metricsToken: process.env.METRICS_TOKEN,

@@ -1,20 +1,22 @@
 /**
- * The demo's `createApp` options shared by `main.tsx` and the browser tests: routes,
- * the `public/` folder (favicon, stylesheet) and the page head that links them.
+ * The demo's `createApp` options shared by `main.tsx` and the browser tests: the file
+ * routes, the `public/` folder (favicon, stylesheet) and the page head that links them.
  */
 import { fileURLToPath } from "node:url";
-import type { AppOptions } from "vango/server";
-import { routes } from "./app.tsx";
+import { type AppOptions, fileRoutes } from "vango/server";
 
 /** Absolute path of the demo's static files. */
 export const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
+/** The demo's pages: the files under `src/routes/`. */
+export const ROUTES_DIR = fileURLToPath(new URL("./routes/", import.meta.url));
+
 /**
- * @example const app = createApp({ ...demoOptions(), devMode: true });
+ * @example const app = createApp({ ...(await demoOptions()), devMode: true });
  */
-export function demoOptions(): AppOptions {
+export async function demoOptions(): Promise<AppOptions> {
   return {
-    routes,
+    routes: await fileRoutes(ROUTES_DIR),
     title: "Vango demo",
     service: "vango-demo",
     publicDir: { dir: PUBLIC_DIR, cacheControl: "public, max-age=3600" },

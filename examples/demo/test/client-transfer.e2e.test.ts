@@ -16,7 +16,7 @@ let base = "";
 let close: () => Promise<void> = async () => {};
 beforeAll(async () => {
   browser = await launch();
-  const listening = await createApp({ ...demoOptions(), minifyClient: true }).listen(
+  const listening = await createApp({ ...(await demoOptions()), minifyClient: true }).listen(
     0,
     "127.0.0.1",
   );

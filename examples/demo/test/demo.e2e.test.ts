@@ -22,7 +22,7 @@ for (const minifyClient of [false, true]) {
     let base = "";
     let close: () => Promise<void> = async () => {};
     beforeAll(async () => {
-      const app = createApp({ ...demoOptions(), minifyClient });
+      const app = createApp({ ...(await demoOptions()), minifyClient });
       const listening = await app.listen(0, "127.0.0.1");
       base = `http://127.0.0.1:${listening.port}`;
       close = listening.close;
@@ -36,7 +36,7 @@ for (const minifyClient of [false, true]) {
       await page.route("**/_vango/client.*.js", (route) => route.abort());
       await page.goto(base + "/", { waitUntil: "domcontentloaded" });
       expect(await page.textContent("#counter .count")).toBe("Count: 0");
-      expect(await page.locator("#todo-list li").count()).toBe(3);
+      expect(await page.locator("#check-list li").count()).toBe(3);
       await page.close();
       // The aborted client script is the only expected problem.
       expect(problems.filter((p) => !p.includes("ERR_FAILED"))).toEqual([]);
@@ -73,32 +73,32 @@ for (const minifyClient of [false, true]) {
       expect(await page.inputValue("#echo-input")).toBe("héllo wörld");
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("echo-input");
 
-      await page.fill("#todo-input", "Ship it");
-      await page.press("#todo-input", "Enter");
+      await page.fill("#check-input", "Ship it");
+      await page.press("#check-input", "Enter");
       await expect
-        .poll(() => page.locator("#todo-list li .title").allTextContents())
+        .poll(() => page.locator("#check-list li .title").allTextContents())
         .toEqual(["Read the README", "Click around the demo", "Write a component", "Ship it"]);
-      expect(await page.inputValue("#todo-input")).toBe("");
+      expect(await page.inputValue("#check-input")).toBe("");
 
-      await page.click('#todo-list li[data-id="2"] input[type=checkbox]');
-      await expect.poll(() => page.textContent("#todo-remaining")).toBe("2 left");
+      await page.click('#check-list li[data-id="2"] input[type=checkbox]');
+      await expect.poll(() => page.textContent("#check-remaining")).toBe("2 left");
 
-      await page.click('#todo-list li[data-id="4"] .up');
+      await page.click('#check-list li[data-id="4"] .up');
       await expect
         .poll(() =>
           page
-            .locator("#todo-list li")
+            .locator("#check-list li")
             .evaluateAll((els) => els.map((e) => e.getAttribute("data-id"))),
         )
         .toEqual(["1", "2", "4", "3"]);
 
       await page.click("#filter-active");
       await expect
-        .poll(() => page.locator("#todo-list li .title").allTextContents())
+        .poll(() => page.locator("#check-list li .title").allTextContents())
         .toEqual(["Ship it", "Write a component"]);
-      await page.click('#todo-list li[data-id="3"] .remove');
+      await page.click('#check-list li[data-id="3"] .remove');
       await expect
-        .poll(() => page.locator("#todo-list li .title").allTextContents())
+        .poll(() => page.locator("#check-list li .title").allTextContents())
         .toEqual(["Ship it"]);
 
       await page.close();

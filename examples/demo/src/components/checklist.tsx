@@ -8,8 +8,8 @@ interface Todo {
 
 type Filter = "all" | "active" | "done";
 
-/** A keyed todo list: add, toggle, remove, reorder and filter. */
-export function Todos() {
+/** A keyed list in session state: add, toggle, remove, reorder and filter. */
+export function Checklist() {
   let nextId = 4;
   const todos = signal<readonly Todo[]>([
     { id: 1, title: "Read the README", done: true },
@@ -43,11 +43,11 @@ export function Todos() {
     });
 
   return () => (
-    <section class="card" id="todos">
-      <h2>Todos</h2>
-      <form id="todo-form" onSubmit={add}>
+    <section class="card" id="checklist">
+      <h2>Checklist</h2>
+      <form id="check-form" onSubmit={add}>
         <input
-          id="todo-input"
+          id="check-input"
           name="title"
           placeholder="What needs doing?"
           value={draft()}
@@ -68,7 +68,7 @@ export function Todos() {
           </button>
         ))}
       </p>
-      <ul id="todo-list">
+      <ul id="check-list">
         {visible().map((t) => (
           <li key={t.id} data-id={t.id} class={{ done: t.done }}>
             <input type="checkbox" checked={t.done} onChange={() => toggle(t.id)} />
@@ -82,7 +82,7 @@ export function Todos() {
           </li>
         ))}
       </ul>
-      <p id="todo-remaining">{remaining()} left</p>
+      <p id="check-remaining">{remaining()} left</p>
     </section>
   );
 }

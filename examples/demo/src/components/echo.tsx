@@ -8,6 +8,7 @@ export function Echo() {
       <h2>Echo</h2>
       <input
         id="echo-input"
+        data-testid="echo-input"
         placeholder="Type something"
         value={text()}
         onInput={(e) => text.set(e.value)}

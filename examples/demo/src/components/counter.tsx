@@ -6,11 +6,18 @@ export function Counter(props: { start?: number }) {
   return () => (
     <section class="card" id="counter">
       <h2>Counter</h2>
-      <p class="count">Count: {count()}</p>
+      <p class="count">
+        Count: <span data-testid="counter-value">{count()}</span>
+      </p>
       <button type="button" id="dec" onClick={() => count.update((n) => n - 1)}>
         −
       </button>
-      <button type="button" id="inc" onClick={() => count.update((n) => n + 1)}>
+      <button
+        type="button"
+        id="inc"
+        data-testid="counter-inc"
+        onClick={() => count.update((n) => n + 1)}
+      >
         +
       </button>
     </section>

@@ -1,0 +1,18 @@
+import type { Children } from "vango";
+
+/** The demo's shell: every page renders inside it, and it stays mounted across live navigation. */
+export default function Shell(props: { children?: Children }) {
+  return () => (
+    <div class="demo">
+      <header>
+        <h1 class="brand">Vango demo</h1>
+        <nav aria-label="Demo pages">
+          <a href="/">Home</a>
+          <a href="/todos">Todos</a>
+        </nav>
+      </header>
+      <main id="main">{props.children}</main>
+      <footer>Everything here runs on the server; the browser only applies patches.</footer>
+    </div>
+  );
+}
