@@ -115,9 +115,38 @@ export class PageView implements SessionView {
       } catch (err) {
         const c = controlOf(err);
         if (c instanceof Redirect) return c;
-        if (!(c instanceof NotFound) || i > 0) throw err;
-        entry = notFoundEntry(init.router, init.url.pathname);
+        if (c instanceof NotFound && i === 0) {
+          entry = notFoundEntry(init.router, init.url.pathname);
+          continue;
+        }
+        // The nearest `_error` page, inside the same layouts, answers 500 (once).
+        const errorPage = entry.page?.errorPage;
+        if (errorPage === undefined || entry.pattern === "500") throw err;
+        entry = {
+          ...entry,
+          component: errorPage,
+          params: { code: codeOf(err) },
+          pattern: "500",
+          key: "500",
+        };
+        const view = PageView.#errorView(init, entry, err);
+        if (view !== undefined) return view;
+        throw err;
       }
+    }
+  }
+
+  /** What went wrong when this view shows an `_error` page instead of its page (for the log). */
+  failure: unknown = undefined;
+
+  static #errorView(init: PageViewInit, entry: PageEntry, err: unknown): PageView | undefined {
+    try {
+      const view = new PageView(init, entry);
+      view.state.status = 500;
+      view.failure = err;
+      return view;
+    } catch {
+      return undefined;
     }
   }
 
@@ -298,6 +327,12 @@ export class PageView implements SessionView {
     }
     return createVNode("form", props, form.key) as VElement;
   }
+}
+
+/** The code an `_error` page is told (never the message: it may hold internals). */
+function codeOf(err: unknown): string {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === "string" ? c : "internal_error";
 }
 
 function hasCsrfField(children: readonly VNode[]): boolean {

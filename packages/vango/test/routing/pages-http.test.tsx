@@ -195,3 +195,27 @@ describe("route middleware", () => {
     }
   });
 });
+
+describe("error pages", () => {
+  it("a page that throws renders the nearest _error page in its layouts with 500", async () => {
+    const err = await start({
+      routes: {
+        "/_layout": Shell,
+        "/_error": (p: { params: { code: string } }) => <h1>Sorry ({p.params.code})</h1>,
+        "/broken": (): VChild => {
+          throw new Error("secret detail");
+        },
+      },
+    });
+    try {
+      const res = await fetch(`${err.base}/broken`, { headers: HTML });
+      const html = await res.text();
+      expect(res.status).toBe(500);
+      expect(html).toMatch(/Sorry \(render_error\)/);
+      expect(html).toMatch(/shell/);
+      expect(html).not.toContain("secret detail");
+    } finally {
+      await err.close();
+    }
+  });
+});

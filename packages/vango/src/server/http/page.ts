@@ -139,6 +139,18 @@ export async function servePage(
   // The page GET's request id follows the session into its event logs, and vice versa.
   if (rec !== undefined) rec.sessionId = session.id;
   const view = session.root as PageView;
+  if (view.failure !== undefined) {
+    const report = describeError(view.failure, E.render_error);
+    host.logger.error(
+      {
+        err: view.failure,
+        code: E.render_error,
+        path: url.pathname,
+        component_stack: report.componentStack,
+      },
+      "page render failed; its _error page answers",
+    );
+  }
   let html: string;
   try {
     const nonce = responseNonce(res);
