@@ -255,10 +255,10 @@ export class PageView implements SessionView {
         this.state.entry.set(next);
       }
     });
-    if (!pop) {
-      const path = url.pathname + url.search + url.hash;
-      this.#pending.push({ op: replace ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
-    }
+    // Back/forward (`pop`): the browser's history already moved, so the URL is only
+    // replaced — which also gives the client a frame that answers its navigation.
+    const path = url.pathname + url.search + url.hash;
+    this.#pending.push({ op: replace || pop ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
     this.#init.session.markDirty();
   }
 
