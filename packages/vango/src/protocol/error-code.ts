@@ -43,6 +43,13 @@ const CODES = [
   "render_error",
   "request_timeout",
   "client_closed_request",
+  "state_unserializable",
+  "state_invalid",
+  "state_limit_exceeded",
+  "store_unavailable",
+  "migration_invalid",
+  "migration_changed",
+  "migration_failed",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];
