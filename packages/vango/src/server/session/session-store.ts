@@ -14,8 +14,9 @@
  * - calls on one id take effect in call order, even when the caller does not await them
  *   (a checkpoint written after another is never overwritten by it);
  * - `saveAll` with the same id twice keeps the last entry;
- * - the bytes passed to `save` may be reused by the caller once the call returns, and the
- *   bytes `load` returns are the caller's;
+ * - the bytes passed to `save`/`saveAll` may be reused by the caller as soon as the call
+ *   returns (stores copy what they keep), and the bytes `load` returns are the caller's,
+ *   always a plain `Uint8Array` (never a Node `Buffer`);
  * - a backend failure rejects with a {@link SessionStoreError} (`store_unavailable`, the
  *   backend's error as `cause`); a bad argument (an empty id, a TTL ≤ 0) with `RangeError`.
  */

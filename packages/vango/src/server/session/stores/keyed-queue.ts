@@ -34,6 +34,25 @@ export class KeyedQueue {
     return result;
   }
 
+  /**
+   * Runs `task` once every earlier task for each of `keys` has settled; later tasks for
+   * any of them wait for it (a batch write that must keep each id's order).
+   */
+  runMany<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const before: Promise<void>[] = [];
+    for (const k of keys) {
+      const t = this.#tails.get(k);
+      if (t !== undefined) before.push(t);
+    }
+    const result = before.length === 0 ? start(task) : Promise.all(before).then(task);
+    const tail = result.then(settled, settled);
+    for (const k of keys) this.#tails.set(k, tail);
+    tail.then(() => {
+      for (const k of keys) if (this.#tails.get(k) === tail) this.#tails.delete(k);
+    });
+    return result;
+  }
+
   /** Resolves once every task queued so far has settled. */
   async idle(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all(this.#tails.values());

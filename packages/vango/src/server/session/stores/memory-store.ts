@@ -91,7 +91,7 @@ export class MemorySessionStore implements SessionStore {
     if (e === undefined) return undefined;
     this.#entries.delete(id);
     this.#entries.set(id, e);
-    return e.data.slice();
+    return new Uint8Array(e.data);
   }
 
   async delete(id: string): Promise<void> {
@@ -151,8 +151,8 @@ export class MemorySessionStore implements SessionStore {
       );
     }
     this.#remove(id);
-    // A copy: the caller may reuse its buffer once `save` returns.
-    this.#entries.set(id, new Entry(data.slice(), expiresAt));
+    // A copy (not `slice()`: on a Buffer that is a view): the caller may reuse its buffer.
+    this.#entries.set(id, new Entry(new Uint8Array(data), expiresAt));
     this.#bytes += data.length;
     for (const old of this.#entries.keys()) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;

@@ -53,13 +53,22 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
       const backing = Uint8Array.of(9, 9, 1, 2, 3, 9);
       await s.save("view", backing.subarray(2, 5), MIN);
       const input = Uint8Array.of(5, 6, 7);
-      await s.save("copy", input, MIN);
-      input[0] = 0;
+      const saving = s.save("copy", input, MIN);
+      input[0] = 0; // free to reuse once the call returns, before it resolves
+      await saving;
       const loaded = (await s.load("copy"))!;
       expect(loaded).toEqual(Uint8Array.of(5, 6, 7));
       loaded[0] = 0;
       expect(await s.load("copy")).toEqual(Uint8Array.of(5, 6, 7));
       expect(await s.load("view")).toEqual(Uint8Array.of(1, 2, 3));
+      // Buffer#slice is a view, not a copy: a store must not rely on it.
+      const buf = Buffer.from([4, 5]);
+      const savingBuf = s.save("buffer", buf, MIN);
+      buf[0] = 0;
+      await savingBuf;
+      const back = (await s.load("buffer"))!;
+      expect(back).toEqual(Uint8Array.of(4, 5));
+      expect(Object.getPrototypeOf(back)).toBe(Uint8Array.prototype);
     });
 
     it("expires entries after ttlMs; touch cannot revive an expired one", async () => {
@@ -110,7 +119,11 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
         ttlMs: i === 7 ? 300 : MIN,
       }));
       entries.push({ id: "all-3", data: Uint8Array.of(3, 3, 3), ttlMs: MIN });
-      await s.saveAll(entries);
+      const originals = entries.map((e) => e.data.slice());
+      const saving = s.saveAll(entries);
+      for (const e of entries) e.data.fill(0); // reused once the call returns
+      await saving;
+      entries.forEach((e, i) => e.data.set(originals[i]!));
       await s.saveAll([]);
       const loaded = await Promise.all(entries.slice(0, 1000).map((e) => s.load(e.id)));
       for (let i = 0; i < 1000; i++) {
