@@ -123,7 +123,7 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
       const saving = s.saveAll(entries);
       for (const e of entries) e.data.fill(0); // reused once the call returns
       await saving;
-      entries.forEach((e, i) => e.data.set(originals[i]!));
+      for (let i = 0; i < entries.length; i++) entries[i]!.data.set(originals[i]!);
       await s.saveAll([]);
       const loaded = await Promise.all(entries.slice(0, 1000).map((e) => s.load(e.id)));
       for (let i = 0; i < 1000; i++) {
