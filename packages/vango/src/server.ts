@@ -3,6 +3,21 @@
  * and extend it.
  */
 
+export {
+  type AppliedMigration,
+  loadMigrations,
+  type MigrateOptions,
+  type Migration,
+  MigrationError,
+  type MigrationReport,
+  runMigrations,
+  type SqlClient,
+  type SqlPool,
+  type SqlPoolClient,
+  type SqlQuery,
+  type SqlResult,
+} from "./data/migrations.ts";
+export { runVangoMigrations, VANGO_MIGRATIONS } from "./data/vango-migrations.ts";
 export type { AppHealthOptions, AppMetricsOptions } from "./observability/app-observability.ts";
 export {
   type CheckResult,
@@ -58,5 +73,52 @@ export type {
 export { MemoryRateLimitStore } from "./server/security/rate-limit/memory-store.ts";
 export { RedisRateLimitStore } from "./server/security/rate-limit/redis-store.ts";
 export type { RateLimitStore } from "./server/security/rate-limit/store.ts";
+export {
+  type ResolvedSecret,
+  type ResolveSecretOptions,
+  resolveSecret,
+} from "./server/security/secret.ts";
 export type { EventContext, EventMiddleware } from "./server/session/event-context.ts";
 export type { SessionCounts } from "./server/session/manager.ts";
+export {
+  type SessionEntry,
+  type SessionStore,
+  SessionStoreError,
+  type SessionStoreObserver,
+  StoreOp,
+  StoreOutcome,
+} from "./server/session/session-store.ts";
+export {
+  FileSessionStore,
+  type FileSessionStoreOptions,
+} from "./server/session/stores/file-store.ts";
+export {
+  MemorySessionStore,
+  type MemorySessionStoreOptions,
+} from "./server/session/stores/memory-store.ts";
+export {
+  PostgresSessionStore,
+  type PostgresSessionStoreOptions,
+} from "./server/session/stores/postgres-store.ts";
+export {
+  type RedisSessionClient,
+  type RedisSessionPipeline,
+  RedisSessionStore,
+  type RedisSessionStoreOptions,
+} from "./server/session/stores/redis-store.ts";
+export {
+  ResilientSessionStore,
+  type ResilientSessionStoreOptions,
+  type SessionStoreStatus,
+} from "./server/session/stores/resilient-store.ts";
+export {
+  type AnyStateType,
+  DEFAULT_STATE_LIMITS,
+  decodeState,
+  encodeState,
+  StateCodec,
+  type StateCodecOptions,
+  StateError,
+  type StateLimits,
+  type StateType,
+} from "./state/codec.ts";

@@ -44,6 +44,13 @@ const CODES = [
   "request_timeout",
   "client_closed_request",
   "uri_too_long",
+  "state_unserializable",
+  "state_invalid",
+  "state_limit_exceeded",
+  "store_unavailable",
+  "migration_invalid",
+  "migration_changed",
+  "migration_failed",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

@@ -163,4 +163,39 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.PolicyViolation,
     message: "URI too long",
   },
+  [ErrorCode.state_unserializable]: {
+    status: 500,
+    close: C.InternalError,
+    message: "State value cannot be persisted",
+  },
+  [ErrorCode.state_invalid]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Persisted state cannot be decoded",
+  },
+  [ErrorCode.state_limit_exceeded]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Persisted state over its size or depth limit",
+  },
+  [ErrorCode.store_unavailable]: {
+    status: 503,
+    close: C.TryAgainLater,
+    message: "Session store unavailable",
+  },
+  [ErrorCode.migration_invalid]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Invalid migration list",
+  },
+  [ErrorCode.migration_changed]: {
+    status: 500,
+    close: C.InternalError,
+    message: "An applied migration was changed",
+  },
+  [ErrorCode.migration_failed]: {
+    status: 500,
+    close: C.InternalError,
+    message: "A migration failed",
+  },
 };

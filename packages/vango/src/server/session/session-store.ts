@@ -1,0 +1,168 @@
+/**
+ * The session store port: where a session's checkpoint — opaque bytes the runtime
+ * encodes with the state codec (`state/codec.ts`) — lives while the session is detached,
+ * across a restart and across instances. Implementations (one conformance suite,
+ * `test/server/session/stores/store.cases.ts`, holds them to the same contract):
+ *
+ * - `MemorySessionStore`: one process, bounded; lost on restart.
+ * - `FileSessionStore`: the embedded default for one instance; survives a restart.
+ * - `RedisSessionStore`, `PostgresSessionStore`: shared by every instance of the app.
+ * - `ResilientSessionStore`: any of them behind a deadline and a circuit breaker, writes
+ *   kept in memory while the backend is down.
+ *
+ * The contract, beyond the signatures:
+ * - calls on one id take effect in call order, even when the caller does not await them
+ *   (a checkpoint written after another is never overwritten by it);
+ * - `saveAll` with the same id twice keeps the last entry;
+ * - the bytes passed to `save`/`saveAll` may be reused by the caller as soon as the call
+ *   returns (stores copy what they keep), and the bytes `load` returns are the caller's,
+ *   always a plain `Uint8Array` (never a Node `Buffer`);
+ * - a backend failure rejects with a {@link SessionStoreError} (`store_unavailable`, the
+ *   backend's error as `cause`); a bad argument (an empty id, a TTL ≤ 0) with `RangeError`.
+ */
+import { createError } from "../../errors/create-error.ts";
+import { ERRORS, ErrorCode } from "../../protocol/errors.ts";
+import type { BreakerTransition } from "../core/circuit-breaker.ts";
+
+/** One checkpoint for {@link SessionStore.saveAll}. */
+export interface SessionEntry {
+  readonly id: string;
+  readonly data: Uint8Array;
+  /** Ms from now until the entry expires. */
+  readonly ttlMs: number;
+}
+
+/**
+ * Where detached sessions' checkpoints are kept.
+ * @example
+ * await store.save(sessionId, codec.encode(checkpoint), 15 * 60_000);
+ * const bytes = await store.load(sessionId); // undefined when absent or expired
+ */
+export interface SessionStore {
+  /** Stores `data` under `id` for `ttlMs`, replacing what was there. */
+  save(id: string, data: Uint8Array, ttlMs: number): Promise<void>;
+  /** The bytes saved under `id`; `undefined` when there are none or they expired. */
+  load(id: string): Promise<Uint8Array | undefined>;
+  /** Forgets `id` (nothing happens when it is absent). */
+  delete(id: string): Promise<void>;
+  /** Sets `id` to expire `ttlMs` from now; `false` when there is no live entry to extend. */
+  touch(id: string, ttlMs: number): Promise<boolean>;
+  /** Saves many entries at once (graceful shutdown checkpoints every session). */
+  saveAll(entries: readonly SessionEntry[]): Promise<void>;
+  /** Stops the store's timers and releases what it owns; clients passed in stay open. */
+  close(): Promise<void>;
+}
+
+/**
+ * A store backend failed; `code` is `store_unavailable`, `cause` the backend's error.
+ * @example
+ * try { await store.load(id) } catch (e) { if (e instanceof SessionStoreError) retryLater() }
+ */
+export const SessionStoreError = /* @__PURE__ */ createError<typeof ErrorCode.store_unavailable>(
+  "SessionStoreError",
+  (code) => ERRORS[code].status,
+);
+export type SessionStoreError = InstanceType<typeof SessionStoreError>;
+
+/** `store_unavailable` for a failed `what` (`"redis load"`), wrapping `cause`. */
+export function storeUnavailable(what: string, cause: unknown): SessionStoreError {
+  return new SessionStoreError(ErrorCode.store_unavailable, what, { cause });
+}
+
+/** Longest session id a store accepts (ids are short random tokens; this bounds keys and file names). */
+export const MAX_SESSION_ID_LENGTH = 256;
+
+/** NUL (Postgres `text` cannot hold it) or a lone surrogate (no UTF-8 form: two ids would meet). */
+const UNSTORABLE_ID = /[\0\p{Cs}]/u;
+
+/**
+ * Throws `RangeError` unless `id` is a string of 1 to 256 characters without NUL or lone
+ * surrogates (every backend stores ids as UTF-8 text).
+ */
+export function checkId(id: string): void {
+  if (typeof id !== "string" || id.length === 0 || id.length > MAX_SESSION_ID_LENGTH) {
+    throw new RangeError(`session store: id must be 1..${MAX_SESSION_ID_LENGTH} characters`);
+  }
+  if (UNSTORABLE_ID.test(id)) {
+    throw new RangeError("session store: id must not hold NUL or a lone surrogate");
+  }
+}
+
+/** Throws `RangeError` unless `ttlMs` is a finite number of ms > 0. */
+export function checkTtl(ttlMs: number): void {
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError("session store: ttlMs must be a finite number > 0");
+  }
+}
+
+/** Throws `RangeError` unless `data` is a `Uint8Array` (a `Buffer` is one). */
+export function checkData(data: Uint8Array): void {
+  if (!(data instanceof Uint8Array)) {
+    throw new RangeError("session store: data must be a Uint8Array");
+  }
+}
+
+/**
+ * `bytes` as a plain `Uint8Array` over the same memory (no copy): every store returns
+ * that type, so callers never depend on which backend handed them a Node `Buffer`.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Checks every entry of a `saveAll`; returns them with repeated ids dropped (the last wins). */
+export function lastPerId(entries: readonly SessionEntry[]): readonly SessionEntry[] {
+  if (!Array.isArray(entries)) throw new RangeError("session store: saveAll takes an array");
+  const seen = new Map<string, SessionEntry>();
+  for (const e of entries) {
+    checkId(e.id);
+    checkData(e.data);
+    checkTtl(e.ttlMs);
+    seen.delete(e.id);
+    seen.set(e.id, e);
+  }
+  return seen.size === entries.length ? entries : [...seen.values()];
+}
+
+/** The operations an observer hears about. */
+export const StoreOp = {
+  Save: "save",
+  Load: "load",
+  Delete: "delete",
+  Touch: "touch",
+  SaveAll: "save_all",
+} as const;
+export type StoreOp = (typeof StoreOp)[keyof typeof StoreOp];
+
+/**
+ * How an operation ended: `ok` (the backend answered), `degraded` (answered from memory
+ * while the backend is down, or kept in memory to write later), `error` (rejected).
+ */
+export const StoreOutcome = { Ok: "ok", Degraded: "degraded", Error: "error" } as const;
+export type StoreOutcome = (typeof StoreOutcome)[keyof typeof StoreOutcome];
+
+/**
+ * What a store reports for metrics and logs (every hook optional; called synchronously,
+ * so keep them cheap). Arguments are positional so reporting allocates nothing.
+ * @example
+ * const observer: SessionStoreObserver = {
+ *   operation: (op, outcome, ms, bytes) => {
+ *     opsTotal.inc({ op, outcome });
+ *     opSeconds.observe({ op }, ms / 1000);
+ *     if (op === "save") checkpointBytes.observe(bytes);
+ *   },
+ *   circuit: (t) => log.warn({ dependency: "session_store", circuit: t.to }, "session store circuit"),
+ * };
+ */
+export interface SessionStoreObserver {
+  /** One call finished after `durationMs`; `bytes` saved or loaded (0 for the others). */
+  operation?(op: StoreOp, outcome: StoreOutcome, durationMs: number, bytes: number): void;
+  /** The backend's circuit changed state (one call per change, never one per request). */
+  circuit?(transition: BreakerTransition): void;
+  /** `count` writes kept in memory during an outage reached the backend. */
+  flushed?(count: number): void;
+  /** `count` writes kept in memory were dropped: over the memory bound, or unsent at close. */
+  dropped?(count: number): void;
+}

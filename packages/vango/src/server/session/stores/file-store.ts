@@ -1,0 +1,383 @@
+/**
+ * File snapshot store: the embedded default for a single instance. Checkpoints survive a
+ * restart (and a deploy that keeps the directory); a SIGKILL loses at most the saves
+ * that had not resolved yet.
+ *
+ * Layout: **one file per session**, `<dir>/sessions/<sha256(id) hex>.vgs`, written to a
+ * temporary file in the same directory and renamed over the old one. `rename(2)` within
+ * one file system is atomic, so a reader — or the next process after a crash — sees the
+ * old checkpoint or the new one, never a torn mix. An append log was the alternative: one
+ * sequential write per save, but every load would need an in-memory index rebuilt by
+ * replaying the log at start, a torn tail to detect, and a compaction pass to rewrite
+ * live entries — while sessions are small (a checkpoint is ~100 B–10 KB), read back by
+ * id and replaced wholesale, which is exactly what a file per id does with no index.
+ * Measured in BENCHMARKS.md ("Session state"). The name is a hash so any id is a safe
+ * file name (no `../`, no case folding on case-insensitive file systems); the id is
+ * stored inside and checked on load.
+ *
+ * File format (little-endian): magic `VGS\x01`; f64 expiry (ms since the epoch); u32
+ * CRC-32 of the rest; u16 id length; the id (UTF-8); the checkpoint. `touch` rewrites
+ * only the 8 expiry bytes in place (outside the CRC). A file that fails its checks
+ * (torn by a power loss without `fsync`) is deleted and reads as absent.
+ *
+ * Durability: without `fsync` a save resolves once the kernel has the data — a process
+ * crash or SIGKILL loses nothing that resolved, a kernel crash or power loss can lose
+ * recent saves. `fsync: true` flushes the file and the directory before resolving
+ * (expensive on real disks; see BENCHMARKS.md).
+ *
+ * One process per directory: two processes sharing one would race on expiry sweeps.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import {
+  checkData,
+  checkId,
+  checkTtl,
+  lastPerId,
+  plainBytes,
+  type SessionEntry,
+  type SessionStore,
+  storeUnavailable,
+} from "../session-store.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
+
+export interface FileSessionStoreOptions {
+  /** The state directory: checkpoints go to `<dir>/sessions/`, beside the generated secret. */
+  readonly dir: string;
+  /** Flush each save to the disk (file and directory) before it resolves (default false). */
+  readonly fsync?: boolean;
+  /** Period of the expiry sweep in ms (default 60,000; 0 disables the timer). */
+  readonly sweepIntervalMs?: number;
+}
+
+const MAGIC = 0x01534756; // "VGS\x01" read as a little-endian u32
+const OFF_EXPIRY = 4;
+const OFF_CRC = 12;
+const OFF_ID_LEN = 16;
+const HEADER = 18;
+const SUFFIX = ".vgs";
+const TMP_SUFFIX = ".tmp";
+/** A temporary file older than this is left over from a crash (a write takes milliseconds). */
+const STALE_TMP_MS = 60_000;
+/** Files written at once by `saveAll`: enough to keep the thread pool busy, no more. */
+const SAVE_ALL_CONCURRENCY = 16;
+/** Longest header with the id: ids are ≤ 256 UTF-16 units, so ≤ 768 UTF-8 bytes. */
+const MAX_HEAD = HEADER + 768;
+
+const isMissing = (e: unknown) => (e as { code?: unknown }).code === "ENOENT";
+
+function fileName(id: string): string {
+  return createHash("sha256").update(id).digest("hex") + SUFFIX;
+}
+
+/** The whole file for one checkpoint (a copy: the caller may reuse `data` at once). */
+function encodeFile(id: string, data: Uint8Array, expiresAt: number): Buffer {
+  const idLen = Buffer.byteLength(id);
+  const buf = Buffer.allocUnsafe(HEADER + idLen + data.length);
+  buf.writeUInt32LE(MAGIC, 0);
+  buf.writeDoubleLE(expiresAt, OFF_EXPIRY);
+  buf.writeUInt16LE(idLen, OFF_ID_LEN);
+  buf.write(id, HEADER, "utf8");
+  buf.set(data, HEADER + idLen);
+  buf.writeUInt32LE(crc32(buf.subarray(OFF_ID_LEN)), OFF_CRC);
+  return buf;
+}
+
+/**
+ * @example
+ * const store = await FileSessionStore.open({ dir: ".vango" });
+ * await store.save(id, bytes, 15 * 60_000);
+ */
+export class FileSessionStore implements SessionStore {
+  readonly #dir: string;
+  readonly #fsync: boolean;
+  readonly #queue: KeyedQueue;
+  #seq: number;
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<number> | undefined;
+
+  private constructor(dir: string, fsync: boolean) {
+    this.#dir = dir;
+    this.#fsync = fsync;
+    this.#queue = new KeyedQueue();
+    this.#seq = 0;
+    this.#timer = undefined;
+    this.#sweeping = undefined;
+  }
+
+  /**
+   * Creates `<dir>/sessions/` (mode 0700) when missing, removes temporary files a crash
+   * left behind, and checks the directory is writable — so a misconfigured directory
+   * fails at startup (`store_unavailable`), not at the first checkpoint.
+   */
+  static async open(options: FileSessionStoreOptions): Promise<FileSessionStore> {
+    if (typeof options.dir !== "string" || options.dir === "") {
+      throw new RangeError("file session store: dir must be a non-empty path");
+    }
+    const every = options.sweepIntervalMs ?? 60_000;
+    if (!Number.isFinite(every) || every < 0) {
+      throw new RangeError("file session store: sweepIntervalMs must be ≥ 0");
+    }
+    const store = new FileSessionStore(join(options.dir, "sessions"), options.fsync ?? false);
+    try {
+      await mkdir(store.#dir, { recursive: true, mode: 0o700 });
+      for (const name of await readdir(store.#dir)) {
+        if (name.endsWith(TMP_SUFFIX)) await unlink(join(store.#dir, name)).catch(() => {});
+      }
+      const probe = join(store.#dir, `.probe.${process.pid}${TMP_SUFFIX}`);
+      await (await open(probe, "w", 0o600)).close();
+      await unlink(probe);
+    } catch (e) {
+      throw storeUnavailable(`file store directory ${store.#dir}`, e);
+    }
+    if (every > 0) store.#timer = setInterval(() => void store.sweep(), every).unref();
+    return store;
+  }
+
+  /** `<dir>/sessions`, where the checkpoint files are. */
+  get directory(): string {
+    return this.#dir;
+  }
+
+  save(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+    try {
+      checkId(id);
+      checkData(data);
+      checkTtl(ttlMs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const file = encodeFile(id, data, Date.now() + ttlMs);
+    return this.#queue.run(id, () => this.#write(fileName(id), file));
+  }
+
+  load(id: string): Promise<Uint8Array | undefined> {
+    try {
+      checkId(id);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#queue.run(id, () => this.#read(id));
+  }
+
+  delete(id: string): Promise<void> {
+    try {
+      checkId(id);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#queue.run(id, () => this.#unlink(join(this.#dir, fileName(id)), "file delete"));
+  }
+
+  touch(id: string, ttlMs: number): Promise<boolean> {
+    try {
+      checkId(id);
+      checkTtl(ttlMs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#queue.run(id, () => this.#touch(fileName(id), ttlMs));
+  }
+
+  /** Writes up to 16 files at once; every entry is attempted before a failure is reported. */
+  async saveAll(entries: readonly SessionEntry[]): Promise<void> {
+    const list = lastPerId(entries);
+    const now = Date.now();
+    const files = list.map((e) => encodeFile(e.id, e.data, now + e.ttlMs));
+    let next = 0;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (next < list.length) {
+        const i = next++;
+        const id = list[i]!.id;
+        await this.#queue
+          .run(id, () => this.#write(fileName(id), files[i]!))
+          .catch((e) => {
+            failure ??= e;
+          });
+      }
+    };
+    const workers = Math.min(SAVE_ALL_CONCURRENCY, list.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Deletes expired checkpoints and temporary files a crash left behind; returns how many
+   * checkpoints were deleted. Runs on the timer; one sweep at a time.
+   */
+  sweep(): Promise<number> {
+    this.#sweeping ??= this.#sweep().finally(() => {
+      this.#sweeping = undefined;
+    });
+    return this.#sweeping;
+  }
+
+  /** Stops the sweep timer and waits for the writes in flight. */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#queue.idle();
+    await this.#sweeping;
+  }
+
+  async #write(name: string, file: Buffer): Promise<void> {
+    const tmp = join(this.#dir, `${name}.${process.pid}.${this.#seq++}${TMP_SUFFIX}`);
+    try {
+      const fh = await open(tmp, "wx", 0o600);
+      try {
+        await fh.writeFile(file);
+        if (this.#fsync) await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, join(this.#dir, name));
+      if (this.#fsync) await this.#syncDir();
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw storeUnavailable("file save", e);
+    }
+  }
+
+  async #read(id: string): Promise<Uint8Array | undefined> {
+    const path = join(this.#dir, fileName(id));
+    let buf: Buffer;
+    try {
+      buf = await readFile(path);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw storeUnavailable("file load", e);
+    }
+    if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC) {
+      await this.#unlink(path, "file load");
+      return undefined;
+    }
+    if (buf.readDoubleLE(OFF_EXPIRY) <= Date.now()) {
+      await this.#unlink(path, "file load");
+      return undefined;
+    }
+    const idLen = buf.readUInt16LE(OFF_ID_LEN);
+    if (
+      HEADER + idLen > buf.length ||
+      crc32(buf.subarray(OFF_ID_LEN)) !== buf.readUInt32LE(OFF_CRC)
+    ) {
+      await this.#unlink(path, "file load");
+      return undefined;
+    }
+    // Another id with the same SHA-256: never seen, but then this file is not ours.
+    if (buf.toString("utf8", HEADER, HEADER + idLen) !== id) return undefined;
+    return plainBytes(buf.subarray(HEADER + idLen));
+  }
+
+  async #touch(name: string, ttlMs: number): Promise<boolean> {
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(join(this.#dir, name), "r+");
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw storeUnavailable("file touch", e);
+    }
+    try {
+      const head = Buffer.alloc(OFF_CRC);
+      const { bytesRead } = await fh.read(head, 0, OFF_CRC, 0);
+      if (bytesRead < OFF_CRC || head.readUInt32LE(0) !== MAGIC) return false;
+      const now = Date.now();
+      if (head.readDoubleLE(OFF_EXPIRY) <= now) return false;
+      head.writeDoubleLE(now + ttlMs, OFF_EXPIRY);
+      await fh.write(head, OFF_EXPIRY, 8, OFF_EXPIRY);
+      if (this.#fsync) await fh.datasync();
+      return true;
+    } catch (e) {
+      throw storeUnavailable("file touch", e);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async #unlink(path: string, what: string): Promise<void> {
+    try {
+      await unlink(path);
+    } catch (e) {
+      if (!isMissing(e)) throw storeUnavailable(what, e);
+    }
+  }
+
+  async #syncDir(): Promise<void> {
+    const dh = await open(this.#dir, "r");
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  }
+
+  async #sweep(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.#dir);
+    } catch {
+      return 0;
+    }
+    const head = Buffer.alloc(MAX_HEAD);
+    let deleted = 0;
+    for (const name of names) {
+      const path = join(this.#dir, name);
+      if (name.endsWith(TMP_SUFFIX)) {
+        const s = await stat(path).catch(() => undefined);
+        if (s !== undefined && s.mtimeMs < Date.now() - STALE_TMP_MS) {
+          await unlink(path).catch(() => {});
+        }
+        continue;
+      }
+      if (!name.endsWith(SUFFIX)) continue;
+      const found = await inspect(path, head);
+      if (found === LIVE) continue;
+      if (found === CORRUPT) {
+        // Final files only appear by rename, complete: a bad header is damage, not a write
+        // in progress. The age check keeps clear of a save that replaced it just now.
+        const s = await stat(path).catch(() => undefined);
+        if (s !== undefined && s.mtimeMs < Date.now() - STALE_TMP_MS) {
+          await unlink(path).catch(() => {});
+        }
+        continue;
+      }
+      // Through the id's queue, re-checked: a save may have replaced the file meanwhile.
+      const gone = await this.#queue
+        .run(found, async () => {
+          if ((await inspect(path, head)) !== found) return false;
+          await unlink(path);
+          return true;
+        })
+        .catch(() => false);
+      if (gone) deleted++;
+    }
+    return deleted;
+  }
+}
+
+const LIVE = 0;
+const CORRUPT = 1;
+
+/** The id stored in `path` when its checkpoint has expired, else `LIVE` or `CORRUPT` (or gone). */
+async function inspect(path: string, head: Buffer): Promise<string | typeof LIVE | typeof CORRUPT> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, "r");
+  } catch {
+    return LIVE;
+  }
+  try {
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    if (bytesRead < HEADER || head.readUInt32LE(0) !== MAGIC) return CORRUPT;
+    if (head.readDoubleLE(OFF_EXPIRY) > Date.now()) return LIVE;
+    const idLen = head.readUInt16LE(OFF_ID_LEN);
+    if (HEADER + idLen > bytesRead) return CORRUPT;
+    return head.toString("utf8", HEADER, HEADER + idLen);
+  } catch {
+    return LIVE;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,177 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { FileSessionStore } from "../../../../src/server/session/stores/file-store.ts";
+import { payload } from "./file-store-child.ts";
+import { sessionStoreSuite } from "./store.cases.ts";
+
+const root = mkdtempSync(join(tmpdir(), "vango-file-store-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshDir = () => join(root, `d${n++}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+sessionStoreSuite("file", () => FileSessionStore.open({ dir: freshDir() }));
+sessionStoreSuite("file (fsync)", () => FileSessionStore.open({ dir: freshDir(), fsync: true }));
+
+const child = fileURLToPath(new URL("./file-store-child.ts", import.meta.url));
+
+/** Runs the child until it has acknowledged `acks` saves (plus scheduling noise), then SIGKILLs it. */
+async function killAfter(mode: "many" | "same", dir: string, acks: number): Promise<number> {
+  const proc = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", child, mode, dir],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let last = -1;
+  let buffered = "";
+  await new Promise<void>((resolve, reject) => {
+    proc.on("exit", (code) => reject(new Error(`child exited early: ${code}`)));
+    proc.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop()!;
+      for (const l of lines) last = Number(l);
+      if (last + 1 >= acks) resolve();
+    });
+  });
+  proc.removeAllListeners("exit");
+  const exited = once(proc, "exit");
+  proc.kill("SIGKILL");
+  await exited;
+  // Lines written before the kill but read after it still count as acknowledged.
+  for (const l of buffered.split("\n")) if (l !== "") last = Math.max(last, Number(l));
+  return last;
+}
+
+describe("FileSessionStore", () => {
+  it("keeps checkpoints across a restart (a new store on the same directory)", async () => {
+    const dir = freshDir();
+    const a = await FileSessionStore.open({ dir });
+    await a.save("sess", Uint8Array.of(1, 2, 3), 60_000);
+    await a.close();
+    const b = await FileSessionStore.open({ dir });
+    expect(await b.load("sess")).toEqual(Uint8Array.of(1, 2, 3));
+    await b.close();
+  });
+
+  it("a SIGKILL loses no save that resolved, and leaves no torn or temporary file", async () => {
+    const dir = freshDir();
+    const acked = await killAfter("many", dir, 300);
+    expect(acked).toBeGreaterThanOrEqual(299);
+    const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+    for (let i = 0; i <= acked; i++) {
+      expect(await store.load(`s${i}`), `s${i}`).toEqual(payload(i, 2_000));
+    }
+    // The save in flight at the kill either landed whole or not at all.
+    const inFlight = await store.load(`s${acked + 1}`);
+    if (inFlight !== undefined) expect(inFlight).toEqual(payload(acked + 1, 2_000));
+    expect(readdirSync(store.directory).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await store.close();
+  }, 60_000);
+
+  it("a SIGKILL while one 1 MiB checkpoint is rewritten leaves a whole version, never a torn one", async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = freshDir();
+      const acked = await killAfter("same", dir, 20 + round * 7);
+      const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+      const got = (await store.load("hot"))!;
+      const version = got[0]!;
+      // The last acknowledged version or the one in flight, complete.
+      const candidates = [acked, acked + 1].filter((v) => v % 251 === version);
+      expect(candidates.length, `round ${round}: byte ${version}, acked ${acked}`).toBe(1);
+      expect(got).toEqual(payload(candidates[0]!, 1 << 20));
+      await store.close();
+    }
+  }, 60_000);
+
+  it("writes one 0600 file per session in <dir>/sessions, named by a hash of the id", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir });
+    await store.save("../escape", Uint8Array.of(1), 60_000);
+    await store.save("b", Uint8Array.of(2), 60_000);
+    const files = (await readdir(store.directory)).sort();
+    expect(store.directory).toBe(join(dir, "sessions"));
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      expect(f).toMatch(/^[0-9a-f]{64}\.vgs$/);
+      expect(statSync(join(store.directory, f)).mode & 0o777).toBe(0o600);
+    }
+    expect(statSync(store.directory).mode & 0o777).toBe(0o700);
+    expect(readdirSync(dir)).toEqual(["sessions"]);
+    await store.close();
+  });
+
+  it("reads a damaged file as absent and deletes it", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir });
+    await store.save("x", new Uint8Array(100).fill(7), 60_000);
+    await store.save("y", new Uint8Array(100).fill(8), 60_000);
+    const [fx, fy] = await Promise.all(
+      (await readdir(store.directory)).map(async (f) => {
+        const path = join(store.directory, f);
+        return { path, bytes: await readFile(path) };
+      }),
+    );
+    // A flipped checkpoint byte fails the CRC; a truncated file fails the header.
+    fx!.bytes[fx!.bytes.length - 1]! ^= 1;
+    await writeFile(fx!.path, fx!.bytes);
+    await writeFile(fy!.path, fy!.bytes.subarray(0, 10));
+    expect(await store.load("x")).toBeUndefined();
+    expect(await store.load("y")).toBeUndefined();
+    expect(await readdir(store.directory)).toEqual([]);
+    await store.close();
+  });
+
+  it("sweeps expired checkpoints and stale temporary files, not live ones", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+    await store.save("old", Uint8Array.of(1), 100);
+    await store.save("live", Uint8Array.of(2), 60_000);
+    const stale = join(store.directory, "leftover.1.2.tmp");
+    const fresh = join(store.directory, "inflight.1.3.tmp");
+    writeFileSync(stale, "x");
+    writeFileSync(fresh, "x");
+    utimesSync(stale, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    await sleep(200);
+    expect(await store.sweep()).toBe(1);
+    const left = (await readdir(store.directory)).filter((f) => f.endsWith(".tmp"));
+    expect(left).toEqual(["inflight.1.3.tmp"]);
+    expect(await store.load("live")).toEqual(Uint8Array.of(2));
+    expect((await readdir(store.directory)).filter((f) => f.endsWith(".vgs"))).toHaveLength(1);
+    await store.close();
+  });
+
+  it("removes temporary files left by a crash when it opens", async () => {
+    const dir = freshDir();
+    await (await FileSessionStore.open({ dir })).close();
+    writeFileSync(join(dir, "sessions", "abc.vgs.99.0.tmp"), "partial");
+    const store = await FileSessionStore.open({ dir });
+    expect(await readdir(store.directory)).toEqual([]);
+    await store.close();
+  });
+
+  it("fails at open with store_unavailable when the directory cannot be created", async () => {
+    // sysfs refuses new entries even to root (tests here may run as root, which ignores
+    // file modes). Not /proc: Node 20's recursive mkdir never settles there.
+    await expect(FileSessionStore.open({ dir: "/sys/vango-test" })).rejects.toMatchObject({
+      code: "store_unavailable",
+    });
+  });
+
+  it("fails at open with store_unavailable when the path is a file", async () => {
+    const file = join(root, `plain-file-${n++}`);
+    writeFileSync(file, "x");
+    await expect(FileSessionStore.open({ dir: file })).rejects.toMatchObject({
+      code: "store_unavailable",
+    });
+    await expect(FileSessionStore.open({ dir: "" })).rejects.toThrow(RangeError);
+  });
+});
