@@ -254,7 +254,9 @@ describe("staleTime, cache and initial", () => {
     expect(cache.fresh("b", 10, 1)).toBeUndefined();
     expect(cache.fresh("a", 10, 1)).toEqual({ value: 1 });
     expect(cache.fresh("a", 10, 10)).toBeUndefined();
-    expect(keyHash({ a: 1, b: [2, { d: 1, c: 2 }] })).toBe(keyHash({ b: [2, { c: 2, d: 1 }], a: 1 }));
+    expect(keyHash({ a: 1, b: [2, { d: 1, c: 2 }] })).toBe(
+      keyHash({ b: [2, { c: 2, d: 1 }], a: 1 }),
+    );
     expect(keyHash(1)).not.toBe(keyHash("1"));
     expect(keyHash(10n)).toBe(keyHash(10n));
     expect(keyHash(undefined)).toBe("");
