@@ -13,6 +13,7 @@
 
 export {
   type FetchContext,
+  type Fetcher,
   type Resource,
   type ResourceCases,
   type ResourceOptions,

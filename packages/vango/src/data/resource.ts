@@ -37,15 +37,23 @@ import { ResourceError, ResourceErrorCode } from "./resource-error.ts";
 /** What a resource can show: no value yet, a value, or the error of its last fetch. */
 export type ResourceState = "loading" | "ready" | "error";
 
-/** What a fetcher gets. */
-export interface FetchContext<K, T> {
+/**
+ * What a fetcher gets first. (The previous value comes as a second argument: a context
+ * type mentioning the value type would stop TypeScript from inferring that type from
+ * the fetcher's return.)
+ */
+export interface FetchContext<K> {
   /** The key read from the `key` option (undefined without one). */
   readonly key: K;
   /** Aborted when this fetch is superseded or the resource's owner is disposed. */
   readonly signal: AbortSignal;
-  /** The last value the resource had, for any key (e.g. to append a page). */
-  readonly previous: T | undefined;
 }
+
+/**
+ * Loads the value for `ctx.key`. `previous` is the last value the resource had, for any
+ * key (e.g. to append a page); annotate the resource's type parameters to use it.
+ */
+export type Fetcher<T, K> = (ctx: FetchContext<K>, previous: T | undefined) => T | PromiseLike<T>;
 
 export interface ResourceOptions<T, K> {
   /**
@@ -118,7 +126,7 @@ const FETCH_KEY = 0;
 const FETCH_REFRESH = 1;
 
 class ResourceNode<T, K> implements Resource<T> {
-  readonly #fetcher: (ctx: FetchContext<K, T>) => T | PromiseLike<T>;
+  readonly #fetcher: Fetcher<T, K>;
   readonly #staleTime: number;
   readonly #cache: ResourceCache | null;
   readonly #snap: Signal<Snapshot<T>>;
@@ -138,10 +146,7 @@ class ResourceNode<T, K> implements Resource<T> {
   readonly refetch: () => Promise<void>;
   readonly mutate: (value: T) => void;
 
-  constructor(
-    fetcher: (ctx: FetchContext<K, T>) => T | PromiseLike<T>,
-    options: ResourceOptions<T, K>,
-  ) {
+  constructor(fetcher: Fetcher<T, K>, options: ResourceOptions<T, K>) {
     this.#fetcher = fetcher;
     this.#staleTime = Math.max(0, options.staleTime ?? 0);
     this.#cache = options.cache ?? (this.#staleTime > 0 ? createResourceCache({ max: 16 }) : null);
@@ -256,10 +261,11 @@ class ResourceNode<T, K> implements Resource<T> {
     }
     const ctrl = new AbortController();
     let result: T | PromiseLike<T>;
-    const ctx: FetchContext<K, T> = { key, signal: ctrl.signal, previous: this.#latest };
+    const ctx: FetchContext<K> = { key, signal: ctrl.signal };
+    const previous = this.#latest;
     try {
       // Untracked: what the fetcher reads must not subscribe a render that called refetch.
-      result = untracked(() => this.#fetcher(ctx));
+      result = untracked(() => this.#fetcher(ctx, previous));
     } catch (error) {
       this.#failed(error);
       return;
@@ -347,7 +353,7 @@ class ResourceNode<T, K> implements Resource<T> {
 }
 
 /**
- * Creates a resource: `fetcher` is called with `{ key, signal, previous }` for the first
+ * Creates a resource: `fetcher` is called with `{ key, signal }` (and the previous value) for the first
  * key at once, and again when `key()` changes or on `refetch()`. Call it in a
  * component's setup (the resource is owned by the component and aborted with it), read
  * it in the render.
@@ -362,7 +368,7 @@ class ResourceNode<T, K> implements Resource<T> {
  * }
  */
 export function resource<T, K = undefined>(
-  fetcher: (ctx: FetchContext<K, T>) => T | PromiseLike<T>,
+  fetcher: Fetcher<T, K>,
   options: ResourceOptions<T, K> = {},
 ): Resource<T> {
   return new ResourceNode(fetcher, options);

@@ -184,7 +184,7 @@ describe("resource", () => {
     const pages: (string[] | undefined)[] = [];
     const page = signal(1);
     const r = resource<string[], number>(
-      ({ key, previous }) => {
+      ({ key }, previous) => {
         pages.push(previous);
         return [...(previous ?? []), `p${key}`];
       },
