@@ -92,6 +92,7 @@ export { renderToString } from "./render/ssr.ts";
 export { renderToNodeStream, renderToStream } from "./render/stream.ts";
 export type * from "./vdom/events.ts";
 export {
+  type AsyncComponent,
   type Binding,
   type Children,
   createElement,

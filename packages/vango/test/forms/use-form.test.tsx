@@ -9,6 +9,7 @@ import { type Form, useForm } from "../../src/forms/use-form.ts";
 import { EventType } from "../../src/protocol/constants.ts";
 import { PatchOp } from "../../src/protocol/patch.ts";
 import { signal } from "../../src/reactive/index.ts";
+import { renderToString } from "../../src/render/ssr.ts";
 import { mountTest } from "../../src/testing/mount-test.ts";
 import { deferred, plainPatches, tick } from "../data/helpers.ts";
 import { type Todo, validators } from "./validators.ts";
@@ -242,6 +243,48 @@ describe("useForm arrays", () => {
     form.reset();
     expect(form.dirty()).toBe(false);
     expect(form.value("priority")).toBe("low");
+  });
+});
+
+describe("useForm without JavaScript", () => {
+  test("server-rendered controls carry their state: textarea text, checked radio and boxes, selected option, errors", () => {
+    const schema = validators[0]![1];
+    function Edit() {
+      const form = useForm({
+        schema,
+        id: "edit",
+        initial: { title: "T", notes: "a < b", priority: "high", done: true, tags: ["x"] },
+        errors: { title: "Too short" },
+      });
+      return () => (
+        <form {...form.props()}>
+          <textarea {...form.field("notes")} />
+          <input {...form.radio("priority", "low")} />
+          <input {...form.radio("priority", "high")} />
+          <input {...form.checkbox("done")} />
+          <input {...form.checkbox("tags", "x")} />
+          <select {...form.field("priority")}>
+            <option {...form.option("priority", "low")}>Low</option>
+            <option {...form.option("priority", "high")}>High</option>
+          </select>
+          <input {...form.field("title")} />
+          <p id={form.errorId("title")}>{form.error("title")}</p>
+        </form>
+      );
+    }
+    expect(renderToString(<Edit />)).toBe(
+      '<form data-hid="1" id="edit" method="post" data-on="submit">' +
+        '<textarea data-hid="2" id="edit-notes" name="notes" data-on="input,blur">a &lt; b</textarea>' +
+        '<input data-hid="3" type="radio" id="edit-priority-low" name="priority" value="low" data-on="change">' +
+        '<input data-hid="4" type="radio" id="edit-priority-high" name="priority" value="high" checked="" data-on="change">' +
+        '<input data-hid="5" type="checkbox" id="edit-done" name="done" value="on" checked="" data-on="change">' +
+        '<input data-hid="6" type="checkbox" id="edit-tags-x" name="tags[]" value="x" checked="" data-on="change">' +
+        '<select data-hid="7" id="edit-priority" name="priority" value="high" data-on="input,blur">' +
+        '<option data-hid="8" value="low">Low</option>' +
+        '<option data-hid="9" value="high" selected="">High</option></select>' +
+        '<input data-hid="10" id="edit-title" name="title" value="T" aria-invalid="true" aria-describedby="edit-title-error" data-on="input,blur">' +
+        '<p data-hid="11" id="edit-title-error">Too short</p></form>',
+    );
   });
 });
 
