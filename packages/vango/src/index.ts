@@ -1,6 +1,7 @@
 /**
  * `vango`: what components need — signals and ownership, JSX helpers, event bindings,
- * context and lifecycle, trusted HTML and server-side rendering to strings and streams.
+ * context and lifecycle, trusted HTML, server-side rendering to strings and streams,
+ * data (`resource`, `<Async>`, `<ErrorBoundary>`) and forms (`useForm`, `parseForm`).
  *
  * @example
  * import { signal } from "vango";
@@ -9,6 +10,50 @@
  *   return () => <button onClick={() => count.update((n) => n + 1)}>{count()}</button>;
  * }
  */
+
+export {
+  type FetchContext,
+  type Fetcher,
+  type Resource,
+  type ResourceCases,
+  type ResourceOptions,
+  type ResourceState,
+  resource,
+} from "./data/resource.ts";
+export {
+  createResourceCache,
+  type ResourceCache,
+  type ResourceCacheOptions,
+} from "./data/resource-cache.ts";
+export { ResourceError, ResourceErrorCode } from "./data/resource-error.ts";
+export { FormError, FormErrorCode } from "./forms/form-error.ts";
+export {
+  type FormValue,
+  type FormValues,
+  type ParseFieldsOptions,
+  parseFormFields,
+} from "./forms/form-values.ts";
+export {
+  type CheckboxProps,
+  type ErrorsInput,
+  type FieldProps,
+  type Form,
+  type FormArray,
+  type FormInit,
+  type FormProps,
+  type FormRow,
+  type OptionProps,
+  type RadioProps,
+  type UseFormOptions,
+  useForm,
+} from "./forms/use-form.ts";
+export {
+  type FieldErrors,
+  type FormResult,
+  issuesToErrors,
+  parseForm,
+  validateForm,
+} from "./forms/validate-form.ts";
 export {
   batch,
   computed,
@@ -30,6 +75,14 @@ export {
   type Tracker,
   untracked,
 } from "./reactive/index.ts";
+export {
+  Async,
+  type AsyncProps,
+  ErrorBoundary,
+  type ErrorBoundaryProps,
+  type ErrorInfo,
+  type RegionChildren,
+} from "./render/boundaries.ts";
 export { type ClientInfo, useClientInfo } from "./render/client-info.ts";
 export { type Context, createContext, onMount, provide, useContext } from "./render/context.ts";
 export { escapeAttr, escapeText, type SafeHtml } from "./render/escape.ts";
@@ -56,14 +109,10 @@ export {
   useTitle,
   useUrl,
 } from "./routing/page-info.ts";
-export type {
-  ParamParser,
-  ParamParsers,
-  ParsedParams,
-  StandardSchemaV1,
-} from "./routing/params.ts";
+export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
 export type * from "./vdom/events.ts";
 export {
+  type AsyncComponent,
   type Binding,
   type Children,
   createElement,

@@ -169,6 +169,18 @@ export function getOwner(): Owner | null {
 }
 
 /**
+ * @internal Whether `node` is `ancestor` or is owned by it, directly or through other
+ * owners (the renderer uses it to tell a resource created in a component's own setup).
+ */
+export function ownedBy(node: Owner | null, ancestor: Owner | null): boolean {
+  if (ancestor === null) return false;
+  for (let n = node as OwnedNode | null; n !== null; n = n.parent) {
+    if ((n as unknown) === ancestor) return true;
+  }
+  return false;
+}
+
+/**
  * Runs `fn` with `owner` as the current owner (tracking is unchanged). `owner` must come
  * from {@link getOwner}.
  * @example

@@ -9,6 +9,7 @@
  */
 import { getOwner, type Owner } from "../reactive/index.ts";
 import { MountError, MountErrorCode } from "./mount-error.ts";
+import type { PendingTasks } from "./pending-tasks.ts";
 
 /** A typed slot that components provide and descendants read. */
 export interface Context<T> {
@@ -22,6 +23,8 @@ export interface ContextScope {
   readonly parent: ContextScope | null;
   contexts: Map<Context<unknown>, unknown> | null;
   mountFns: MountFn[] | null;
+  /** The live root's pending-task counter (null in SSR, which awaits data in place). */
+  readonly tasks: PendingTasks | null;
 }
 
 // biome-ignore lint/suspicious/noConfusingVoidType: a callback may return nothing or a cleanup
@@ -58,14 +61,23 @@ export function unbindOwner(owner: Owner | null): void {
   if (owner !== null) ownerScopes.delete(owner);
 }
 
-function scopeNow(): ContextScope | null {
+/**
+ * @internal The component scope in effect: the component being set up or rendered, else
+ * the one whose owner is current (a callback run later with `runWithOwner`), else null.
+ */
+export function currentScope(): ContextScope | null {
   if (current !== null) return current;
   const owner = getOwner();
   return owner === null ? null : (ownerScopes.get(owner) ?? null);
 }
 
+/** @internal True while a component's setup or render runs (not in handlers or timers). */
+export function inComponent(): boolean {
+  return current !== null;
+}
+
 function requireScope(what: string): ContextScope {
-  const scope = scopeNow();
+  const scope = currentScope();
   if (scope === null) {
     throw new MountError(MountErrorCode.noComponentScope, `${what} called outside a component`);
   }
@@ -100,7 +112,7 @@ export function provide<T>(ctx: Context<T>, value: T): void {
  * function Page() { const theme = useContext(Theme); return () => <main class={theme} />; }
  */
 export function useContext<T>(ctx: Context<T>): T {
-  return contextFrom(scopeNow(), ctx);
+  return contextFrom(currentScope(), ctx);
 }
 
 /** @internal The value of `ctx` as seen from `scope` (the renderer reads it for elements). */

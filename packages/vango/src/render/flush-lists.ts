@@ -6,15 +6,15 @@
  * again; and a set per root would keep five backing stores per session.
  */
 import type { HElement, HNode } from "../vdom/host.ts";
-import type { ElementFiber } from "./mount-fiber.ts";
+import type { Instance } from "./instance.ts";
 
 export class FlushLists {
   /** Live elements whose child lists the flush replaced, flat pairs: element, old list. */
   readonly undo: Array<HElement | HNode[]> = [];
   /** Live child lists the flush changed in place, flat triples: list, index, old node. */
   readonly undoSlots: Array<HNode[] | number | HNode> = [];
-  /** Element swaps of the flush, flat triples: hostParent, old host, new host. */
-  readonly swaps: Array<ElementFiber | HElement> = [];
+  /** Element swaps of the flush, flat triples: instance (whose host parent holds them), old host, new host. */
+  readonly swaps: Array<Instance | HElement> = [];
   /** The top-level elements of an instance before/after its render. */
   readonly before: HNode[] = [];
   readonly after: HNode[] = [];

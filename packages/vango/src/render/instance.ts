@@ -9,6 +9,14 @@
  * previous call's) each time its parent re-renders. Child instances of a stateful
  * instance are owned by it; those of a stateless one by its parent's scope, so that a
  * re-call never disposes them.
+ *
+ * Suspension (see `suspense.ts`): a render that throws a `Suspension` keeps the
+ * instance's last output (nothing, on the first render) and stays subscribed to what it
+ * read, so the data's arrival re-renders it. A setup (or stateless call) that suspends
+ * is retried, from a fresh owner, when the awaited data settles; one that returns a
+ * Promise (an async component) is awaited once, and what it resolves to becomes the
+ * instance's render. While suspended, the instance counts as pending for the nearest
+ * `<Async>` around it.
  */
 import {
   createRoot,
@@ -20,9 +28,10 @@ import {
   type Tracker,
   untracked,
 } from "../reactive/index.ts";
-import { type OwnerNode, setOwner } from "../reactive/owner.ts";
+import { type OwnerNode, ownedBy, setOwner } from "../reactive/owner.ts";
 import type { Component, Key, VChild, VComponent } from "../vdom/vnode.ts";
 import { VKind } from "../vdom/vnode.ts";
+import { type Boundary, BoundaryKind, nearestBoundary } from "./boundary-live.ts";
 import {
   bindOwner,
   type Context,
@@ -41,7 +50,27 @@ import {
   type MountEnv,
   NO_FIBERS,
 } from "./mount-fiber.ts";
+import type { PendingTasks } from "./pending-tasks.ts";
 import { RenderError, RenderErrorCode } from "./render-error.ts";
+import { isSuspension } from "./suspense.ts";
+
+/** Why an instance is suspended (`Instance.suspense`). */
+export const Suspense = {
+  None: 0,
+  /** Its render read data that is not ready; the tracker wakes it. */
+  Render: 1,
+  /** Its setup (or stateless call) did; it is retried when the data settles. */
+  Body: 2,
+  /** Its setup returned a Promise that has not settled. */
+  Async: 3,
+} as const;
+export type Suspense = (typeof Suspense)[keyof typeof Suspense];
+
+/**
+ * Output of a render or setup that suspended: "keep what is there". Frozen and empty, so
+ * that a first render that suspends mounts nothing.
+ */
+export const KEEP: VChild = Object.freeze([]) as unknown as VChild;
 
 export class Instance implements ContextScope {
   readonly kind = VKind.Component;
@@ -69,6 +98,13 @@ export class Instance implements ContextScope {
   disposed = false;
   contexts: Map<Context<unknown>, unknown> | null = null;
   mountFns: MountFn[] | null = null;
+  /** Set on `<ErrorBoundary>`/`<Async>` instances (see `boundary-live.ts`). */
+  boundary: Boundary | null = null;
+  suspense: Suspense = Suspense.None;
+  /** Counts suspensions that wait on a promise; a settled one that is not the latest is stale. */
+  #waits = 0;
+  /** An async setup counts as a pending task of the root until it settles or is disposed. */
+  #task = false;
   #disposeRoot: (() => void) | null = null;
 
   constructor(env: MountEnv, vnode: VComponent, parent: Instance | null, hostParent: ElementFiber) {
@@ -87,6 +123,10 @@ export class Instance implements ContextScope {
     return this.render !== null;
   }
 
+  get tasks(): PendingTasks {
+    return this.env.tasks;
+  }
+
   /** Runs setup (and a stateful instance's first render); returns the first output. */
   setup(): VChild {
     const prev = enterScope(this);
@@ -100,11 +140,37 @@ export class Instance implements ContextScope {
   #start(dispose: () => void): VChild {
     this.#adoptRoot(dispose);
     const result = this.#call(this.props.proxy);
-    if (typeof result !== "function") return result;
+    if (typeof result !== "function") {
+      if (result !== KEEP) this.#resume();
+      return result;
+    }
     this.render = result as () => VChild;
     this.scope = this.owner;
     this.tracker = createTracker(() => this.env.invalidate(this));
     return this.#track();
+  }
+
+  /**
+   * Runs the instance again because it is dirty: its render, or, after a suspended
+   * setup, the setup from scratch. Returns the new output or `KEEP`.
+   */
+  refresh(): VChild {
+    if (this.suspense !== Suspense.Body) return this.rerender();
+    const dispose = this.#disposeRoot;
+    this.#disposeRoot = null;
+    unbindOwner(this.owner);
+    this.owner = null;
+    this.contexts = null;
+    if (dispose !== null) {
+      try {
+        dispose();
+      } catch (error) {
+        throw toRenderError(error, `cleanup of ${this.#name()}`, this.#stack());
+      }
+    }
+    const out = this.setup();
+    if (this.mountFns !== null) this.env.queueMount(this);
+    return out;
   }
 
   /** Re-runs a stateful instance's render (tracked); returns the new output. */
@@ -140,6 +206,8 @@ export class Instance implements ContextScope {
         createRoot((d) => {
           this.#adoptRoot(d);
           const result = this.#call(this.props.raw);
+          if (result === KEEP) return result;
+          this.#resume();
           return typeof result === "function" ? this.#callRender(result as () => VChild) : result;
         }),
       );
@@ -155,21 +223,92 @@ export class Instance implements ContextScope {
     bindOwner(own, this);
   }
 
+  /** Calls the component function; `KEEP` when it suspended or returned a Promise. */
   #call(props: unknown): VChild | (() => VChild) {
     let result: unknown;
     try {
       result = this.type(props);
     } catch (error) {
+      if (isSuspension(error)) {
+        if (ownedBy(error.owner, getOwner())) {
+          throw toRenderError(
+            new RenderError(
+              RenderErrorCode.resourceReadInSetup,
+              `${this.#name()} read a resource it created, before it was ready, in its setup`,
+            ),
+            `setup of ${this.#name()}`,
+            this.#stack(),
+          );
+        }
+        // This attempt is abandoned: its onMount callbacks never run.
+        this.mountFns = null;
+        this.#wait(error.until, Suspense.Body);
+        return KEEP;
+      }
       throw toRenderError(error, `setup of ${this.#name()}`, this.#stack());
     }
     if (isThenable(result)) {
-      Promise.resolve(result).catch(noop);
-      throw new RenderError(
-        RenderErrorCode.asyncInSyncRender,
-        `${this.#name()} returned a Promise; live views need synchronous components`,
-      );
+      this.#wait(result, Suspense.Async);
+      return KEEP;
     }
     return result as VChild | (() => VChild);
+  }
+
+  /** Suspends until `until` settles; then the instance is dirty and runs again. */
+  #wait(until: PromiseLike<unknown>, kind: Suspense): void {
+    this.#suspend(kind);
+    const wait = ++this.#waits;
+    if (kind === Suspense.Async && !this.#task) {
+      this.#task = true;
+      this.env.tasks.begin();
+    }
+    Promise.resolve(until).then(
+      (value) => this.#settled(wait, kind, true, value),
+      (error) => this.#settled(wait, kind, false, error),
+    );
+  }
+
+  #settled(wait: number, kind: Suspense, ok: boolean, value: unknown): void {
+    if (kind === Suspense.Async) this.#endTask();
+    if (this.disposed || wait !== this.#waits || this.suspense !== kind) return;
+    if (kind === Suspense.Async) {
+      // What the async setup resolved to becomes the render (a node is rendered as is);
+      // a rejection is thrown by the render, where error boundaries catch it.
+      const out = value as VChild;
+      this.render = !ok
+        ? () => {
+            throw value;
+          }
+        : typeof value === "function"
+          ? (value as () => VChild)
+          : () => out;
+      this.scope = this.owner;
+      runWithOwner(this.owner, () => {
+        this.tracker = createTracker(() => this.env.invalidate(this));
+      });
+    }
+    this.env.invalidate(this);
+  }
+
+  #endTask(): void {
+    if (!this.#task) return;
+    this.#task = false;
+    this.env.tasks.end();
+  }
+
+  #suspend(kind: Suspense): void {
+    if (this.suspense === Suspense.None) {
+      const b = nearestBoundary(this, BoundaryKind.Async);
+      if (b !== null) b.addPending();
+    }
+    this.suspense = kind;
+  }
+
+  #resume(): void {
+    if (this.suspense === Suspense.None) return;
+    this.suspense = Suspense.None;
+    const b = nearestBoundary(this, BoundaryKind.Async);
+    if (b !== null) b.removePending();
   }
 
   #callRender(render: () => VChild): VChild {
@@ -181,11 +320,18 @@ export class Instance implements ContextScope {
   }
 
   #track(): VChild {
+    let out: VChild;
     try {
-      return this.tracker!.track(this.render!);
+      out = this.tracker!.track(this.render!);
     } catch (error) {
+      if (isSuspension(error)) {
+        this.#suspend(Suspense.Render);
+        return KEEP;
+      }
       throw toRenderError(error, `render of ${this.#name()}`, this.#stack());
     }
+    if (this.suspense !== Suspense.None) this.#resume();
+    return out;
   }
 
   /** Runs the queued `onMount` callbacks in the instance's owner. */
@@ -213,6 +359,9 @@ export class Instance implements ContextScope {
     if (this.disposed) return errors;
     this.disposed = true;
     this.env.clean(this);
+    if (this.suspense !== Suspense.None) this.#resume();
+    this.#endTask();
+    if (this.boundary !== null) errors = this.boundary.disposeHidden(errors);
     errors = disposeFibers(this.children, errors);
     this.children = NO_FIBERS;
     this.tracker?.dispose();
@@ -252,5 +401,3 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
     v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function"
   );
 }
-
-function noop(): void {}

@@ -6,6 +6,7 @@
 import type { Owner } from "../reactive/index.ts";
 import type { Instance } from "./instance.ts";
 import type { MountEnv } from "./mount-fiber.ts";
+import { PendingTasks } from "./pending-tasks.ts";
 
 export class RootState implements MountEnv {
   readonly rootOwner: Owner | null;
@@ -23,6 +24,12 @@ export class RootState implements MountEnv {
   busy = false;
   /** Something became dirty while busy. */
   notify = false;
+  readonly tasks = new PendingTasks();
+  hiddenRegions = 0;
+  /** The render phase of a flush is running (boundary flips join it). */
+  rendering = false;
+  /** Boundaries that flipped during the render phase, for its later passes. */
+  flips: Instance[] = [];
   #fid = 0;
   readonly #onDirty: () => void;
 
@@ -109,6 +116,12 @@ export class RootState implements MountEnv {
 
   queueMount(inst: Instance): void {
     this.mounts.push(inst);
+  }
+
+  flip(inst: Instance): void {
+    if (inst.disposed) return;
+    this.invalidate(inst);
+    if (this.rendering) this.flips.push(inst);
   }
 
   defer(error: unknown): void {

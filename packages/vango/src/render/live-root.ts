@@ -14,6 +14,13 @@
  * Only after every diff succeeded is anything swapped in; a failure anywhere leaves the
  * live tree as the client has it and makes the next flush rebuild the whole tree from
  * fibers.
+ *
+ * Boundaries (`boundary-live.ts`) add two rules. An instance in the hidden content of an
+ * `<Async>` re-renders without recording anything to patch (its region is rebuilt when
+ * shown). And a boundary that must flip because an instance inside it failed, suspended
+ * or resumed while rendering on its own is rendered in a later pass of the same flush;
+ * what earlier passes recorded inside it is dropped first, since its flip replaces (or
+ * hides) that whole region.
  */
 import { ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { Patch } from "../protocol/patch.ts";
@@ -23,8 +30,10 @@ import { normalizeChildren } from "../vdom/children.ts";
 import { assignHids, diff } from "../vdom/diff.ts";
 import type { EventBinding, HElement, HNode } from "../vdom/host.ts";
 import type { VChild } from "../vdom/vnode.ts";
+import { captureError, deferMount, isHidden, isInside } from "./boundary-live.ts";
 import { flattenFibers, topElementHosts } from "./flatten-host.ts";
 import { empty, type FlushLists, releaseFlushLists, takeFlushLists } from "./flush-lists.ts";
+import type { Instance } from "./instance.ts";
 import { rebuildHostList, shellOf } from "./live-root-rebuild.ts";
 import { HidRegistry } from "./live-root-registry.ts";
 import { RootState } from "./live-root-state.ts";
@@ -57,6 +66,17 @@ export interface LiveRoot {
    * flush under way renders what is dirty, or calls `onDirty` again when it is done.
    */
   flush(out: Patch[]): number;
+  /** Resource fetches and async component setups in flight under this root. */
+  readonly pending: number;
+  /**
+   * Resolves `true` once nothing is pending (at once when nothing is), `false` after
+   * `ms`. Settled data makes components dirty: flush before reading the tree, and wait
+   * again if that render started more fetches.
+   * @example
+   * if (!(await view.settled(50))) log("slow data will arrive as patches");
+   * view.flush([]); // the tree now shows what arrived in time
+   */
+  settled(ms: number): Promise<boolean>;
   /** Disposes every component (their cleanups run) and clears the registry. */
   dispose(): void;
 }
@@ -112,6 +132,14 @@ class LiveView implements LiveRoot {
 
   get dirty(): boolean {
     return this.#state.dirtyCount > 0 || this.#broken;
+  }
+
+  get pending(): number {
+    return this.#state.tasks.count;
+  }
+
+  settled(ms: number): Promise<boolean> {
+    return this.#state.tasks.settled(ms);
   }
 
   element(hid: number): HElement | undefined {
@@ -193,13 +221,13 @@ class LiveView implements LiveRoot {
       }
       const registry = this.#registry;
       for (let i = 0; i < swaps.length; i += 3) {
-        if (targets?.has(swaps[i] as ElementFiber)) continue;
+        if (targets?.has((swaps[i] as Instance).hostParent)) continue;
         diff(swaps[i + 1] as HElement, swaps[i + 2] as HElement, registry, out);
       }
       let pending: HElement[] | null = null;
       if (targets !== null) {
         pending = [];
-        for (const f of targets) {
+        for (const f of targets.keys()) {
           const live = f.host;
           const next = shellOf(live, flattenFibers(f.children));
           diff(live, next, registry, out);
@@ -209,7 +237,7 @@ class LiveView implements LiveRoot {
       // Commit: every diff succeeded.
       const undoSlots = lists.undoSlots;
       for (let i = 0; i < swaps.length; i += 3) {
-        const f = swaps[i] as ElementFiber;
+        const f = (swaps[i] as Instance).hostParent;
         if (targets?.has(f)) continue;
         const list = f.host.children;
         const old = swaps[i + 1] as HElement;
@@ -220,7 +248,7 @@ class LiveView implements LiveRoot {
       }
       if (targets === null) return;
       let i = 0;
-      for (const f of targets) {
+      for (const f of targets.keys()) {
         const live = f.host;
         lists.undo.push(live, live.children);
         live.children = pending![i++]!.children;
@@ -234,33 +262,63 @@ class LiveView implements LiveRoot {
   /**
    * Re-renders the dirty instances, shallowest first, recording in `lists.swaps` the
    * elements to patch one by one; returns the elements whose child lists must be rebuilt
-   * instead.
+   * instead (each with an instance whose output lives there). Then renders, pass by
+   * pass, the boundaries that flipped meanwhile.
    */
-  #renderDirty(lists: FlushLists): Set<ElementFiber> | null {
+  #renderDirty(lists: FlushLists): Map<ElementFiber, Instance> | null {
     const s = this.#state;
     const queue = s.queue;
     const n = queue.length;
     s.takeQueued(n);
-    let targets: Set<ElementFiber> | null = null;
-    const { swaps, before, after } = lists;
-    for (let i = 0; i < n; i++) {
-      const inst = queue[i]!;
-      if (!inst.dirty || inst.disposed) continue;
-      empty(before);
-      empty(after);
-      const simple = !this.#broken && topElementHosts(inst.children, before);
-      rerenderInstance(s, inst);
-      if (simple && topElementHosts(inst.children, after) && sameSlots(before, after)) {
-        for (let k = 0; k < after.length; k++) {
-          if (before[k] !== after[k]) {
-            swaps.push(inst.hostParent, before[k] as HElement, after[k] as HElement);
-          }
-        }
-      } else {
-        if (targets === null) targets = new Set<ElementFiber>();
-        targets.add(inst.hostParent);
+    let targets: Map<ElementFiber, Instance> | null = null;
+    s.rendering = true;
+    try {
+      for (let i = 0; i < n; i++) {
+        const inst = queue[i]!;
+        if (!inst.dirty || inst.disposed) continue;
+        targets = this.#renderOne(inst, lists, targets);
       }
+      while (s.flips.length > 0) {
+        const flips = s.flips;
+        s.flips = [];
+        flips.sort(byDepth);
+        for (const b of flips) {
+          if (!b.dirty || b.disposed) continue;
+          targets = dropInside(b, lists.swaps, targets);
+          targets = this.#renderOne(b, lists, targets);
+        }
+      }
+    } finally {
+      s.rendering = false;
+      if (s.flips.length > 0) s.flips = [];
     }
+    return targets;
+  }
+
+  /** Re-renders `inst` and records how its output goes live (see `#renderDirty`). */
+  #renderOne(
+    inst: Instance,
+    lists: FlushLists,
+    targets: Map<ElementFiber, Instance> | null,
+  ): Map<ElementFiber, Instance> | null {
+    const s = this.#state;
+    if (s.hiddenRegions > 0 && isHidden(inst)) {
+      rerenderCaught(s, inst);
+      return targets;
+    }
+    const { swaps, before, after } = lists;
+    empty(before);
+    empty(after);
+    const simple = !this.#broken && topElementHosts(inst.children, before);
+    if (!rerenderCaught(s, inst)) return targets;
+    if (simple && topElementHosts(inst.children, after) && sameSlots(before, after)) {
+      for (let k = 0; k < after.length; k++) {
+        if (before[k] !== after[k]) swaps.push(inst, before[k] as HElement, after[k] as HElement);
+      }
+      return targets;
+    }
+    if (targets === null) targets = new Map<ElementFiber, Instance>();
+    if (!targets.has(inst.hostParent)) targets.set(inst.hostParent, inst);
     return targets;
   }
 
@@ -306,8 +364,11 @@ class LiveView implements LiveRoot {
     let first: unknown;
     let failed = false;
     for (let i = 0; i < list.length; i++) {
+      const inst = list[i]!;
+      // Hidden content has no live nodes yet: its onMount waits for the region to show.
+      if (s.hiddenRegions > 0 && deferMount(inst)) continue;
       try {
-        list[i]!.runMounts();
+        inst.runMounts();
       } catch (error) {
         if (!failed) first = error;
         failed = true;
@@ -334,6 +395,50 @@ class LiveView implements LiveRoot {
     s.deferred = null;
     throwCollected(errors);
   }
+}
+
+/**
+ * Re-renders `inst`; false when it threw and an error boundary took the error (the
+ * boundary flips in a later pass; `inst` is inside it and goes away).
+ */
+function rerenderCaught(s: RootState, inst: Instance): boolean {
+  try {
+    rerenderInstance(s, inst);
+    return true;
+  } catch (error) {
+    if (captureError(inst, error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Drops what earlier passes recorded for instances inside boundary `b`, which is about to
+ * replace or hide that region: their swaps, and their child-list rebuilds of elements
+ * inside it (a rebuild of `b`'s own host parent stays, as `b` needs it anyway).
+ */
+function dropInside(
+  b: Instance,
+  swaps: FlushLists["swaps"],
+  targets: Map<ElementFiber, Instance> | null,
+): Map<ElementFiber, Instance> | null {
+  let k = 0;
+  for (let i = 0; i < swaps.length; i += 3) {
+    if (isInside(swaps[i] as Instance, b)) continue;
+    swaps[k++] = swaps[i]!;
+    swaps[k++] = swaps[i + 1]!;
+    swaps[k++] = swaps[i + 2]!;
+  }
+  while (swaps.length > k) swaps.pop();
+  if (targets !== null) {
+    for (const [f, inst] of targets) {
+      if (f !== b.hostParent && isInside(inst, b)) targets.delete(f);
+    }
+  }
+  return targets;
+}
+
+function byDepth(a: Instance, b: Instance): number {
+  return a.depth - b.depth;
 }
 
 /** Same length and, slot by slot, the same fiber (key) and tag. */

@@ -16,6 +16,7 @@ import type { Owner } from "../reactive/index.ts";
 import { type HElement, HKind, type HRaw, type HText } from "../vdom/host.ts";
 import { type Key, type VElement, VKind, type VRaw } from "../vdom/vnode.ts";
 import type { Instance } from "./instance.ts";
+import type { PendingTasks } from "./pending-tasks.ts";
 
 export class ElementFiber {
   readonly kind = VKind.Element;
@@ -79,6 +80,10 @@ export const NO_FIBERS: Fiber[] = [];
 export interface MountEnv {
   /** Owner of the top-level components. */
   readonly rootOwner: Owner | null;
+  /** Fetches and async setups the root waits for. */
+  readonly tasks: PendingTasks;
+  /** How many `<Async>` regions are hidden (0: no instance needs the hidden check). */
+  hiddenRegions: number;
   nextFid(): number;
   /** A stateful instance's render read something that changed: sets `inst.dirty`. */
   invalidate(inst: Instance): void;
@@ -90,6 +95,11 @@ export interface MountEnv {
   defer(error: unknown): void;
   /** The instance registered `onMount` callbacks, to run after the commit. */
   queueMount(inst: Instance): void;
+  /**
+   * Boundary instance `inst` must show another child list: marks it dirty; during a
+   * flush's render phase, also renders it again in a later pass of the same flush.
+   */
+  flip(inst: Instance): void;
 }
 
 /** A fresh host element (hid 0) for fiber `fid`. */

@@ -15,10 +15,11 @@ import type { HElement, HNode } from "../vdom/host.ts";
 import type { Key, VChild, VComponent, VElement, VFragment, VNode, VRaw } from "../vdom/vnode.ts";
 import { VKind, VNODE } from "../vdom/vnode.ts";
 import { normalizeProps } from "./attrs.ts";
+import { isBoundaryType, mountBoundary, refreshBoundary } from "./boundary-live.ts";
 import { flattenFibers } from "./flatten-host.ts";
 import { enhanceForm } from "./form-enhancer.ts";
 import { TagFlag, tagInfo } from "./html-tags.ts";
-import { Instance } from "./instance.ts";
+import { Instance, KEEP, Suspense } from "./instance.ts";
 import {
   disposeFiber,
   disposeFibers,
@@ -181,7 +182,9 @@ function createFiber(
         reconcileList(env, parent, hostParent, NO_FIBERS, v.children),
       );
     case VKind.Component:
-      return mountInstance(env, parent, hostParent, v);
+      return isBoundaryType(v.type)
+        ? mountBoundary(env, parent, hostParent, v)
+        : mountInstance(env, parent, hostParent, v);
   }
 }
 
@@ -305,7 +308,9 @@ export function mountInstance(
   const inst = new Instance(env, v, parent, hostParent);
   try {
     const out = inst.setup();
-    inst.children = reconcileList(env, inst, hostParent, NO_FIBERS, normalizeChildren(out));
+    if (out !== KEEP) {
+      inst.children = reconcileList(env, inst, hostParent, NO_FIBERS, normalizeChildren(out));
+    }
   } catch (error) {
     // The setup/render error is the one to report; cleanup errors are secondary.
     inst.disposeInto(null);
@@ -319,8 +324,16 @@ function updateInstance(env: MountEnv, inst: Instance, v: VComponent): void {
   if (inst.vnode !== v) {
     inst.vnode = v;
     inst.props.update(v.props);
+    if (inst.boundary !== null) {
+      env.clean(inst);
+      inst.children = refreshBoundary(env, inst);
+      return;
+    }
     if (!inst.stateful) {
-      recallInstance(env, inst);
+      // A suspended setup runs again with the new props; an async one keeps waiting
+      // (it runs once, as a stateful setup does).
+      if (inst.suspense === Suspense.None) recallInstance(env, inst);
+      else if (inst.suspense === Suspense.Body) rerenderInstance(env, inst);
       return;
     }
   }
@@ -334,8 +347,12 @@ function updateInstance(env: MountEnv, inst: Instance, v: VComponent): void {
 export function rerenderInstance(env: MountEnv, inst: Instance): void {
   env.clean(inst);
   try {
-    const out = inst.rerender();
-    inst.children = reconcileOutput(env, inst, inst.children, out);
+    if (inst.boundary !== null) {
+      inst.children = refreshBoundary(env, inst);
+      return;
+    }
+    const out = inst.refresh();
+    if (out !== KEEP) inst.children = reconcileOutput(env, inst, inst.children, out);
   } catch (error) {
     if (!inst.disposed) env.keepDirty(inst);
     throw error;
@@ -344,7 +361,7 @@ export function rerenderInstance(env: MountEnv, inst: Instance): void {
 
 function recallInstance(env: MountEnv, inst: Instance): void {
   const out = inst.recall();
-  inst.children = reconcileOutput(env, inst, inst.children, out);
+  if (out !== KEEP) inst.children = reconcileOutput(env, inst, inst.children, out);
   if (inst.mountFns !== null) env.queueMount(inst);
 }
 

@@ -11,6 +11,11 @@ export const RenderErrorCode = {
   rawNotOnlyChild: "raw_html_not_only_child",
   /** A component returned a Promise during a synchronous render (use the streaming one). */
   asyncInSyncRender: "async_component_in_sync_render",
+  /**
+   * A component's setup read a resource it created itself before it was ready: read it
+   * in the render function (inside `<Async>`), or `await` the data in an async component.
+   */
+  resourceReadInSetup: "resource_read_in_setup",
 } as const;
 export type RenderErrorCode = (typeof RenderErrorCode)[keyof typeof RenderErrorCode];
 

@@ -30,6 +30,7 @@ import type { RouteMatch, Router } from "./router.ts";
 
 /** Hidden field every POST form rendered in a session carries. */
 export const CSRF_FIELD = "_csrf";
+const CSRF_KEY = "vango:csrf";
 /** Redirects followed in a row before the view gives up (a redirect loop). */
 const MAX_REDIRECTS = 8;
 
@@ -303,17 +304,23 @@ export class PageView implements SessionView {
     }
   }
 
-  /** Adds the CSRF field to POST forms, and binds their submit to the page's action. */
+  /**
+   * Adds the CSRF field to POST forms (last, keyed: the form's own elements keep their
+   * places and hids), and binds their submit to the page's action.
+   */
   enhanceForm(form: VElement): VElement {
     const method = form.props.method;
     if (typeof method !== "string" || method.toLowerCase() !== "post") return form;
-    const children: VChild[] = [];
+    const children: VChild[] = [...form.children];
     if (!hasCsrfField(form.children)) {
       children.push(
-        createVNode("input", { type: "hidden", name: CSRF_FIELD, value: this.#init.csrf }),
+        createVNode(
+          "input",
+          { type: "hidden", name: CSRF_FIELD, value: this.#init.csrf },
+          CSRF_KEY,
+        ),
       );
     }
-    for (const c of form.children) children.push(c);
     const props: Record<string, unknown> = { ...form.props, children };
     // Forms posting to this page submit live to its action (JS off, the browser posts).
     const target = form.props.action;

@@ -5,26 +5,7 @@
  * `undefined`, `NaN`, a thrown error, schema issues — means the route does not match,
  * so the request ends as a 404 (or another route matches), never as a 500.
  */
-
-/** The part of the Standard Schema v1 interface a parser needs (validation only). */
-export interface StandardSchemaV1<Input = unknown, Output = Input> {
-  readonly "~standard": {
-    readonly version: 1;
-    readonly vendor: string;
-    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
-  };
-}
-
-/** A Standard Schema validation result: a value, or issues. */
-export type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | {
-      readonly issues: ReadonlyArray<{
-        readonly message: string;
-        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
-      }>;
-    };
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema.ts";
 
 /** A parser for one parameter. */
 export type ParamParser<T = unknown> = ((raw: string) => T) | StandardSchemaV1<string, T>;
@@ -40,15 +21,6 @@ export type ParsedParams<P extends ParamParsers> = {
       ? T
       : string;
 };
-
-/** True when `v` is a Standard Schema. */
-export function isStandardSchema(v: unknown): v is StandardSchemaV1 {
-  return (
-    (typeof v === "object" || typeof v === "function") &&
-    v !== null &&
-    typeof (v as { "~standard"?: { validate?: unknown } })["~standard"]?.validate === "function"
-  );
-}
 
 /** Marker of a refused value (a parser may legitimately return `null` or `false`). */
 export const INVALID: unique symbol = Symbol("vango.invalidParam");

@@ -15,5 +15,5 @@ export { VdomError, VdomErrorCode } from "./errors.ts";
 export { type Binding, type EventModifiers, type Handler, on } from "./event-binding.ts";
 export * from "./events.ts";
 export type * from "./html-attributes.ts";
-export type { Children, IntrinsicElementMap, JSX } from "./jsx-types.ts";
+export type { AsyncComponent, Children, IntrinsicElementMap, JSX } from "./jsx-types.ts";
 export { raw, trustedHtml } from "./trusted-html.ts";

@@ -165,9 +165,12 @@ export interface CustomElementAttributes extends HTMLAttributes {
 export declare namespace JSX {
   /** What a JSX expression evaluates to. */
   type Element = VNode;
-  /** Valid tags: intrinsic names and components (stateful ones return a render function). */
+  /**
+   * Valid tags: intrinsic names and components (stateful ones return a render function;
+   * async ones a Promise of either, awaited by the renderers).
+   */
   // biome-ignore lint/suspicious/noExplicitAny: any component props are allowed as a tag
-  type ElementType = string | Component<any>;
+  type ElementType = string | Component<any> | AsyncComponent<any>;
   interface ElementChildrenAttribute {
     /** TypeScript's marker: nested JSX children are checked against the `children` prop. */
     children: {};
@@ -179,6 +182,12 @@ export declare namespace JSX {
     [customElement: `${string}-${string}`]: CustomElementAttributes;
   }
 }
+
+/**
+ * A component whose setup is `async`: the live renderer shows nothing (or the nearest
+ * `<Async>` fallback) until it resolves; streaming SSR awaits it in place.
+ */
+export type AsyncComponent<P = unknown> = (props: P) => Promise<VChild | (() => VChild)>;
 
 /** Children a component may declare: `props: { children?: Children }`. */
 export type Children = VChild;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StandardSchemaV1 } from "../../src/routing/params.ts";
 import { MAX_PATH, MAX_SEGMENTS, type RouteMatch, Router } from "../../src/routing/router.ts";
+import type { StandardSchemaV1 } from "../../src/schema/standard-schema.ts";
 import { ConfigError } from "../../src/server/core/errors.ts";
 
 const A = () => null;

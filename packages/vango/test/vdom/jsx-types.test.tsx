@@ -35,7 +35,19 @@ function Card(props: { title: string; children?: VChild }) {
 
 const save = (e: KeyEventPayload) => e.key;
 
+async function Later(props: { id: number }) {
+  await Promise.resolve();
+  return () => <p>{props.id}</p>;
+}
+
 describe("JSX types", () => {
+  it("accepts async components as tags, with their props checked", () => {
+    const ok = <Later id={1} />;
+    // @ts-expect-error id must be a number
+    const bad = <Later id="1" />;
+    expect([ok, bad]).toHaveLength(2);
+  });
+
   it("accepts well-typed intrinsic elements", () => {
     const nodes: JSX.Element[] = [
       <div id="a" class={["x", { y: true }]} style={{ color: "red", "--gap": 4 }} hidden />,

@@ -1,0 +1,64 @@
+/**
+ * The work a live root is waiting for: fetches of resources created under it and async
+ * component setups. A page GET uses it to wait a short budget for fast data (render it
+ * inline) before sending the HTML, and to leave slower data to the live session.
+ */
+import { type ContextScope, currentScope } from "./context.ts";
+
+export class PendingTasks {
+  #count = 0;
+  #waiters: Array<() => void> | null = null;
+
+  /** Tasks in flight. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** A task started; pair it with exactly one {@link end}. */
+  begin(): void {
+    this.#count++;
+  }
+
+  /** A task settled (or was abandoned); wakes {@link settled} waiters at zero. */
+  end(): void {
+    if (this.#count === 0) return;
+    if (--this.#count !== 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    if (waiters !== null) for (const w of waiters) w();
+  }
+
+  /**
+   * Resolves `true` as soon as no task is in flight (at once when none is), `false` when
+   * `ms` pass first. A task that settles makes components dirty: the caller flushes the
+   * root before reading its tree, and may wait again for the fetches that render starts.
+   */
+  settled(ms: number): Promise<boolean> {
+    if (this.#count === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const list = this.#waiters;
+        const at = list === null ? -1 : list.indexOf(done);
+        if (at >= 0) list!.splice(at, 1);
+        resolve(false);
+      }, ms);
+      if (this.#waiters === null) this.#waiters = [done];
+      else this.#waiters.push(done);
+    });
+  }
+}
+
+/**
+ * The pending-task counter of the live root the calling component belongs to, or null
+ * (SSR, which awaits data in place, or no component).
+ * @example
+ * const tasks = currentPendingTasks(); tasks?.begin(); load().finally(() => tasks?.end());
+ */
+export function currentPendingTasks(): PendingTasks | null {
+  const scope: ContextScope | null = currentScope();
+  return scope === null ? null : scope.tasks;
+}
