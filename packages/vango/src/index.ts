@@ -110,6 +110,8 @@ export {
   useUrl,
 } from "./routing/page-info.ts";
 export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
+export { type UrlCodec, type UrlStateOptions, urlState } from "./routing/url-state.ts";
+export type { StandardSchemaV1 } from "./schema/standard-schema.ts";
 export type * from "./vdom/events.ts";
 export {
   type AsyncComponent,

@@ -75,6 +75,7 @@ describe("package exports", () => {
       "status",
       "trustedHtml",
       "untracked",
+      "urlState",
       "useActionData",
       "useClientInfo",
       "useContext",

@@ -9,6 +9,7 @@ export default function Shell(props: { children?: Children }) {
         <nav aria-label="Demo pages">
           <a href="/">Home</a>
           <a href="/todos">Todos</a>
+          <a href="/slow?ms=300">Slow data</a>
         </nav>
       </header>
       <main id="main">{props.children}</main>

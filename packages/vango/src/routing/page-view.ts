@@ -177,6 +177,22 @@ export class PageView implements SessionView {
     return this.#live.dirty || this.#pending.length > 0;
   }
 
+  /**
+   * Waits up to `budgetMs` for the page's data (resources, async setups), re-rendering as
+   * it arrives, so a page request can answer with fast data inline; what is slower stays
+   * behind its `<Async>` fallback and arrives as patches once the socket attaches.
+   * @example await view.settle(50); // then serialize view.root
+   */
+  async settle(budgetMs: number): Promise<void> {
+    const deadline = performance.now() + budgetMs;
+    while (this.#live.pending > 0) {
+      const left = deadline - performance.now();
+      if (left <= 0 || !(await this.#live.settled(left))) break;
+      this.flush([]);
+    }
+    if (this.#live.dirty) this.flush([]);
+  }
+
   /** The document title the page wants now. */
   get title(): string | undefined {
     return this.state.title.peek();

@@ -92,6 +92,7 @@ export function createApp(options: AppOptions): App {
         : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,
+    pageDataMs: rt.timeouts.pageDataMs,
     head: options.head,
     get runHttp() {
       return rt.runHttp;

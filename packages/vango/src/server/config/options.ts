@@ -23,6 +23,12 @@ export interface ServerLimits extends SessionLimits {
 }
 
 export interface ServerTimeouts extends SessionTimeouts {
+  /**
+   * A page request waits this long for its data (resources, async components) so fast
+   * data renders inline; slower data shows its `<Async>` fallback and arrives as patches
+   * once the socket attaches (default 50 ms; 0 answers at once).
+   */
+  readonly pageDataMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
   /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
@@ -110,6 +116,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
 
 export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   handshakeMs: 5_000,
+  pageDataMs: 50,
   pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,

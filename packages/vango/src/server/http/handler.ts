@@ -49,6 +49,8 @@ export interface HttpHost {
   /** The dev overlay chunk (devMode only). */
   readonly devOverlay: ClientAsset | undefined;
   readonly statics: StaticFiles | undefined;
+  /** Ms a page request waits for its data before answering (the rest arrives as patches). */
+  readonly pageDataMs: number;
   /** Default document title and extra `<head>` content of every page. */
   readonly title: string | undefined;
   readonly head: VChild | undefined;

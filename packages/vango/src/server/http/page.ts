@@ -83,6 +83,7 @@ type PageHost = Pick<
   | "title"
   | "head"
   | "openSession"
+  | "pageDataMs"
 >;
 
 /**
@@ -139,6 +140,7 @@ export async function servePage(
   // The page GET's request id follows the session into its event logs, and vice versa.
   if (rec !== undefined) rec.sessionId = session.id;
   const view = session.root as PageView;
+  await view.settle(host.pageDataMs);
   if (view.failure !== undefined) {
     const report = describeError(view.failure, E.render_error);
     host.logger.error(
