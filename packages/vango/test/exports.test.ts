@@ -140,6 +140,7 @@ describe("package exports", () => {
       "PointerType",
       "ProtocolError",
       "ReplyFlag",
+      "ResyncFlag",
       "ScrollAlign",
       "TYPE_MASK",
       "decodeClientFrame",

@@ -103,7 +103,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ackQueued = false;
-  let askedResync = false;
+  /** Resync asked and not yet answered: 0 none, 1 the missed frames, 2 the whole view. */
+  let asked = 0;
   let stopped = false;
   /** `Feature` bits the server granted in the last handshake reply. */
   let features = 0;
@@ -161,17 +162,23 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
 
   const applied = (s: number): void => {
     seq = s;
-    askedResync = false;
+    asked = 0;
     if (!ackQueued) {
       ackQueued = true;
       setTimeout(ack, ACK_MS);
     }
   };
 
-  const askResync = (): void => {
-    if (!askedResync) {
-      askedResync = true;
-      send({ type: FrameType.ResyncRequest, lastSeq: seq });
+  /**
+   * Asks once for what follows `seq`: the missed frames after a gap, or (`full`) the
+   * whole view after a frame failed to apply, since resending that frame would fail
+   * again. A full request may follow a plain one that has not been answered yet.
+   */
+  const askResync = (full: boolean): void => {
+    const level = full ? 2 : 1;
+    if (asked < level) {
+      asked = level;
+      send({ type: FrameType.ResyncRequest, lastSeq: seq, full });
     }
   };
 
@@ -210,14 +217,14 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   const onPatches = (f: PatchesFrame): void => {
     if (f.seq <= seq) return;
     if (f.seq !== seq + 1) {
-      askResync();
+      askResync(false);
       return;
     }
     processed(f.cseq);
     try {
       applyPatches(ctx, f.patches);
     } catch {
-      askResync();
+      askResync(true);
       return;
     }
     applied(f.seq);

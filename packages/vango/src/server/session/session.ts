@@ -160,9 +160,9 @@ export class Session implements Flushable {
     if (seq <= this.seq) this.#history.ack(seq);
   }
 
-  /** Client asks for frames after `lastSeq` on the live socket. */
-  resync(lastSeq: number): void {
-    this.#catchUp(this.#history.since(lastSeq, this.seq));
+  /** Client asks for frames after `lastSeq` on the live socket, or (`full`) for the whole view. */
+  resync(lastSeq: number, full = false): void {
+    this.#catchUp(full ? undefined : this.#history.since(lastSeq, this.seq));
   }
 
   /** Sends `missed` frames, or the whole view when they are not all held (`undefined`). */

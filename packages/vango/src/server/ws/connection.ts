@@ -128,7 +128,7 @@ export class Connection {
       case FrameType.Pong:
         return;
       case FrameType.ResyncRequest:
-        s.resync(frame.lastSeq);
+        s.resync(frame.lastSeq, frame.full);
         return;
       case FrameType.Close:
         // The tab is going away for good (unload): free the session now.
