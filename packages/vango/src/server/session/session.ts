@@ -133,16 +133,17 @@ export class Session implements Flushable {
    * follows it: `lastSeq + 1` when the missed frames are resent (the page reflects
    * `lastSeq`, even when renders happened before the socket came), else the full
    * resync's seq. A previous transport, if any, is closed (the new one takes over).
+   * Returns the bytes of the catch-up frames (what the resume cost to send).
    */
-  attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): void {
+  attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): number {
     const old = this.#transport;
     if (old !== undefined && old !== transport) old.close(1000, "replaced");
     this.#transport = transport;
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
     const missed = this.#history.since(lastSeq, this.seq);
-    if (!this.#send(reply(missed === undefined ? this.seq : lastSeq + 1))) return;
-    this.#catchUp(missed);
+    if (!this.#send(reply(missed === undefined ? this.seq : lastSeq + 1))) return 0;
+    return this.#catchUp(missed);
   }
 
   /** Forgets `transport` if it is the attached one; the session stays resumable. */
@@ -160,19 +161,29 @@ export class Session implements Flushable {
     if (seq <= this.seq) this.#history.ack(seq);
   }
 
-  /** Client asks for frames after `lastSeq` on the live socket, or (`full`) for the whole view. */
-  resync(lastSeq: number, full = false): void {
-    this.#catchUp(full ? undefined : this.#history.since(lastSeq, this.seq));
+  /**
+   * Client asks for frames after `lastSeq` on the live socket, or (`full`) for the whole
+   * view. Returns the bytes sent.
+   */
+  resync(lastSeq: number, full = false): number {
+    return this.#catchUp(full ? undefined : this.#history.since(lastSeq, this.seq));
   }
 
-  /** Sends `missed` frames, or the whole view when they are not all held (`undefined`). */
-  #catchUp(missed: Uint8Array[] | undefined): void {
+  /**
+   * Sends `missed` frames, or the whole view when they are not all held (`undefined`);
+   * returns the bytes sent.
+   */
+  #catchUp(missed: Uint8Array[] | undefined): number {
     if (missed === undefined) {
       this.#history.clear();
-      this.#sendFullResync();
-      return;
+      return this.#sendFullResync();
     }
-    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+    let bytes = 0;
+    for (let i = 0; i < missed.length; i++) {
+      if (!this.#send(missed[i]!)) break;
+      bytes += missed[i]!.byteLength;
+    }
+    return bytes;
   }
 
   /**
@@ -180,8 +191,9 @@ export class Session implements Flushable {
    * hard depth cap) can never reach this client again: it gets a non-fatal
    * `encode_invalid`, then the session is closed (`session_expired`) so the browser
    * reloads a server-rendered page instead of reconnecting into the same failure.
+   * Returns the bytes sent.
    */
-  #sendFullResync(): void {
+  #sendFullResync(): number {
     let frame: Uint8Array;
     try {
       frame = encodeFullResync(this.seq, this.root.root);
@@ -192,9 +204,9 @@ export class Session implements Flushable {
       );
       this.sendError(E.encode_invalid, false);
       this.dispose(E.session_expired);
-      return;
+      return 0;
     }
-    this.#send(frame);
+    return this.#send(frame) ? frame.byteLength : 0;
   }
 
   /**
