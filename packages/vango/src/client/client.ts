@@ -75,6 +75,7 @@ const GONE = new Set<string>([
   ErrorCode.session_not_found,
   ErrorCode.resume_invalid,
   ErrorCode.version_unsupported,
+  ErrorCode.catch_up_too_slow,
 ]);
 const GONE_CLOSE = new Set<number>([
   CloseCode.SessionGone,

@@ -39,6 +39,7 @@ const CODES = [
   "method_not_allowed",
   "connection_limited",
   "config_invalid",
+  "catch_up_too_slow",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

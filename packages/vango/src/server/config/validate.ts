@@ -38,6 +38,7 @@ const INT_LIMITS = [
   "maxDetached",
   "maxPayload",
   "maxBufferedBytes",
+  "minDrainRate",
   "historyFrames",
   "historyBytes",
   "maxQueuedEvents",

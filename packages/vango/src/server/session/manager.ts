@@ -4,6 +4,7 @@
  * `maxDetached`, and the global `maxSessions` cap.
  */
 import { randomBytes } from "node:crypto";
+import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { EventContext } from "./event-context.ts";
@@ -40,11 +41,12 @@ export class SessionManager implements SessionServices {
   metrics: SessionMetrics | undefined = undefined;
   readonly #byToken = new Map<string, Session>();
   /**
-   * Resume tokens of recently closed sessions, oldest first (bounded): tells a session
-   * that expired (`session_expired`) from a token this process never issued
-   * (`session_not_found`, e.g. after a restart or a forged token).
+   * Resume tokens of recently closed sessions, oldest first (bounded), with what a resume
+   * is told: tells a session that ended (`session_expired`, `catch_up_too_slow`) from a
+   * token this process never issued (`session_not_found`, e.g. after a restart or a
+   * forged token).
    */
-  readonly #ended = new Set<string>();
+  readonly #ended = new Map<string, ErrorCode>();
   /** Detached sessions, least recently detached first (Map keeps insertion order). */
   readonly #detached = new Set<Session>();
   readonly #idPrefix = randomBytes(3).toString("hex");
@@ -92,9 +94,14 @@ export class SessionManager implements SessionServices {
     return this.#byToken.get(token);
   }
 
-  /** True when `token` belonged to a session closed recently (expired, evicted, shut down). */
-  ended(token: string): boolean {
-    return this.#ended.has(token);
+  /**
+   * Why a resume with `token` is refused when it belonged to a session closed recently
+   * (expired, evicted, shut down: `session_expired`; or the reason it was closed with,
+   * when that reason means the session is gone, e.g. `catch_up_too_slow`), else
+   * `undefined`.
+   */
+  ended(token: string): ErrorCode | undefined {
+    return this.#ended.get(token);
   }
 
   /** Call right before `session.attach(...)`: stops its expiry clock. */
@@ -115,12 +122,13 @@ export class SessionManager implements SessionServices {
     while (this.#detached.size > this.limits.maxDetached) this.#oldestDetached()!.dispose();
   }
 
-  onClosed(s: Session, prev: SessionState): void {
+  onClosed(s: Session, prev: SessionState, reason: ErrorCode): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
-    this.#ended.add(s.token);
+    const gone = ERRORS[reason].close === ERRORS.session_expired.close;
+    this.#ended.set(s.token, gone ? reason : E.session_expired);
     if (this.#ended.size > ENDED_TOKENS) {
-      for (const oldest of this.#ended) {
+      for (const oldest of this.#ended.keys()) {
         this.#ended.delete(oldest);
         break;
       }

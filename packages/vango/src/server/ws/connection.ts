@@ -264,7 +264,7 @@ export class Connection {
   #verify(h: HandshakeFrame, s: Session | undefined): ErrorCode | undefined {
     if (h.resumeToken === null) return E.handshake_invalid;
     if (s === undefined) {
-      return this.#host.sessions.ended(h.resumeToken) ? E.session_expired : E.session_not_found;
+      return this.#host.sessions.ended(h.resumeToken) ?? E.session_not_found;
     }
     // The token alone is not enough: it must come with the cookie of the session's tab.
     if (this.cookieSid === undefined || this.cookieSid !== s.sid) return E.resume_invalid;
