@@ -42,7 +42,8 @@ const wire = (n: number, masked: boolean) =>
 
 /**
  * Sends `frame` as fast as the socket takes it until the server closes it or `ms` pass,
- * while `victim` clicks the counter every 10 ms; returns what it cost.
+ * while `victim` clicks the counter every 10 ms for at least a second; returns what it
+ * cost.
  */
 async function flood(attacker: TestSocket, frame: ClientFrame, victim: TestSocket, ms: number) {
   const bytes = encodeClientFrame(frame).slice();
@@ -68,13 +69,15 @@ async function flood(attacker: TestSocket, frame: ClientFrame, victim: TestSocke
     await sleep(1);
   }
   const closedAfterMs = performance.now() - t0;
+  while (performance.now() - t0 < 1_000) await sleep(10);
   clicking = false;
   await clicks;
   const bytesIn = sent * wire(bytes.length, true);
   const bytesOut = attacker.raw.reduce((n, b) => n + wire(b.length, false), 0);
   latencies.sort((a, b) => a - b);
-  const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN;
-  return { closedAfterMs, sent, bytesIn, bytesOut, amplification: bytesOut / bytesIn, p99 };
+  const at = (q: number) => latencies[Math.floor(latencies.length * q)] ?? Number.NaN;
+  const [p50, p99] = [at(0.5), at(0.99)];
+  return { closedAfterMs, sent, bytesIn, bytesOut, amplification: bytesOut / bytesIn, p50, p99 };
 }
 
 describe("every client frame costs budget", () => {
@@ -94,7 +97,8 @@ describe("every client frame costs budget", () => {
       const r = await flood(attacker, frame, victim, 5_000);
       console.log(
         `${name} flood: closed after ${r.closedAfterMs.toFixed(0)} ms, ${r.sent} frames, ` +
-          `${r.bytesIn} B in, ${r.bytesOut} B out (${r.amplification.toFixed(1)}×), victim p99 ${r.p99.toFixed(1)} ms`,
+          `${r.bytesIn} B in, ${r.bytesOut} B out (${r.amplification.toFixed(1)}×), ` +
+          `victim p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
       );
       expect(attacker.closed).toEqual({
         code: CloseCode.PolicyViolation,
@@ -105,7 +109,9 @@ describe("every client frame costs budget", () => {
       // most, whatever the rate; the refusals cost 6 B each.
       expect(r.bytesOut).toBeLessThan(64 * 1024);
       expect(r.amplification).toBeLessThan(100);
-      expect(r.p99).toBeLessThan(50);
+      // Loose bounds: this file shares two cores with the rest of the suite.
+      expect(r.p50).toBeLessThan(20);
+      expect(r.p99).toBeLessThan(150);
       victim.close();
     });
   }
