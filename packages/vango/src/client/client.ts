@@ -61,7 +61,10 @@ export interface VangoClient {
 
 /** Events kept for sending/resending at most. */
 export const OUTBOX_MAX = 100;
-/** Consecutive failed connects after which the status is `offline` (still retrying). */
+/**
+ * Consecutive failed connects (or connections cut before {@link HEALTHY_MS}) after which
+ * the status is `offline` (still retrying).
+ */
 export const OFFLINE_AFTER = 4;
 /**
  * Acks are coalesced: at most one per `ACK_MS`, carrying the highest seq applied. Only
@@ -69,6 +72,13 @@ export const OFFLINE_AFTER = 4;
  * busy server reads half as many messages as with one ack per frame.
  */
 export const ACK_MS = 1000;
+/**
+ * A connection counts as healthy, and the backoff starts over, only once it stayed up
+ * this long after its handshake reply. Resetting at the reply itself turned a server
+ * that accepts and then cuts the socket (a catch-up too big for the link, a crash in
+ * the first frames) into a tight reconnect loop: 10 cycles in 45 s were seen.
+ */
+export const HEALTHY_MS = 10_000;
 /** Codes after which only a fresh page can help: the session (or this client) is gone. */
 const GONE = new Set<string>([
   ErrorCode.session_expired,
@@ -102,6 +112,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   let ready = false;
   let everReady = false;
   let failures = 0;
+  /** `Date.now()` of the last handshake reply (0: none on this socket). */
+  let upAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ackQueued = false;
   /** Resync asked and not yet answered: 0 none, 1 the missed frames, 2 the whole view. */
@@ -196,7 +208,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       return;
     }
     ready = true;
-    failures = 0;
+    upAt = Date.now();
     features = f.features;
     clockOffset = f.serverTime - Date.now();
     if (f.resumeToken) token = f.resumeToken;
@@ -262,6 +274,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     if (s !== ws) return;
     ws = null;
     ready = false;
+    if (upAt && Date.now() - upAt >= HEALTHY_MS) failures = 0;
+    upAt = 0;
     if (stopped) return;
     // Without `Resume` the server drops the session with the socket: only a new page helps.
     if (GONE_CLOSE.has(code) || (everReady && !(features & Feature.Resume))) {
