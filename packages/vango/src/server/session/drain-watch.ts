@@ -40,7 +40,21 @@ export const Drain = {
 } as const;
 export type Drain = (typeof Drain)[keyof typeof Drain];
 
+/** `DrainWatch.held`: no frame held back. */
+export const NOT_HELD = -1;
+/** `DrainWatch.held`: a full resync is owed. */
+export const HELD_FULL = -2;
+
 export class DrainWatch {
+  // The owner's bookkeeping while it watches, kept here so that the many sessions
+  // without a backlog carry no fields for it (idle memory per session).
+  /** The pending sample timer. */
+  timer: NodeJS.Timeout | undefined = undefined;
+  /**
+   * Frames held back (the backlog is over the cap): {@link NOT_HELD}, the seq of the
+   * last frame sent before them, or {@link HELD_FULL}.
+   */
+  held: number = NOT_HELD;
   /** Bytes per ms. */
   readonly #rate: number;
   /** Backlog at the last sample. */

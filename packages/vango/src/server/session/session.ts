@@ -22,7 +22,14 @@ import type { ClientInfo } from "../../render/client-info.ts";
 import { ServerError } from "../core/errors.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
-import { DRAIN_SAMPLE_MS, Drain, DrainWatch, WATCH_FRAME_BYTES } from "./drain-watch.ts";
+import {
+  DRAIN_SAMPLE_MS,
+  Drain,
+  DrainWatch,
+  HELD_FULL,
+  NOT_HELD,
+  WATCH_FRAME_BYTES,
+} from "./drain-watch.ts";
 import type { EventContext } from "./event-context.ts";
 import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -80,14 +87,11 @@ export class Session implements Flushable {
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
   #dispatching = false;
-  /** Progress of the attached socket while data waits for it or large frames await acks. */
-  #watch: DrainWatch | undefined = undefined;
-  #drainTimer: NodeJS.Timeout | undefined = undefined;
   /**
-   * Frames are held back (the backlog is over the cap): {@link NOT_HELD}, the seq of the
-   * last frame sent before them, or {@link HELD_FULL} when a full resync is owed.
+   * Progress of the attached socket while data waits for it or large frames await acks;
+   * it also marks the frames held back while the backlog is over the cap.
    */
-  #held = NOT_HELD;
+  #watch: DrainWatch | undefined = undefined;
   /**
    * After a `slow_consumer` cut: the seq the client must ack to show it caught up
    * (0 = no cut pending). Another slow cut before that ends the session.
@@ -188,9 +192,8 @@ export class Session implements Flushable {
     if (seq > this.seq) return;
     this.#history.ack(seq);
     if (this.#strikeSeq > 0 && seq >= this.#strikeSeq) this.#strikeSeq = 0;
-    if (this.#watch !== undefined && seq === this.seq && this.#held === NOT_HELD) {
-      this.#watch.acked();
-    }
+    const w = this.#watch;
+    if (w !== undefined && seq === this.seq && w.held === NOT_HELD) w.acked();
   }
 
   /**
@@ -202,13 +205,11 @@ export class Session implements Flushable {
     if (full) this.#history.clear();
     const t = this.#transport;
     if (t !== undefined && t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
-      if (full || lastSeq < this.#held || this.#held === NOT_HELD) {
-        this.#held = full ? HELD_FULL : lastSeq;
-      }
-      this.#watchBacklog(t);
+      const w = this.#watchBacklog(t);
+      if (full || lastSeq < w.held || w.held === NOT_HELD) w.held = full ? HELD_FULL : lastSeq;
       return 0;
     }
-    this.#held = NOT_HELD;
+    if (this.#watch !== undefined) this.#watch.held = NOT_HELD;
     return this.#catchUp(full ? undefined : this.#history.since(lastSeq, this.seq));
   }
 
@@ -316,10 +317,9 @@ export class Session implements Flushable {
    */
   #sendUpdate(frame: Uint8Array): void {
     const t = this.#transport;
-    if (t === undefined || this.#held !== NOT_HELD) return;
+    if (t === undefined || (this.#watch !== undefined && this.#watch.held !== NOT_HELD)) return;
     if (t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
-      this.#held = this.seq - 1;
-      this.#watchBacklog(t);
+      this.#watchBacklog(t).held = this.seq - 1;
       return;
     }
     this.#send(frame);
@@ -383,39 +383,38 @@ export class Session implements Flushable {
       const rate = this.#services.limits.minDrainRate;
       w = this.#watch = new DrainWatch(t.bufferedAmount, performance.now(), rate);
     }
-    if (this.#drainTimer === undefined) {
-      this.#drainTimer = setTimeout(Session.#sampleDrain, DRAIN_SAMPLE_MS, this);
-      this.#drainTimer.unref();
+    if (w.timer === undefined) {
+      w.timer = setTimeout(Session.#sampleDrain, DRAIN_SAMPLE_MS, this);
+      w.timer.unref();
     }
     return w;
   }
 
   #stopWatch(): void {
+    const w = this.#watch;
+    if (w?.timer !== undefined) clearTimeout(w.timer);
     this.#watch = undefined;
-    this.#held = NOT_HELD;
-    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
-    this.#drainTimer = undefined;
   }
 
   // A static timer callback (the timer passes the session): no closure per sample.
   static #sampleDrain(s: Session): void {
-    s.#drainTimer = undefined;
     const t = s.#transport;
     const w = s.#watch;
+    if (w !== undefined) w.timer = undefined;
     if (t === undefined || w === undefined || s.state === SessionState.Closed) return;
     const verdict = w.sample(t.bufferedAmount, performance.now());
     if (verdict === Drain.Slow) {
       s.#slowCut(t);
       return;
     }
-    const held = s.#held;
+    const held = w.held;
     if (held === NOT_HELD) {
       if (verdict === Drain.Clear) {
         s.#watch = undefined;
         return;
       }
     } else if (t.bufferedAmount <= s.#services.limits.maxBufferedBytes / 2) {
-      s.#held = NOT_HELD;
+      w.held = NOT_HELD;
       s.#catchUp(held === HELD_FULL ? undefined : s.#history.since(held, s.seq));
       // A full resync that cannot be encoded disposes the session.
       if (s.#transport !== t) return;
@@ -531,9 +530,6 @@ export class Session implements Flushable {
 
 /** How long a slow consumer gets to read its close frame before the socket is cut. */
 const SLOW_CLOSE_GRACE_MS = 2_000;
-/** `#held` values besides a seq. */
-const NOT_HELD = -1;
-const HELD_FULL = -2;
 
 function terminate(t: Transport): void {
   t.terminate();

@@ -31,20 +31,33 @@ const BINARY = 0x02;
  */
 export const FRAGMENT_BYTES = 64 * 1024;
 
+/**
+ * Messages waiting for the socket; made when one first has to wait, so the many idle
+ * sockets carry one field for it.
+ */
+class Backlog {
+  /** Oldest first; the first may be partly written. */
+  readonly messages: Uint8Array[] = [];
+  /** Bytes of `messages[0]` already written (as fragments). */
+  offset = 0;
+  /** Bytes not yet written. */
+  bytes = 0;
+  /** A drain listener is registered. */
+  waiting = false;
+  /** A close asked for while messages wait (0: none), sent after them. */
+  closeCode = 0;
+  closeReason = "";
+  readonly onDrain: () => void;
+
+  constructor(onDrain: () => void) {
+    this.onDrain = onDrain;
+  }
+}
+
 export class WsTransport implements Transport {
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
-  /** Messages waiting for the socket, oldest first (`null` until one had to wait). */
-  #queue: Uint8Array[] | null = null;
-  /** Bytes of `#queue[0]` already written (as fragments). */
-  #offset = 0;
-  /** Bytes in the queue not yet written. */
-  #queued = 0;
-  /** Drain listener, made when a message first had to wait. */
-  #onDrain: (() => void) | null = null;
-  #waiting = false;
-  /** A close asked for while messages still wait: sent after them. */
-  #closeAfter: { readonly code: number; readonly reason: string } | null = null;
+  #backlog: Backlog | null = null;
 
   /** `socket` is the one `ws` upgraded (the `upgrade` event's). */
   constructor(ws: WebSocket, socket: Duplex) {
@@ -53,25 +66,36 @@ export class WsTransport implements Transport {
   }
 
   send(data: Uint8Array): void {
-    if (this.#ws.readyState !== OPEN || this.#closeAfter !== null) return;
-    if (this.#queued === 0 && data.length <= FRAGMENT_BYTES && !this.#socket.writableNeedDrain) {
-      this.#socket.write(frameBinary(data));
-      return;
+    if (this.#ws.readyState !== OPEN) return;
+    let b = this.#backlog;
+    if (b !== null && b.closeCode !== 0) return;
+    if (b === null || b.bytes === 0) {
+      if (data.length <= FRAGMENT_BYTES && !this.#socket.writableNeedDrain) {
+        this.#socket.write(frameBinary(data));
+        return;
+      }
+      b ??= this.#backlog = new Backlog(() => {
+        this.#backlog!.waiting = false;
+        this.#pump();
+      });
     }
-    if (this.#queue === null) this.#queue = [];
-    this.#queue.push(data);
-    this.#queued += data.length;
+    b.messages.push(data);
+    b.bytes += data.length;
     this.#pump();
   }
 
   get bufferedAmount(): number {
     const s = this.#socket;
-    return this.#queued + (s.destroyed ? 0 : s.writableLength);
+    return (this.#backlog?.bytes ?? 0) + (s.destroyed ? 0 : s.writableLength);
   }
 
   close(code: number, reason: string): void {
-    if (this.#queued > 0 && this.#ws.readyState === OPEN) {
-      this.#closeAfter ??= { code, reason };
+    const b = this.#backlog;
+    if (b !== null && b.bytes > 0 && this.#ws.readyState === OPEN) {
+      if (b.closeCode === 0) {
+        b.closeCode = code;
+        b.closeReason = reason;
+      }
       return;
     }
     if (this.#ws.readyState < 2) this.#ws.close(code, reason);
@@ -99,9 +123,10 @@ export class WsTransport implements Transport {
     this.#ws.terminate();
   }
 
-  /** Writes queued messages until the socket's buffer is full again. */
+  /** Writes waiting messages until the socket's buffer is full again. */
   #pump(): void {
-    const q = this.#queue!;
+    const b = this.#backlog!;
+    const q = b.messages;
     const socket = this.#socket;
     while (q.length > 0 && !socket.writableNeedDrain) {
       if (this.#ws.readyState !== OPEN) {
@@ -109,37 +134,35 @@ export class WsTransport implements Transport {
         return;
       }
       const msg = q[0]!;
-      const off = this.#offset;
+      const off = b.offset;
       const n = Math.min(msg.length - off, FRAGMENT_BYTES);
       const last = off + n === msg.length;
       if (off === 0 && last) socket.write(frameBinary(msg));
       else socket.write(frame((last ? FIN : 0) | (off === 0 ? BINARY : 0), msg, off, off + n));
-      this.#queued -= n;
+      b.bytes -= n;
       if (last) {
         q.shift();
-        this.#offset = 0;
-      } else this.#offset = off + n;
+        b.offset = 0;
+      } else b.offset = off + n;
     }
     if (q.length > 0) {
-      if (!this.#waiting) {
-        this.#waiting = true;
-        this.#onDrain ??= () => {
-          this.#waiting = false;
-          if (this.#queue !== null && this.#queue.length > 0) this.#pump();
-        };
-        socket.once("drain", this.#onDrain);
+      if (!b.waiting) {
+        b.waiting = true;
+        socket.once("drain", b.onDrain);
       }
       return;
     }
-    const c = this.#closeAfter;
-    if (c !== null && this.#ws.readyState === OPEN) this.#ws.close(c.code, c.reason);
+    if (b.closeCode !== 0 && this.#ws.readyState === OPEN) {
+      this.#ws.close(b.closeCode, b.closeReason);
+    }
   }
 
   #drop(): void {
-    if (this.#queue === null) return;
-    this.#queue.length = 0;
-    this.#offset = 0;
-    this.#queued = 0;
+    const b = this.#backlog;
+    if (b === null) return;
+    b.messages.length = 0;
+    b.offset = 0;
+    b.bytes = 0;
   }
 }
 
