@@ -188,6 +188,7 @@ describe("package exports", () => {
       "PointerType",
       "ProtocolError",
       "ReplyFlag",
+      "ResyncFlag",
       "ScrollAlign",
       "TYPE_MASK",
       "decodeClientFrame",

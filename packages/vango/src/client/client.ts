@@ -61,7 +61,10 @@ export interface VangoClient {
 
 /** Events kept for sending/resending at most. */
 export const OUTBOX_MAX = 100;
-/** Consecutive failed connects after which the status is `offline` (still retrying). */
+/**
+ * Consecutive failed connects (or connections cut before {@link HEALTHY_MS}) after which
+ * the status is `offline` (still retrying).
+ */
 export const OFFLINE_AFTER = 4;
 /**
  * Acks are coalesced: at most one per `ACK_MS`, carrying the highest seq applied. Only
@@ -69,12 +72,20 @@ export const OFFLINE_AFTER = 4;
  * busy server reads half as many messages as with one ack per frame.
  */
 export const ACK_MS = 1000;
+/**
+ * A connection counts as healthy, and the backoff starts over, only once it stayed up
+ * this long after its handshake reply. Resetting at the reply itself turned a server
+ * that accepts and then cuts the socket (a catch-up too big for the link, a crash in
+ * the first frames) into a tight reconnect loop: 10 cycles in 45 s were seen.
+ */
+export const HEALTHY_MS = 10_000;
 /** Codes after which only a fresh page can help: the session (or this client) is gone. */
 const GONE = new Set<string>([
   ErrorCode.session_expired,
   ErrorCode.session_not_found,
   ErrorCode.resume_invalid,
   ErrorCode.version_unsupported,
+  ErrorCode.catch_up_too_slow,
 ]);
 const GONE_CLOSE = new Set<number>([
   CloseCode.SessionGone,
@@ -101,9 +112,12 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   let ready = false;
   let everReady = false;
   let failures = 0;
+  /** `Date.now()` of the last handshake reply (0: none on this socket). */
+  let upAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ackQueued = false;
-  let askedResync = false;
+  /** Resync asked and not yet answered: 0 none, 1 the missed frames, 2 the whole view. */
+  let asked = 0;
   let stopped = false;
   /** `Feature` bits the server granted in the last handshake reply. */
   let features = 0;
@@ -161,17 +175,23 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
 
   const applied = (s: number): void => {
     seq = s;
-    askedResync = false;
+    asked = 0;
     if (!ackQueued) {
       ackQueued = true;
       setTimeout(ack, ACK_MS);
     }
   };
 
-  const askResync = (): void => {
-    if (!askedResync) {
-      askedResync = true;
-      send({ type: FrameType.ResyncRequest, lastSeq: seq });
+  /**
+   * Asks once for what follows `seq`: the missed frames after a gap, or (`full`) the
+   * whole view after a frame failed to apply, since resending that frame would fail
+   * again. A full request may follow a plain one that has not been answered yet.
+   */
+  const askResync = (full: boolean): void => {
+    const level = full ? 2 : 1;
+    if (asked < level) {
+      asked = level;
+      send({ type: FrameType.ResyncRequest, lastSeq: seq, full });
     }
   };
 
@@ -188,7 +208,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       return;
     }
     ready = true;
-    failures = 0;
+    upAt = Date.now();
     features = f.features;
     clockOffset = f.serverTime - Date.now();
     if (f.resumeToken) token = f.resumeToken;
@@ -210,14 +230,14 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   const onPatches = (f: PatchesFrame): void => {
     if (f.seq <= seq) return;
     if (f.seq !== seq + 1) {
-      askResync();
+      askResync(false);
       return;
     }
     processed(f.cseq);
     try {
       applyPatches(ctx, f.patches);
     } catch {
-      askResync();
+      askResync(true);
       return;
     }
     applied(f.seq);
@@ -254,6 +274,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     if (s !== ws) return;
     ws = null;
     ready = false;
+    if (upAt && Date.now() - upAt >= HEALTHY_MS) failures = 0;
+    upAt = 0;
     if (stopped) return;
     // Without `Resume` the server drops the session with the socket: only a new page helps.
     if (GONE_CLOSE.has(code) || (everReady && !(features & Feature.Resume))) {

@@ -3,7 +3,7 @@
  * frames the server sends. Kept apart from the server half so the client bundle only
  * carries these paths.
  */
-import { FrameType } from "./constants.ts";
+import { FrameType, ResyncFlag } from "./constants.ts";
 import type { ClientFrame, ServerFrame } from "./frame.ts";
 import {
   readClose,
@@ -43,7 +43,7 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
       writeUintFrame(w, frame.type, frame.nonce);
       break;
     case FrameType.ResyncRequest:
-      writeUintFrame(w, frame.type, frame.lastSeq);
+      writeUintFrame(w, frame.type, frame.lastSeq, frame.full ? ResyncFlag.Full : 0);
       break;
     case FrameType.Close:
       writeClose(w, frame);

@@ -53,6 +53,8 @@ export const HandshakeFlag = { ResumeToken: 1 } as const;
 export const ReplyFlag = { Resumed: 1 } as const;
 export const EventFlag = { Buttons: 1 } as const;
 export const ErrorFlag = { Fatal: 1 } as const;
+/** `Full`: the client cannot apply what it holds; the server answers with a `FullResync`. */
+export const ResyncFlag = { Full: 1 } as const;
 
 /**
  * DOM event type of an `Event` frame.

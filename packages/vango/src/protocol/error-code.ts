@@ -51,6 +51,7 @@ const CODES = [
   "migration_invalid",
   "migration_changed",
   "migration_failed",
+  "catch_up_too_slow",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

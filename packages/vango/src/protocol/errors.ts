@@ -198,4 +198,11 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.InternalError,
     message: "A migration failed",
   },
+  // SessionGone: the session has ended, and clients that know only that close code
+  // reload the page as for session_expired.
+  [ErrorCode.catch_up_too_slow]: {
+    status: 503,
+    close: C.SessionGone,
+    message: "Client too slow to catch up",
+  },
 };

@@ -1,5 +1,5 @@
 /** Control frame codecs: Ack, Ping, Pong, ResyncRequest, Close, Error. */
-import { ErrorFlag, FLAG_SHIFT, FrameType } from "./constants.ts";
+import { ErrorFlag, FLAG_SHIFT, FrameType, ResyncFlag } from "./constants.ts";
 import { errorFromId, errorId } from "./error-code.ts";
 import type {
   AckFrame,
@@ -16,8 +16,8 @@ const CLOSE_MIN = 1000;
 const CLOSE_MAX = 4999;
 
 /** Ack, Ping, Pong and ResyncRequest are a header and one varint. */
-export function writeUintFrame(w: Writer, type: FrameType, v: number): void {
-  w.u8(type);
+export function writeUintFrame(w: Writer, type: FrameType, v: number, flags = 0): void {
+  w.u8(type | (flags << FLAG_SHIFT));
   w.uint(v);
 }
 
@@ -41,8 +41,8 @@ export function readPong(r: Reader, flags: number): PongFrame {
 }
 
 export function readResyncRequest(r: Reader, flags: number): ResyncRequestFrame {
-  noFlags(flags);
-  return { type: FrameType.ResyncRequest, lastSeq: r.uint() };
+  if (flags & ~ResyncFlag.Full) throw malformed();
+  return { type: FrameType.ResyncRequest, lastSeq: r.uint(), full: flags === ResyncFlag.Full };
 }
 
 export function writeClose(w: Writer, f: CloseFrame): void {

@@ -82,6 +82,11 @@ export interface ResyncRequestFrame {
   readonly type: typeof FrameType.ResyncRequest;
   /** Highest seq the client applied. */
   readonly lastSeq: number;
+  /**
+   * The client failed to apply a frame: resending frames after `lastSeq` would fail
+   * again, so the server answers with a `FullResync` (header flag `Full`).
+   */
+  readonly full: boolean;
 }
 
 export interface FullResyncFrame {

@@ -25,6 +25,7 @@ export {
   PointerType,
   PROTOCOL_VERSION,
   ReplyFlag,
+  ResyncFlag,
   ScrollAlign,
   TYPE_MASK,
 } from "./constants.ts";

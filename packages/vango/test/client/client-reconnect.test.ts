@@ -4,7 +4,7 @@
  * resent events, offline status, and reloading only when the session is gone.
  */
 import { describe, expect, it, vi } from "vitest";
-import { OFFLINE_AFTER, OUTBOX_MAX } from "../../src/client/client.ts";
+import { HEALTHY_MS, OFFLINE_AFTER, OUTBOX_MAX } from "../../src/client/client.ts";
 import { CloseCode, Feature, FrameType } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/error-code.ts";
 import {
@@ -79,6 +79,50 @@ describe("reconnect and resume", () => {
     FakeSocket.last().open();
     FakeSocket.last().receive(reply());
     expect(htmlClasses()).toEqual(["vango-connected"]);
+  });
+
+  /** Cuts the current socket and returns the ms until the client opens the next one. */
+  function cutAndWait(code = 1006): number {
+    const before = FakeSocket.all.length;
+    FakeSocket.last().serverClose(code);
+    let waited = 0;
+    while (FakeSocket.all.length === before) {
+      vi.advanceTimersByTime(1);
+      waited++;
+    }
+    return waited;
+  }
+
+  it("regression: a handshake followed by an immediate cut does not start the backoff over", () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    start();
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // The server accepts the resume, then the socket is cut at once (as with a
+      // catch-up too large for the link): this connection did not prove healthy.
+      FakeSocket.last().open();
+      FakeSocket.last().receive(reply({ resumed: i > 0 }));
+      expect(h.client.status).toBe("connected");
+      times.push(cutAndWait());
+    }
+    // Reset at each reply, this was 125 ms every time: a tight reconnect loop.
+    expect(times).toEqual([125, 250, 500, 1000, 2000, 4000]);
+  });
+
+  it("a connection that stayed up HEALTHY_MS starts the backoff over", () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    start();
+    for (let i = 0; i < 3; i++) cutAndWait();
+    FakeSocket.last().open();
+    FakeSocket.last().receive(reply());
+    vi.advanceTimersByTime(HEALTHY_MS - 1);
+    expect(cutAndWait()).toBe(1000);
+    FakeSocket.last().open();
+    FakeSocket.last().receive(reply({ resumed: true }));
+    vi.advanceTimersByTime(HEALTHY_MS);
+    expect(cutAndWait()).toBe(125);
   });
 
   it("navigator.onLine === false shows offline at once; the online event retries now", () => {

@@ -91,13 +91,13 @@ describe("patches", () => {
     ws.receive(setText(4, "4"));
     vi.advanceTimersByTime(ACK_MS);
     expect(byHid(3).textContent).toBe("1");
-    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 1 }]);
+    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 1, full: false }]);
     ws.receive(setText(2, "2"));
     vi.advanceTimersByTime(ACK_MS);
     expect(ws.take()).toEqual([{ type: FrameType.Ack, seq: 2 }]);
   });
 
-  it("a patch that does not fit the DOM is not acked; a resync is requested", async () => {
+  it("a patch that does not fit the DOM is not acked; a full resync is requested", async () => {
     const ws = await connected();
     ws.receive({
       type: FrameType.Patches,
@@ -106,8 +106,39 @@ describe("patches", () => {
       patches: [{ op: PatchOp.SetAttr, hid: 77, name: "a", value: "b" }],
     });
     await Promise.resolve();
-    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 0 }]);
+    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 0, full: true }]);
     expect(h.client.seq).toBe(0);
+  });
+
+  it("regression: resent frames that fail again lead to a full resync, not silence", async () => {
+    const ws = await connected();
+    const bad = {
+      type: FrameType.Patches,
+      seq: 2,
+      cseq: 0,
+      patches: [{ op: PatchOp.SetAttr, hid: 77, name: "a", value: "b" }],
+    } as const;
+    ws.receive(setText(1, "1"));
+    // A gap first: the client asks for the missed frames (seq 2 onwards)...
+    ws.receive(setText(3, "3"));
+    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 1, full: false }]);
+    // ...which the server resends; seq 2 does not fit the DOM, so only the view helps.
+    ws.receive(bad);
+    ws.receive(setText(3, "3"));
+    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 1, full: true }]);
+    // Asked once: the same failure again sends nothing more until the view arrives.
+    ws.receive(bad);
+    expect(ws.take()).toEqual([]);
+    ws.receive({
+      type: FrameType.FullResync,
+      seq: 3,
+      root: { kind: NodeKind.Raw, html: '<h1 data-hid="3">3</h1>' },
+    });
+    expect(byHid(3).textContent).toBe("3");
+    expect(h.client.seq).toBe(3);
+    ws.receive(bad);
+    ws.receive({ ...bad, seq: 4 });
+    expect(ws.take()).toEqual([{ type: FrameType.ResyncRequest, lastSeq: 3, full: true }]);
   });
 
   it("FullResync replaces the root content, resets hids and listens to new events", async () => {

@@ -294,6 +294,7 @@ export const frameByType: { readonly [type: number]: fc.Arbitrary<Frame> } = {
   [FrameType.ResyncRequest]: fc.record({
     type: fc.constant(FrameType.ResyncRequest),
     lastSeq: uint,
+    full: fc.boolean(),
   }),
   [FrameType.FullResync]: fc.record({
     type: fc.constant(FrameType.FullResync),

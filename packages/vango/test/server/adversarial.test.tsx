@@ -386,7 +386,7 @@ describe("adversarial: unencodable state never crashes the process", () => {
       { op: PatchOp.SetAttr, hid: 4, name: "title", value: "t" },
       { op: PatchOp.SetText, parent: 5, index: 0, text: payload },
     ]);
-    s.send({ type: FrameType.ResyncRequest, lastSeq: 999 });
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 999, full: false });
     const full = await s.next();
     expect(full.type).toBe(FrameType.FullResync);
     expect(full.type === FrameType.FullResync && anchorAttrs(full.root)).toEqual({
@@ -406,7 +406,7 @@ describe("adversarial: unencodable state never crashes the process", () => {
     });
     const [, other] = await attached("/counter");
     const [, s] = await attached();
-    s.send({ type: FrameType.ResyncRequest, lastSeq: 999 });
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 999, full: false });
     const gone = { code: CloseCode.SessionGone, reason: ErrorCode.session_expired };
     expect(await s.whenClosed()).toEqual(gone);
     expect(s.frames).toEqual([

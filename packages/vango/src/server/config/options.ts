@@ -106,6 +106,9 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   maxDetached: 10_000,
   maxPayload: 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
+  // 256 kbit/s: below that a backlog of any size (the kernel buffers in between are
+  // already full when one shows) takes minutes, and a live page is no longer live.
+  minDrainRate: 32 * 1024,
   historyFrames: 128,
   historyBytes: 512 * 1024,
   maxQueuedEvents: 256,

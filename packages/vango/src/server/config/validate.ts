@@ -39,6 +39,7 @@ const INT_LIMITS = [
   "maxDetached",
   "maxPayload",
   "maxBufferedBytes",
+  "minDrainRate",
   "historyFrames",
   "historyBytes",
   "maxQueuedEvents",

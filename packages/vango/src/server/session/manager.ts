@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { getHeapStatistics } from "node:v8";
-import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
+import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { EventContext } from "./event-context.ts";
@@ -62,11 +62,12 @@ export class SessionManager implements SessionServices {
   heapRatio: HeapRatio = heapRatio;
   readonly #byToken = new Map<string, Session>();
   /**
-   * Resume tokens of recently closed sessions, oldest first (bounded): tells a session
-   * that expired (`session_expired`) from a token this process never issued
-   * (`session_not_found`, e.g. after a restart or a forged token).
+   * Resume tokens of recently closed sessions, oldest first (bounded), with what a resume
+   * is told: tells a session that ended (`session_expired`, `catch_up_too_slow`) from a
+   * token this process never issued (`session_not_found`, e.g. after a restart or a
+   * forged token).
    */
-  readonly #ended = new Set<string>();
+  readonly #ended = new Map<string, ErrorCode>();
   /** Pending sessions, oldest first (= expiry order). */
   readonly #pending = new Set<Session>();
   /** Pending sessions per client address. */
@@ -139,9 +140,14 @@ export class SessionManager implements SessionServices {
     return this.#byToken.get(token);
   }
 
-  /** True when `token` belonged to a session closed recently (expired, evicted, shut down). */
-  ended(token: string): boolean {
-    return this.#ended.has(token);
+  /**
+   * Why a resume with `token` is refused when it belonged to a session closed recently
+   * (expired, evicted, shut down: `session_expired`; or the reason it was closed with,
+   * when that reason means the session is gone, e.g. `catch_up_too_slow`), else
+   * `undefined`.
+   */
+  ended(token: string): ErrorCode | undefined {
+    return this.#ended.get(token);
   }
 
   /** Call right before `session.attach(...)`: stops its expiry clock. */
@@ -161,11 +167,12 @@ export class SessionManager implements SessionServices {
     while (this.#detached.size > this.limits.maxDetached) first(this.#detached)!.dispose();
   }
 
-  onClosed(s: Session, prev: SessionState): void {
+  onClosed(s: Session, prev: SessionState, reason: ErrorCode): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
-    this.#ended.add(s.token);
-    if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended)!);
+    const gone = ERRORS[reason].close === ERRORS.session_expired.close;
+    this.#ended.set(s.token, gone ? reason : E.session_expired);
+    if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended.keys())!);
     if (prev === SessionState.Pending) this.#unpend(s);
     else if (prev === SessionState.Detached) this.#detached.delete(s);
   }
@@ -248,7 +255,7 @@ export class SessionManager implements SessionServices {
   }
 }
 
-function first<T>(set: Set<T>): T | undefined {
+function first<T>(set: Iterable<T>): T | undefined {
   for (const v of set) return v;
   return undefined;
 }

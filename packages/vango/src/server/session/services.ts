@@ -4,6 +4,7 @@
  * manager's callbacks, metrics).
  */
 
+import type { ErrorCode } from "../../protocol/error-code.ts";
 import type { Logger } from "../core/logger.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Session } from "./session.ts";
@@ -17,8 +18,16 @@ export interface SessionLimits {
   readonly maxSessions: number;
   /** Detached sessions kept for resume; the least recently detached are evicted beyond it. */
   readonly maxDetached: number;
-  /** Outgoing bytes queued on a socket beyond which the client is closed as `slow_consumer`. */
+  /**
+   * Outgoing bytes queued on a socket beyond which new updates are held back (kept in
+   * the history, sent once half of it drained). One frame may be larger: it is streamed.
+   */
   readonly maxBufferedBytes: number;
+  /**
+   * Slowest drain, in bytes per second, of a socket while data waits for it (averaged
+   * over 5 s); a slower one is closed as `slow_consumer`.
+   */
+  readonly minDrainRate: number;
   /** Unacknowledged Patches frames kept for resume (count). */
   readonly historyFrames: number;
   /** Unacknowledged Patches frames kept for resume (bytes). */
@@ -52,7 +61,7 @@ export interface SessionServices {
   /** Called when the session loses its transport (not on dispose). */
   onDetached(session: Session): void;
   /** Called once when the session is disposed; `prev` is the state it was in. */
-  onClosed(session: Session, prev: SessionState): void;
+  onClosed(session: Session, prev: SessionState, reason: ErrorCode): void;
   /** Counts Patches frames and times events (the app's metrics, when on). */
   readonly metrics?:
     | {

@@ -6,6 +6,14 @@
  * → `attached` ⇄ `detached` (socket dropped, resumable) → `closed` (disposed).
  * The view keeps rendering while detached: frames go to the history only and are
  * resent, or replaced by a full resync, when a socket resumes the session.
+ *
+ * Backpressure: a socket with a backlog is judged by its progress ({@link DrainWatch}).
+ * While more than `limits.maxBufferedBytes` wait, new frames are held back (history
+ * only) and sent once the backlog halved — as resent frames or one full resync — so
+ * memory stays bounded whatever the renders. A socket that drains too slowly is closed
+ * as `slow_consumer` and the session stays resumable; if it is cut again before the
+ * client acked the catch-up of its resume, the client cannot be brought up to date
+ * over its link: the session ends with `catch_up_too_slow` and the browser reloads.
  */
 
 import type { Patch } from "../../protocol/patch.ts";
@@ -15,6 +23,14 @@ import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
+import {
+  DRAIN_SAMPLE_MS,
+  Drain,
+  DrainWatch,
+  HELD_FULL,
+  NOT_HELD,
+  WATCH_FRAME_BYTES,
+} from "./drain-watch.ts";
 import type { EventContext } from "./event-context.ts";
 import { domEventName, type IncomingEvent, toPayload } from "./event-payload.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -77,6 +93,16 @@ export class Session implements Flushable {
   #dispatching = false;
   /** Renders that threw so far (an event compares it before and after). */
   #failedRenders = 0;
+  /**
+   * Progress of the attached socket while data waits for it or large frames await acks;
+   * it also marks the frames held back while the backlog is over the cap.
+   */
+  #watch: DrainWatch | undefined = undefined;
+  /**
+   * After a `slow_consumer` cut: the seq the client must ack to show it caught up
+   * (0 = no cut pending). Another slow cut before that ends the session.
+   */
+  #strikeSeq = 0;
 
   constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
     this.id = id;
@@ -143,10 +169,12 @@ export class Session implements Flushable {
    * follows it: `lastSeq + 1` when the missed frames are resent (the page reflects
    * `lastSeq`, even when renders happened before the socket came), else the full
    * resync's seq. A previous transport, if any, is closed (the new one takes over).
+   * Returns the bytes of the catch-up frames (what the resume cost to send).
    */
-  attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): void {
+  attach(transport: Transport, lastSeq: number, reply: (nextSeq: number) => Uint8Array): number {
     const old = this.#transport;
     if (old !== undefined && old !== transport) old.close(1000, "replaced");
+    this.#stopWatch();
     // What changed while pending becomes one frame in the history (no transport yet,
     // so nothing is sent before the reply), resent below.
     if (this.state === SessionState.Pending) this.#render();
@@ -154,14 +182,18 @@ export class Session implements Flushable {
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
     const missed = this.#history.since(lastSeq, this.seq);
-    if (!this.#send(reply(missed === undefined ? this.seq : lastSeq + 1))) return;
-    this.#catchUp(missed);
+    if (this.#strikeSeq > 0) {
+      this.#strikeSeq = missed !== undefined && missed.length === 0 ? 0 : Math.max(this.seq, 1);
+    }
+    if (!this.#send(reply(missed === undefined ? this.seq : lastSeq + 1))) return 0;
+    return this.#catchUp(missed);
   }
 
   /** Forgets `transport` if it is the attached one; the session stays resumable. */
   detach(transport: Transport): void {
     if (this.#transport !== transport) return;
     this.#transport = undefined;
+    this.#stopWatch();
     if (this.state === SessionState.Attached) {
       this.state = SessionState.Detached;
       this.#services.onDetached(this);
@@ -170,22 +202,45 @@ export class Session implements Flushable {
 
   /** Client applied every frame up to `seq`. */
   ack(seq: number): void {
-    if (seq <= this.seq) this.#history.ack(seq);
+    if (seq > this.seq) return;
+    this.#history.ack(seq);
+    if (this.#strikeSeq > 0 && seq >= this.#strikeSeq) this.#strikeSeq = 0;
+    const w = this.#watch;
+    if (w !== undefined && seq === this.seq && w.held === NOT_HELD) w.acked();
   }
 
-  /** Client asks for frames after `lastSeq` on the live socket. */
-  resync(lastSeq: number): void {
-    this.#catchUp(this.#history.since(lastSeq, this.seq));
+  /**
+   * Client asks for frames after `lastSeq` on the live socket, or (`full`) for the whole
+   * view. Returns the bytes sent; 0 when the socket's backlog is over the cap, in which
+   * case the answer goes out once it drained.
+   */
+  resync(lastSeq: number, full = false): number {
+    if (full) this.#history.clear();
+    const t = this.#transport;
+    if (t !== undefined && t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
+      const w = this.#watchBacklog(t);
+      if (full || lastSeq < w.held || w.held === NOT_HELD) w.held = full ? HELD_FULL : lastSeq;
+      return 0;
+    }
+    if (this.#watch !== undefined) this.#watch.held = NOT_HELD;
+    return this.#catchUp(full ? undefined : this.#history.since(lastSeq, this.seq));
   }
 
-  /** Sends `missed` frames, or the whole view when they are not all held (`undefined`). */
-  #catchUp(missed: Uint8Array[] | undefined): void {
+  /**
+   * Sends `missed` frames, or the whole view when they are not all held (`undefined`);
+   * returns the bytes sent.
+   */
+  #catchUp(missed: Uint8Array[] | undefined): number {
     if (missed === undefined) {
       this.#history.clear();
-      this.#sendFullResync();
-      return;
+      return this.#sendFullResync();
     }
-    for (let i = 0; i < missed.length; i++) if (!this.#send(missed[i]!)) return;
+    let bytes = 0;
+    for (let i = 0; i < missed.length; i++) {
+      if (!this.#send(missed[i]!)) break;
+      bytes += missed[i]!.byteLength;
+    }
+    return bytes;
   }
 
   /**
@@ -193,8 +248,9 @@ export class Session implements Flushable {
    * hard depth cap) can never reach this client again: it gets a non-fatal
    * `encode_invalid`, then the session is closed (`session_expired`) so the browser
    * reloads a server-rendered page instead of reconnecting into the same failure.
+   * Returns the bytes sent.
    */
-  #sendFullResync(): void {
+  #sendFullResync(): number {
     let frame: Uint8Array;
     try {
       frame = encodeFullResync(this.seq, this.root.root);
@@ -205,9 +261,9 @@ export class Session implements Flushable {
       );
       this.sendError(E.encode_invalid, false);
       this.dispose(E.session_expired);
-      return;
+      return 0;
     }
-    this.#send(frame);
+    return this.#send(frame) ? frame.byteLength : 0;
   }
 
   /**
@@ -280,6 +336,21 @@ export class Session implements Flushable {
     this.#patchesSent += out.length;
     this.#services.metrics?.patchesSent(1);
     this.#history.push(this.seq, frame);
+    this.#sendUpdate(frame);
+  }
+
+  /**
+   * Sends a new Patches frame, unless updates are held back: then, or when more than
+   * `maxBufferedBytes` already wait, it stays in the history only and the drain watch
+   * catches the client up once the backlog halved.
+   */
+  #sendUpdate(frame: Uint8Array): void {
+    const t = this.#transport;
+    if (t === undefined || (this.#watch !== undefined && this.#watch.held !== NOT_HELD)) return;
+    if (t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
+      this.#watchBacklog(t).held = this.seq - 1;
+      return;
+    }
     this.#send(frame);
   }
 
@@ -303,6 +374,7 @@ export class Session implements Flushable {
     this.state = SessionState.Closed;
     this.#queue.close();
     this.#history.clear();
+    this.#stopWatch();
     const t = this.#transport;
     this.#transport = undefined;
     if (t !== undefined) {
@@ -314,26 +386,91 @@ export class Session implements Flushable {
     } catch (err) {
       this.#services.logger.error({ err, session_id: this.id }, "dispose failed");
     }
-    this.#services.onClosed(this, prev);
+    this.#services.onClosed(this, prev, reason);
   }
 
+  /**
+   * Sends raw frame bytes when attached. A backlog left behind, or a large frame (which
+   * the kernel may take whole), starts the drain watch.
+   */
   #send(frame: Uint8Array): boolean {
     const t = this.#transport;
     if (t === undefined) return false;
+    let w = this.#watch;
+    if (w === undefined && frame.byteLength >= WATCH_FRAME_BYTES) w = this.#watchBacklog(t);
     t.send(frame);
-    if (t.bufferedAmount > this.#services.limits.maxBufferedBytes) {
-      // Closing (not waiting) bounds memory: the socket's queue is dropped with it.
-      this.#services.logger.warn(
-        { session_id: this.id, buffered: t.bufferedAmount },
-        "slow consumer",
-      );
-      this.detach(t);
-      closeWith(t, E.slow_consumer);
-      // The close frame queues behind the unread data; do not hold it for ws's 30 s.
-      setTimeout(terminate, SLOW_CLOSE_GRACE_MS, t).unref();
-      return false;
-    }
+    if (w !== undefined) w.sent(frame.byteLength, performance.now());
+    else if (t.bufferedAmount > 0) this.#watchBacklog(t);
     return true;
+  }
+
+  #watchBacklog(t: Transport): DrainWatch {
+    let w = this.#watch;
+    if (w === undefined) {
+      const rate = this.#services.limits.minDrainRate;
+      w = this.#watch = new DrainWatch(t.bufferedAmount, performance.now(), rate);
+    }
+    if (w.timer === undefined) {
+      w.timer = setTimeout(Session.#sampleDrain, DRAIN_SAMPLE_MS, this);
+      w.timer.unref();
+    }
+    return w;
+  }
+
+  #stopWatch(): void {
+    const w = this.#watch;
+    if (w?.timer !== undefined) clearTimeout(w.timer);
+    this.#watch = undefined;
+  }
+
+  // A static timer callback (the timer passes the session): no closure per sample.
+  static #sampleDrain(s: Session): void {
+    const t = s.#transport;
+    const w = s.#watch;
+    if (w !== undefined) w.timer = undefined;
+    if (t === undefined || w === undefined || s.state === SessionState.Closed) return;
+    const verdict = w.sample(t.bufferedAmount, performance.now());
+    if (verdict === Drain.Slow) {
+      s.#slowCut(t);
+      return;
+    }
+    const held = w.held;
+    if (held === NOT_HELD) {
+      if (verdict === Drain.Clear) {
+        s.#watch = undefined;
+        return;
+      }
+    } else if (t.bufferedAmount <= s.#services.limits.maxBufferedBytes / 2) {
+      w.held = NOT_HELD;
+      s.#catchUp(held === HELD_FULL ? undefined : s.#history.since(held, s.seq));
+      // A full resync that cannot be encoded disposes the session.
+      if (s.#transport !== t) return;
+    }
+    s.#watchBacklog(t);
+  }
+
+  /**
+   * The socket drained too slowly: closed as `slow_consumer` (resumable), or, when the
+   * client had not yet caught up since the previous such cut, the session ends with
+   * `catch_up_too_slow` (the browser reloads the page instead of reconnecting into the
+   * same catch-up).
+   */
+  #slowCut(t: Transport): void {
+    const ending = this.#strikeSeq > 0;
+    const code = ending ? E.catch_up_too_slow : E.slow_consumer;
+    this.#services.logger.warn(
+      { session_id: this.id, code, buffered: t.bufferedAmount },
+      ending ? "client cannot catch up" : "slow consumer",
+    );
+    if (ending) {
+      this.dispose(code);
+    } else {
+      this.#strikeSeq = Math.max(this.seq, 1);
+      this.detach(t);
+      closeWith(t, code);
+    }
+    // The close frame waits behind the unread data; do not hold it for ws's 30 s.
+    setTimeout(terminate, SLOW_CLOSE_GRACE_MS, t).unref();
   }
 
   // Shared by every session's queue (the queue passes the session): no closures.

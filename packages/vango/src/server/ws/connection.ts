@@ -2,10 +2,16 @@
  * One WebSocket (or in-memory socket): waits for the Handshake, verifies it (version,
  * resume token, cookie binding, CSRF), attaches the socket to its session, then routes
  * decoded frames to the session. Any decode error is answered with a fatal coded Error
- * frame and a coded close; it never reaches other sessions. Events are charged to the
- * session's event budget (kept per session, so reconnecting does not refill it): over
- * budget an event is dropped with a `rate_limited` Error frame, and when refusals
- * persist the socket is closed (`rate_limited`, 1008).
+ * frame and a coded close; it never reaches other sessions.
+ *
+ * Every frame the client sends is charged to the session's budget (kept per session, so
+ * reconnecting does not refill it): one token per frame — events, acks, pings, pongs,
+ * resync requests and handshakes alike — and a resync (a `ResyncRequest`, or the
+ * catch-up after a resuming handshake) one more token per {@link RESYNC_BYTES_PER_TOKEN}
+ * bytes it sent. Over budget a frame is dropped with a `rate_limited` Error frame (a
+ * handshake is refused), and when refusals persist the socket is closed (`rate_limited`,
+ * 1008). A request of a few bytes once drew a full resync every time: 190,700 of them
+ * (381 KB) drew 306 MiB in 10 s and were never refused.
  */
 
 import { Feature, FrameType } from "../../protocol/constants.ts";
@@ -36,6 +42,15 @@ import type { Session } from "../session/session.ts";
 /** Features this server offers; the reply carries the intersection with the client's. */
 export const SERVER_FEATURES = Feature.Resume | Feature.PatchHistory | Feature.Hooks;
 
+/**
+ * Bytes of resync output that cost one budget token, like one event: a full resync
+ * takes ~4 µs per KiB to encode (measured on lists of 40 and 2,000 rows), plus the
+ * write, so 8 KiB is about the server CPU of one event under load (~40 µs,
+ * BENCHMARKS.md). A resume with a full resync of a 300 KB page then costs 39 of the
+ * default 60-token burst, and the user's next clicks are not refused.
+ */
+export const RESYNC_BYTES_PER_TOKEN = 8 * 1024;
+
 /** What connections share (one object per app). */
 export interface ConnectionHost {
   readonly sessions: SessionManager;
@@ -50,6 +65,15 @@ export interface ConnectionHost {
 }
 
 const budgets = new WeakMap<Session, EventBudget>();
+
+function budgetOf(s: Session, options: EventBudgetOptions): EventBudget {
+  let b = budgets.get(s);
+  if (b === undefined) {
+    b = wsEventBudget(options);
+    budgets.set(s, b);
+  }
+  return b;
+}
 
 export class Connection {
   readonly transport: Transport;
@@ -96,25 +120,15 @@ export class Connection {
       this.fail(E.session_expired);
       return;
     }
+    if (this.#budget !== undefined) {
+      const verdict = budgetOf(s, this.#budget).take();
+      if (verdict !== BudgetResult.Ok) {
+        this.#refused(s, verdict, frame.type === FrameType.Event ? frame.cseq : 0);
+        return;
+      }
+    }
     switch (frame.type) {
       case FrameType.Event: {
-        if (this.#budget !== undefined) {
-          let b = budgets.get(s);
-          if (b === undefined) {
-            b = wsEventBudget(this.#budget);
-            budgets.set(s, b);
-          }
-          const verdict = b.take();
-          if (verdict === BudgetResult.Close) {
-            this.#host.logger.warn({ session_id: s.id, code: E.rate_limited }, "event flood");
-            this.fail(E.rate_limited);
-            return;
-          }
-          if (verdict === BudgetResult.Limited) {
-            this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
-            return;
-          }
-        }
         const r = s.enqueue(frame.cseq, frame.hid, frame.event);
         if (r === false) this.transport.send(encodeErrorFrame(E.rate_limited, false, frame.cseq));
         return;
@@ -128,7 +142,7 @@ export class Connection {
       case FrameType.Pong:
         return;
       case FrameType.ResyncRequest:
-        s.resync(frame.lastSeq);
+        this.#charge(s, s.resync(frame.lastSeq, frame.full));
         return;
       case FrameType.Close:
         // The tab is going away for good (unload): free the session now.
@@ -184,6 +198,23 @@ export class Connection {
     this.transport.terminate();
   }
 
+  /** A frame over budget: dropped with a non-fatal `rate_limited`, or the socket closed. */
+  #refused(s: Session, verdict: BudgetResult, cseq: number): void {
+    if (verdict === BudgetResult.Close) {
+      this.#host.logger.warn({ session_id: s.id, code: E.rate_limited }, "frame flood");
+      this.fail(E.rate_limited);
+    } else {
+      this.transport.send(encodeErrorFrame(E.rate_limited, false, cseq));
+    }
+  }
+
+  /** Charges the bytes a resync sent (after the fact: they may put the budget in debt). */
+  #charge(s: Session, bytes: number): void {
+    if (this.#budget !== undefined && bytes > 0) {
+      budgetOf(s, this.#budget).debit(Math.ceil(bytes / RESYNC_BYTES_PER_TOKEN));
+    }
+  }
+
   #release(): void {
     this.#host.connections.delete(this);
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
@@ -198,13 +229,19 @@ export class Connection {
       this.#refuse(refused ?? E.session_not_found);
       return;
     }
+    // A resume can cost a full resync: a reconnect loop must not draw them for free.
+    if (this.#budget !== undefined && budgetOf(s, this.#budget).take() !== BudgetResult.Ok) {
+      host.logger.warn({ session_id: s.id, code: E.rate_limited }, "handshake refused");
+      this.#refuse(E.rate_limited);
+      return;
+    }
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     const resumed = s.state !== SessionState.Pending;
     host.sessions.attaching(s);
     this.session = s;
     const features = h.features & SERVER_FEATURES;
-    s.attach(this.transport, h.lastSeq, (nextSeq) =>
+    const caughtUp = s.attach(this.transport, h.lastSeq, (nextSeq) =>
       encodeServerFrame({
         type: FrameType.HandshakeReply,
         status: "ok",
@@ -216,6 +253,7 @@ export class Connection {
         features,
       }),
     );
+    this.#charge(s, caughtUp);
     s.clientInfo.set({
       viewport: { width: h.viewport.w, height: h.viewport.h },
       tzOffset: h.tzOffset,
@@ -226,7 +264,7 @@ export class Connection {
   #verify(h: HandshakeFrame, s: Session | undefined): ErrorCode | undefined {
     if (h.resumeToken === null) return E.handshake_invalid;
     if (s === undefined) {
-      return this.#host.sessions.ended(h.resumeToken) ? E.session_expired : E.session_not_found;
+      return this.#host.sessions.ended(h.resumeToken) ?? E.session_not_found;
     }
     // The token alone is not enough: it must come with the cookie of the session's tab.
     if (this.cookieSid === undefined || this.cookieSid !== s.sid) return E.resume_invalid;

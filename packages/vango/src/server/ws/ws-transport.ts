@@ -4,9 +4,18 @@
  * (cork, two writes, uncork) and builds an options object and a Buffer view per call,
  * about 1 KB of garbage per frame under load (bench/load). With `perMessageDeflate: false`
  * `ws` never queues a frame of its own, so these writes stay in order with the control
- * frames it sends (ping, pong, close), and `bufferedAmount`, which includes the socket's
- * buffer, still counts them.
+ * frames it sends (ping, pong, close).
+ *
+ * Writes are paced by the socket: while its buffer is over its high-water mark, messages
+ * wait in this transport's queue (kept by reference, not copied), and a message over
+ * {@link FRAGMENT_BYTES} is streamed as a fragmented WebSocket message (RFC 6455 §5.4),
+ * one fragment per drain. The browser still receives one message, and `ws`'s control
+ * frames (ping, pong) may go between fragments instead of waiting behind megabytes of a
+ * large render. `close` sends its close frame once the queue is written (frames sent
+ * before it, e.g. a fatal Error frame, arrive first); `terminate` drops the queue at
+ * once. `bufferedAmount` counts the queue and the socket's buffer.
  */
+import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Transport } from "../core/transport.ts";
@@ -14,10 +23,41 @@ import type { Transport } from "../core/transport.ts";
 const OPEN = 1;
 /** FIN bit and the binary opcode. */
 const FIN_BINARY = 0x82;
+const FIN = 0x80;
+const BINARY = 0x02;
+/**
+ * Largest piece of a message written at once. 64 KiB is ~30 ms on a 2 MB/s link (how
+ * long a close or ping may wait behind one fragment) and 70 writes for a 4.5 MiB render.
+ */
+export const FRAGMENT_BYTES = 64 * 1024;
+
+/**
+ * Messages waiting for the socket; made when one first has to wait, so the many idle
+ * sockets carry one field for it.
+ */
+class Backlog {
+  /** Oldest first; the first may be partly written. */
+  readonly messages: Uint8Array[] = [];
+  /** Bytes of `messages[0]` already written (as fragments). */
+  offset = 0;
+  /** Bytes not yet written. */
+  bytes = 0;
+  /** A drain listener is registered. */
+  waiting = false;
+  /** A close asked for while messages wait (0: none), sent after them. */
+  closeCode = 0;
+  closeReason = "";
+  readonly onDrain: () => void;
+
+  constructor(onDrain: () => void) {
+    this.onDrain = onDrain;
+  }
+}
 
 export class WsTransport implements Transport {
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
+  #backlog: Backlog | null = null;
 
   /** `socket` is the one `ws` upgraded (the `upgrade` event's). */
   constructor(ws: WebSocket, socket: Duplex) {
@@ -27,14 +67,37 @@ export class WsTransport implements Transport {
 
   send(data: Uint8Array): void {
     if (this.#ws.readyState !== OPEN) return;
-    this.#socket.write(frameBinary(data));
+    let b = this.#backlog;
+    if (b !== null && b.closeCode !== 0) return;
+    if (b === null || b.bytes === 0) {
+      if (data.length <= FRAGMENT_BYTES && !this.#socket.writableNeedDrain) {
+        this.#socket.write(frameBinary(data));
+        return;
+      }
+      b ??= this.#backlog = new Backlog(() => {
+        this.#backlog!.waiting = false;
+        this.#pump();
+      });
+    }
+    b.messages.push(data);
+    b.bytes += data.length;
+    this.#pump();
   }
 
   get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
+    const s = this.#socket;
+    return (this.#backlog?.bytes ?? 0) + (s.destroyed ? 0 : s.writableLength);
   }
 
   close(code: number, reason: string): void {
+    const b = this.#backlog;
+    if (b !== null && b.bytes > 0 && this.#ws.readyState === OPEN) {
+      if (b.closeCode === 0) {
+        b.closeCode = code;
+        b.closeReason = reason;
+      }
+      return;
+    }
     if (this.#ws.readyState < 2) this.#ws.close(code, reason);
   }
 
@@ -42,8 +105,64 @@ export class WsTransport implements Transport {
     if (this.#ws.readyState === OPEN) this.#ws.ping();
   }
 
+  /**
+   * Hard stop. A TCP socket is reset rather than closed: a plain close would leave the
+   * unread backlog in the kernel, still being sent, for as long as the peer keeps its
+   * window open (a slow consumer's megabytes); a reset discards it.
+   */
   terminate(): void {
+    this.#drop();
+    const s = this.#socket;
+    if (s instanceof Socket && !s.destroyed) {
+      try {
+        s.resetAndDestroy();
+      } catch {
+        // Not a TCP handle (TLS, a pipe): a normal destroy below.
+      }
+    }
     this.#ws.terminate();
+  }
+
+  /** Writes waiting messages until the socket's buffer is full again. */
+  #pump(): void {
+    const b = this.#backlog!;
+    const q = b.messages;
+    const socket = this.#socket;
+    while (q.length > 0 && !socket.writableNeedDrain) {
+      if (this.#ws.readyState !== OPEN) {
+        this.#drop();
+        return;
+      }
+      const msg = q[0]!;
+      const off = b.offset;
+      const n = Math.min(msg.length - off, FRAGMENT_BYTES);
+      const last = off + n === msg.length;
+      if (off === 0 && last) socket.write(frameBinary(msg));
+      else socket.write(frame((last ? FIN : 0) | (off === 0 ? BINARY : 0), msg, off, off + n));
+      b.bytes -= n;
+      if (last) {
+        q.shift();
+        b.offset = 0;
+      } else b.offset = off + n;
+    }
+    if (q.length > 0) {
+      if (!b.waiting) {
+        b.waiting = true;
+        socket.once("drain", b.onDrain);
+      }
+      return;
+    }
+    if (b.closeCode !== 0 && this.#ws.readyState === OPEN) {
+      this.#ws.close(b.closeCode, b.closeReason);
+    }
+  }
+
+  #drop(): void {
+    const b = this.#backlog;
+    if (b === null) return;
+    b.messages.length = 0;
+    b.offset = 0;
+    b.bytes = 0;
   }
 }
 
@@ -52,20 +171,25 @@ export class WsTransport implements Transport {
  * @example frameBinary(new Uint8Array([1, 2])); // <82 02 01 02>
  */
 export function frameBinary(data: Uint8Array): Buffer {
-  const n = data.length;
-  const head = n < 126 ? 2 : n < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + n);
-  frame[0] = FIN_BINARY;
+  return frame(FIN_BINARY, data, 0, data.length);
+}
+
+/** One unmasked frame with first byte `head` carrying `data[start, end)`. */
+function frame(head: number, data: Uint8Array, start: number, end: number): Buffer {
+  const n = end - start;
+  const size = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(size + n);
+  out[0] = head;
   if (n < 126) {
-    frame[1] = n;
+    out[1] = n;
   } else if (n < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
   } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
-    frame.writeUInt32BE(n >>> 0, 6);
+    out[1] = 127;
+    out.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    out.writeUInt32BE(n >>> 0, 6);
   }
-  frame.set(data, head);
-  return frame;
+  out.set(n === data.length ? data : data.subarray(start, end), size);
+  return out;
 }

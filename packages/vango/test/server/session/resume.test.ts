@@ -142,13 +142,30 @@ describe("detach and resume", () => {
     s.click(4);
     await s.next();
     await s.next();
-    s.send({ type: FrameType.ResyncRequest, lastSeq: 1 });
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 1, full: false });
     expect(await s.next()).toEqual({
       type: FrameType.Patches,
       seq: 2,
       cseq: 2,
       patches: [text(2)],
     });
+  });
+
+  it("a ResyncRequest with flag Full gets the whole view, even when the history holds the frames", async () => {
+    srv = await start({ routes: { "/": Counter } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    s.click(4);
+    s.click(4);
+    await s.next();
+    await s.next();
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 1, full: true });
+    const f = await s.next();
+    expect(f.type === FrameType.FullResync && f.seq).toBe(2);
+    // The resync replaces what the history held: a plain request now gets the view too.
+    s.send({ type: FrameType.ResyncRequest, lastSeq: 1, full: false });
+    expect((await s.next()).type).toBe(FrameType.FullResync);
   });
 
   it("a session not resumed within resumeWindowMs is gone: session_expired", async () => {

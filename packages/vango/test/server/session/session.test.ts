@@ -17,7 +17,6 @@ import { resolveServerLimits, resolveTimeouts } from "../../../src/server/config
 import { silentLogger } from "../../../src/server/core/logger.ts";
 import { invokeHandler } from "../../../src/server/session/event-context.ts";
 import { SessionManager } from "../../../src/server/session/manager.ts";
-import { SessionState } from "../../../src/server/session/services.ts";
 import type { Session } from "../../../src/server/session/session.ts";
 import type { SessionView } from "../../../src/server/session/view.ts";
 import { MemoryTransport } from "../../../src/testing/memory-transport.ts";
@@ -131,21 +130,6 @@ describe("Session", () => {
     await s.settled();
   });
 
-  it("closes the transport with slow_consumer when bufferedAmount passes the cap", async () => {
-    const { m, s, t, render } = setup({ maxBufferedBytes: 100 });
-    t.bufferedAmount = 101;
-    render("x");
-    await s.settled();
-    expect(t.closed).toEqual({ code: CloseCode.SlowConsumer, reason: "slow_consumer" });
-    expect(s.state).toBe(SessionState.Detached);
-    expect(m.counts()).toEqual({ total: 1, pending: 0, attached: 0, detached: 1 });
-    // Renders continue into the history while detached.
-    render("y");
-    await s.settled();
-    expect(s.seq).toBe(2);
-    expect(s.historySize).toBe(2);
-  });
-
   it("dispose closes an attached transport with a Close frame and disposes the view once", () => {
     const { m, s, root, t } = setup();
     s.dispose();
@@ -198,15 +182,29 @@ describe("Session", () => {
       invokeHandler,
     );
     const first = m.create("sid", "/") as Session;
-    expect(m.ended(first.token)).toBe(false);
+    expect(m.ended(first.token)).toBeUndefined();
     first.dispose();
-    expect(m.ended(first.token)).toBe(true);
-    expect(m.ended("never-issued")).toBe(false);
+    expect(m.ended(first.token)).toBe(ErrorCode.session_expired);
+    expect(m.ended("never-issued")).toBeUndefined();
     const second = m.create("sid", "/") as Session;
     second.dispose();
     // 10,000 more closed sessions push the oldest token out; the newer one stays.
     for (let i = 0; i < 9_999; i++) (m.create("sid", "/") as Session).dispose();
-    expect(m.ended(first.token)).toBe(false);
-    expect(m.ended(second.token)).toBe(true);
+    expect(m.ended(first.token)).toBeUndefined();
+    expect(m.ended(second.token)).toBe(ErrorCode.session_expired);
+  });
+
+  it("tells a resume why its session ended when the reason means it is gone", () => {
+    const m = new SessionManager(
+      resolveServerLimits(undefined),
+      resolveTimeouts(undefined),
+      silentLogger,
+      invokeHandler,
+    );
+    const [slow, shut] = [m.create("sid", "/") as Session, m.create("sid", "/") as Session];
+    slow.dispose(ErrorCode.catch_up_too_slow);
+    shut.dispose(ErrorCode.server_shutdown);
+    expect(m.ended(slow.token)).toBe(ErrorCode.catch_up_too_slow);
+    expect(m.ended(shut.token)).toBe(ErrorCode.session_expired);
   });
 });

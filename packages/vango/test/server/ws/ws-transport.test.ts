@@ -1,7 +1,8 @@
 /**
  * WsTransport frames binary messages itself and writes them to the upgraded socket: the
  * bytes must be exactly what `ws` would send, arrive intact at a real `ws` client at
- * every length-encoding boundary, and stay in order with `ws`'s own control frames.
+ * every length-encoding boundary, and stay in order with `ws`'s own control frames. A
+ * large message is streamed as fragments paced by the socket (issue 10, defect 10).
  */
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
@@ -9,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as ws from "ws";
 import WebSocket, { WebSocketServer } from "ws";
-import { frameBinary, WsTransport } from "../../../src/server/ws/ws-transport.ts";
+import { FRAGMENT_BYTES, frameBinary, WsTransport } from "../../../src/server/ws/ws-transport.ts";
 
 /** ws's own framing (exported by the package, not declared in its types). */
 const { Sender } = ws as unknown as {
@@ -79,5 +80,66 @@ describe("WsTransport over a real socket", () => {
     for (let i = 0; i < SIZES.length; i++) {
       expect(received[i]!.equals(Buffer.from(payload(SIZES[i]!)))).toBe(true);
     }
+  });
+
+  /** A server whose upgraded sockets are handed to `onSocket` as transports. */
+  async function serve(onSocket: (t: WsTransport) => void): Promise<number> {
+    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    server = createServer();
+    server.on("upgrade", (req, socket, head) => {
+      wss.handleUpgrade(req, socket, head, (ws) => onSocket(new WsTransport(ws, socket)));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    return (server.address() as AddressInfo).port;
+  }
+
+  it("streams a large message as fragments: one message arrives, a ping passes it", async () => {
+    const big = payload(8 * 1024 * 1024);
+    let buffered = -1;
+    const port = await serve((t) => {
+      t.send(big);
+      // The socket took what it could; the rest waits in the queue, counted.
+      buffered = t.bufferedAmount;
+      t.ping();
+      t.send(payload(5));
+      t.close(4000, "done");
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    const events: string[] = [];
+    const received: Buffer[] = [];
+    client.on("message", (data: Buffer) => {
+      events.push(`message ${data.length}`);
+      received.push(data);
+    });
+    client.on("ping", () => events.push("ping"));
+    const [code] = (await once(client, "close")) as [number];
+    expect(code).toBe(4000);
+    expect(buffered).toBeGreaterThan(FRAGMENT_BYTES);
+    // The ping went out between two fragments of the big message, ahead of its end.
+    expect(events).toEqual(["ping", `message ${big.length}`, "message 5"]);
+    expect(received[0]!.equals(Buffer.from(big))).toBe(true);
+  });
+
+  it("terminate drops the queue and resets the connection at once", async () => {
+    let transport: WsTransport | undefined;
+    const port = await serve((t) => {
+      transport = t;
+      t.send(payload(8 * 1024 * 1024));
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    await once(client, "open");
+    const raw = (client as unknown as { _socket: import("node:net").Socket })._socket;
+    raw.pause();
+    let messages = 0;
+    client.on("message", () => messages++);
+    client.on("error", () => {});
+    while (transport === undefined) await new Promise((r) => setTimeout(r, 5));
+    transport.terminate();
+    expect(transport.bufferedAmount).toBe(0);
+    raw.resume();
+    const [code] = (await once(client, "close")) as [number];
+    expect(code).toBe(1006);
+    expect(messages).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Per-session event budget for WebSocket traffic: a synchronous token bucket, one per
- * session, called once per incoming event. `take()` says whether to handle the event,
+ * Per-session budget for WebSocket traffic: a synchronous token bucket, one per session,
+ * charged for every frame the client sends. `take()` says whether to handle the frame,
  * refuse it (`rate_limited` error frame) or close the socket because refusals persist
- * (close 1008). No timers, no allocation per call.
+ * (close 1008). Work whose size shows only once done — the bytes a resync sent — is
+ * charged afterwards with `debit()`, which may leave the bucket in debt. No timers, no
+ * allocation per call.
  */
 import { performance } from "node:perf_hooks";
 
@@ -74,7 +76,19 @@ export class EventBudget {
     return this.#strikes > this.#closeAfter ? BudgetResult.Close : BudgetResult.Limited;
   }
 
-  /** Events available right now (rounded down). */
+  /**
+   * Charges `cost` for work already done (it cannot be refused any more): the balance may
+   * drop below zero, down to `-burst`, and later frames are refused until it refilled.
+   * The floor bounds the wait after one huge resync to `2 × burst / perSecond`.
+   */
+  debit(cost: number): void {
+    const now = this.#now();
+    const t = this.#tokens + (now - this.#last) * this.#perMs;
+    this.#tokens = Math.max(Math.min(t, this.#burst) - cost, -this.#burst);
+    this.#last = now;
+  }
+
+  /** Events available right now (rounded down; negative while in debt). */
   get available(): number {
     const t = this.#tokens + (this.#now() - this.#last) * this.#perMs;
     return Math.floor(Math.min(t, this.#burst));

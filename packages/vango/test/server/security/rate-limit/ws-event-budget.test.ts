@@ -30,6 +30,20 @@ describe("wsEventBudget", () => {
     expect(budget.available).toBe(3);
   });
 
+  it("debit charges work already done, into debt down to -burst", () => {
+    const { clock, budget } = clocked({ perSecond: 10, burst: 5, closeAfter: 100 });
+    budget.debit(3);
+    expect(budget.available).toBe(2);
+    // A huge charge stops at -burst: refilling to one token takes (burst + 1) / perSecond.
+    budget.debit(1_000);
+    expect(budget.available).toBe(-5);
+    expect(budget.take()).toBe(BudgetResult.Limited);
+    clock.t = 599;
+    expect(budget.take()).toBe(BudgetResult.Limited);
+    clock.t = 600;
+    expect(budget.take()).toBe(BudgetResult.Ok);
+  });
+
   it("sustains exactly perSecond over time", () => {
     const { clock, budget } = clocked({ perSecond: 20, burst: 1, closeAfter: 1e9 });
     let ok = 0;
