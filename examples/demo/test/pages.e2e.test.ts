@@ -35,8 +35,9 @@ describe("the todo form without JavaScript", () => {
       page.waitForResponse((r) => r.request().method() === "POST"),
       page.click('[data-testid="todo-form"] [type=submit]'),
     ]);
-    expect(res.status()).toBe(303);
-    await page.waitForURL(`${base}/todos`);
+    expect([res.status(), res.headers().location]).toEqual([303, `/todos?added=${before + 1}`]);
+    await page.waitForURL(/\/todos\?added=\d+$/);
+    expect(await page.getByTestId("todo-added").textContent()).toBe("Added “Buy oat milk”.");
     expect(await page.getByTestId("todo-item").count()).toBe(before + 1);
     expect(await page.getByTestId("todo-item").last().textContent()).toBe("Buy oat milk");
 
@@ -65,5 +66,95 @@ describe("the todo form without JavaScript", () => {
     expect(await page.textContent("h2")).toBe("Page not found");
     expect(await page.locator('nav a[href="/todos"]').count()).toBe(1);
     await context.close();
+  });
+});
+
+describe("live navigation and forms (JavaScript on)", () => {
+  it("navigates over the socket: no reload, layout state kept, back and forward", async () => {
+    const { page, problems } = await browser.page();
+    await page.goto(`${base}/`);
+    await waitForStatus(page, "connected");
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+    await page.getByTestId("counter-inc").click();
+    await page.getByTestId("theme-toggle").click();
+    await expect.poll(() => page.getByTestId("theme-toggle").textContent()).toBe("Dark theme");
+
+    await page.click('nav a[href="/todos"]');
+    await page.waitForURL(`${base}/todos`);
+    await page.getByTestId("todo-form").waitFor();
+    expect(await page.title()).toBe("Todos");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.getByTestId("theme-toggle").textContent()).toBe("Dark theme");
+    // Focus moved to the new page's heading; the announcer read the title.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    expect(await page.textContent("#vango-announce")).toBe("Todos");
+
+    await page.goBack();
+    await page.waitForURL(`${base}/`);
+    await page.getByTestId("counter-value").waitFor();
+    await page.goForward();
+    await page.waitForURL(`${base}/todos`);
+    await page.getByTestId("todo-form").waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    await page.click('nav a[href="/"]');
+    await page.getByTestId("counter-value").waitFor();
+    await page.evaluate(() => {
+      const a = document.createElement("a");
+      a.href = "/nowhere-to-be-found";
+      a.textContent = "lost";
+      a.id = "lost";
+      document.getElementById("main")?.append(a);
+    });
+    await page.click("#lost");
+    await expect.poll(() => page.textContent("h2")).toBe("Page not found");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it("the todo form submits live: errors render, success redirects from the action", async () => {
+    const { page, problems } = await browser.page();
+    await page.goto(`${base}/todos`);
+    await waitForStatus(page, "connected");
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 7;
+    });
+    const requests: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "document") requests.push(r.method());
+    });
+    await page.click('[data-testid="todo-form"] [type=submit]');
+    await expect.poll(() => page.getByTestId("field-error").textContent()).not.toBe("");
+    await page.fill('[data-testid="todo-form"] input[name=title]', "Water the plants");
+    await page.click('[data-testid="todo-form"] [type=submit]');
+    await page.waitForURL(/\/todos\?added=\d+$/);
+    await expect
+      .poll(() => page.getByTestId("todo-added").textContent())
+      .toBe("Added “Water the plants”.");
+    expect(await page.getByTestId("field-error").textContent()).toBe("");
+    expect(await page.inputValue('[data-testid="todo-form"] input[name=title]')).toBe("");
+    expect(requests).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it("the filter lives in the URL: it survives a reload", async () => {
+    const { page, problems } = await browser.page();
+    await page.goto(`${base}/todos`);
+    await waitForStatus(page, "connected");
+    await page.getByTestId("todo-filter").fill("readme");
+    await page.waitForURL(`${base}/todos?q=readme`);
+    await expect
+      .poll(() => page.getByTestId("todo-item").allTextContents())
+      .toEqual(["Read the README"]);
+    await page.reload();
+    expect(await page.inputValue('[data-testid="todo-filter"]')).toBe("readme");
+    expect(await page.getByTestId("todo-item").allTextContents()).toEqual(["Read the README"]);
+    await page.close();
+    expect(problems).toEqual([]);
   });
 });

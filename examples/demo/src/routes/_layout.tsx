@@ -1,9 +1,13 @@
-import type { Children } from "vango";
+import { type Children, signal } from "vango";
 
-/** The demo's shell: every page renders inside it, and it stays mounted across live navigation. */
+/**
+ * The demo's shell: every page renders inside it, and it stays mounted across live
+ * navigation — the theme switch keeps its state while the pages below it change.
+ */
 export default function Shell(props: { children?: Children }) {
+  const dark = signal(false);
   return () => (
-    <div class="demo">
+    <div class={["demo", { dark: dark() }]}>
       <header>
         <h1 class="brand">Vango demo</h1>
         <nav aria-label="Demo pages">
@@ -11,6 +15,14 @@ export default function Shell(props: { children?: Children }) {
           <a href="/todos">Todos</a>
           <a href="/slow?ms=300">Slow data</a>
         </nav>
+        <button
+          type="button"
+          data-testid="theme-toggle"
+          aria-pressed={dark()}
+          onClick={() => dark.set(!dark())}
+        >
+          {dark() ? "Dark" : "Light"} theme
+        </button>
       </header>
       <main id="main">{props.children}</main>
       <footer>Everything here runs on the server; the browser only applies patches.</footer>

@@ -29,6 +29,7 @@ import { backoffDelay } from "./backoff.ts";
 import { createDelegation, type Delegation } from "./delegation.ts";
 import type { DomCtx } from "./dom-ctx.ts";
 import { createHidMap } from "./hid-map.ts";
+import { createNavigation } from "./navigation.ts";
 import { applyPatches } from "./patch-apply.ts";
 import { serialize, toJson } from "./payload.ts";
 import { resync } from "./resync.ts";
@@ -103,6 +104,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   const loc = win.location;
   const url = (loc.protocol === "https:" ? "wss:" : "ws:") + "//" + loc.host + boot.ws;
   const outbox: EventFrame[] = [];
+  /** Form hid → cseq of its last submit event. */
+  const submits = new Map<number, number>();
   let ws: WebSocket | null = null;
   let status: Status | undefined;
   let seq = 0;
@@ -143,7 +146,13 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     ws!.send(encodeClientFrame(f));
   };
 
-  const push = (hid: number, event: ClientEvent): void => {
+  /** Returns the event's cseq, or 0 when it was dropped (a form's submit still pending). */
+  const push = (hid: number, event: ClientEvent): number => {
+    if (event.type === EventType.Submit) {
+      // A second submit of a form whose first the server has not processed: ignored.
+      if ((submits.get(hid) ?? 0) > ctx.processed) return 0;
+      submits.set(hid, cseq + 1);
+    }
     const f: EventFrame = { type: FrameType.Event, cseq: ++cseq, hid, event };
     if (event.type === EventType.Input || event.type === EventType.Change) {
       ctx.typed = doc.activeElement;
@@ -155,9 +164,14 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       if (!ready) console.warn("vango: offline, oldest queued event dropped");
     }
     if (ready) send(f);
+    return f.cseq;
   };
 
   const deleg: Delegation = createDelegation(ctx, serialize, push);
+  /** Live navigation (links, back/forward) while the socket is ready; page loads otherwise. */
+  const nav = createNavigation(doc, (path, replace) =>
+    ready ? push(0, { type: EventType.Navigate, path, replace }) : 0,
+  );
 
   /** Drops outbox events the server has processed. */
   const processed = (upTo: number): void => {
@@ -234,13 +248,16 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       return;
     }
     processed(f.cseq);
+    const before = loc.pathname;
     try {
       applyPatches(ctx, f.patches);
     } catch {
       askResync(true);
       return;
     }
+    doc.documentElement.classList.remove("vango-error");
     applied(f.seq);
+    nav.applied(before, f.cseq);
   };
 
   const onFrame = (f: ServerFrame): void => {
@@ -266,7 +283,11 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
         break;
       case FrameType.Error:
         if (f.fatal && GONE.has(f.code)) reload();
-        else doc.dispatchEvent(new CustomEvent("vango:error", { detail: f }));
+        else {
+          // A status class for styles (the next good frame removes it) and the coded event.
+          doc.documentElement.classList.add("vango-error");
+          doc.dispatchEvent(new CustomEvent("vango:error", { detail: f }));
+        }
     }
   };
 
@@ -360,6 +381,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       win.removeEventListener("online", online);
       win.removeEventListener("pagehide", pagehide);
       deleg.dispose();
+      nav.dispose();
       ws?.close();
       ws = null;
     },

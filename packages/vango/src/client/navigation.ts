@@ -4,10 +4,12 @@
  * server answers with the new page's patches and a URL patch. When the answer is
  * applied, a new page scrolls to the top (or its `#hash`), back/forward restores the
  * scroll position saved with the history entry, focus moves to the page's main heading
- * and the new title is announced to screen readers. After ~150 ms without an answer a
- * thin progress bar shows. With the socket down, links and back/forward are plain page
- * loads.
+ * and the new title is announced to screen readers (the page shell's `#vango-announce`
+ * live region). After ~150 ms without an answer `<html>` gets `vango-navigating`, which
+ * the shell's style shows as a thin progress bar. With the socket down, links and
+ * back/forward are plain page loads.
  */
+import { ANNOUNCE_ID, NAVIGATING_CLASS } from "../protocol/dom-attrs.ts";
 
 /** Sends a Navigate event; its cseq, or 0 when the socket is not ready. */
 export type SendNavigate = (path: string, replace: boolean) => number;
@@ -19,7 +21,6 @@ export interface Navigation {
 }
 
 const PROGRESS_MS = 150;
-const BAR = "vango-progress";
 
 export function createNavigation(doc: Document, send: SendNavigate): Navigation {
   const win = doc.defaultView!;
@@ -28,7 +29,7 @@ export function createNavigation(doc: Document, send: SendNavigate): Navigation 
   let pending = 0;
   let restore = -1;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let live: HTMLElement | undefined;
+  const classes = doc.documentElement.classList;
   hist.scrollRestoration = "manual";
 
   const here = (): string => loc.pathname + loc.search + loc.hash;
@@ -36,15 +37,7 @@ export function createNavigation(doc: Document, send: SendNavigate): Navigation 
   const start = (cseq: number): void => {
     pending = cseq;
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (!doc.getElementById(BAR)) {
-        const bar = doc.createElement("div");
-        bar.id = BAR;
-        bar.style.cssText =
-          "position:fixed;top:0;left:0;height:3px;width:70%;background:#7c3ad6;z-index:2147483647;transition:width 8s";
-        doc.body.append(bar);
-      }
-    }, PROGRESS_MS);
+    timer = setTimeout(() => classes.add(NAVIGATING_CLASS), PROGRESS_MS);
   };
 
   const click = (e: MouseEvent): void => {
@@ -93,29 +86,23 @@ export function createNavigation(doc: Document, send: SendNavigate): Navigation 
       if (pending && processed >= pending) {
         pending = 0;
         clearTimeout(timer);
-        doc.getElementById(BAR)?.remove();
+        classes.remove(NAVIGATING_CLASS);
       } else if (!moved) return;
       if (restore >= 0) win.scrollTo(0, restore);
       else if (moved) {
-        const target = loc.hash && doc.getElementById(decodeURIComponent(loc.hash.slice(1)));
+        const target = loc.hash && doc.getElementById(loc.hash.slice(1));
         if (target) target.scrollIntoView();
         else win.scrollTo(0, 0);
       }
       restore = -1;
       if (!moved) return;
-      const h = doc.querySelector("main h1, h1, main h2") as HTMLElement | null;
+      const h = doc.querySelector("h1");
       if (h) {
         if (!h.hasAttribute("tabindex")) h.tabIndex = -1;
         h.focus({ preventScroll: true });
       }
-      if (!live) {
-        live = doc.createElement("div");
-        live.setAttribute("aria-live", "polite");
-        live.style.cssText =
-          "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)";
-        doc.body.append(live);
-      }
-      live.textContent = doc.title;
+      const live = doc.getElementById(ANNOUNCE_ID);
+      if (live) live.textContent = doc.title;
     },
     dispose() {
       clearTimeout(timer);

@@ -17,6 +17,10 @@ export const ATTR_ON = "data-on";
 export const ROOT_ID = "vango-root";
 /** `id` of the `<script type="application/json">` holding the client's boot data. */
 export const BOOT_ID = "vango-boot";
+/** The page shell's live region: the client announces the new page's title in it. */
+export const ANNOUNCE_ID = "vango-announce";
+/** `<html>` class while a live navigation waits for its answer (the shell shows a bar). */
+export const NAVIGATING_CLASS = "vango-navigating";
 
 export interface ListenerSpec {
   readonly event: string;

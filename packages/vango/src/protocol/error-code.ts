@@ -5,11 +5,13 @@
 import { createError } from "../errors/create-error.ts";
 
 /**
- * Every coded error in Vango, in wire-id order: a code's id is its 1-based position, so
- * the list is append-only (a test locks the ids against docs/protocol.md). Kept as one
- * list (the object below is derived from it) to halve its size in the client bundle.
+ * The codes that travel in frames (Error frames, handshake statuses), in wire-id order:
+ * a code's id is its 1-based position, so the list is append-only (a test locks the ids
+ * against docs/protocol.md). Only this list ships in the browser client, so a code the
+ * server uses only on HTTP or at startup belongs in {@link SERVER_CODES} — where it
+ * costs the client nothing.
  */
-const CODES = [
+const WIRE_CODES = [
   "frame_malformed",
   "limit_exceeded",
   "depth_exceeded",
@@ -39,22 +41,29 @@ const CODES = [
   "method_not_allowed",
   "connection_limited",
   "config_invalid",
-  "server_busy",
   "render_error",
+  "catch_up_too_slow",
+  "store_unavailable",
+] as const;
+
+/** Codes that never travel in a frame: HTTP refusals, startup and storage errors. */
+const SERVER_CODES = [
+  "server_busy",
   "request_timeout",
   "client_closed_request",
   "uri_too_long",
   "state_unserializable",
   "state_invalid",
   "state_limit_exceeded",
-  "store_unavailable",
   "migration_invalid",
   "migration_changed",
   "migration_failed",
-  "catch_up_too_slow",
 ] as const;
 
-export type ErrorCode = (typeof CODES)[number];
+/** A code that can travel in a frame. */
+export type WireCode = (typeof WIRE_CODES)[number];
+
+export type ErrorCode = WireCode | (typeof SERVER_CODES)[number];
 
 /**
  * @example
@@ -64,25 +73,27 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = /* @__PURE__ */ byNam
 
 /** The client build inlines `ErrorCode.x` reads; marked pure, the object then drops out. */
 function byName(): { readonly [K in ErrorCode]: K } {
-  return Object.freeze(Object.fromEntries(CODES.map((c) => [c, c])) as { [K in ErrorCode]: K });
+  const all: readonly ErrorCode[] = [...WIRE_CODES, ...SERVER_CODES];
+  return Object.freeze(Object.fromEntries(all.map((c) => [c, c])) as { [K in ErrorCode]: K });
 }
 
-let ids: Map<ErrorCode, number> | undefined;
+/** True when `code` can travel in a frame (it has a wire id). */
+export function isWireCode(code: ErrorCode): code is WireCode {
+  return (WIRE_CODES as readonly string[]).includes(code);
+}
 
-/** Wire id of an error code (1-based). */
+/**
+ * Wire id of an error code (1-based). A server-only code is sent as `internal_error`:
+ * it means nothing to a client, and what it names stays on the server.
+ */
 export function errorId(code: ErrorCode): number {
-  if (ids === undefined) {
-    ids = new Map();
-    for (let i = 0; i < CODES.length; i++) ids.set(CODES[i]!, i + 1);
-  }
-  const id = ids.get(code);
-  if (id === undefined) throw new ProtocolError(ErrorCode.encode_invalid, `error code ${code}`);
-  return id;
+  const i = (WIRE_CODES as readonly string[]).indexOf(code);
+  return i < 0 ? WIRE_CODES.indexOf("internal_error") + 1 : i + 1;
 }
 
 /** Error code for a wire id, or `undefined` when the id is unknown. */
-export function errorFromId(id: number): ErrorCode | undefined {
-  return CODES[id - 1];
+export function errorFromId(id: number): WireCode | undefined {
+  return WIRE_CODES[id - 1];
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Readable } from "node:stream";
 import { Readable as NodeReadable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { BOOT_ID, ROOT_ID } from "../protocol/dom-attrs.ts";
+import { ANNOUNCE_ID, BOOT_ID, NAVIGATING_CLASS, ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import { asSafeHtml, escapeAttr, escapeText, jsonForScript, type SafeHtml } from "./escape.ts";
 import { HtmlWriter } from "./html-writer.ts";
@@ -100,6 +100,15 @@ interface Shell {
   readonly hidStart: number;
 }
 
+/** @internal The live page's style (progress bar, announcer); exported for tests. */
+export const LIVE_STYLE =
+  `<style>html.${NAVIGATING_CLASS}::before{content:"";position:fixed;top:0;left:0;height:3px;` +
+  "width:60%;background:#7c3ad6;z-index:2147483647;animation:vango-bar 8s ease-out}" +
+  "@keyframes vango-bar{from{width:0}}" +
+  `#${ANNOUNCE_ID}{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}</style>`;
+/** @internal The announcer element of a live page. */
+export const LIVE_REGION = `<div id="${ANNOUNCE_ID}" aria-live="polite"></div>`;
+
 function pageShell(opts: PageOptions): Shell {
   const hidStart = opts.hidStart ?? 1;
   let start =
@@ -117,8 +126,12 @@ function pageShell(opts: PageOptions): Shell {
     if (opts.nonce !== undefined) middle += ' nonce="' + escapeAttr(opts.nonce) + '"';
     middle += "></script>";
   }
+  // A live page: the navigation progress bar's style (here, not in the client script,
+  // whose bytes every page pays) and the region that announces a new page's title.
+  if (opts.clientSrc !== undefined) middle += LIVE_STYLE;
   middle += '</head><body><div id="' + ROOT_ID + '" data-hid="' + hidStart + '">';
   let end = "</div>";
+  if (opts.clientSrc !== undefined) end += LIVE_REGION;
   if (opts.bootstrap !== undefined) {
     end +=
       '<script type="application/json" id="' +

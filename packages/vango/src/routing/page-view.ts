@@ -251,7 +251,7 @@ export class PageView implements SessionView {
    * the shared layouts. `pop`: the browser already moved (back/forward), so no history
    * entry is written. Another origin is a full page load.
    */
-  navigate(location: string, replace: boolean, pop: boolean): void {
+  navigate(location: string, replace: boolean, pop: boolean, fresh = false): void {
     const cur = this.state.url.peek();
     let url: URL;
     try {
@@ -264,14 +264,18 @@ export class PageView implements SessionView {
       this.#init.session.markDirty();
       return;
     }
-    const next = entryFor(this.#init.router, url.pathname);
+    let next = entryFor(this.#init.router, url.pathname);
+    const same = next.key === this.state.entry.peek().key;
+    // `fresh`: after a successful action the page starts afresh even on the same path.
+    if (same && fresh) next = { ...next, key: `${next.key}#${++this.#remounts}` };
     batch(() => {
       this.state.url.set(url);
-      if (next.key !== this.state.entry.peek().key) {
+      if (!same || fresh) {
         this.state.actionData.set(undefined);
         this.state.entry.set(next);
       }
     });
+    this.#init.session.route = next.pattern;
     // Back/forward (`pop`): the browser's history already moved, so the URL is only
     // replaced — which also gives the client a frame that answers its navigation.
     const path = url.pathname + url.search + url.hash;
@@ -313,7 +317,7 @@ export class PageView implements SessionView {
       });
     } catch (err) {
       const c = controlOf(err);
-      if (c instanceof Redirect) this.navigate(c.location, false, false);
+      if (c instanceof Redirect) this.navigate(c.location, false, false, true);
       else if (!this.recover(err)) throw err;
     } finally {
       this.state.submitting.set(false);

@@ -17,7 +17,7 @@ import {
   PROTOCOL_VERSION,
   ScrollAlign,
 } from "../../src/protocol/constants.ts";
-import { ErrorCode } from "../../src/protocol/error-code.ts";
+import { ErrorCode, isWireCode } from "../../src/protocol/error-code.ts";
 import type { ClientEvent } from "../../src/protocol/events.ts";
 import type { Frame } from "../../src/protocol/frame.ts";
 import type { JsonValue, Patch, WireNode } from "../../src/protocol/patch.ts";
@@ -256,7 +256,8 @@ export const eventByType: { readonly [type: number]: fc.Arbitrary<ClientEvent> }
 
 export const event: fc.Arbitrary<ClientEvent> = fc.oneof(...Object.values(eventByType));
 
-const errorCode = fc.constantFrom(...Object.values(ErrorCode));
+/** Codes that travel in frames (server-only codes have no wire id). */
+const errorCode = fc.constantFrom(...Object.values(ErrorCode).filter(isWireCode));
 const features = fc.oneof(fc.constantFrom(0, Feature.Resume | Feature.Hooks), uint);
 
 /** One arbitrary per FrameType. */

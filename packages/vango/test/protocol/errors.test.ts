@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ErrorCode, errorFromId, errorId, ProtocolError } from "../../src/protocol/error-code.ts";
+import {
+  ErrorCode,
+  errorFromId,
+  errorId,
+  isWireCode,
+  ProtocolError,
+} from "../../src/protocol/error-code.ts";
 import { ERRORS } from "../../src/protocol/errors.ts";
 
 describe("error registry", () => {
@@ -41,9 +47,13 @@ describe("error registry", () => {
 
   it("maps ids and codes both ways, 1-based", () => {
     expect(errorId(ErrorCode.frame_malformed)).toBe(1);
-    for (const code of Object.values(ErrorCode)) expect(errorFromId(errorId(code))).toBe(code);
+    const wire = Object.values(ErrorCode).filter(isWireCode);
+    for (const code of wire) expect(errorFromId(errorId(code))).toBe(code);
     expect(errorFromId(0)).toBeUndefined();
-    expect(errorFromId(Object.keys(ERRORS).length + 1)).toBeUndefined();
+    expect(errorFromId(wire.length + 1)).toBeUndefined();
+    // A server-only code in a frame says internal_error: nothing it names leaves the server.
+    expect(isWireCode(ErrorCode.migration_failed)).toBe(false);
+    expect(errorFromId(errorId(ErrorCode.migration_failed))).toBe(ErrorCode.internal_error);
   });
 
   it("uses standard statuses and close codes in range", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import {
+  LIVE_REGION,
+  LIVE_STYLE,
   type PageOptions,
   renderPage,
   renderPageToNodeStream,
@@ -61,7 +63,9 @@ describe("renderPage", () => {
         "<title>Tom &amp; &lt;Jerry&gt;</title>" +
         '<link rel="stylesheet" href="/app.css"><meta name="description" content="a &quot;quoted&quot; &lt;desc&gt;">' +
         '<script defer src="/_vango/client.js?v=1&amp;x=2" nonce="r4nd0m"></script>' +
+        LIVE_STYLE +
         '</head><body><div id="vango-root" data-hid="1"><main data-hid="2"><h1 data-hid="3">x</h1></main></div>' +
+        LIVE_REGION +
         '<script type="application/json" id="vango-boot">{"session":"abc","n":1}</script>' +
         "</body></html>",
     );
@@ -141,12 +145,13 @@ describe("renderPageToStream", () => {
     expect(first).toBe(
       SHELL_HEAD +
         '<title>T</title><meta name="x" content="y"><script defer src="/c.js"></script>' +
+        LIVE_STYLE +
         '</head><body><div id="vango-root" data-hid="1">',
     );
     release();
     const rest = new TextDecoder().decode((await reader.read()).value);
     expect(rest).toBe(
-      '<p data-hid="2">data</p></div><script type="application/json" id="vango-boot">{"a":1}</script></body></html>',
+      `<p data-hid="2">data</p></div>${LIVE_REGION}<script type="application/json" id="vango-boot">{"a":1}</script></body></html>`,
     );
     expect((await reader.read()).done).toBe(true);
   });
