@@ -157,6 +157,8 @@ class ResourceNode<T, K> implements Resource<T> {
       hasInitial
         ? { state: "ready", value: options.initial, error: undefined, loading: false }
         : { state: "loading", value: undefined, error: undefined, loading: false },
+      // Fetched data is not session state: a rebuilt page fetches again.
+      { transient: true },
     );
     if (hasInitial) this.#latest = options.initial;
     this.refetch = () => {

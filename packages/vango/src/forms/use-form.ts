@@ -199,8 +199,10 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
   readonly #serverErrors = signal<FieldErrors>(NO_ERRORS, { equals: sameErrors });
   readonly #touched = signal<ReadonlySet<string>>(new Set());
   readonly #submitted = signal(false);
-  readonly #submitting = signal(false);
-  readonly #validations = signal(0);
+  // What the user typed, touched and was told persists with the session (a restart keeps
+  // the form); in-flight flags do not.
+  readonly #submitting = signal(false, { transient: true });
+  readonly #validations = signal(0, { transient: true });
   /** Latest validation run; older results are dropped. */
   #run = 0;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;

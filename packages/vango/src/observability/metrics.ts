@@ -5,7 +5,14 @@
  * from closed sets, routes must be templates and are capped in number, so no request
  * can mint a new time series.
  */
-import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type Metric,
+  Registry,
+} from "prom-client";
 import { EventType } from "../protocol/constants.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import {
@@ -22,6 +29,11 @@ export const EVENT_BUCKETS: readonly number[] = [
 /** Histogram buckets for HTTP requests (SSR): 1 ms … 10 s. */
 export const HTTP_BUCKETS: readonly number[] = [
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/** Seconds buckets for session store writes and restores (a file, Redis or Postgres call). */
+export const STORE_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];
 
 /** `type` label values of event metrics: the protocol's event types, lower-cased. */
@@ -82,6 +94,11 @@ export class VangoMetrics {
   readonly #patches: CounterSeries;
   readonly #wsErrors: Counter<"type">;
   readonly #reconnects: Counter;
+  readonly #checkpoints: Counter<"outcome">;
+  readonly #checkpointSeconds: Histogram;
+  readonly #restores: Counter<"source">;
+  readonly #restoreSeconds: Histogram;
+  readonly #evictions: Counter;
   readonly #eventDuration: HistogramFamily;
   readonly #httpTotal: CounterFamily;
   readonly #httpDuration: HistogramFamily;
@@ -183,6 +200,35 @@ export class VangoMetrics {
       help: "Sessions resumed by a reconnecting client.",
       registers,
     });
+    this.#checkpoints = new Counter({
+      name: `${p}session_checkpoints_total`,
+      help: "Session checkpoints written to the session store, by outcome (ok, error).",
+      labelNames: ["outcome"] as const,
+      registers,
+    });
+    this.#checkpointSeconds = new Histogram({
+      name: `${p}session_checkpoint_duration_seconds`,
+      help: "Time to encode and store a checkpoint (or a shutdown's batch of them).",
+      buckets: [...STORE_BUCKETS],
+      registers,
+    });
+    this.#restores = new Counter({
+      name: `${p}session_restores_total`,
+      help: "Sessions rebuilt in this process, by source (checkpoint, url).",
+      labelNames: ["source"] as const,
+      registers,
+    });
+    this.#restoreSeconds = new Histogram({
+      name: `${p}session_restore_duration_seconds`,
+      help: "Time to load a checkpoint and rebuild its page.",
+      buckets: [...STORE_BUCKETS],
+      registers,
+    });
+    this.#evictions = new Counter({
+      name: `${p}session_evictions_total`,
+      help: "Detached sessions evicted from memory beyond maxDetached (resumable from the store).",
+      registers,
+    });
     this.#httpTotal = new CounterFamily(
       `${p}http_requests_total`,
       "HTTP requests, by route template, method and status.",
@@ -243,6 +289,23 @@ export class VangoMetrics {
   /** Counts a session resumed by a reconnecting client. */
   reconnected(): void {
     this.#reconnects.inc();
+  }
+
+  /** Records one checkpoint write (or a shutdown batch). */
+  checkpointed(outcome: "ok" | "error", seconds: number): void {
+    this.#checkpoints.inc({ outcome });
+    this.#checkpointSeconds.observe(seconds);
+  }
+
+  /** Records one session rebuilt from a checkpoint or from its URL. */
+  restored(source: "checkpoint" | "url", seconds: number): void {
+    this.#restores.inc({ source });
+    this.#restoreSeconds.observe(seconds);
+  }
+
+  /** Counts a detached session evicted from memory. */
+  evicted(): void {
+    this.#evictions.inc();
   }
 
   /**

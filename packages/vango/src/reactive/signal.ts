@@ -21,6 +21,31 @@ export interface Signal<T> extends ReadonlySignal<T> {
 export interface SignalOptions<T> {
   /** When a write counts as a change; `false` makes every write notify. Default `Object.is`. */
   equals?: false | ((a: T, b: T) => boolean);
+  /**
+   * Not part of the session's persisted state: a signal created in a component's setup is
+   * checkpointed and restored after a restart or on another instance unless it is
+   * transient (caches, in-flight flags, values that cannot be serialized).
+   */
+  transient?: boolean;
+}
+
+/**
+ * @internal What the renderer installs while a component is set up, so the session can
+ * persist the signals it creates: `adopt` may replace the initial value with a restored
+ * one, `created` hands over the signal (both in creation order).
+ */
+export interface SignalRecorder {
+  adopt(initial: unknown): unknown;
+  created(s: Signal<unknown>): void;
+}
+
+let recorder: SignalRecorder | null = null;
+
+/** @internal Installs `r` (or none); returns the previous recorder to put back. */
+export function setSignalRecorder(r: SignalRecorder | null): SignalRecorder | null {
+  const prev = recorder;
+  recorder = r;
+  return prev;
 }
 
 type AlienSignal<T> = { (): T; (value: T): void };
@@ -56,6 +81,9 @@ function forceWrite<T>(raw: AlienSignal<T>, value: T): void {
  * const list = signal<string[]>([], { equals: false }); // mutate in place, then list.set(list.peek())
  */
 export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
+  // One null check when no component is being set up with persistence on.
+  const rec = recorder !== null && options?.transient !== true ? recorder : null;
+  if (rec !== null) initial = rec.adopt(initial) as T;
   const raw = alienSignal<T>(initial) as AlienSignal<T>;
   const equals = options?.equals;
   let current = initial;
@@ -83,5 +111,6 @@ export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
   };
   const set = s.set;
   s.update = (fn) => set(fn(current));
+  if (rec !== null) rec.created(s as Signal<unknown>);
   return s;
 }

@@ -15,6 +15,9 @@ import type { Props } from "../vdom/vnode.ts";
 
 const hasOwn = Object.hasOwn;
 
+/** Props' version counters belong to the renderer, not to the session's state. */
+const TRANSIENT = { transient: true } as const;
+
 export class PropsStore implements ProxyHandler<Props> {
   /** The latest props given by the parent. */
   raw: Props;
@@ -85,7 +88,7 @@ export class PropsStore implements ProxyHandler<Props> {
     if (map === null) map = this.#versions = new Map();
     let s = map.get(key);
     if (s === undefined) {
-      s = signal(0);
+      s = signal(0, TRANSIENT);
       map.set(key, s);
     }
     s();
@@ -93,7 +96,7 @@ export class PropsStore implements ProxyHandler<Props> {
 
   #trackKeys(): void {
     let s = this.#keys;
-    if (s === null) s = this.#keys = signal(0);
+    if (s === null) s = this.#keys = signal(0, TRANSIENT);
     s();
   }
 

@@ -29,6 +29,7 @@ import {
   untracked,
 } from "../reactive/index.ts";
 import { type OwnerNode, ownedBy, setOwner } from "../reactive/owner.ts";
+import type { Signal } from "../reactive/signal.ts";
 import type { Component, Key, VChild, VComponent } from "../vdom/vnode.ts";
 import { VKind } from "../vdom/vnode.ts";
 import { type Boundary, BoundaryKind, nearestBoundary } from "./boundary-live.ts";
@@ -96,6 +97,8 @@ export class Instance implements ContextScope {
   /** In the root's dirty queue. */
   queued = false;
   disposed = false;
+  /** Signals its setup created, when the session persists state (else null). */
+  state: Signal<unknown>[] | null = null;
   contexts: Map<Context<unknown>, unknown> | null = null;
   mountFns: MountFn[] | null = null;
   /** Set on `<ErrorBoundary>`/`<Async>` instances (see `boundary-live.ts`). */
@@ -139,7 +142,19 @@ export class Instance implements ContextScope {
 
   #start(dispose: () => void): VChild {
     this.#adoptRoot(dispose);
-    const result = this.#call(this.props.proxy);
+    const slots = this.env.state;
+    let result: VChild | (() => VChild);
+    if (slots === null) result = this.#call(this.props.proxy);
+    else {
+      const prev = slots.begin(this);
+      let stateful = false;
+      try {
+        result = this.#call(this.props.proxy);
+        stateful = typeof result === "function";
+      } finally {
+        slots.end(this, prev, stateful);
+      }
+    }
     if (typeof result !== "function") {
       if (result !== KEEP) this.#resume();
       return result;

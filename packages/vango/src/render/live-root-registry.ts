@@ -26,6 +26,11 @@ export class HidRegistry implements DiffHost {
     this.#map.set(el.hid, el);
   }
 
+  /** Hands out hids from `hid` on (at least: never goes back). */
+  skipTo(hid: number): void {
+    if (hid > this.#next) this.#next = hid;
+  }
+
   nextHid(): number {
     return this.#next++;
   }

@@ -7,6 +7,7 @@ import type { Owner } from "../reactive/index.ts";
 import type { Instance } from "./instance.ts";
 import type { MountEnv } from "./mount-fiber.ts";
 import { PendingTasks } from "./pending-tasks.ts";
+import type { StateSlots } from "./state-slots.ts";
 
 export class RootState implements MountEnv {
   readonly rootOwner: Owner | null;
@@ -26,6 +27,7 @@ export class RootState implements MountEnv {
   notify = false;
   readonly tasks = new PendingTasks();
   hiddenRegions = 0;
+  readonly state: StateSlots | null;
   /** The render phase of a flush is running (boundary flips join it). */
   rendering = false;
   /** Boundaries that flipped during the render phase, for its later passes. */
@@ -33,9 +35,10 @@ export class RootState implements MountEnv {
   #fid = 0;
   readonly #onDirty: () => void;
 
-  constructor(rootOwner: Owner | null, onDirty: () => void) {
+  constructor(rootOwner: Owner | null, onDirty: () => void, state: StateSlots | null) {
     this.rootOwner = rootOwner;
     this.#onDirty = onDirty;
+    this.state = state;
   }
 
   nextFid(): number {

@@ -28,7 +28,7 @@ import { pauseTracking, resumeTracking } from "../reactive/batch.ts";
 import { createRoot, getOwner, untracked } from "../reactive/index.ts";
 import { normalizeChildren } from "../vdom/children.ts";
 import { assignHids, diff } from "../vdom/diff.ts";
-import type { EventBinding, HElement, HNode } from "../vdom/host.ts";
+import { type EventBinding, type HElement, HKind, type HNode } from "../vdom/host.ts";
 import type { VChild } from "../vdom/vnode.ts";
 import { captureError, deferMount, isHidden, isInside } from "./boundary-live.ts";
 import { flattenFibers, topElementHosts } from "./flatten-host.ts";
@@ -46,6 +46,7 @@ import {
   throwCollected,
 } from "./mount-fiber.ts";
 import { reconcileList, rerenderInstance } from "./mount-reconcile.ts";
+import { type StateEntry, StateSlots } from "./state-slots.ts";
 
 /** A mounted view, as the session runtime drives it. */
 export interface LiveRoot {
@@ -77,6 +78,19 @@ export interface LiveRoot {
    * view.flush([]); // the tree now shows what arrived in time
    */
   settled(ms: number): Promise<boolean>;
+  /**
+   * The persisted state of every component, in document order (`persist` option on;
+   * else empty).
+   */
+  collectState(): StateEntry[];
+  /** Every element's hid below the root, in document pre-order. */
+  hids(): number[];
+  /**
+   * Gives the elements below the root, in document pre-order, the hids `hids` (those of a
+   * checkpointed tree the browser still shows); `false`, changing nothing, when the
+   * counts differ.
+   */
+  adoptHids(hids: readonly number[]): boolean;
   /** Disposes every component (their cleanups run) and clears the registry. */
   dispose(): void;
 }
@@ -88,6 +102,12 @@ export interface MountLiveOptions {
   hidStart?: number;
   /** Extra attributes of the root container (`id` is always `ROOT_ID`). */
   rootAttrs?: Record<string, string>;
+  /**
+   * Record the signals components create in setup, for checkpoints; `restore` maps a
+   * component's place to the values its signals start with (a session rebuilt after a
+   * restart or on another instance).
+   */
+  persist?: { readonly restore?: ReadonlyMap<string, readonly unknown[]> };
 }
 
 /**
@@ -103,6 +123,16 @@ export interface MountLiveOptions {
  */
 export function mountLive(node: VChild, opts: MountLiveOptions): LiveRoot {
   return new LiveView(node, opts);
+}
+
+/** Calls `fn` for every element below `root`, in document pre-order. */
+function eachElement(root: HElement, fn: (el: HElement) => void): void {
+  for (const c of root.children) {
+    if (c.kind === HKind.Element) {
+      fn(c);
+      eachElement(c, fn);
+    }
+  }
 }
 
 class LiveView implements LiveRoot {
@@ -122,12 +152,42 @@ class LiveView implements LiveRoot {
       return getOwner();
     });
     this.#disposeOwner = disposeOwner;
-    this.#state = new RootState(owner, opts.onDirty);
+    const slots = opts.persist === undefined ? null : new StateSlots(opts.persist.restore);
+    this.#state = new RootState(owner, opts.onDirty, slots);
     this.#registry = new HidRegistry(opts.hidStart ?? 1);
     const fid = this.#state.nextFid();
     this.root = newHostElement("div", fid, rootAttrs(opts.rootAttrs), null);
     this.#fiber = new ElementFiber(fid, null, this.root, NO_FIBERS);
     this.#mount(node);
+    slots?.restored();
+  }
+
+  collectState(): StateEntry[] {
+    return this.#state.state?.collect(this.#fiber.children) ?? [];
+  }
+
+  hids(): number[] {
+    const out: number[] = [];
+    eachElement(this.root, (el) => out.push(el.hid));
+    return out;
+  }
+
+  adoptHids(hids: readonly number[]): boolean {
+    const els: HElement[] = [];
+    eachElement(this.root, (el) => els.push(el));
+    if (els.length !== hids.length) return false;
+    let max = this.root.hid;
+    for (let i = 0; i < els.length; i++) {
+      this.#registry.unmounted(els[i]!);
+      const h = hids[i]!;
+      if (h > max) max = h;
+    }
+    for (let i = 0; i < els.length; i++) {
+      (els[i] as { hid: number }).hid = hids[i]!;
+      this.#registry.set(els[i]!);
+    }
+    this.#registry.skipTo(max + 1);
+    return true;
   }
 
   get dirty(): boolean {

@@ -17,6 +17,7 @@ import { type HElement, HKind, type HRaw, type HText } from "../vdom/host.ts";
 import { type Key, type VElement, VKind, type VRaw } from "../vdom/vnode.ts";
 import type { Instance } from "./instance.ts";
 import type { PendingTasks } from "./pending-tasks.ts";
+import type { StateSlots } from "./state-slots.ts";
 
 export class ElementFiber {
   readonly kind = VKind.Element;
@@ -84,6 +85,8 @@ export interface MountEnv {
   readonly tasks: PendingTasks;
   /** How many `<Async>` regions are hidden (0: no instance needs the hidden check). */
   hiddenRegions: number;
+  /** Records the signals components create in setup (null: state is not persisted). */
+  readonly state: StateSlots | null;
   nextFid(): number;
   /** A stateful instance's render read something that changed: sets `inst.dirty`. */
   invalidate(inst: Instance): void;

@@ -9,6 +9,7 @@
  * router's own binding (the client's Navigate event), and `recover(err)` turns a
  * `redirect()`/`notFound()` thrown by a handler into a navigation.
  */
+import { createHash } from "node:crypto";
 import { PatchOp } from "../protocol/constants.ts";
 import type { Patch } from "../protocol/patch.ts";
 import { batch } from "../reactive/index.ts";
@@ -16,8 +17,9 @@ import { ClientInfoContext } from "../render/client-info.ts";
 import { provide } from "../render/context.ts";
 import { FormEnhancerContext } from "../render/form-enhancer.ts";
 import { type LiveRoot, mountLive } from "../render/live-root.ts";
+import { serializeHost } from "../render/serialize-host.ts";
 import type { Session } from "../server/session/session.ts";
-import type { SessionView } from "../server/session/view.ts";
+import type { SessionView, ViewSnapshot } from "../server/session/view.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import { on } from "../vdom/event-binding.ts";
 import type { SubmitEventPayload } from "../vdom/events.ts";
@@ -44,6 +46,10 @@ export interface PageViewInit {
   readonly csrf: string;
   /** A failed action's data to render with (the JS-off 422 answer). */
   readonly actionData?: unknown;
+  /** Record component state for checkpoints (the session is persisted). */
+  readonly persist?: boolean;
+  /** State to start from: a checkpoint's, when the session is rebuilt. */
+  readonly restore?: ReadonlyMap<string, readonly unknown[]>;
 }
 
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
@@ -66,7 +72,7 @@ function pageEntry(m: RouteMatch): PageEntry {
     layouts: m.page.layouts,
     params: m.params,
     pattern: m.page.pattern,
-    key: `${m.page.pattern}\0${JSON.stringify(m.params)}`,
+    key: `${m.page.pattern} ${JSON.stringify(m.params)}`,
   };
 }
 
@@ -165,7 +171,10 @@ export class PageView implements SessionView {
       session,
       children: createVNode(Outlet, { state: this.state }),
     });
-    this.#live = mountLive(node, { onDirty: () => session.markDirty() });
+    this.#live = mountLive(node, {
+      onDirty: () => session.markDirty(),
+      ...(init.persist === true ? { persist: { restore: init.restore } } : {}),
+    });
     this.#title = this.state.title.peek();
   }
 
@@ -228,6 +237,33 @@ export class PageView implements SessionView {
 
   dispose(): void {
     this.#live.dispose();
+  }
+
+  /** What a checkpoint holds of this page (`undefined` unless the session is persisted). */
+  snapshot(): ViewSnapshot | undefined {
+    if (this.#init.persist !== true) return undefined;
+    const url = this.state.url.peek();
+    return {
+      url: url.pathname + url.search + url.hash,
+      state: this.#live.collectState(),
+      hids: this.#live.hids(),
+      hash: this.htmlHash(),
+    };
+  }
+
+  /** A hash of the page's HTML as the browser's DOM holds it (hids included). */
+  htmlHash(): string {
+    const h = createHash("sha256");
+    for (const c of this.#live.root.children) h.update(serializeHost(c));
+    return h.digest("base64url").slice(0, 22);
+  }
+
+  /**
+   * Makes the rebuilt page address the browser's DOM as the checkpointed one did (its
+   * hids); `false` when the trees differ in shape.
+   */
+  adoptHids(hids: readonly number[]): boolean {
+    return this.#live.adoptHids(hids);
   }
 
   /** A `redirect()`/`notFound()` thrown by a handler or a page: navigates; true when it was one. */

@@ -79,7 +79,7 @@ export function urlState<T>(key: string, initial: T, opts: UrlStateOptions<T> = 
     return v === undefined ? initial : v;
   });
   /** A written value not in the URL yet (while the debounce runs). */
-  const pending = signal<{ readonly v: T } | null>(null);
+  const pending = signal<{ readonly v: T } | null>(null, { transient: true });
   const value = computed(() => {
     const p = pending();
     return p === null ? fromUrl() : p.v;

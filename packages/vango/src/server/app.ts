@@ -29,6 +29,7 @@ import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.t
 import { StaticFiles } from "./http/static-files.ts";
 import type { EventMiddleware } from "./session/event-context.ts";
 import type { SessionCounts } from "./session/manager.ts";
+import { SessionState } from "./session/services.ts";
 import { Heartbeat } from "./ws/heartbeat.ts";
 import { createUpgradeHandler } from "./ws/upgrade.ts";
 
@@ -130,6 +131,14 @@ export function createApp(options: AppOptions): App {
       obs.close();
       heartbeat.stop();
       rt.security.close();
+      const p = rt.persistence;
+      if (p !== undefined) {
+        // Every session with a page in a browser is saved, within the deadline: its tab
+        // reconnects (to this instance restarted, or another) and resumes from it.
+        const live = sessions.all().filter((s) => s.state !== SessionState.Pending);
+        await withDeadline(p.saveAll(live), until);
+        await withDeadline(p.close(), until);
+      }
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
       for (const c of [...connections]) c.closeWith(E.server_shutdown);
       await new Promise<void>((resolve) => wsUpgrade.wss.close(() => resolve()));
@@ -211,6 +220,15 @@ export function createApp(options: AppOptions): App {
  */
 function checkEvery(t: ServerTimeouts): number {
   return Math.max(10, Math.min(1_000, Math.floor(Math.min(t.headersMs, t.requestMs) / 10)));
+}
+
+/** `work`, or nothing once `until` (`performance.now()` ms) has passed. */
+function withDeadline(work: Promise<void>, until: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, until - performance.now()));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function staticFiles(opt: AppOptions["publicDir"]): StaticFiles | undefined {

@@ -7,6 +7,7 @@
  * Order matters: options are validated first (a `ConfigError` before anything is
  * built), then the logger's warnings, then the parts.
  */
+import { randomBytes } from "node:crypto";
 import { appLogger, Observability } from "../observability/app-observability.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
 import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
@@ -15,8 +16,10 @@ import type { PageInit, RequestInfo } from "../routing/page-info.ts";
 import { PageView } from "../routing/page-view.ts";
 import type { CompiledPage } from "../routing/route-table.ts";
 import { Router } from "../routing/router.ts";
+import { StateCodec } from "../state/codec.ts";
 import {
   type AppOptions,
+  DEFAULT_PERSISTENCE,
   resolveServerLimits,
   resolveTimeouts,
   type ServerLimits,
@@ -26,12 +29,19 @@ import { type ConfigWarning, validateAndLog } from "./config/validate.ts";
 import type { Logger } from "./core/logger.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./core/middleware.ts";
 import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
+import { createResume } from "./resume.ts";
 import { CsrfSigner } from "./security/csrf.ts";
 import { RATE_LIMIT_STORE } from "./security/rate-limit/store-circuit.ts";
+import { ResumeTokens } from "./security/resume-token.ts";
+import { resolveSecret } from "./security/secret.ts";
 import { createSecurity, type Security } from "./security/security.ts";
 import type { EventContext, EventMiddleware } from "./session/event-context.ts";
 import { type OpenFacts, SessionManager } from "./session/manager.ts";
+import { Persistence } from "./session/persistence.ts";
 import type { Session } from "./session/session.ts";
+import { deferredStore } from "./session/session-store.ts";
+import { FileSessionStore } from "./session/stores/file-store.ts";
+import { ResilientSessionStore } from "./session/stores/resilient-store.ts";
 import type { Connection, ConnectionHost } from "./ws/connection.ts";
 
 /** Origin of URLs of sessions opened without a request (tests, `mountTest`). */
@@ -62,6 +72,9 @@ function routedEvents(
   };
 }
 
+/** The readiness check name of the session store. */
+const SESSION_STORE = "session_store";
+
 /** What the assembly builds; `createApp` and `mountTest` use these parts only. */
 export interface AppRuntime {
   readonly devMode: boolean;
@@ -74,6 +87,8 @@ export interface AppRuntime {
   readonly router: Router;
   readonly sessions: SessionManager;
   readonly csrf: CsrfSigner;
+  /** Where checkpoints go (`undefined` with `persistence: false`). */
+  readonly persistence: Persistence | undefined;
   /** What every WebSocket connection of the app shares. */
   readonly connectionHost: ConnectionHost;
   /** The app's HTTP middleware chain around `inner` (recomposed by {@link useHttp}). */
@@ -123,8 +138,32 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const sessions = new SessionManager(limits, timeouts, logger, eventInner);
   sessions.devMode = devMode;
   observability.sampleSessions(sessions);
-  const csrf = new CsrfSigner(options.secret);
+  const persist = options.persistence === false ? undefined : (options.persistence ?? {});
+  const stateDir = persist?.dir ?? DEFAULT_PERSISTENCE.dir;
+  // One secret for CSRF and resume tokens: given, VANGO_SECRET, or kept in the state dir.
+  const secret =
+    options.secret ??
+    (persist !== undefined ? resolveSecret({ dir: stateDir }).secret : randomBytes(32));
+  const csrf = new CsrfSigner(secret);
+  const tokens = new ResumeTokens(secret);
+  sessions.issue = (sid, path) => tokens.issue(sid, path);
   const router = new Router(options.routes);
+  let persistence: Persistence | undefined;
+  if (persist !== undefined) {
+    const store = new ResilientSessionStore({
+      store: persist.store ?? deferredStore(FileSessionStore.open({ dir: stateDir })),
+    });
+    persistence = new Persistence({
+      store,
+      codec: new StateCodec({ types: persist.types ?? [] }),
+      checkpointMs: persist.checkpointMs ?? DEFAULT_PERSISTENCE.checkpointMs,
+      ttlMs: persist.ttlMs ?? DEFAULT_PERSISTENCE.ttlMs,
+      logger,
+    });
+    persistence.metrics = observability.metrics;
+    sessions.persistence = persistence;
+    observability.health?.watch(SESSION_STORE, store);
+  }
   const connectionHost: ConnectionHost = {
     sessions,
     csrf,
@@ -137,6 +176,10 @@ export function assembleApp(options: AppOptions): AppRuntime {
     handshakeMs: timeouts.handshakeMs,
     connections: new Set<Connection>(),
     budget: security.wsBudget,
+    resume:
+      persistence === undefined
+        ? undefined
+        : createResume({ sessions, persistence, tokens, router, csrf, logger }),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};
   const rt: AppRuntime = {
@@ -150,12 +193,13 @@ export function assembleApp(options: AppOptions): AppRuntime {
     router,
     sessions,
     csrf,
+    persistence,
     connectionHost,
     runHttp: httpInner,
     openSession(page, sid, facts) {
       const init: PageInit =
         typeof page === "string" ? { url: new URL(page, LOCAL_ORIGIN), request: NO_REQUEST } : page;
-      const session = sessions.create(sid, "/", facts?.ip);
+      const session = sessions.create(sid, "/", facts?.ip, init.url.pathname + init.url.search);
       if (typeof session === "string") return session;
       session.userId = facts?.userId;
       session.requestId = facts?.requestId;
@@ -168,6 +212,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
           request: init.request,
           csrf: csrf.sign(sid),
           actionData: init.actionData,
+          persist: persistence !== undefined,
         });
       } catch (err) {
         session.dispose();

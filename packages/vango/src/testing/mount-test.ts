@@ -129,6 +129,7 @@ export function mountPage(
     v8Tuning: false,
     rateLimit: false,
     connectionLimits: false,
+    persistence: false,
   });
   const csrf = rt.csrf;
   const host = rt.connectionHost;

@@ -170,6 +170,8 @@ describe("grafana dashboard", () => {
       "HTTP p95 latency by route",
       "Event-loop lag",
       "Dependencies up",
+      "Session checkpoints and restores",
+      "Session store p95 latency",
     ]);
   });
 

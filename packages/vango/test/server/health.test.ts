@@ -41,7 +41,12 @@ describe("health endpoints", () => {
     expect(await get("/_ops/health/live")).toEqual({ status: 200, body: { status: "ok" } });
     expect(await get("/_ops/health/ready")).toEqual({
       status: 200,
-      body: { status: "ok", checks: {} },
+      body: {
+        status: "ok",
+        checks: {
+          session_store: { status: "ok", state: "closed", latency_ms: expect.any(Number) },
+        },
+      },
     });
     const old = await fetch(`${srv.base}/health/live`);
     expect([old.status, old.headers.get("x-vango-error")]).toEqual([404, "not_found"]);
@@ -53,7 +58,7 @@ describe("health endpoints", () => {
     const ready = await get("/health/ready");
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe("ok");
-    expect(Object.keys(ready.body.checks).sort()).toEqual(["postgres", "redis"]);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(["postgres", "redis", "session_store"]);
     for (const c of Object.values(ready.body.checks)) {
       expect(c.status).toBe("ok");
       expect(c.latency_ms).toBeGreaterThanOrEqual(0);

@@ -9,6 +9,7 @@ import type { ClientFrame, HandshakeReplyFrame, ServerFrame } from "../../src/pr
 import { type App, createApp } from "../../src/server/app.ts";
 import type { AppOptions } from "../../src/server/config/options.ts";
 import type { Logger } from "../../src/server/core/logger.ts";
+import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 
 export const fakeClient = async () => ({ code: "/* vango client */", hash: "0123abcd" });
 
@@ -34,7 +35,13 @@ export interface Running {
 export async function start(
   opts: Partial<AppOptions> & Pick<AppOptions, "routes">,
 ): Promise<Running> {
-  const app = createApp({ clientBuilder: fakeClient, logger: captureLogger(), ...opts });
+  const app = createApp({
+    clientBuilder: fakeClient,
+    logger: captureLogger(),
+    // In memory unless a test asks otherwise: tests never share a state folder.
+    persistence: { store: new MemorySessionStore() },
+    ...opts,
+  });
   const l = await app.listen(0);
   return { app, port: l.port, base: `http://127.0.0.1:${l.port}`, close: () => l.close() };
 }

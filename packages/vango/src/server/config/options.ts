@@ -5,6 +5,7 @@
 import type { AppHealthOptions, AppMetricsOptions } from "../../observability/app-observability.ts";
 import type { Limits as DecodeLimits } from "../../protocol/limits.ts";
 import type { RouteTable } from "../../routing/route-table.ts";
+import type { AnyStateType } from "../../state/codec.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import type { Logger } from "../core/logger.ts";
 import type { HttpMiddleware } from "../core/middleware.ts";
@@ -13,6 +14,7 @@ import type { StaticFilesOptions } from "../http/static-files.ts";
 import type { SecurityOptions } from "../security/options.ts";
 import type { EventMiddleware } from "../session/event-context.ts";
 import type { SessionLimits, SessionTimeouts } from "../session/services.ts";
+import type { SessionStore } from "../session/session-store.ts";
 
 /** Every limit of the server: the session bounds plus the socket's. */
 export interface ServerLimits extends SessionLimits {
@@ -58,6 +60,33 @@ export interface ServerTimeouts extends SessionTimeouts {
   readonly keepAliveMs: number;
 }
 
+/** Where and how sessions are persisted (`createApp({ persistence })`). */
+export interface PersistenceOptions {
+  /**
+   * Where checkpoints go: a `SessionStore` (Redis, Postgres, memory…). Default: a file
+   * snapshot in `dir` — a single instance that restarts keeps its sessions.
+   */
+  readonly store?: SessionStore;
+  /**
+   * The state directory: the default file store's checkpoints, and the secret generated
+   * when `VANGO_SECRET` is unset outside production (default `.vango` in the working
+   * directory).
+   */
+  readonly dir?: string;
+  /** A session that changed is checkpointed within this many ms (default 1,000). */
+  readonly checkpointMs?: number;
+  /** How long a checkpoint outlives its session's last change (default 10 minutes). */
+  readonly ttlMs?: number;
+  /** Codecs for persisted values of your own classes (`StateType`). */
+  readonly types?: readonly AnyStateType[];
+}
+
+export const DEFAULT_PERSISTENCE = Object.freeze({
+  dir: ".vango",
+  checkpointMs: 1_000,
+  ttlMs: 10 * 60_000,
+});
+
 export interface AppOptions extends SecurityOptions {
   /** Path pattern → component (or `{ component, title }`); `:name` segments become `props.params`. */
   readonly routes: RouteTable;
@@ -65,8 +94,19 @@ export interface AppOptions extends SecurityOptions {
   readonly title?: string;
   /** Relaxes origin checks and the cookie `Secure` flag for local http development. */
   readonly devMode?: boolean;
-  /** HMAC secret for CSRF tokens (≥ 16 bytes); a random per-process secret when omitted. */
+  /**
+   * The app secret (≥ 16 bytes): CSRF and resume tokens derive from it, so every instance
+   * that shares it can resume every session. Unset: `VANGO_SECRET`, else (outside
+   * production) a secret generated once and kept in the persistence `dir`.
+   */
   readonly secret?: string | Uint8Array;
+  /**
+   * Session persistence: the values of signals components create in setup, the page's
+   * URL and what the browser shows are checkpointed, so a restarted process or another
+   * instance resumes the session without a reload. Default on, with a file snapshot;
+   * `false` keeps sessions in this process only.
+   */
+  readonly persistence?: false | PersistenceOptions;
   /** Extra origins (`https://app.example.com`) allowed to open the WebSocket. */
   readonly allowedOrigins?: readonly string[];
   readonly limits?: Partial<ServerLimits>;

@@ -115,12 +115,13 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     });
   }
   if (o.secret === undefined) {
-    if (!devMode) {
+    // With persistence a secret is resolved from VANGO_SECRET or the state dir instead.
+    if (!devMode && o.persistence === false && process.env.VANGO_SECRET === undefined) {
       warn.push({
         id: "secret_missing",
         option: "secret",
         message:
-          "no secret: CSRF tokens use a random per-process secret (pages die on restart and differ across instances); set VANGO_SECRET",
+          "no secret: CSRF and resume tokens use a random per-process secret (pages die on restart and differ across instances); set VANGO_SECRET",
       });
     }
   } else {
@@ -205,6 +206,27 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
       "timeouts.headersMs",
       `must not exceed timeouts.requestMs (${t.requestMs})`,
     );
+  }
+  const p = o.persistence;
+  if (p !== undefined && p !== false) {
+    if (p.dir !== undefined && (typeof p.dir !== "string" || p.dir === "")) {
+      throw new ConfigError("persistence.dir", "must be a non-empty path");
+    }
+    for (const k of ["checkpointMs", "ttlMs"] as const) {
+      const v = p[k];
+      if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 1)) {
+        throw new ConfigError(`persistence.${k}`, "must be a number ≥ 1");
+      }
+    }
+    const st = p.store as unknown;
+    if (
+      st !== undefined &&
+      (typeof st !== "object" ||
+        st === null ||
+        typeof (st as { save?: unknown }).save !== "function")
+    ) {
+      throw new ConfigError("persistence.store", "must be a SessionStore");
+    }
   }
   const rl = o.rateLimit;
   if (rl === false) {

@@ -1,5 +1,6 @@
 /**
- * The app secret (CSRF, resume and JWT keys derive from it), resolved once at startup:
+ * The app secret (CSRF, resume and JWT keys derive from it), resolved once at startup
+ * (synchronously: `createApp` is synchronous, and this runs once):
  *
  * - `VANGO_SECRET` set: used as is (at least 16 bytes). Every instance that shares it can
  *   verify every other's tokens and resume its sessions.
@@ -14,7 +15,18 @@
  *   readable by group or others is refused, as OpenSSH refuses such a private key.
  */
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../core/errors.ts";
 
@@ -45,10 +57,10 @@ const codeOf = (e: unknown): string => {
 /**
  * Resolves the app secret; throws `ConfigError` (option `VANGO_SECRET`) when it cannot.
  * @example
- * const { secret, source } = await resolveSecret({ dir: ".vango" });
+ * const { secret, source } = resolveSecret({ dir: ".vango" });
  * if (source === "generated") log.warn("generated a development secret in .vango/secret");
  */
-export async function resolveSecret(options: ResolveSecretOptions): Promise<ResolvedSecret> {
+export function resolveSecret(options: ResolveSecretOptions): ResolvedSecret {
   const env = options.env ?? process.env;
   const set = env.VANGO_SECRET;
   if (set !== undefined && set !== "") {
@@ -67,16 +79,16 @@ export async function resolveSecret(options: ResolveSecretOptions): Promise<Reso
     throw new ConfigError("VANGO_SECRET", "unset, and no directory to keep a generated one in");
   }
   const path = join(options.dir, FILE);
-  const existing = await readSecret(path);
+  const existing = readSecret(path);
   if (existing !== undefined) return { secret: existing, source: "file", path };
   return createSecret(options.dir, path);
 }
 
 /** The secret stored at `path`, or undefined when there is no file. */
-async function readSecret(path: string): Promise<string | undefined> {
+function readSecret(path: string): string | undefined {
   let mode: number;
   try {
-    const s = await stat(path);
+    const s = statSync(path);
     if (!s.isFile()) throw new ConfigError("VANGO_SECRET", `${path} is not a file`);
     mode = s.mode & 0o777;
   } catch (e) {
@@ -92,7 +104,7 @@ async function readSecret(path: string): Promise<string | undefined> {
   }
   let text: string;
   try {
-    text = (await readFile(path, "utf8")).trim();
+    text = readFileSync(path, "utf8").trim();
   } catch (e) {
     throw new ConfigError("VANGO_SECRET", `cannot read ${path} (${codeOf(e)})`);
   }
@@ -102,39 +114,45 @@ async function readSecret(path: string): Promise<string | undefined> {
   return text;
 }
 
-async function createSecret(dir: string, path: string): Promise<ResolvedSecret> {
+function createSecret(dir: string, path: string): ResolvedSecret {
   const secret = randomBytes(32).toString("base64url");
   const tmp = join(dir, `.${FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   let won = false;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const fh = await open(tmp, "wx", 0o600);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const fd = openSync(tmp, "wx", 0o600);
     try {
       // The umask can only take bits away from 0600, but make the mode exact anyway.
-      await fh.chmod(0o600);
-      await fh.writeFile(`${secret}\n`);
-      await fh.sync();
+      fchmodSync(fd, 0o600);
+      writeSync(fd, `${secret}\n`);
+      fsyncSync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     try {
-      await link(tmp, path);
+      linkSync(tmp, path);
       won = true;
     } catch (e) {
       if (codeOf(e) !== "EEXIST") throw e;
     }
     if (won) {
-      const dh = await open(dir, "r");
-      await dh.sync().finally(() => dh.close());
+      const dfd = openSync(dir, "r");
+      try {
+        fsyncSync(dfd);
+      } finally {
+        closeSync(dfd);
+      }
     }
   } catch (e) {
     throw new ConfigError("VANGO_SECRET", `unset, and cannot create ${path} (${codeOf(e)})`);
   } finally {
-    await unlink(tmp).catch(() => {});
+    try {
+      unlinkSync(tmp);
+    } catch {}
   }
   if (won) return { secret, source: "generated", path };
   // Another process linked its secret first: use that one.
-  const theirs = await readSecret(path);
+  const theirs = readSecret(path);
   if (theirs === undefined) throw new ConfigError("VANGO_SECRET", `${path} vanished`);
   return { secret: theirs, source: "file", path };
 }

@@ -15,6 +15,7 @@ import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { EventContext } from "./event-context.ts";
+import type { Persistence } from "./persistence.ts";
 import {
   type SessionLimits,
   type SessionServices,
@@ -58,6 +59,16 @@ export class SessionManager implements SessionServices {
   metrics: SessionMetrics | undefined = undefined;
   /** Error frames carry developer reports (set from the app's `devMode`). */
   devMode = false;
+  /** Where checkpoints go (`undefined`: sessions live in this process only). */
+  persistence: Persistence | undefined = undefined;
+  /**
+   * Issues a new session's key and resume token (default: random, verifiable only here;
+   * the assembly installs signed tokens any instance sharing the secret can check).
+   */
+  issue: (sid: string, path: string) => { key: string; token: string } = () => {
+    const key = randomToken();
+    return { key, token: key };
+  };
   /** How full the heap is; admission refuses new sessions above `limits.maxHeapRatio`. */
   heapRatio: HeapRatio = heapRatio;
   readonly #byToken = new Map<string, Session>();
@@ -108,7 +119,13 @@ export class SessionManager implements SessionServices {
    * page that never connected is the cheapest thing to drop, and its tab reloads if it
    * ever does connect.
    */
-  create(sid: string, route: string, ip?: string): Session | ErrorCode {
+  create(
+    sid: string,
+    route: string,
+    ip?: string,
+    path = "/",
+    ident?: { readonly key: string; readonly token: string },
+  ): Session | ErrorCode {
     const limits = this.limits;
     if (limits.maxHeapRatio < 1 && this.heapRatio() > limits.maxHeapRatio) {
       // Pending pages are what an attacker makes most of: drop the oldest tenth.
@@ -126,7 +143,8 @@ export class SessionManager implements SessionServices {
       oldest.dispose();
     }
     const id = `${this.#idPrefix}-${(++this.#nextId).toString(36)}`;
-    const s = new Session(id, sid, randomToken(), route, this);
+    const { key, token } = ident ?? this.issue(sid, path);
+    const s = new Session(id, sid, token, key, route, this);
     s.ip = ip;
     this.#byToken.set(s.token, s);
     this.#pending.add(s);
@@ -147,7 +165,16 @@ export class SessionManager implements SessionServices {
    * `undefined`.
    */
   ended(token: string): ErrorCode | undefined {
-    return this.#ended.get(token);
+    const reason = this.#ended.get(token);
+    if (reason === undefined) return undefined;
+    // What a resume is told: a code that sends the browser to a fresh page.
+    return ERRORS[reason].close === ERRORS.session_expired.close ? reason : E.session_expired;
+  }
+
+  /** True when `token`'s session ended for good (tab closed, could not catch up): never rebuilt. */
+  endedForGood(token: string): boolean {
+    const reason = this.#ended.get(token);
+    return reason !== undefined && ENDS_FOR_GOOD.has(reason);
   }
 
   /** Call right before `session.attach(...)`: stops its expiry clock. */
@@ -162,19 +189,34 @@ export class SessionManager implements SessionServices {
 
   onDetached(s: Session): void {
     this.#detached.add(s);
+    // Another instance may be asked for this session next: checkpoint it now.
+    if (this.persistence !== undefined) void this.persistence.now(s);
     s.expiresAt = performance.now() + this.timeouts.resumeWindowMs;
     this.#schedule(s.expiresAt);
-    while (this.#detached.size > this.limits.maxDetached) first(this.#detached)!.dispose();
+    while (this.#detached.size > this.limits.maxDetached) {
+      // Left memory only: with persistence it resumes from the store.
+      first(this.#detached)!.dispose();
+      this.metrics?.evicted?.();
+    }
   }
 
   onClosed(s: Session, prev: SessionState, reason: ErrorCode): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
-    const gone = ERRORS[reason].close === ERRORS.session_expired.close;
-    this.#ended.set(s.token, gone ? reason : E.session_expired);
+    this.#ended.set(s.token, reason);
     if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended.keys())!);
     if (prev === SessionState.Pending) this.#unpend(s);
     else if (prev === SessionState.Detached) this.#detached.delete(s);
+    const p = this.persistence;
+    if (p !== undefined) {
+      // Ended for good: its checkpoint goes. Only out of memory: it stays resumable.
+      if (ENDS_FOR_GOOD.has(reason)) p.forget(s);
+      else p.dropped(s);
+    }
+  }
+
+  changed(s: Session): void {
+    this.persistence?.changed(s);
   }
 
   /**
@@ -255,6 +297,13 @@ export class SessionManager implements SessionServices {
   }
 }
 
+/** Dispose reasons after which a session cannot come back (its checkpoint is deleted). */
+const ENDS_FOR_GOOD: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  E.client_closed_request,
+  E.catch_up_too_slow,
+  E.resume_invalid,
+]);
+
 function first<T>(set: Iterable<T>): T | undefined {
   for (const v of set) return v;
   return undefined;
@@ -265,6 +314,7 @@ export interface SessionMetrics {
   patchesSent(frames?: number): void;
   eventObserved(type: number, seconds: number): void;
   reconnected(): void;
+  evicted?(): void;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface SessionServices {
   readonly logger: Logger;
   /** Error frames carry a developer report (message, source location, component stack). */
   readonly devMode: boolean;
+  /** The session sent a frame: its checkpoint is due (persistence on). */
+  changed?(session: Session): void;
   /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
   readonly runEvent: (ctx: EventContext) => void | Promise<void>;
   /** Called when the session loses its transport (not on dispose). */

@@ -166,3 +166,37 @@ export interface SessionStoreObserver {
   /** `count` writes kept in memory were dropped: over the memory bound, or unsent at close. */
   dropped?(count: number): void;
 }
+
+/**
+ * A store that forwards every call to the one `opening` resolves to: `createApp` is
+ * synchronous, the file store opens asynchronously (it creates its folder). A failed
+ * open fails every call as `store_unavailable`.
+ * @example const store = deferredStore(FileSessionStore.open({ dir: ".vango" }));
+ */
+export function deferredStore(opening: Promise<SessionStore>): SessionStore {
+  // Observed at once, so a failed open is never an unhandled rejection.
+  opening.catch(() => {});
+  const use = async <R>(what: string, fn: (s: SessionStore) => Promise<R>): Promise<R> => {
+    let store: SessionStore;
+    try {
+      store = await opening;
+    } catch (err) {
+      throw storeUnavailable(`${what}: the store did not open`, err);
+    }
+    return fn(store);
+  };
+  return {
+    save: (id, data, ttlMs) => use("save", (s) => s.save(id, data, ttlMs)),
+    load: (id) => use("load", (s) => s.load(id)),
+    delete: (id) => use("delete", (s) => s.delete(id)),
+    touch: (id, ttlMs) => use("touch", (s) => s.touch(id, ttlMs)),
+    saveAll: (entries) => use("saveAll", (s) => s.saveAll(entries)),
+    close: async () => {
+      try {
+        await (await opening).close();
+      } catch {
+        // Never opened: nothing to close.
+      }
+    },
+  };
+}

@@ -23,6 +23,7 @@ import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
+import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
 import {
   DRAIN_SAMPLE_MS,
   Drain,
@@ -61,6 +62,15 @@ export class Session implements Flushable {
   readonly sid: string;
   /** Resume token presented in the handshake. */
   readonly token: string;
+  /** The session's key: its checkpoint's id in the session store. */
+  readonly key: string;
+  /**
+   * The next attach sends the whole view whatever the client's seq (a page rebuilt from a
+   * checkpoint whose HTML does not match what the browser shows).
+   */
+  forceFullResync = false;
+  /** Rebuilt in this process from a checkpoint or its URL: its first attach is a resume. */
+  rebuilt = false;
   /** Route pattern of the page shown (a live navigation changes it). */
   route: string;
   state: SessionState = SessionState.Pending;
@@ -104,10 +114,18 @@ export class Session implements Flushable {
    */
   #strikeSeq = 0;
 
-  constructor(id: string, sid: string, token: string, route: string, services: SessionServices) {
+  constructor(
+    id: string,
+    sid: string,
+    token: string,
+    key: string,
+    route: string,
+    services: SessionServices,
+  ) {
     this.id = id;
     this.sid = sid;
     this.token = token;
+    this.key = key;
     this.route = route;
     this.#services = services;
     this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
@@ -181,7 +199,8 @@ export class Session implements Flushable {
     this.#transport = transport;
     this.state = SessionState.Attached;
     this.lastEventAt = performance.now();
-    const missed = this.#history.since(lastSeq, this.seq);
+    const missed = this.forceFullResync ? undefined : this.#history.since(lastSeq, this.seq);
+    this.forceFullResync = false;
     if (this.#strikeSeq > 0) {
       this.#strikeSeq = missed !== undefined && missed.length === 0 ? 0 : Math.max(this.seq, 1);
     }
@@ -337,6 +356,48 @@ export class Session implements Flushable {
     this.#services.metrics?.patchesSent(1);
     this.#history.push(this.seq, frame);
     this.#sendUpdate(frame);
+    this.#services.changed?.(this);
+  }
+
+  /**
+   * The checkpoint of the page this session shows (`undefined` when its view cannot be
+   * persisted).
+   */
+  checkpoint(): Checkpoint | undefined {
+    const snap = this.#root?.snapshot?.();
+    if (snap === undefined || this.state === SessionState.Closed) return undefined;
+    return {
+      v: CHECKPOINT_VERSION,
+      sid: this.sid,
+      url: snap.url,
+      seq: this.seq,
+      cseq: this.processedCseq,
+      userId: this.userId,
+      state: snap.state,
+      hids: snap.hids,
+      hash: snap.hash,
+    };
+  }
+
+  /** Picks up the seqs a checkpoint reflects (a session rebuilt in this process). */
+  restoreSeqs(seq: number, cseq: number): void {
+    this.seq = seq;
+    this.lastCseq = cseq;
+    this.processedCseq = cseq;
+  }
+
+  /** Components whose state could not be checkpointed: logged; in devMode also shown. */
+  stateSkipped(skipped: readonly SkippedState[]): void {
+    for (const { path, error } of skipped) {
+      this.#services.logger.warn(
+        { code: error.code, path, state_path: error.path, session_id: this.id },
+        "state not persisted",
+      );
+    }
+    if (this.#services.devMode) {
+      const text = skipped.map((s) => `${s.error.code}: ${s.path}: ${s.error.message}`).join("\n");
+      this.#send(encodeErrorFrame(E.state_unserializable, false, 0, text));
+    }
   }
 
   /**

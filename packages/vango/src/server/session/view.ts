@@ -3,6 +3,7 @@
  * session core depends on this shape only.
  */
 import type { Patch } from "../../protocol/patch.ts";
+import type { StateEntry } from "../../render/state-slots.ts";
 import type { EventBinding, HElement } from "../../vdom/host.ts";
 
 export interface SessionView {
@@ -20,4 +21,17 @@ export interface SessionView {
    * handled it (the router turns `redirect()`/`notFound()` into a navigation).
    */
   recover?(err: unknown): boolean;
+  /** What a checkpoint holds of the view (`undefined` on a view that cannot be persisted). */
+  snapshot?(): ViewSnapshot | undefined;
+}
+
+/** The view's part of a checkpoint. */
+export interface ViewSnapshot {
+  /** Path and query of the page. */
+  readonly url: string;
+  readonly state: readonly StateEntry[];
+  /** Element hids in document pre-order. */
+  readonly hids: readonly number[];
+  /** Hash of the rendered HTML. */
+  readonly hash: string;
 }

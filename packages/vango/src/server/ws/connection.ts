@@ -62,7 +62,16 @@ export interface ConnectionHost {
   readonly connections: Set<Connection>;
   /** Per-session event budget (`undefined`: no budget). */
   readonly budget: EventBudgetOptions | undefined;
+  /**
+   * Rebuilds a session this process does not hold — from its checkpoint in the session
+   * store, or from the URL its token names — for cookie `sid`; the refusal's code when it
+   * cannot (`undefined`: sessions are not persisted).
+   */
+  readonly resume?: ((token: string, sid: string) => Promise<Session | ErrorCode>) | undefined;
 }
+
+/** Frames a connection holds while its session is rebuilt (the client sends few then). */
+const MAX_HELD_FRAMES = 32;
 
 const budgets = new WeakMap<Session, EventBudget>();
 
@@ -86,6 +95,8 @@ export class Connection {
   #handshakeTimer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #budget: EventBudgetOptions | undefined;
+  /** Frames received while the session is rebuilt (`undefined`: not rebuilding). */
+  #held: Uint8Array[] | undefined = undefined;
 
   constructor(host: ConnectionHost, transport: Transport, cookieSid: string | undefined) {
     this.#host = host;
@@ -112,7 +123,11 @@ export class Connection {
     }
     const s = this.session;
     if (s === undefined) {
-      if (frame.type === FrameType.Handshake) this.#handshake(frame);
+      if (this.#held !== undefined) {
+        // The session is being rebuilt: these frames follow the handshake.
+        if (this.#held.length >= MAX_HELD_FRAMES) this.fail(E.rate_limited);
+        else this.#held.push(data);
+      } else if (frame.type === FrameType.Handshake) this.#handshake(frame);
       else this.fail(E.handshake_invalid);
       return;
     }
@@ -149,7 +164,7 @@ export class Connection {
         this.#closed = true;
         this.#release();
         s.detach(this.transport);
-        s.dispose();
+        s.dispose(E.client_closed_request);
         this.transport.close(1000, "");
         return;
       default:
@@ -224,6 +239,47 @@ export class Connection {
   #handshake(h: HandshakeFrame): void {
     const host = this.#host;
     const s = h.resumeToken === null ? undefined : host.sessions.find(h.resumeToken);
+    if (s === undefined && h.resumeToken !== null && host.resume !== undefined) {
+      if (this.cookieSid === undefined) {
+        this.#refuse(E.resume_invalid);
+        return;
+      }
+      this.#rebuild(h, h.resumeToken, this.cookieSid, host.resume);
+      return;
+    }
+    this.#accept(h, s);
+  }
+
+  /** A session this process does not hold: rebuilt (asynchronously), then accepted. */
+  #rebuild(
+    h: HandshakeFrame,
+    token: string,
+    sid: string,
+    resume: (token: string, sid: string) => Promise<Session | ErrorCode>,
+  ): void {
+    this.#held = [];
+    resume(token, sid).then(
+      (r) => {
+        const held = this.#held ?? [];
+        this.#held = undefined;
+        if (this.#closed) return;
+        if (typeof r === "string") {
+          this.#refuse(r);
+          return;
+        }
+        this.#accept(h, r);
+        for (const f of held) this.onMessage(f);
+      },
+      (err: unknown) => {
+        this.#held = undefined;
+        this.#host.logger.error({ err, code: E.internal_error }, "session rebuild failed");
+        this.#refuse(E.internal_error);
+      },
+    );
+  }
+
+  #accept(h: HandshakeFrame, s: Session | undefined): void {
+    const host = this.#host;
     const refused = this.#verify(h, s);
     if (refused !== undefined || s === undefined) {
       this.#refuse(refused ?? E.session_not_found);
@@ -237,7 +293,7 @@ export class Connection {
     }
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
-    const resumed = s.state !== SessionState.Pending;
+    const resumed = s.state !== SessionState.Pending || s.rebuilt;
     host.sessions.attaching(s);
     this.session = s;
     const features = h.features & SERVER_FEATURES;

@@ -24,14 +24,15 @@ const child = fileURLToPath(new URL("./secret-child.ts", import.meta.url));
 const run = promisify(execFile);
 
 /** The option and code of the ConfigError `p` rejects with. */
-async function refused(p: Promise<unknown>): Promise<[string, string]> {
+/** The code and option of the ConfigError `fn` throws. */
+async function refused(fn: () => unknown): Promise<[string, string]> {
   try {
-    await p;
+    await fn();
   } catch (e) {
     if (e instanceof ConfigError) return [e.code, e.option];
     throw e;
   }
-  throw new Error("did not reject");
+  throw new Error("did not throw");
 }
 
 async function inChild(dir: string): Promise<ResolvedSecret> {
@@ -57,14 +58,14 @@ describe("resolveSecret", () => {
 
   it("refuses a VANGO_SECRET shorter than 16 bytes", async () => {
     expect(
-      await refused(resolveSecret({ dir: freshDir(), env: { VANGO_SECRET: "short" } })),
+      await refused(() => resolveSecret({ dir: freshDir(), env: { VANGO_SECRET: "short" } })),
     ).toEqual(["config_invalid", "VANGO_SECRET"]);
   });
 
   it("refuses to start in production without VANGO_SECRET (unset or empty)", async () => {
     for (const env of [{ NODE_ENV: "production" }, { NODE_ENV: "production", VANGO_SECRET: "" }]) {
       const dir = freshDir();
-      expect(await refused(resolveSecret({ dir, env }))).toEqual([
+      expect(await refused(() => resolveSecret({ dir, env }))).toEqual([
         "config_invalid",
         "VANGO_SECRET",
       ]);
@@ -117,21 +118,21 @@ describe("resolveSecret", () => {
     mkdirSync(loose);
     writeFileSync(join(loose, "secret"), "x".repeat(43));
     chmodSync(join(loose, "secret"), 0o644);
-    expect(await refused(resolveSecret({ dir: loose, env: {} }))).toEqual([
+    expect(await refused(() => resolveSecret({ dir: loose, env: {} }))).toEqual([
       "config_invalid",
       "VANGO_SECRET",
     ]);
     const short = freshDir();
     mkdirSync(short);
     writeFileSync(join(short, "secret"), "tiny\n", { mode: 0o600 });
-    expect(await refused(resolveSecret({ dir: short, env: {} }))).toEqual([
+    expect(await refused(() => resolveSecret({ dir: short, env: {} }))).toEqual([
       "config_invalid",
       "VANGO_SECRET",
     ]);
   });
 
   it("reports a directory it cannot create as a ConfigError", async () => {
-    expect(await refused(resolveSecret({ dir: "/sys/vango-secret", env: {} }))).toEqual([
+    expect(await refused(() => resolveSecret({ dir: "/sys/vango-secret", env: {} }))).toEqual([
       "config_invalid",
       "VANGO_SECRET",
     ]);

@@ -45,8 +45,8 @@ describe("session admission", () => {
     expect(srv.app.sessions.counts().pending).toBe(5);
   });
 
-  it("caps pending sessions in all; a dropped page reloads when it connects", async () => {
-    srv = await start({ routes: { "/": Counter }, limits: { maxPending: 2 } });
+  it("caps pending sessions in all; without persistence a dropped page reloads when it connects", async () => {
+    srv = await start({ routes: { "/": Counter }, limits: { maxPending: 2 }, persistence: false });
     const first = await getPage(srv.base);
     await getPage(srv.base);
     await getPage(srv.base);

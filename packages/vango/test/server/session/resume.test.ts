@@ -168,8 +168,12 @@ describe("detach and resume", () => {
     expect((await s.next()).type).toBe(FrameType.FullResync);
   });
 
-  it("a session not resumed within resumeWindowMs is gone: session_expired", async () => {
-    srv = await start({ routes: { "/": Counter }, timeouts: { resumeWindowMs: 40 } });
+  it("without persistence, a session not resumed within resumeWindowMs is gone: session_expired", async () => {
+    srv = await start({
+      routes: { "/": Counter },
+      timeouts: { resumeWindowMs: 40 },
+      persistence: false,
+    });
     const p = await getPage(srv.base);
     await clickAndDrop(p, 1, 1);
     await sleep(80);
@@ -181,8 +185,8 @@ describe("detach and resume", () => {
     expect((await s.whenClosed()).code).toBe(CloseCode.SessionGone);
   });
 
-  it("evicts the least recently detached session beyond maxDetached", async () => {
-    srv = await start({ routes: { "/": Counter }, limits: { maxDetached: 1 } });
+  it("without persistence, evicts the least recently detached session beyond maxDetached for good", async () => {
+    srv = await start({ routes: { "/": Counter }, limits: { maxDetached: 1 }, persistence: false });
     const a = await getPage(srv.base);
     const b = await getPage(srv.base);
     await clickAndDrop(a, 0, undefined);

@@ -35,6 +35,8 @@ async function app(logger: Captured, failOpen: boolean): Promise<Running> {
   const r = await start({
     routes: { "/": Counter },
     logger,
+    // Readiness here is about the limiter's store alone.
+    persistence: false,
     rateLimit: {
       store: new RedisRateLimitStore({ client, prefix }),
       failOpen,

@@ -1,0 +1,111 @@
+/**
+ * A live root's persisted state: the signals each stateful component creates in its
+ * setup (in creation order), found again after a restart or on another instance by the
+ * component's place in the tree.
+ *
+ * A place is a path of `Type:n` (the n-th unkeyed `Type` among the children of the same
+ * component, in document order) or `Type#key` steps from the root, e.g.
+ * `Shell:0/Todos:0/Row#7`. A checkpoint walks the tree in document order; a restore
+ * mounts the page afresh, which creates each component's children in document order, so
+ * both count the same way — and restoring top-down (a parent's state first) makes the
+ * parent render the children the checkpoint saw. Keyed children find their state by key
+ * wherever they moved.
+ */
+import { type Signal, type SignalRecorder, setSignalRecorder } from "../reactive/signal.ts";
+import { type Component, VKind } from "../vdom/vnode.ts";
+import type { Instance } from "./instance.ts";
+import type { Fiber } from "./mount-fiber.ts";
+
+/** One component's persisted values: its place and the values of its signals. */
+export type StateEntry = readonly [path: string, values: readonly unknown[]];
+
+/** Component parent → type → unkeyed children of that type seen so far. */
+type Ordinals = Map<Instance | null, Map<Component, number>>;
+
+export class StateSlots {
+  readonly #restore: ReadonlyMap<string, readonly unknown[]> | undefined;
+  /** Paths of instances set up while restoring (to extend them to their children). */
+  readonly #paths = new WeakMap<Instance, string>();
+  #ordinals: Ordinals = new Map();
+
+  /** @example new StateSlots(new Map([["Counter:0", [3]]])) */
+  constructor(restore?: ReadonlyMap<string, readonly unknown[]>) {
+    this.#restore = restore !== undefined && restore.size > 0 ? restore : undefined;
+  }
+
+  /**
+   * Starts recording `inst`'s setup (its signals go to `inst.state`, restored values
+   * replace their initial ones); returns what {@link end} puts back.
+   */
+  begin(inst: Instance): SignalRecorder | null {
+    const list: Signal<unknown>[] = [];
+    inst.state = list;
+    let values: readonly unknown[] | undefined;
+    if (this.#restore !== undefined) {
+      const path = placeOf(inst, this.#paths.get(inst.parent as Instance), this.#ordinals);
+      this.#paths.set(inst, path);
+      values = this.#restore.get(path);
+    }
+    let k = 0;
+    return setSignalRecorder({
+      adopt: (initial) => (values !== undefined && k < values.length ? values[k++] : initial),
+      created: (s) => {
+        list.push(s);
+      },
+    });
+  }
+
+  /** Ends a {@link begin}; a stateless component keeps no state. */
+  end(inst: Instance, prev: SignalRecorder | null, stateful: boolean): void {
+    setSignalRecorder(prev);
+    if (!stateful || inst.state?.length === 0) inst.state = null;
+  }
+
+  /** The restore map applies to the first mount only: later components start afresh. */
+  restored(): void {
+    this.#ordinals = new Map();
+  }
+
+  /**
+   * The state of every component under `fibers`, in document order.
+   * @example const entries = slots.collect(root.children);
+   */
+  collect(fibers: readonly Fiber[]): StateEntry[] {
+    const out: StateEntry[] = [];
+    const ordinals: Ordinals = new Map();
+    const paths = new Map<Instance, string>();
+    const walk = (list: readonly Fiber[]): void => {
+      for (const f of list) {
+        if (f.kind === VKind.Component) {
+          const inst = f as Instance;
+          const parent = inst.parent;
+          const path = placeOf(inst, parent === null ? undefined : paths.get(parent), ordinals);
+          paths.set(inst, path);
+          const state = inst.state;
+          if (state !== null && state.length > 0) out.push([path, state.map((s) => s.peek())]);
+          walk(inst.children);
+        } else if (f.kind === VKind.Element || f.kind === VKind.Fragment) walk(f.children);
+      }
+    };
+    walk(fibers);
+    return out;
+  }
+}
+
+/** `inst`'s place below its parent's (`parentPath`), counting unkeyed siblings in `ordinals`. */
+function placeOf(inst: Instance, parentPath: string | undefined, ordinals: Ordinals): string {
+  const name = inst.type.name || "anonymous";
+  let step: string;
+  if (inst.key !== undefined) step = `${name}#${String(inst.key)}`;
+  else {
+    let byType = ordinals.get(inst.parent);
+    if (byType === undefined) {
+      byType = new Map();
+      ordinals.set(inst.parent, byType);
+    }
+    const n = byType.get(inst.type) ?? 0;
+    byType.set(inst.type, n + 1);
+    step = `${name}:${n}`;
+  }
+  return parentPath === undefined ? step : `${parentPath}/${step}`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Resuming a session this process does not hold — after a restart, on another instance
+ * behind a load balancer without stickiness, or after it left memory: the resume token
+ * is checked against the session cookie (any instance sharing the secret can), the
+ * checkpoint is loaded from the session store, and the page is rebuilt at its URL with
+ * every component's persisted signals restored and the browser's hids adopted. When the
+ * rebuilt HTML is the checkpoint's and the browser is at the checkpoint's seq, nothing
+ * needs sending; otherwise the attach sends the whole view (hids kept, so focus and caret
+ * survive). Without a checkpoint (the page was served elsewhere and never changed, or its
+ * checkpoint expired) the page is rebuilt from the URL the token carries.
+ */
+import { performance } from "node:perf_hooks";
+import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
+import { Redirect } from "../routing/control.ts";
+import type { RequestInfo } from "../routing/page-info.ts";
+import { PageView } from "../routing/page-view.ts";
+import type { Router } from "../routing/router.ts";
+import type { Logger } from "./core/logger.ts";
+import type { CsrfSigner } from "./security/csrf.ts";
+import type { ResumeTokens } from "./security/resume-token.ts";
+import type { Checkpoint } from "./session/checkpoint.ts";
+import type { SessionManager } from "./session/manager.ts";
+import type { Persistence } from "./session/persistence.ts";
+import type { Session } from "./session/session.ts";
+
+export interface ResumeDeps {
+  readonly sessions: SessionManager;
+  readonly persistence: Persistence;
+  readonly tokens: ResumeTokens;
+  readonly router: Router;
+  readonly csrf: CsrfSigner;
+  readonly logger: Logger;
+}
+
+/** The request facts of a rebuilt page: the socket has none of the page request's. */
+const NO_REQUEST: RequestInfo = Object.freeze({
+  method: "GET",
+  headers: Object.freeze({}),
+  cookies: new Map<string, string>(),
+});
+/** Origin of rebuilt pages' URLs (only path and query are meaningful server-side). */
+const ORIGIN = "http://localhost";
+
+/**
+ * The `resume` a connection calls for a token this process does not hold.
+ * @example connectionHost.resume = createResume({ sessions, persistence, tokens, router, csrf, logger });
+ */
+export function createResume(
+  deps: ResumeDeps,
+): (token: string, sid: string) => Promise<Session | ErrorCode> {
+  /** One rebuild per token at a time: a reconnect race must not build the page twice. */
+  const inflight = new Map<string, Promise<Session | ErrorCode>>();
+  return (token, sid) => {
+    let p = inflight.get(token);
+    if (p === undefined) {
+      p = rebuild(deps, token, sid).finally(() => inflight.delete(token));
+      inflight.set(token, p);
+    }
+    return p;
+  };
+}
+
+async function rebuild(deps: ResumeDeps, token: string, sid: string): Promise<Session | ErrorCode> {
+  const { sessions, persistence, tokens } = deps;
+  const claim = tokens.verify(token, sid);
+  // Forged, or issued for another browser's cookie: as unknown as a token can be.
+  if (claim === undefined) return sessions.ended(token) ?? E.session_not_found;
+  if (sessions.endedForGood(token)) return sessions.ended(token) ?? E.session_expired;
+  const t0 = performance.now();
+  let cp: Checkpoint | undefined;
+  try {
+    cp = await persistence.load(claim.key);
+  } catch {
+    // The store cannot answer: the client retries (with backoff) instead of reloading.
+    return E.store_unavailable;
+  }
+  // Another handshake may have rebuilt it meanwhile (a second socket of the same tab).
+  const held = sessions.find(token);
+  if (held !== undefined) return held;
+  if (cp !== undefined && cp.sid !== sid) return E.resume_invalid;
+  const url = new URL(cp?.url ?? claim.path, ORIGIN);
+  const session = sessions.create(sid, "/", undefined, url.pathname, { key: claim.key, token });
+  if (typeof session === "string") return session;
+  session.userId = cp?.userId;
+  let view: PageView | Redirect;
+  try {
+    view = PageView.open({
+      session,
+      router: deps.router,
+      url,
+      request: NO_REQUEST,
+      csrf: deps.csrf.sign(sid),
+      persist: true,
+      ...(cp === undefined ? {} : { restore: new Map(cp.state) }),
+    });
+  } catch (err) {
+    session.dispose();
+    deps.logger.error({ err, code: E.render_error, path: url.pathname }, "rebuilt page failed");
+    return E.session_expired;
+  }
+  if (view instanceof Redirect) {
+    // The page now redirects (its data changed): a fresh load follows the redirect.
+    session.dispose();
+    return E.session_expired;
+  }
+  session.setRoot(view);
+  session.rebuilt = true;
+  session.route = view.state.entry.peek().pattern;
+  if (cp !== undefined) {
+    session.restoreSeqs(cp.seq, cp.cseq);
+    // Same shape and same HTML as the checkpoint: the browser's DOM already shows it.
+    const same = view.adoptHids(cp.hids) && view.htmlHash() === cp.hash;
+    session.forceFullResync = !same;
+  } else {
+    // No checkpoint to compare with: send the page as this instance renders it.
+    session.forceFullResync = true;
+  }
+  persistence.metrics?.restored(
+    cp === undefined ? "url" : "checkpoint",
+    (performance.now() - t0) / 1000,
+  );
+  return session;
+}

@@ -1,0 +1,179 @@
+/**
+ * Session persistence: when checkpoints are taken and where they go. A session that sent
+ * a frame is checkpointed within `checkpointMs` (one timer per app, the changed sessions
+ * batched); a session that loses its socket is checkpointed at once; at shutdown every
+ * session is saved in one `saveAll`. A session that ends for good (its tab closed, it
+ * could not catch up) is deleted from the store; one that only leaves this process's
+ * memory (resume window over, evicted, shutdown) stays there for `ttlMs`, so any
+ * instance can resume it.
+ *
+ * The store's failures never reach a request or an event: they are logged (once per
+ * kind and minute), counted, and the session goes on; the store wrapper
+ * (`ResilientSessionStore`) bounds how long a call may take.
+ */
+import { performance } from "node:perf_hooks";
+import type { StateCodec } from "../../state/codec.ts";
+import type { Logger } from "../core/logger.ts";
+import {
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type SkippedState,
+} from "./checkpoint.ts";
+import type { SessionEntry, SessionStore } from "./session-store.ts";
+
+/** What a session gives persistence. */
+export interface Persistable {
+  /** The session's key: its checkpoint's id in the store. */
+  readonly key: string;
+  readonly id: string;
+  /** The checkpoint of the page it shows now (`undefined`: nothing to persist). */
+  checkpoint(): Checkpoint | undefined;
+  /** Told which components' values could not be persisted (devMode shows it). */
+  stateSkipped(skipped: readonly SkippedState[]): void;
+}
+
+/** What persistence records into the app's metrics (`VangoMetrics` fits). */
+export interface PersistenceMetrics {
+  checkpointed(outcome: "ok" | "error", seconds: number): void;
+  restored(source: "checkpoint" | "url", seconds: number): void;
+}
+
+export interface PersistenceConfig {
+  readonly store: SessionStore;
+  readonly codec: StateCodec;
+  /** A session that sent a frame is checkpointed within this many ms. */
+  readonly checkpointMs: number;
+  /** How long a checkpoint outlives the session's last change. */
+  readonly ttlMs: number;
+  readonly logger: Logger;
+}
+
+/** Minimum ms between two log lines for the same kind of store failure. */
+const LOG_EVERY_MS = 60_000;
+
+export class Persistence {
+  readonly codec: StateCodec;
+  metrics: PersistenceMetrics | undefined = undefined;
+  readonly #config: PersistenceConfig;
+  readonly #changed = new Set<Persistable>();
+  #timer: NodeJS.Timeout | undefined = undefined;
+  readonly #loggedAt = new Map<string, number>();
+  readonly #flushDue = (): void => this.#flushChanged();
+
+  /** @example const p = new Persistence({ store, codec, checkpointMs: 1000, ttlMs: 600_000, logger }); */
+  constructor(config: PersistenceConfig) {
+    this.#config = config;
+    this.codec = config.codec;
+  }
+
+  /** `s` sent a frame: checkpoint it within `checkpointMs`. */
+  changed(s: Persistable): void {
+    this.#changed.add(s);
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(this.#flushDue, this.#config.checkpointMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Checkpoints `s` now (its socket dropped: another instance may be asked for it next). */
+  async now(s: Persistable): Promise<void> {
+    this.#changed.delete(s);
+    const entry = this.#entry(s);
+    if (entry === undefined) return;
+    const t0 = performance.now();
+    try {
+      await this.#config.store.save(entry.id, entry.data, entry.ttlMs);
+      this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+    } catch (err) {
+      this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
+      this.#failed("save", err);
+    }
+  }
+
+  /** `s` ended for good: its checkpoint goes too. */
+  forget(s: Persistable): void {
+    this.#changed.delete(s);
+    this.#config.store.delete(s.key).catch((err: unknown) => this.#failed("delete", err));
+  }
+
+  /** `s` leaves memory but may be resumed from the store: nothing pending for it stays queued. */
+  dropped(s: Persistable): void {
+    this.#changed.delete(s);
+  }
+
+  /** Checkpoints every session in `sessions` in one call (graceful shutdown). */
+  async saveAll(sessions: Iterable<Persistable>): Promise<void> {
+    this.#clearTimer();
+    this.#changed.clear();
+    const entries: SessionEntry[] = [];
+    for (const s of sessions) {
+      const e = this.#entry(s);
+      if (e !== undefined) entries.push(e);
+    }
+    if (entries.length === 0) return;
+    const t0 = performance.now();
+    try {
+      await this.#config.store.saveAll(entries);
+      this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+    } catch (err) {
+      this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
+      this.#failed("saveAll", err);
+    }
+  }
+
+  /**
+   * The checkpoint saved under `key`, or `undefined` (none, expired, unreadable — a
+   * checkpoint another version wrote is discarded, never misread). Throws the store's
+   * `store_unavailable` when the store cannot answer: the caller tells the client to
+   * retry rather than dropping the session.
+   */
+  async load(key: string): Promise<Checkpoint | undefined> {
+    const bytes = await this.#config.store.load(key);
+    if (bytes === undefined) return undefined;
+    try {
+      return decodeCheckpoint(this.codec, bytes);
+    } catch (err) {
+      this.#failed("decode", err);
+      return undefined;
+    }
+  }
+
+  /** Stops the timer and closes the store (what is pending was saved by `saveAll`). */
+  async close(): Promise<void> {
+    this.#clearTimer();
+    this.#changed.clear();
+    await this.#config.store.close();
+  }
+
+  #flushChanged(): void {
+    this.#timer = undefined;
+    const batch = [...this.#changed];
+    this.#changed.clear();
+    for (const s of batch) void this.now(s);
+  }
+
+  #entry(s: Persistable): SessionEntry | undefined {
+    const cp = s.checkpoint();
+    if (cp === undefined) return undefined;
+    const { bytes, skipped } = encodeCheckpoint(this.codec, cp);
+    if (skipped.length > 0) s.stateSkipped(skipped);
+    return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #failed(op: string, err: unknown): void {
+    const now = performance.now();
+    const last = this.#loggedAt.get(op);
+    if (last !== undefined && now - last < LOG_EVERY_MS) return;
+    this.#loggedAt.set(op, now);
+    this.#config.logger.warn(
+      { err, code: (err as { code?: unknown }).code ?? "store_unavailable", op },
+      "session store failed",
+    );
+  }
+}

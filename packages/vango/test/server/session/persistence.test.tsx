@@ -1,0 +1,232 @@
+/**
+ * Sessions that outlive their process (issue 13): signals created in setup are
+ * checkpointed; another app sharing the secret and the store — or the same app after a
+ * restart — rebuilds the page with its state, adopts the browser's hids and sends
+ * nothing when the page already matches (or the whole view when it does not).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FrameType, PatchOp } from "../../../src/protocol/constants.ts";
+import { signal } from "../../../src/reactive/index.ts";
+import type { AppOptions } from "../../../src/server/config/options.ts";
+import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
+import { captureLogger, getPage, type Running, sleep, start, TestSocket } from "../helpers.ts";
+
+const SECRET = "persistence-test-secret-0123456789";
+
+function Counter() {
+  const count = signal(0);
+  const hover = signal(false, { transient: true });
+  return () => (
+    <div>
+      <p class="count">count {count()}</p>
+      <p class="hover">hover {String(hover())}</p>
+      <button type="button" onClick={() => count.set(count() + 1)}>
+        +
+      </button>
+      <button type="button" onClick={() => hover.set(true)}>
+        hover
+      </button>
+    </div>
+  );
+}
+
+function Rows() {
+  const rows = signal([1, 2]);
+  return () => (
+    <ul>
+      {rows().map((r) => (
+        <Row key={r} id={r} />
+      ))}
+      <button type="button" onClick={() => rows.set([...rows(), rows().length + 1])}>
+        add
+      </button>
+    </ul>
+  );
+}
+
+function Row(props: { id: number }) {
+  const clicks = signal(0);
+  return () => (
+    <li>
+      <button type="button" onClick={() => clicks.set(clicks() + 1)}>
+        row {props.id}: {clicks()}
+      </button>
+    </li>
+  );
+}
+
+const open: Running[] = [];
+afterEach(async () => {
+  while (open.length > 0) await open.pop()!.close();
+});
+
+async function app(opts: Partial<AppOptions> = {}): Promise<Running> {
+  const r = await start({
+    routes: { "/": Counter, "/rows": Rows },
+    secret: SECRET,
+    persistence: { store: shared, checkpointMs: 20 },
+    ...opts,
+  });
+  open.push(r);
+  return r;
+}
+
+let shared = new MemorySessionStore();
+
+function text(html: string, cls: string): string | undefined {
+  return new RegExp(`class="${cls}">([^<]*)<`).exec(html)?.[1];
+}
+
+describe("session persistence", () => {
+  it("another instance with the same secret and store resumes the session with its state", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(5, 1); // count +1
+    s.click(6, 2); // hover (transient)
+    const f1 = await s.next();
+    const f2 = await s.next();
+    expect([f1.type, f2.type]).toEqual([FrameType.Patches, FrameType.Patches]);
+    s.send({ type: FrameType.Ack, seq: 2 });
+    s.close();
+    await s.whenClosed();
+    await sleep(60); // the detach checkpoint
+    // Instance B never saw this session: same cookie and token, another port.
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p, 2);
+    expect([reply.status, reply.resumed, reply.lastCseq]).toEqual(["ok", true, 2]);
+    const full = await t.next();
+    // The transient hover is not restored, so the page differs from the browser's: the
+    // whole view comes, with the restored count.
+    expect(full.type).toBe(FrameType.FullResync);
+    t.click(5, 3);
+    const after = await t.next();
+    expect(after).toMatchObject({
+      type: FrameType.Patches,
+      patches: [{ op: PatchOp.SetText, text: "count 2" }],
+    });
+    t.close();
+  });
+
+  it("nothing is sent when the rebuilt page is the browser's page", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const p = await getPage(a.base, "/rows");
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(7, 1); // add a row (a new keyed component; its button gets hid 9)
+    await s.next();
+    s.click(9, 2); // click the new row
+    const f = await s.next();
+    expect(f).toMatchObject({ patches: [{ op: PatchOp.SetText, text: "row 3: 1" }] });
+    s.close();
+    await s.whenClosed();
+    await sleep(60);
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p, 2);
+    expect([reply.status, reply.nextSeq]).toEqual(["ok", 3]);
+    expect(await t.quiet(80)).toEqual([]);
+    // The hids are the browser's: the third row's button is still hid 9, not the 7 a
+    // fresh render would give it.
+    t.click(9, 3);
+    expect(await t.next()).toMatchObject({
+      patches: [{ op: PatchOp.SetText, text: "row 3: 2" }],
+    });
+    t.close();
+  });
+
+  it("a page served by another instance, with no checkpoint yet, is rebuilt from its URL", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const p = await getPage(a.base, "/rows");
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p);
+    expect(reply.status).toBe("ok");
+    expect((await t.next()).type).toBe(FrameType.FullResync);
+    t.close();
+  });
+
+  it("refuses forged tokens, tokens of another cookie, and sessions whose tab closed", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const p = await getPage(a.base);
+    const other = await getPage(a.base);
+    const forged = await TestSocket.open(b.port, p.cookie);
+    expect((await forged.attach({ ...p, token: `${p.token.slice(0, -2)}xx` })).status).toBe(
+      "session_not_found",
+    );
+    const stolen = await TestSocket.open(b.port, other.cookie);
+    expect((await stolen.attach(p)).status).toBe("session_not_found");
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.send({ type: FrameType.Close, code: 1001, reason: "" });
+    await s.whenClosed();
+    await sleep(30);
+    const again = await TestSocket.open(a.port, p.cookie);
+    expect((await again.attach(p)).status).toBe("session_expired");
+  });
+
+  it("a restarted app on the default file store resumes its sessions", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vango-state-"));
+    try {
+      const opts = { persistence: { dir, checkpointMs: 20 }, secret: undefined } as const;
+      const first = await start({ routes: { "/": Counter }, ...opts });
+      const p = await getPage(first.base);
+      const s = await TestSocket.open(first.port, p.cookie);
+      await s.attach(p);
+      for (let i = 1; i <= 3; i++) s.click(5, i);
+      for (let i = 1; i <= 3; i++) await s.next();
+      s.send({ type: FrameType.Ack, seq: 3 });
+      await sleep(30);
+      await first.close(); // graceful: every session saved
+      const second = await start({ routes: { "/": Counter }, ...opts });
+      open.push(second);
+      const t = await TestSocket.open(second.port, p.cookie);
+      const reply = await t.attach(p, 3);
+      expect([reply.status, reply.nextSeq]).toEqual(["ok", 4]);
+      t.click(5, 4);
+      expect(await t.next()).toMatchObject({
+        patches: [{ op: PatchOp.SetText, text: "count 4" }],
+      });
+      t.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a value that cannot be persisted is logged and skipped; the rest is kept", async () => {
+    shared = new MemorySessionStore();
+    const logger = captureLogger();
+    function Odd() {
+      const fn = signal<() => void>(() => {});
+      const n = signal(5);
+      return () => (
+        <p>
+          {typeof fn()} {n()}
+        </p>
+      );
+    }
+    const a = await app({ routes: { "/": Odd }, logger });
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.close();
+    await s.whenClosed();
+    await sleep(60);
+    const skipped = logger.entries.find((e) => e.msg === "state not persisted");
+    // The place of the component in the tree: the page below the router's wrappers.
+    expect(skipped?.obj).toMatchObject({
+      code: "state_unserializable",
+      path: "PageScope:0/Outlet:0/Odd#/ {}",
+    });
+  });
+});
