@@ -11,6 +11,7 @@
  * kind and minute), counted, and the session goes on; the store wrapper
  * (`ResilientSessionStore`) bounds how long a call may take.
  */
+import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
@@ -59,6 +60,8 @@ export class Persistence {
   readonly #changed = new Set<Persistable>();
   #timer: NodeJS.Timeout | undefined = undefined;
   readonly #loggedAt = new Map<string, number>();
+  /** Fingerprint of what was last saved for each session (state, URL, hids). */
+  readonly #saved = new WeakMap<Persistable, string>();
   readonly #flushDue = (): void => this.#flushChanged();
 
   /** @example const p = new Persistence({ store, codec, checkpointMs: 1000, ttlMs: 600_000, logger }); */
@@ -153,11 +156,21 @@ export class Persistence {
     for (const s of batch) void this.now(s);
   }
 
+  /**
+   * The store entry for `s`, or `undefined` when there is nothing new to save: frames
+   * that changed only what is not persisted (a ticking clock, a hover flag) leave the
+   * state, URL and hids as saved, so no write is needed — a resume from the older
+   * checkpoint sends the whole view, which is correct, and an idle page with a timer
+   * costs the store nothing.
+   */
   #entry(s: Persistable): SessionEntry | undefined {
     const cp = s.checkpoint();
     if (cp === undefined) return undefined;
     const { bytes, skipped } = encodeCheckpoint(this.codec, cp);
     if (skipped.length > 0) s.stateSkipped(skipped);
+    const print = fingerprint(this.codec, cp, skipped);
+    if (this.#saved.get(s) === print) return undefined;
+    this.#saved.set(s, print);
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
   }
 
@@ -176,4 +189,14 @@ export class Persistence {
       "session store failed",
     );
   }
+}
+
+/** A hash of what a checkpoint persists besides seqs and the HTML hash. */
+function fingerprint(codec: StateCodec, cp: Checkpoint, skipped: readonly SkippedState[]): string {
+  const left = new Set(skipped.map((k) => k.path));
+  const state = left.size === 0 ? cp.state : cp.state.filter((e) => !left.has(e[0]));
+  const h = createHash("sha1");
+  h.update(cp.url);
+  h.update(codec.encode([state, cp.hids]));
+  return h.digest("base64url");
 }
