@@ -1,6 +1,7 @@
 /**
  * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe
- * and moves the HTTP rate-limit budgets into Redis (shared by every instance);
+ * and moves the HTTP rate-limit budgets and the session checkpoints into Redis (shared
+ * by every instance: a session resumes on whichever instance its socket reaches);
  * `DATABASE_URL` adds a Postgres `SELECT 1` probe. The drivers are imported only when
  * their variable is set, so the default demo loads neither.
  *
@@ -10,12 +11,20 @@
  * with its own deadline and circuit breaker anyway; these options keep the commands it
  * gave up on from piling up in the client.
  */
-import { type AppHealthOptions, type RateLimitStore, RedisRateLimitStore } from "vango/server";
+import {
+  type AppHealthOptions,
+  type RateLimitStore,
+  RedisRateLimitStore,
+  RedisSessionStore,
+  type SessionStore,
+} from "vango/server";
 
 export interface Dependencies {
   readonly checks: NonNullable<AppHealthOptions["checks"]>;
   /** The shared rate-limit store when Redis is configured; else the app's in-memory default. */
   readonly rateLimitStore: RateLimitStore | undefined;
+  /** Where sessions are checkpointed when Redis is configured; else the app's file snapshot. */
+  readonly sessionStore: SessionStore | undefined;
   /** Closes every client (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -29,6 +38,7 @@ export async function connectDependencies(
   const checks: { -readonly [K in keyof Dependencies["checks"]]: Dependencies["checks"][K] } = {};
   const closers: (() => Promise<unknown>)[] = [];
   let rateLimitStore: RateLimitStore | undefined;
+  let sessionStore: SessionStore | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
     const redis = new Redis(env.REDIS_URL, {
@@ -52,6 +62,7 @@ export async function connectDependencies(
     });
     checks.redis = redis;
     rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
+    sessionStore = new RedisSessionStore({ client: redis, prefix: "vango-demo:session:" });
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (env.DATABASE_URL) {
@@ -68,6 +79,7 @@ export async function connectDependencies(
   return {
     checks,
     rateLimitStore,
+    sessionStore,
     async close() {
       await Promise.allSettled(closers.map((c) => c()));
     },

@@ -3,7 +3,9 @@
  * http://127.0.0.1:${METRICS_PORT:-9464}/metrics, health at /health/{live,ready,startup}.
  * `VANGO_SECRET` keys CSRF tokens, `METRICS_TOKEN` also exposes /metrics on the main port,
  * `REDIS_URL` / `DATABASE_URL` add readiness probes (Redis also holds the rate-limit
- * budgets); `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * budgets and the session checkpoints, so instances sharing it and `VANGO_SECRET` behave
+ * as one app; without it sessions are kept in a file snapshot under `VANGO_STATE_DIR`,
+ * default `.vango`); `OTEL_EXPORTER_OTLP_ENDPOINT`
  * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
 import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
@@ -22,6 +24,10 @@ const app = createApp({
   secret: process.env.VANGO_SECRET,
   metricsToken: process.env.METRICS_TOKEN,
   ...(deps.rateLimitStore ? { rateLimit: { store: deps.rateLimitStore } } : {}),
+  persistence: {
+    ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
+    ...(process.env.VANGO_STATE_DIR ? { dir: process.env.VANGO_STATE_DIR } : {}),
+  },
   // Tracing first, so its spans cover every other middleware.
   eventMiddleware: [tracingEventMiddleware()],
   httpMiddleware: [tracingHttpMiddleware()],

@@ -37,10 +37,14 @@ export interface DemoProcess {
 
 /**
  * Starts `src/main.tsx` as `npm start` does and waits for its "Vango demo on" line.
+ * `port` restarts an instance where a proxy expects it (default: a spare port).
  * @example const demo = await startDemo({ REDIS_URL: "redis://127.0.0.1:6390" });
  */
-export async function startDemo(env: Record<string, string> = {}): Promise<DemoProcess> {
-  const port = await sparePort();
+export async function startDemo(
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<DemoProcess> {
+  port ??= await sparePort();
   const metricsPort = await sparePort();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   childEnv.PORT = String(port);

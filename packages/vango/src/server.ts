@@ -53,8 +53,10 @@ export type {
 export { type App, createApp, type Listening } from "./server/app.ts";
 export {
   type AppOptions,
+  DEFAULT_PERSISTENCE,
   DEFAULT_SERVER_LIMITS,
   DEFAULT_TIMEOUTS,
+  type PersistenceOptions,
   type ServerLimits,
   type ServerTimeouts,
 } from "./server/config/options.ts";

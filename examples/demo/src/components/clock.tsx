@@ -1,8 +1,12 @@
 import { onCleanup, signal } from "vango";
 
-/** Server-pushed updates: a timer sets a signal and the session pushes a patch on its own. */
+/**
+ * Server-pushed updates: a timer sets a signal and the session pushes a patch on its own.
+ * The time is `transient`: it is not the user's state, so it is never checkpointed (a
+ * resumed page shows the time of the instance that resumed it).
+ */
 export function Clock() {
-  const now = signal(new Date());
+  const now = signal(new Date(), { transient: true });
   const timer = setInterval(() => now.set(new Date()), 1000);
   onCleanup(() => clearInterval(timer));
   return () => (
