@@ -43,7 +43,7 @@ export {
   invalid,
   type PageAction,
 } from "./routing/actions.ts";
-export { NotFound, notFound, Redirect, redirect } from "./routing/control.ts";
+export { NotFound, notFound, Redirect, redirect, redirectDocument } from "./routing/control.ts";
 export {
   type PageInfo,
   type PageRequest,

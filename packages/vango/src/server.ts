@@ -46,6 +46,7 @@ export { fileRoutes } from "./routing/file-routes.ts";
 export type {
   LayoutInput,
   MiddlewareModule,
+  PageEnter,
   PageModule,
   RouteInput,
   RouteTable,
@@ -61,6 +62,7 @@ export {
 export { ConfigError, type ConfigWarning } from "./server/config/validate.ts";
 export { type Logger, silentLogger } from "./server/core/logger.ts";
 export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/core/middleware.ts";
+export { requestLocals } from "./server/core/request-locals.ts";
 export type { ClientBuilder, ClientBundle } from "./server/http/client-asset.ts";
 export type { StaticFilesOptions } from "./server/http/static-files.ts";
 export { formBody } from "./server/security/csrf.ts";

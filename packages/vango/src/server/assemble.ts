@@ -40,6 +40,7 @@ const NO_REQUEST: RequestInfo = Object.freeze({
   method: "GET",
   headers: Object.freeze({}),
   cookies: new Map<string, string>(),
+  locals: new Map<symbol, unknown>(),
 });
 
 /**

@@ -21,6 +21,7 @@ import { raw, trustedHtml } from "../../vdom/trusted-html.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
 import { sendError } from "../core/http-error.ts";
+import { requestLocals } from "../core/request-locals.ts";
 import { isTokenShaped, randomToken } from "../core/tokens.ts";
 import { clientIp } from "../security/client-ip.ts";
 import {
@@ -198,7 +199,8 @@ export async function servePage(
       }),
     );
   }
-  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
+  // Appended: middleware (auth) may have set cookies of its own on this response.
+  if (cookies.length > 0) res.appendHeader("set-cookie", cookies);
   const body = Buffer.from(html, "utf8");
   const status = actionFailure?.status ?? view.state.status;
   const headers: Record<string, string | number> = {
@@ -297,5 +299,10 @@ const OWN_COOKIES = new Set([
 function requestInfo(req: IncomingMessage): RequestInfo {
   const cookies = new Map<string, string>();
   for (const [k, v] of parseCookies(req.headers.cookie)) if (!OWN_COOKIES.has(k)) cookies.set(k, v);
-  return { method: req.method ?? "GET", headers: Object.freeze({ ...req.headers }), cookies };
+  return {
+    method: req.method ?? "GET",
+    headers: Object.freeze({ ...req.headers }),
+    cookies,
+    locals: requestLocals(req),
+  };
 }
