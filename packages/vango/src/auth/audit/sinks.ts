@@ -5,7 +5,7 @@
  */
 import type { SqlClient } from "../../data/migrations.ts";
 import type { Logger } from "../../server/core/logger.ts";
-import type { AuditRow, AuditSink } from "./audit-log.ts";
+import type { AuditSink } from "./audit-log.ts";
 import { AUDIT_TABLE } from "./migrations.ts";
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
