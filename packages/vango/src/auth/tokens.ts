@@ -3,12 +3,13 @@
  *
  * | kind    | header `typ` | lifetime        | carries                                |
  * | ------- | ------------ | --------------- | -------------------------------------- |
- * | access  | `at+jwt`     | ~15 min         | the user (`sub`, `name`, `roles`), `fam` |
+ * | access  | `at+jwt`     | ~15 min         | the user (`sub`, `name`, `roles`), `fam`, `fexp` |
  * | refresh | `rt+jwt`     | ~7 days         | `sub`, `fam`, and a `jti` rotated on use |
  * | grant   | `grant+jwt`  | 60 s, one use   | a live sign-in's user, the browser session's hash, `next` |
  *
  * `fam` names the sign-in (the refresh family): revoking it revokes every token it
- * produced. `typ` (RFC 8725 §3.11) keeps one kind from being accepted as another, and
+ * produced; `fexp` is when the sign-in itself ends (its refresh tokens' expiry), which a
+ * live session needs to know how long it may outlive its access token. `typ` (RFC 8725 §3.11) keeps one kind from being accepted as another, and
  * every token is bound to this app's `iss` and `aud`.
  *
  * Verification never throws: it answers the claims or the {@link AuthErrorCode} of the
@@ -44,6 +45,8 @@ interface Common {
 export interface AccessClaims extends Common {
   readonly user: AuthUser;
   readonly fam: string;
+  /** When the sign-in ends (ms since the epoch). */
+  readonly signInExp: number;
 }
 
 export interface RefreshClaims extends Common {
@@ -94,23 +97,26 @@ export class TokenService {
   }
 
   /**
-   * Signs an access token for `user` in family `fam`, valid until `expMs`.
-   * @example const at = await tokens.signAccess(user, fam, Date.now() + 15 * 60_000);
+   * Signs an access token for `user` in family `fam`, valid until `expMs`, in a sign-in
+   * that ends at `signInExpMs`.
+   * @example const at = await tokens.signAccess(user, fam, Date.now() + 15 * 60_000, signInEnd);
    */
   async signAccess(
     user: AuthUser,
     fam: string,
     expMs: number,
+    signInExpMs: number,
   ): Promise<{ token: string; claims: AccessClaims }> {
     const jti = tokenId();
+    const fexp = Math.floor(signInExpMs / 1000);
     const { token, iat, exp } = await this.#sign(
       TokenType.Access,
-      { name: user.name, roles: [...user.roles], fam },
+      { name: user.name, roles: [...user.roles], fam, fexp },
       user.id,
       jti,
       expMs,
     );
-    const claims: AccessClaims = { sub: user.id, jti, iat, exp, user, fam };
+    const claims: AccessClaims = { sub: user.id, jti, iat, exp, user, fam, signInExp: fexp * 1000 };
     this.#remember(token, claims);
     return { token, claims };
   }
@@ -142,8 +148,10 @@ export class TokenService {
     if (!v.ok) return v;
     const p = v.claims;
     const user = userOf(p);
-    if (user === undefined || typeof p.fam !== "string") return refused(C.tokenMalformed);
-    const claims: AccessClaims = { ...common(p), user, fam: p.fam };
+    if (user === undefined || typeof p.fam !== "string" || typeof p.fexp !== "number") {
+      return refused(C.tokenMalformed);
+    }
+    const claims: AccessClaims = { ...common(p), user, fam: p.fam, signInExp: p.fexp * 1000 };
     this.#remember(token, claims);
     return { ok: true, claims };
   }

@@ -23,7 +23,7 @@ function forge(
   header: Record<string, unknown> = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ name: "ada", roles: [], fam: "f1", ...claims })
+  return new SignJWT({ name: "ada", roles: [], fam: "f1", fexp: 9999999999, ...claims })
     .setProtectedHeader({ alg: ring.alg, kid: ring.kid, typ: TokenType.Access, ...header })
     .setIssuer((claims.iss as string) ?? "vango")
     .setAudience((claims.aud as string) ?? "app")
@@ -45,7 +45,7 @@ describe("TokenService", () => {
   const tokens = new TokenService(ring, "vango", "app");
 
   it("verifies what it signs, on any instance that derives the key from the same secret", async () => {
-    const { token } = await tokens.signAccess(user, "f1", soon());
+    const { token } = await tokens.signAccess(user, "f1", soon(), soon());
     const other = new TokenService(KeyRing.fromSecret(SECRET), "vango", "app");
     const v = await other.verifyAccess(token);
     expect(v).toMatchObject({ ok: true, claims: { sub: "u1", fam: "f1", user } });
@@ -54,7 +54,7 @@ describe("TokenService", () => {
   });
 
   it("refuses each bad token with its own code", async () => {
-    const { token } = await tokens.signAccess(user, "f1", soon());
+    const { token } = await tokens.signAccess(user, "f1", soon(), soon());
     const [h, p, s] = token.split(".") as [string, string, string];
     const tamperedPayload = `${h}.${b64({ ...JSON.parse(Buffer.from(p, "base64url").toString()), roles: ["root"] })}.${s}`;
     const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith("AA") ? "BB" : "AA"}`;
@@ -85,7 +85,7 @@ describe("TokenService", () => {
   it("keeps the kinds apart: access, refresh and grant tokens only verify as themselves", async () => {
     const rt = await tokens.signRefresh("u1", "f1", "j1", soon());
     const gt = await tokens.signGrant(user, "sidhash", "/account", soon());
-    const { token: at } = await tokens.signAccess(user, "f1", soon());
+    const { token: at } = await tokens.signAccess(user, "f1", soon(), soon());
     expect(await tokens.verifyRefresh(rt)).toMatchObject({
       ok: true,
       claims: { fam: "f1", jti: "j1" },
@@ -100,7 +100,7 @@ describe("TokenService", () => {
   });
 
   it("remembers verified access tokens until they expire (sync lookups for userOf)", async () => {
-    const { token } = await tokens.signAccess(user, "f1", Date.now() + 3_000);
+    const { token } = await tokens.signAccess(user, "f1", Date.now() + 3_000, soon());
     const fresh = new TokenService(ring, "vango", "app");
     expect(fresh.cached(token, Date.now())).toBeUndefined();
     await fresh.verifyAccess(token);
@@ -128,9 +128,9 @@ describe("key pairs", () => {
       "2026-11",
       "RS256",
     ]);
-    const byOld = (await old.signAccess(user, "f", soon())).token;
-    const byNew = (await rotated.signAccess(user, "f", soon())).token;
-    const byRsa = (await rsaRing.signAccess(user, "f", soon())).token;
+    const byOld = (await old.signAccess(user, "f", soon(), soon())).token;
+    const byNew = (await rotated.signAccess(user, "f", soon(), soon())).token;
+    const byRsa = (await rsaRing.signAccess(user, "f", soon(), soon())).token;
     for (const t of [byOld, byNew, byRsa]) expect((await rotated.verifyAccess(t)).ok).toBe(true);
     // After the old key is dropped from the set, its tokens no longer verify.
     const dropped = new TokenService(KeyRing.fromJwks({ keys: [b] }), "vango", "app");
@@ -150,7 +150,7 @@ describe("key pairs", () => {
     const ring = KeyRing.fromJwks({ keys: [a] });
     const tokens = new TokenService(ring, "vango", "app");
     const pub = ring.jwks().keys[0]!;
-    const confused = await new SignJWT({ name: "x", roles: [], fam: "f" })
+    const confused = await new SignJWT({ name: "x", roles: [], fam: "f", fexp: 9999999999 })
       .setProtectedHeader({ alg: "HS256", kid: "ed", typ: TokenType.Access })
       .setSubject("u1")
       .setJti("j")

@@ -5,9 +5,10 @@
  * A family is one sign-in: the refresh tokens issued from it form a chain in which only
  * the newest (`cur`) may be used. Refreshing rotates it: the presented token becomes
  * `prev` and a new one `cur`. Presenting `prev` again within `graceMs` of its rotation is
- * a benign race (two tabs refreshing at once with the same cookie) and is answered
- * `grace` — an access token, no new refresh token, so the cookie jar keeps the newest
- * one. Any other older token is a reuse: a stolen token was used by someone, so the
+ * a benign race (two tabs refreshing at once with the same cookie, or an answer that
+ * never reached the browser) and is answered `grace` with the current token's id: the
+ * caller re-issues that one, so whichever answer the browser keeps holds a current
+ * token. Any other older token is a reuse: a stolen token was used by someone, so the
  * whole family is revoked at once (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
  *
  * Revocation is a list: a family is revoked until it would have expired anyway. Every
@@ -30,6 +31,12 @@ export const Rotation = {
 } as const;
 export type Rotation = (typeof Rotation)[keyof typeof Rotation];
 
+/** A rotation's outcome and, for `rotated` and `grace`, the id of the token now current. */
+export interface RotateResult {
+  readonly outcome: Rotation;
+  readonly current: string | undefined;
+}
+
 /** Told about revocations made on any instance. */
 export interface RevocationListener {
   revoked(fam: string): void;
@@ -46,7 +53,7 @@ export interface FamilyStore {
   /** Records a new sign-in of `sub` whose current refresh token is `jti`, until `expMs`. */
   create(fam: string, sub: string, jti: string, expMs: number): Promise<void>;
   /** Rotates `fam` from `presented` to `next` (atomically), or says why not. */
-  rotate(fam: string, presented: string, next: string, graceMs: number): Promise<Rotation>;
+  rotate(fam: string, presented: string, next: string, graceMs: number): Promise<RotateResult>;
   /** Revokes `fam`; true when it was open. Announced to every subscriber. */
   revoke(fam: string): Promise<boolean>;
   /** Revokes every open family of `sub` ("sign out everywhere"); their ids. */

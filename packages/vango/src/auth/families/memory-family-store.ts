@@ -3,7 +3,13 @@
  * single instance. Records expire with their sign-in (swept every minute, unref'd
  * timer); revocations are announced to this process's subscribers synchronously.
  */
-import { checkId, type FamilyStore, type RevocationListener, Rotation } from "./family-store.ts";
+import {
+  checkId,
+  type FamilyStore,
+  type RevocationListener,
+  type RotateResult,
+  Rotation,
+} from "./family-store.ts";
 
 interface Family {
   readonly sub: string;
@@ -58,20 +64,27 @@ export class MemoryFamilyStore implements FamilyStore {
     set.add(fam);
   }
 
-  async rotate(fam: string, presented: string, next: string, graceMs: number): Promise<Rotation> {
+  async rotate(
+    fam: string,
+    presented: string,
+    next: string,
+    graceMs: number,
+  ): Promise<RotateResult> {
     const now = this.#now();
     const f = this.#live(fam, now);
-    if (f === undefined) return Rotation.Unknown;
-    if (f.revoked) return Rotation.Revoked;
+    if (f === undefined) return { outcome: Rotation.Unknown, current: undefined };
+    if (f.revoked) return { outcome: Rotation.Revoked, current: undefined };
     if (f.cur === presented) {
       f.prev = presented;
       f.cur = next;
       f.rotatedAt = now;
-      return Rotation.Rotated;
+      return { outcome: Rotation.Rotated, current: next };
     }
-    if (f.prev === presented && now - f.rotatedAt <= graceMs) return Rotation.Grace;
+    if (f.prev === presented && now - f.rotatedAt <= graceMs) {
+      return { outcome: Rotation.Grace, current: f.cur };
+    }
     this.#revoke(fam, f);
-    return Rotation.Reused;
+    return { outcome: Rotation.Reused, current: undefined };
   }
 
   async revoke(fam: string): Promise<boolean> {

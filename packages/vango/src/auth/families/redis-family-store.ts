@@ -16,6 +16,7 @@ import {
   checkId,
   type FamilyStore,
   type RevocationListener,
+  type RotateResult,
   type Rotation,
 } from "./family-store.ts";
 
@@ -56,19 +57,19 @@ local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[2], last[2])
 return 1`;
 
-/** KEYS: family. ARGV: presented, next, graceMs, channel, family id. */
+/** KEYS: family. ARGV: presented, next, graceMs, channel, family id. {outcome, current}. */
 const ROTATE_LUA = `local f = redis.call('HMGET', KEYS[1], 'cur', 'prev', 'rot', 'rv')
-if not f[1] then return 'unknown' end
-if f[4] == '1' then return 'revoked' end
+if not f[1] then return {'unknown'} end
+if f[4] == '1' then return {'revoked'} end
 ${NOW}
 if f[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'prev', ARGV[1], 'rot', now)
-  return 'rotated'
+  return {'rotated', ARGV[2]}
 end
-if f[2] == ARGV[1] and now - tonumber(f[3]) <= tonumber(ARGV[3]) then return 'grace' end
+if f[2] == ARGV[1] and now - tonumber(f[3]) <= tonumber(ARGV[3]) then return {'grace', f[1]} end
 redis.call('HSET', KEYS[1], 'rv', '1')
 redis.call('PUBLISH', ARGV[4], ARGV[5])
-return 'reused'`;
+return {'reused'}`;
 
 /** KEYS: family. ARGV: channel, family id. */
 const REVOKE_LUA = `local rv = redis.call('HGET', KEYS[1], 'rv')
@@ -102,7 +103,7 @@ type Cmd<A extends unknown[], R> = (...args: A) => Promise<R>;
 
 interface Commands {
   vangoAuthCreate: Cmd<[string, string, string, string, number, string], number>;
-  vangoAuthRotate: Cmd<[string, string, string, number, string, string], Rotation>;
+  vangoAuthRotate: Cmd<[string, string, string, number, string, string], [Rotation, string?]>;
   vangoAuthRevoke: Cmd<[string, string, string], number>;
   vangoAuthRevokeUser: Cmd<[string, string, string], string[]>;
   vangoAuthRevoked: Cmd<[number, ...string[]], number[]>;
@@ -156,8 +157,21 @@ export class RedisFamilyStore implements FamilyStore {
     );
   }
 
-  rotate(fam: string, presented: string, next: string, graceMs: number): Promise<Rotation> {
-    return this.#cmd.vangoAuthRotate(this.#fam(fam), presented, next, graceMs, this.#channel, fam);
+  async rotate(
+    fam: string,
+    presented: string,
+    next: string,
+    graceMs: number,
+  ): Promise<RotateResult> {
+    const [outcome, current] = await this.#cmd.vangoAuthRotate(
+      this.#fam(fam),
+      presented,
+      next,
+      graceMs,
+      this.#channel,
+      fam,
+    );
+    return { outcome, current };
   }
 
   async revoke(fam: string): Promise<boolean> {

@@ -41,10 +41,23 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
       const s = make();
       const fam = id();
       await s.create(fam, "u1", "j1", later());
-      expect(await s.rotate(fam, "j1", "j2", 0)).toBe(Rotation.Rotated);
-      expect(await s.rotate(fam, "j2", "j3", 0)).toBe(Rotation.Rotated);
-      expect(await s.rotate(fam, "j2", "j4", 10_000)).toBe(Rotation.Grace);
-      expect(await s.rotate(fam, "j3", "j4", 0)).toBe(Rotation.Rotated);
+      expect(await s.rotate(fam, "j1", "j2", 0)).toEqual({
+        outcome: Rotation.Rotated,
+        current: "j2",
+      });
+      expect(await s.rotate(fam, "j2", "j3", 0)).toEqual({
+        outcome: Rotation.Rotated,
+        current: "j3",
+      });
+      // The previous token within the window: the current one's id, to re-issue it.
+      expect(await s.rotate(fam, "j2", "j4", 10_000)).toEqual({
+        outcome: Rotation.Grace,
+        current: "j3",
+      });
+      expect(await s.rotate(fam, "j3", "j4", 0)).toEqual({
+        outcome: Rotation.Rotated,
+        current: "j4",
+      });
       await s.close();
     });
 
@@ -57,11 +70,11 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
       await s.create(fam, "u1", "j1", later());
       await s.rotate(fam, "j1", "j2", 0);
       await sleep(5);
-      expect(await s.rotate(fam, "j1", "j9", 0)).toBe(Rotation.Reused);
-      expect(await s.rotate(fam, "j2", "j3", 0)).toBe(Rotation.Revoked);
+      expect((await s.rotate(fam, "j1", "j9", 0)).outcome).toBe(Rotation.Reused);
+      expect((await s.rotate(fam, "j2", "j3", 0)).outcome).toBe(Rotation.Revoked);
       expect(await s.revoked([fam, id()])).toEqual([true, false]);
       await until(() => l.seen.includes(fam));
-      expect(await s.rotate(id(), "j1", "j2", 0)).toBe(Rotation.Unknown);
+      expect(await s.rotate(id(), "j1", "j2", 0)).toEqual({ outcome: Rotation.Unknown });
       await s.close();
     });
 
@@ -89,9 +102,9 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
       const s = make();
       const fam = id();
       await s.create(fam, "u1", "j1", Date.now() + 150);
-      expect(await s.rotate(fam, "j1", "j2", 0)).toBe(Rotation.Rotated);
+      expect((await s.rotate(fam, "j1", "j2", 0)).outcome).toBe(Rotation.Rotated);
       await sleep(250);
-      expect(await s.rotate(fam, "j2", "j3", 0)).toBe(Rotation.Unknown);
+      expect((await s.rotate(fam, "j2", "j3", 0)).outcome).toBe(Rotation.Unknown);
       expect(await s.revoke(fam)).toBe(false);
       await s.close();
     });
@@ -113,8 +126,12 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
       const r = await Promise.all(
         Array.from({ length: 20 }, (_, i) => s.rotate(fam, "j1", `n${i}`, 60_000)),
       );
-      expect(r.filter((x) => x === Rotation.Rotated)).toHaveLength(1);
-      expect(r.filter((x) => x === Rotation.Grace)).toHaveLength(19);
+      const rotated = r.filter((x) => x.outcome === Rotation.Rotated);
+      expect(rotated).toHaveLength(1);
+      // The other 19 are told the winner's token id.
+      expect(
+        r.filter((x) => x.outcome === Rotation.Grace && x.current === rotated[0]!.current),
+      ).toHaveLength(19);
       await s.close();
     });
 
