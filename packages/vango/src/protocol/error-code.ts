@@ -51,6 +51,7 @@ const CODES = [
   "migration_invalid",
   "migration_changed",
   "migration_failed",
+  "auth_expired",
 ] as const;
 
 export type ErrorCode = (typeof CODES)[number];

@@ -198,4 +198,9 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.InternalError,
     message: "A migration failed",
   },
+  [ErrorCode.auth_expired]: {
+    status: 401,
+    close: C.Unauthorized,
+    message: "Sign-in expired or revoked",
+  },
 };
