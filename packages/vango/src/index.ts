@@ -9,6 +9,13 @@
  *   return () => <button onClick={() => count.update((n) => n + 1)}>{count()}</button>;
  * }
  */
+
+export { login, logout } from "./auth/actions.ts";
+export { type GuardOptions, guard, requireUser } from "./auth/guards.ts";
+export { type AuditFn, audit, useAudit, useUser } from "./auth/hooks.ts";
+export { safeNext } from "./auth/redirects.ts";
+export type { LoginFailure } from "./auth/sign-in.ts";
+export type { AuthUser } from "./auth/users.ts";
 export {
   batch,
   computed,
