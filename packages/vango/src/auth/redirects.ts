@@ -7,7 +7,15 @@
  */
 
 const BASE = "http://vango.invalid";
-const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+
+/** Control characters (browsers drop some inside URLs) and backslashes (read as `/`). */
+function unsafe(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return true;
+  }
+  return false;
+}
 
 /**
  * `next` as a same-site path (path, query, fragment), or `fallback`.
@@ -16,7 +24,7 @@ const UNSAFE = /[\u0000-\u001f\u007f\\]/;
  */
 export function safeNext(next: string | null | undefined, fallback: string): string {
   if (typeof next !== "string" || next.length === 0 || next.length > 2048) return fallback;
-  if (next[0] !== "/" || next[1] === "/" || UNSAFE.test(next)) return fallback;
+  if (next[0] !== "/" || next[1] === "/" || unsafe(next)) return fallback;
   let u: URL;
   try {
     u = new URL(next, BASE);
