@@ -242,14 +242,17 @@ export class Auth {
     return r.value.length;
   }
 
-  /** Stops timers and subscriptions, and flushes the audit log (within 5 s). */
-  async close(): Promise<void> {
+  /**
+   * Stops timers and subscriptions, and flushes the audit log within `deadlineMs`
+   * (default 2 s; what is left then is dropped and counted as `shutdown`).
+   */
+  async close(deadlineMs = 2_000): Promise<void> {
     const core = this.#core;
     core.live.close();
     core.throttle.close();
     await core.close();
     if (this.#ownFamilies) await core.families.close();
-    await core.audit?.close();
+    await core.audit?.close(deadlineMs);
   }
 
   /** @internal The engine, for the guards, hooks and actions. */

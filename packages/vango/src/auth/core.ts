@@ -120,15 +120,24 @@ export class AuthCore {
     this.logger.debug({ reason: code, request_id: sa?.requestId, ip: sa?.ip }, "auth refused");
   }
 
-  /** Queues an audit row with the request facts of `sa` (a no-op without an audit log). */
-  record(sa: SessionAuth | undefined, action: string, target?: string, metadata?: unknown): void {
+  /**
+   * Queues an audit row with the request facts of `sa` (a no-op without an audit log);
+   * `userId` when the state's user is not (or no longer) the one acting.
+   */
+  record(
+    sa: SessionAuth | undefined,
+    action: string,
+    target?: string,
+    metadata?: unknown,
+    userId: string | undefined = sa?.userId,
+  ): void {
     this.audit?.record({
       action,
       target,
       metadata,
       requestId: sa?.requestId,
       sessionId: sa?.sessionId,
-      userId: sa?.userId,
+      userId,
       ip: sa?.ip,
       userAgent: sa?.userAgent,
     });
@@ -246,7 +255,13 @@ export class AuthCore {
   ): Promise<void> {
     const r = await this.breaker.run(() => this.families.revoke(fam));
     this.live.revoked(fam);
-    this.record(sa, "auth.revoke", userId, { family: fam, reason, stored: r.ok });
+    this.record(
+      sa,
+      "auth.revoke",
+      userId,
+      { family: fam, reason, stored: r.ok },
+      sa?.userId ?? userId,
+    );
   }
 
   /** Marks one-time id `id` used; false when it was (in the store, or here while it is down). */

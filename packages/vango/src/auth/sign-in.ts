@@ -168,9 +168,9 @@ export async function signOut(core: AuthCore, sa: SessionAuth, next: string): Pr
   const fam = sa.family;
   const userId = sa.userId;
   if (fam !== undefined && userId !== undefined) {
+    core.record(sa, "logout", userId, { family: fam });
     core.live.signedOut(sa);
     await core.revoke(sa, fam, userId, "logout");
-    core.record(sa, "logout", userId, { family: fam });
   }
   if (sa.cookies !== undefined) {
     sa.cookies.clear(ACCESS_COOKIE);

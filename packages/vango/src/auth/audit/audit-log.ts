@@ -218,7 +218,10 @@ export class AuditLog {
       const before = this.#queue.length;
       await Promise.race([this.flush(), sleep(Math.max(0, until - performance.now()))]);
       if (this.#queue.length >= before && this.#breaker.state !== BreakerState.Closed) {
-        await sleep(Math.min(this.#breaker.retryInMs(), Math.max(0, until - performance.now())));
+        // The sink stays unreachable past the deadline: waiting would only delay the exit.
+        const left = until - performance.now();
+        if (this.#breaker.retryInMs() >= left) break;
+        await sleep(this.#breaker.retryInMs());
       }
     }
     if (this.#queue.length > 0) {
