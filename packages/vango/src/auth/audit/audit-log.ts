@@ -34,6 +34,7 @@ import {
   type CompiledRedaction,
   compileRedaction,
 } from "./metadata.ts";
+import { logAuditSink } from "./sinks.ts";
 
 /** One event as the app (or auth) reports it. */
 export interface AuditEvent {
@@ -73,7 +74,8 @@ export interface AuditSink {
 }
 
 export interface AuditLogOptions {
-  readonly sink: AuditSink;
+  /** Where rows go (default: `info` lines on the app's logger, as `logAuditSink` writes them). */
+  readonly sink?: AuditSink;
   /** Most events waiting to be written (default 10,000). */
   readonly maxQueue?: number;
   /** Most rows per write (default 500). */
@@ -128,7 +130,7 @@ export class AuditLog {
   #lastDropLog = 0;
 
   constructor(options: AuditLogOptions) {
-    this.#sink = options.sink;
+    this.#sink = options.sink ?? logAuditSink({ info: (o, m) => this.#logger?.info(o, m) });
     this.#maxQueue = positive("maxQueue", options.maxQueue ?? 10_000);
     this.#batchSize = positive("batchSize", options.batchSize ?? 500);
     this.#flushMs = positive("flushMs", options.flushMs ?? 1_000);

@@ -1,7 +1,7 @@
 /**
  * Where audit batches go: `audit_events` in Postgres (one multi-row INSERT per batch,
  * through `unnest` of one array per column — a single prepared statement whatever the
- * batch size), or the app's log when there is no database (development).
+ * batch size), or a logger when there is no database (development; the default).
  */
 import type { SqlClient } from "../../data/migrations.ts";
 import type { Logger } from "../../server/core/logger.ts";
@@ -46,7 +46,7 @@ export function postgresAuditSink(db: SqlClient, table: string = AUDIT_TABLE): A
  * database. The logger's own redaction applies on top.
  * @example const audit = new AuditLog({ sink: logAuditSink(logger) });
  */
-export function logAuditSink(logger: Logger): AuditSink {
+export function logAuditSink(logger: Pick<Logger, "info">): AuditSink {
   return {
     write(rows) {
       for (const r of rows) {
