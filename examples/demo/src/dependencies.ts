@@ -1,7 +1,7 @@
 /**
  * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe
- * and moves the HTTP rate-limit budgets into Redis (shared by every instance);
- * `DATABASE_URL` adds a Postgres `SELECT 1` probe. The drivers are imported only when
+ * and moves the HTTP rate-limit budgets, sign-ins and revocations into Redis (shared by
+ * every instance); `DATABASE_URL` adds a Postgres `SELECT 1` probe and the audit table. The drivers are imported only when
  * their variable is set, so the default demo loads neither.
  *
  * The Redis client is set to fail fast rather than queue: with ioredis' defaults a
@@ -10,12 +10,22 @@
  * with its own deadline and circuit breaker anyway; these options keep the commands it
  * gave up on from piling up in the client.
  */
-import { type AppHealthOptions, type RateLimitStore, RedisRateLimitStore } from "vango/server";
+import type { Pool } from "pg";
+import {
+  type AppHealthOptions,
+  type RateLimitStore,
+  type RedisFamilyClient,
+  RedisRateLimitStore,
+} from "vango/server";
 
 export interface Dependencies {
   readonly checks: NonNullable<AppHealthOptions["checks"]>;
   /** The shared rate-limit store when Redis is configured; else the app's in-memory default. */
   readonly rateLimitStore: RateLimitStore | undefined;
+  /** The Redis client (`REDIS_URL`), for auth's sign-in store. */
+  readonly redis: RedisFamilyClient | undefined;
+  /** The Postgres pool (`DATABASE_URL`), for the audit log. */
+  readonly pool: Pool | undefined;
   /** Closes every client (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -29,6 +39,8 @@ export async function connectDependencies(
   const checks: { -readonly [K in keyof Dependencies["checks"]]: Dependencies["checks"][K] } = {};
   const closers: (() => Promise<unknown>)[] = [];
   let rateLimitStore: RateLimitStore | undefined;
+  let redisClient: RedisFamilyClient | undefined;
+  let pool: Pool | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
     const redis = new Redis(env.REDIS_URL, {
@@ -52,22 +64,26 @@ export async function connectDependencies(
     });
     checks.redis = redis;
     rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
+    redisClient = redis;
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (env.DATABASE_URL) {
     const { default: pg } = await import("pg");
-    const pool = new pg.Pool({
+    pool = new pg.Pool({
       connectionString: env.DATABASE_URL,
       max: 2,
       connectionTimeoutMillis: 2_000,
     });
     pool.on("error", () => {}); // idle client errors: the next probe reports them
     checks.postgres = pool;
-    closers.push(() => pool.end());
+    const p = pool;
+    closers.push(() => p.end());
   }
   return {
     checks,
     rateLimitStore,
+    redis: redisClient,
+    pool,
     async close() {
       await Promise.allSettled(closers.map((c) => c()));
     },
