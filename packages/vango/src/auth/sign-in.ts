@@ -103,12 +103,13 @@ export async function completeLogin(
   sa: SessionAuth,
   user: AuthUser,
   next: string,
+  via: "form" | "live" = "form",
 ): Promise<never> {
   // A new sign-in replaces the one this browser had (it is not left valid behind it).
   const previous = sa.family;
   if (previous !== undefined) await core.revoke(sa, previous, sa.userId ?? user.id, "replaced");
   if (sa.cookies !== undefined) {
-    await core.issue(sa, sa.cookies, user, "form");
+    await core.issue(sa, sa.cookies, user, via);
     redirect(next, 303);
   }
   const session = sa.session;
@@ -151,7 +152,7 @@ export async function redeemGrant(
   if (stored === undefined) return fail(C.tokenRevoked);
   const user = { id: stored.id, name: stored.name, roles: stored.roles };
   try {
-    await completeLogin(core, sa, user, safeNext(g.next, core.config.paths.afterLogin));
+    await completeLogin(core, sa, user, safeNext(g.next, core.config.paths.afterLogin), "live");
   } catch (err) {
     const r = controlOf(err);
     if (!(r instanceof Redirect)) throw err;

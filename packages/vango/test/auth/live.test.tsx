@@ -115,7 +115,7 @@ describe("live login", () => {
     expect(page.html).toContain(">ada<");
     await a.audit.flush();
     const ok = a.sink.rows.find((r) => r.action === "login.success")!;
-    expect(JSON.parse(ok.metadata!)).toMatchObject({ via: "form" });
+    expect(JSON.parse(ok.metadata!)).toMatchObject({ via: "live" });
     expect(await a.app.metrics!.metrics()).toMatch(
       /vango_auth_refusals_total\{reason="grant_invalid"\} 2/,
     );
