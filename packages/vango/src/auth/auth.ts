@@ -174,6 +174,8 @@ export class Auth {
     const core = this.#core;
     const logger = options.logger ?? appLogger(options);
     core.logger = logger;
+    const levels = logger as { isLevelEnabled?: (level: string) => boolean };
+    core.debug = typeof levels.isLevelEnabled === "function" && levels.isLevelEnabled("debug");
     core.devMode = options.devMode === true;
     core.trustProxy = options.trustProxy ?? false;
     let keys = this.#keys;

@@ -78,6 +78,8 @@ export class AuthCore {
   devMode = false;
   trustProxy: TrustProxy = false;
   logger: Logger = silentLogger;
+  /** The logger takes debug lines (checked once, when wired: refusals cost no log object otherwise). */
+  debug = false;
   metrics: VangoMetrics | undefined = undefined;
   /** One-time ids while the family store is unreachable (replays caught on this instance). */
   readonly #onceLocal = new MemoryFamilyStore();
@@ -117,7 +119,8 @@ export class AuthCore {
   /** Counts and logs (debug) a refusal; the caller answers as for anyone anonymous. */
   refused(code: AuthErrorCode, sa?: SessionAuth): void {
     this.metrics?.authRefused(code);
-    this.logger.debug({ reason: code, request_id: sa?.requestId, ip: sa?.ip }, "auth refused");
+    if (this.debug)
+      this.logger.debug({ reason: code, request_id: sa?.requestId, ip: sa?.ip }, "auth refused");
   }
 
   /**
