@@ -8,9 +8,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 
 function binDir(): string {
   const versions = readdirSync("/usr/lib/postgresql").sort();
@@ -37,15 +38,19 @@ async function sparePort(): Promise<number> {
   return port;
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
+/** True once the server answers a query (it accepts connections while still starting up). */
+async function ready(port: number): Promise<boolean> {
+  const c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
+  c.on("error", () => {});
+  try {
+    await c.connect();
+    await c.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
 }
 
 export class PostgresProcess {
@@ -95,7 +100,7 @@ export class PostgresProcess {
     );
     this.#child = child;
     const deadline = Date.now() + 20_000;
-    while (!(await accepts(this.port))) {
+    while (!(await ready(this.port))) {
       if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}`);
       if (Date.now() > deadline) throw new Error("postgres did not start");
       await new Promise((r) => setTimeout(r, 25));
