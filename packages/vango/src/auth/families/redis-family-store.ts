@@ -196,10 +196,15 @@ export class RedisFamilyStore implements FamilyStore {
     );
   }
 
+  /** The first subscriber opens the subscription connection; the last one closes it. */
   subscribe(listener: RevocationListener): () => void {
     this.#listeners.add(listener);
     this.#subscriber ??= this.#connect();
-    return () => this.#listeners.delete(listener);
+    return () => {
+      if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
+      this.#subscriber?.disconnect();
+      this.#subscriber = undefined;
+    };
   }
 
   close(): Promise<void> {

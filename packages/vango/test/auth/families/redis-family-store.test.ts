@@ -61,4 +61,22 @@ describe("RedisFamilyStore", () => {
     await until(() => l.seen.includes("fam-y"));
     await s.close();
   });
+
+  it("closes its subscription connection when the last listener leaves", async () => {
+    const s = new RedisFamilyStore({ client, prefix });
+    const subscribers = async () =>
+      ((await client.client("LIST")) as string)
+        .split("\n")
+        .filter((line) => line.includes(`name=${name}`) && /\bsub=1\b/.test(line)).length;
+    const offA = s.subscribe(listener());
+    const offB = s.subscribe(listener());
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await subscribers()).toBe(1);
+    offA();
+    expect(await subscribers()).toBe(1);
+    offB();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await subscribers()).toBe(0);
+    await s.close();
+  });
 });
