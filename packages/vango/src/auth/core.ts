@@ -20,15 +20,12 @@ import {
   CircuitBreaker,
   type CircuitBreakerOptions,
 } from "../server/core/circuit-breaker.ts";
-import type { Logger } from "../server/core/logger.ts";
-import { silentLogger } from "../server/core/logger.ts";
+import { type Logger, silentLogger } from "../server/core/logger.ts";
 import type { TrustProxy } from "../server/security/client-ip.ts";
 import type { AuditLog } from "./audit/audit-log.ts";
 import { ACCESS_COOKIE, type CookieWriter, REFRESH_COOKIE } from "./cookies.ts";
-import type { AuthErrorCode } from "./errors.ts";
-import { AuthErrorCode as C } from "./errors.ts";
-import type { FamilyStore } from "./families/family-store.ts";
-import { Rotation } from "./families/family-store.ts";
+import { type AuthErrorCode, AuthErrorCode as C } from "./errors.ts";
+import { type FamilyStore, Rotation } from "./families/family-store.ts";
 import { MemoryFamilyStore } from "./families/memory-family-store.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
