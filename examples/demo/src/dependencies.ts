@@ -1,8 +1,9 @@
 /**
  * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe
- * and moves the HTTP rate-limit budgets and the session checkpoints into Redis (shared
- * by every instance: a session resumes on whichever instance its socket reaches);
- * `DATABASE_URL` adds a Postgres `SELECT 1` probe. The drivers are imported only when
+ * and moves the HTTP rate-limit budgets, the session checkpoints, sign-ins and
+ * revocations into Redis (shared by every instance: a session resumes on whichever
+ * instance its socket reaches); `DATABASE_URL` adds a Postgres `SELECT 1` probe and the
+ * audit table. The drivers are imported only when
  * their variable is set, so the default demo loads neither.
  *
  * The Redis client is set to fail fast rather than queue: with ioredis' defaults a
@@ -11,9 +12,11 @@
  * with its own deadline and circuit breaker anyway; these options keep the commands it
  * gave up on from piling up in the client.
  */
+import type { Pool } from "pg";
 import {
   type AppHealthOptions,
   type RateLimitStore,
+  type RedisFamilyClient,
   RedisRateLimitStore,
   RedisSessionStore,
   type SessionStore,
@@ -25,6 +28,10 @@ export interface Dependencies {
   readonly rateLimitStore: RateLimitStore | undefined;
   /** Where sessions are checkpointed when Redis is configured; else the app's file snapshot. */
   readonly sessionStore: SessionStore | undefined;
+  /** The Redis client (`REDIS_URL`), for auth's sign-in store. */
+  readonly redis: RedisFamilyClient | undefined;
+  /** The Postgres pool (`DATABASE_URL`), for the audit log. */
+  readonly pool: Pool | undefined;
   /** Closes every client (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -39,6 +46,8 @@ export async function connectDependencies(
   const closers: (() => Promise<unknown>)[] = [];
   let rateLimitStore: RateLimitStore | undefined;
   let sessionStore: SessionStore | undefined;
+  let redisClient: RedisFamilyClient | undefined;
+  let pool: Pool | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
     const redis = new Redis(env.REDIS_URL, {
@@ -63,23 +72,27 @@ export async function connectDependencies(
     checks.redis = redis;
     rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
     sessionStore = new RedisSessionStore({ client: redis, prefix: "vango-demo:session:" });
+    redisClient = redis;
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (env.DATABASE_URL) {
     const { default: pg } = await import("pg");
-    const pool = new pg.Pool({
+    pool = new pg.Pool({
       connectionString: env.DATABASE_URL,
       max: 2,
       connectionTimeoutMillis: 2_000,
     });
     pool.on("error", () => {}); // idle client errors: the next probe reports them
     checks.postgres = pool;
-    closers.push(() => pool.end());
+    const p = pool;
+    closers.push(() => p.end());
   }
   return {
     checks,
     rateLimitStore,
     sessionStore,
+    redis: redisClient,
+    pool,
     async close() {
       await Promise.allSettled(closers.map((c) => c()));
     },

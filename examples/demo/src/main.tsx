@@ -1,15 +1,17 @@
 /**
  * The demo server: `npm start` → http://127.0.0.1:${PORT:-3000}, Prometheus metrics on
  * http://127.0.0.1:${METRICS_PORT:-9464}/metrics, health at /health/{live,ready,startup}.
- * `VANGO_SECRET` keys CSRF tokens, `METRICS_TOKEN` also exposes /metrics on the main port,
- * `REDIS_URL` / `DATABASE_URL` add readiness probes (Redis also holds the rate-limit
- * budgets and the session checkpoints, so instances sharing it and `VANGO_SECRET` behave
- * as one app; without it sessions are kept in a file snapshot under `VANGO_STATE_DIR`,
- * default `.vango`); `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * `VANGO_SECRET` keys CSRF, resume and sign-in tokens, `METRICS_TOKEN` also exposes
+ * /metrics on the main port, `REDIS_URL` / `DATABASE_URL` add readiness probes (Redis
+ * also holds the rate-limit budgets, sign-ins, revocations and the session checkpoints,
+ * so instances sharing it and `VANGO_SECRET` behave as one app — without it sessions
+ * are kept in a file snapshot under `VANGO_STATE_DIR`, default `.vango`; Postgres holds
+ * the audit log, migrated at start); `OTEL_EXPORTER_OTLP_ENDPOINT`
  * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
 import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
 import { createApp, DEFAULT_TIMEOUTS, serveMetrics } from "vango/server";
+import { demoAuth } from "./auth.ts";
 import { connectDependencies } from "./dependencies.ts";
 import { tracing } from "./instrument.ts";
 import { demoOptions } from "./options.tsx";
@@ -17,21 +19,27 @@ import { demoOptions } from "./options.tsx";
 const port = Number(process.env.PORT ?? 3000);
 const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
 const deps = await connectDependencies(process.env);
+const auth = await demoAuth(process.env, deps);
 
-const app = createApp({
-  ...(await demoOptions()),
-  health: { checks: deps.checks },
-  secret: process.env.VANGO_SECRET,
-  metricsToken: process.env.METRICS_TOKEN,
-  ...(deps.rateLimitStore ? { rateLimit: { store: deps.rateLimitStore } } : {}),
-  persistence: {
-    ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
-    ...(process.env.VANGO_STATE_DIR ? { dir: process.env.VANGO_STATE_DIR } : {}),
-  },
-  // Tracing first, so its spans cover every other middleware.
-  eventMiddleware: [tracingEventMiddleware()],
-  httpMiddleware: [tracingHttpMiddleware()],
-});
+const app = createApp(
+  await demoOptions({
+    auth,
+    app: {
+      health: { checks: deps.checks },
+      secret: process.env.VANGO_SECRET,
+      metricsToken: process.env.METRICS_TOKEN,
+      ...(deps.rateLimitStore ? { rateLimit: { store: deps.rateLimitStore } } : {}),
+      persistence: {
+        ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
+        ...(process.env.VANGO_STATE_DIR ? { dir: process.env.VANGO_STATE_DIR } : {}),
+      },
+      // Tracing first, so its spans cover every other middleware (auth's come after).
+      eventMiddleware: [tracingEventMiddleware()],
+      httpMiddleware: [tracingHttpMiddleware()],
+    },
+  }),
+);
+auth.attach(app);
 const listening = await app.listen(port, "127.0.0.1");
 const metrics =
   app.metrics === undefined
@@ -57,6 +65,8 @@ const shutdown = async (signal: string) => {
   app.health?.setShuttingDown();
   await listening.close();
   await metrics?.close();
+  // Flushes the audit log (bounded) before its database goes.
+  await auth.close();
   await deps.close();
   await tracing?.shutdown();
   process.exit(0);

@@ -11,6 +11,12 @@
  * }
  */
 
+export { login, logout } from "./auth/actions.ts";
+export { type GuardOptions, guard, requireUser } from "./auth/guards.ts";
+export { type AuditFn, audit, useAudit, useUser } from "./auth/hooks.ts";
+export { safeNext } from "./auth/redirects.ts";
+export type { LoginFailure } from "./auth/sign-in.ts";
+export type { AuthUser } from "./auth/users.ts";
 export {
   type FetchContext,
   type Fetcher,
@@ -96,7 +102,7 @@ export {
   invalid,
   type PageAction,
 } from "./routing/actions.ts";
-export { NotFound, notFound, Redirect, redirect } from "./routing/control.ts";
+export { NotFound, notFound, Redirect, redirect, redirectDocument } from "./routing/control.ts";
 export {
   type PageInfo,
   type PageRequest,

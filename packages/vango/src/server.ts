@@ -4,6 +4,50 @@
  */
 
 export {
+  type AuditEvent,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditRow,
+  type AuditSink,
+} from "./auth/audit/audit-log.ts";
+export type { AuditRedaction } from "./auth/audit/metadata.ts";
+export { AUDIT_MIGRATIONS, runAuditMigrations } from "./auth/audit/migrations.ts";
+export { logAuditSink, postgresAuditSink } from "./auth/audit/sinks.ts";
+export { Auth, type AuthOptions, createAuth } from "./auth/auth.ts";
+export type { AuthPaths } from "./auth/core.ts";
+export { AuthError, AuthErrorCode } from "./auth/errors.ts";
+export {
+  type FamilyStore,
+  type RevocationListener,
+  type RotateResult,
+  Rotation,
+} from "./auth/families/family-store.ts";
+export {
+  MemoryFamilyStore,
+  type MemoryFamilyStoreOptions,
+} from "./auth/families/memory-family-store.ts";
+export {
+  type RedisFamilyClient,
+  RedisFamilyStore,
+  type RedisFamilyStoreOptions,
+  type RedisFamilySubscriber,
+} from "./auth/families/redis-family-store.ts";
+export { KeyRing, keyRingFromEnv, type PublicJwk } from "./auth/keys.ts";
+export { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./auth/login-throttle.ts";
+export {
+  DEFAULT_SCRYPT,
+  hashPassword,
+  type ScryptParams,
+  verifyPassword,
+} from "./auth/password.ts";
+export {
+  type AuthUser,
+  type MemoryUserInput,
+  memoryUsers,
+  type StoredUser,
+  type UserDirectory,
+} from "./auth/users.ts";
+export {
   type AppliedMigration,
   loadMigrations,
   type MigrateOptions,
@@ -46,6 +90,7 @@ export { fileRoutes } from "./routing/file-routes.ts";
 export type {
   LayoutInput,
   MiddlewareModule,
+  PageEnter,
   PageModule,
   RouteInput,
   RouteTable,
@@ -63,6 +108,7 @@ export {
 export { ConfigError, type ConfigWarning } from "./server/config/validate.ts";
 export { type Logger, silentLogger } from "./server/core/logger.ts";
 export type { HttpContext, HttpMiddleware, Middleware, Next } from "./server/core/middleware.ts";
+export { requestLocals } from "./server/core/request-locals.ts";
 export type { ClientBuilder, ClientBundle } from "./server/http/client-asset.ts";
 export type { StaticFilesOptions } from "./server/http/static-files.ts";
 export { formBody } from "./server/security/csrf.ts";

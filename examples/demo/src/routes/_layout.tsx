@@ -1,4 +1,4 @@
-import { type Children, signal } from "vango";
+import { type Children, signal, useUser } from "vango";
 
 /**
  * The demo's shell: every page renders inside it, and it stays mounted across live
@@ -6,6 +6,7 @@ import { type Children, signal } from "vango";
  */
 export default function Shell(props: { children?: Children }) {
   const dark = signal(false);
+  const user = useUser();
   return () => (
     <div class={["demo", { dark: dark() }]}>
       <header>
@@ -14,6 +15,12 @@ export default function Shell(props: { children?: Children }) {
           <a href="/">Home</a>
           <a href="/todos">Todos</a>
           <a href="/slow?ms=300">Slow data</a>
+          <a href="/account">Account</a>
+          {user() === undefined ? (
+            <a href="/login">Sign in</a>
+          ) : (
+            <span data-testid="nav-user">{user()!.name}</span>
+          )}
         </nav>
         <button
           type="button"

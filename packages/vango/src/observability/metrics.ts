@@ -53,6 +53,13 @@ export const HTTP_METHODS: readonly string[] = [
 /** `type` label values of `vango_websocket_errors_total`: the error registry's codes. */
 export const WS_ERROR_LABELS: readonly string[] = Object.values(ErrorCode);
 
+/** `outcome` values of `vango_auth_logins_total`. */
+export const LOGIN_OUTCOMES: readonly string[] = ["success", "failure", "throttled"];
+/** `reason` values of `vango_audit_dropped_total`. */
+export const AUDIT_DROP_REASONS: readonly string[] = ["queue_full", "write_failed", "shutdown"];
+/** Most distinct `reason` values of `vango_auth_refusals_total` (auth's codes are fewer). */
+const MAX_REFUSAL_REASONS = 32;
+
 /** Label of a request that matched no route. */
 export const UNMATCHED_ROUTE = "unmatched";
 /** Label of anything outside a bounded set (unknown event type, route over the cap). */
@@ -108,10 +115,17 @@ export class VangoMetrics {
   readonly #dependencies: Set<string>;
   readonly #maxDependencies: number;
   readonly #samplers: (() => SessionSample)[];
+  readonly #logins: Counter<"outcome">;
+  readonly #refusals: Counter<"reason">;
+  readonly #refusalReasons: Set<string>;
+  readonly #auditWritten: Counter;
+  readonly #auditDropped: Counter<"reason">;
+  readonly #auditQueues: (() => number)[];
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? "vango_";
     this.registry = options.registry ?? new Registry();
+    byRegistry.set(this.registry, this);
     const registers = [this.registry];
     this.#routes = new Set();
     this.#maxRoutes = options.maxRoutes ?? 500;
@@ -253,6 +267,44 @@ export class VangoMetrics {
       labelNames: ["name"] as const,
       registers,
     });
+    this.#logins = new Counter({
+      name: `${p}auth_logins_total`,
+      help: "Login attempts, by outcome (success, failure, throttled).",
+      labelNames: ["outcome"] as const,
+      registers,
+    });
+    for (const outcome of LOGIN_OUTCOMES) this.#logins.inc({ outcome }, 0);
+    this.#refusals = new Counter({
+      name: `${p}auth_refusals_total`,
+      help: "Tokens and sign-ins refused, by auth refusal code.",
+      labelNames: ["reason"] as const,
+      registers,
+    });
+    this.#refusalReasons = new Set();
+    this.#auditWritten = new Counter({
+      name: `${p}audit_written_total`,
+      help: "Audit events written to the audit sink.",
+      registers,
+    });
+    this.#auditDropped = new Counter({
+      name: `${p}audit_dropped_total`,
+      help: "Audit events dropped, by reason (queue_full, write_failed, shutdown).",
+      labelNames: ["reason"] as const,
+      registers,
+    });
+    for (const reason of AUDIT_DROP_REASONS) this.#auditDropped.inc({ reason }, 0);
+    this.#auditQueues = [];
+    const queues = this.#auditQueues;
+    new Gauge({
+      name: `${p}audit_queue_length`,
+      help: "Audit events waiting to be written.",
+      registers,
+      collect() {
+        let n = 0;
+        for (const q of queues) n += q();
+        this.set(n);
+      },
+    });
     if (options.collectDefault !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -350,6 +402,52 @@ export class VangoMetrics {
     this.#dependencyUp.set({ name: n }, up ? 1 : 0);
   }
 
+  /**
+   * Counts a login attempt: `success`, `failure` (credentials refused) or `throttled`.
+   * @example metrics.loginObserved("failure");
+   */
+  loginObserved(outcome: string): void {
+    this.#logins.inc({ outcome: LOGIN_OUTCOMES.includes(outcome) ? outcome : OTHER });
+  }
+
+  /**
+   * Counts a refused token or sign-in by its auth refusal code (`token_expired`, …).
+   * @example metrics.authRefused("token_signature_invalid");
+   */
+  authRefused(reason: string): void {
+    let r = reason;
+    if (!this.#refusalReasons.has(r)) {
+      if (this.#refusalReasons.size >= MAX_REFUSAL_REASONS) r = OTHER;
+      else this.#refusalReasons.add(r);
+    }
+    this.#refusals.inc({ reason: r });
+  }
+
+  /** Counts `n` audit events written. */
+  auditWritten(n: number): void {
+    this.#auditWritten.inc(n);
+  }
+
+  /**
+   * Counts `n` audit events dropped for `reason` (`queue_full`, `write_failed`, `shutdown`).
+   * @example metrics.auditDropped("queue_full", 1);
+   */
+  auditDropped(reason: string, n: number): void {
+    this.#auditDropped.inc({ reason: AUDIT_DROP_REASONS.includes(reason) ? reason : OTHER }, n);
+  }
+
+  /**
+   * Registers a scrape-time source of `vango_audit_queue_length` (several add up);
+   * returns its removal.
+   */
+  sampleAuditQueue(length: () => number): () => void {
+    this.#auditQueues.push(length);
+    return () => {
+      const i = this.#auditQueues.indexOf(length);
+      if (i >= 0) this.#auditQueues.splice(i, 1);
+    };
+  }
+
   /** Prometheus text exposition of the registry. */
   render(): Promise<string> {
     return this.registry.metrics();
@@ -362,6 +460,17 @@ export class VangoMetrics {
     this.#routes.add(route);
     return route;
   }
+}
+
+const byRegistry = new WeakMap<Registry, VangoMetrics>();
+
+/**
+ * The metrics registered on `registry` (an app's `app.metrics`), for features that
+ * record into the app's metrics after it was built (`auth.attach(app)`).
+ * @example const metrics = metricsOf(app.metrics);
+ */
+export function metricsOf(registry: Registry | undefined): VangoMetrics | undefined {
+  return registry === undefined ? undefined : byRegistry.get(registry);
 }
 
 /**

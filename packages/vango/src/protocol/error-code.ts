@@ -44,6 +44,7 @@ const WIRE_CODES = [
   "render_error",
   "catch_up_too_slow",
   "store_unavailable",
+  "auth_expired",
 ] as const;
 
 /** Codes that never travel in a frame: HTTP refusals, startup and storage errors. */

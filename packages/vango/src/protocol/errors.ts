@@ -205,4 +205,9 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.SessionGone,
     message: "Client too slow to catch up",
   },
+  [ErrorCode.auth_expired]: {
+    status: 401,
+    close: C.Unauthorized,
+    message: "Sign-in expired or revoked",
+  },
 };

@@ -34,6 +34,7 @@ export interface ActionFailure<D = unknown> {
 }
 
 /** What an action may return. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action is often a function that returns nothing
 export type ActionResult = undefined | ActionFailure | void;
 
 /** A page's action. */

@@ -16,12 +16,18 @@ export class Redirect extends RedirectBase {
   readonly httpStatus: number;
   /** Replace the history entry in a live navigation (default true: a redirect is not a step). */
   readonly replace: boolean;
+  /**
+   * In a live session, load `location` as a new document instead of navigating over the
+   * socket (from {@link redirectDocument}).
+   */
+  readonly document: boolean;
 
-  constructor(location: string, httpStatus: number, replace: boolean) {
+  constructor(location: string, httpStatus: number, replace: boolean, document = false) {
     super("redirect", location);
     this.location = location;
     this.httpStatus = httpStatus;
     this.replace = replace;
+    this.document = document;
   }
 }
 
@@ -44,6 +50,19 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export function redirect(location: string, status = 302): never {
   if (!REDIRECT_STATUSES.has(status)) throw new RangeError(`redirect status ${status}`);
   throw new Redirect(location, status, true);
+}
+
+/**
+ * Like {@link redirect}, but a live session sends the browser to `location` as a page
+ * load rather than a live navigation — for answers only an HTTP response can give, such
+ * as setting cookies (a sign-in completing through an endpoint). During a page request
+ * or after a JS-off form POST it is the same 3xx as `redirect()`. Never returns.
+ * @example
+ * export async function action() { const code = await grant(); redirectDocument(`/auth/complete?code=${code}`); }
+ */
+export function redirectDocument(location: string, status = 302): never {
+  if (!REDIRECT_STATUSES.has(status)) throw new RangeError(`redirect status ${status}`);
+  throw new Redirect(location, status, true, true);
 }
 
 /**

@@ -33,6 +33,11 @@ export interface RequestInfo {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly cookies: ReadonlyMap<string, string>;
+  /**
+   * What the app's HTTP middleware put in `requestLocals(req)` for this request (the
+   * signed-in user's state, …); empty for sessions opened without a request.
+   */
+  readonly locals: ReadonlyMap<symbol, unknown>;
 }
 
 /** The page a session opens with: its URL and the request (headers, cookies). */

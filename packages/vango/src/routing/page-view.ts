@@ -107,6 +107,8 @@ export class PageView implements SessionView {
   #pending: Patch[] = [];
   #title: string | undefined;
   #remounts = 0;
+  /** Redirects an `enter` check asked for within the navigation being made. */
+  #entering = 0;
   readonly #navigate: EventBinding;
   readonly #submit: EventBinding;
 
@@ -118,6 +120,7 @@ export class PageView implements SessionView {
     let entry = entryFor(init.router, init.url.pathname);
     for (let i = 0; ; i++) {
       try {
+        enter(entry, init.url, init.request);
         return new PageView(init, entry);
       } catch (err) {
         const c = controlOf(err);
@@ -270,7 +273,8 @@ export class PageView implements SessionView {
   recover(err: unknown): boolean {
     const c = controlOf(err);
     if (c instanceof Redirect) {
-      this.navigate(c.location, c.replace, false);
+      if (c.document) this.#load(c.location, c.replace);
+      else this.navigate(c.location, c.replace, false);
       return true;
     }
     if (c instanceof NotFound) {
@@ -301,6 +305,27 @@ export class PageView implements SessionView {
       return;
     }
     let next = entryFor(this.#init.router, url.pathname);
+    // Another page (or other params): its subtrees' `enter` checks decide first.
+    if (next.key !== this.state.entry.peek().key && (next.page?.enter.length ?? 0) > 0) {
+      try {
+        enter(next, url, this.state.request);
+      } catch (err) {
+        const c = controlOf(err);
+        if (c instanceof NotFound) next = notFoundEntry(this.#init.router, url.pathname);
+        else if (!(c instanceof Redirect) || this.#entering >= MAX_REDIRECTS) throw err;
+        else {
+          this.#entering++;
+          try {
+            // Refused: the page asked for was never shown, so the redirect replaces it.
+            if (c.document) this.#load(c.location, true);
+            else this.navigate(c.location, true, pop);
+          } finally {
+            this.#entering--;
+          }
+          return;
+        }
+      }
+    }
     const same = next.key === this.state.entry.peek().key;
     // `fresh`: after a successful action the page starts afresh even on the same path.
     if (same && fresh) next = { ...next, key: `${next.key}#${++this.#remounts}` };
@@ -316,6 +341,23 @@ export class PageView implements SessionView {
     // replaced — which also gives the client a frame that answers its navigation.
     const path = url.pathname + url.search + url.hash;
     this.#pending.push({ op: replace || pop ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
+    this.#init.session.markDirty();
+  }
+
+  /**
+   * Sends the browser to `location` as a page load (a document redirect): same-origin
+   * targets go as a path, so a proxy's scheme and host stay the browser's.
+   */
+  #load(location: string, replace: boolean): void {
+    const cur = this.state.url.peek();
+    let url: URL;
+    try {
+      url = new URL(location, cur);
+    } catch {
+      return;
+    }
+    const target = url.origin === cur.origin ? url.pathname + url.search + url.hash : url.href;
+    this.#pending.push({ op: PatchOp.Navigate, url: target, replace });
     this.#init.session.markDirty();
   }
 
@@ -353,7 +395,8 @@ export class PageView implements SessionView {
       });
     } catch (err) {
       const c = controlOf(err);
-      if (c instanceof Redirect) this.navigate(c.location, false, false, true);
+      if (c instanceof Redirect && c.document) this.#load(c.location, false);
+      else if (c instanceof Redirect) this.navigate(c.location, false, false, true);
       else if (!this.recover(err)) throw err;
     } finally {
       this.state.submitting.set(false);
@@ -390,6 +433,14 @@ export class PageView implements SessionView {
     }
     return createVNode("form", props, form.key) as VElement;
   }
+}
+
+/** Runs the `enter` checks of `entry`'s page (outermost first); they throw to refuse. */
+function enter(entry: PageEntry, url: URL, request: RequestInfo): void {
+  const checks = entry.page?.enter;
+  if (checks === undefined || checks.length === 0) return;
+  const info = { url, params: entry.params, pattern: entry.pattern };
+  for (const check of checks) check(info, request);
 }
 
 /** The code an `_error` page is told (never the message: it may hold internals). */

@@ -24,7 +24,7 @@ import type { HttpMiddleware } from "../server/core/middleware.ts";
 import type { EventMiddleware } from "../server/session/event-context.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
 import type { PageAction } from "./actions.ts";
-import type { PageInfo } from "./page-info.ts";
+import type { PageInfo, RequestInfo } from "./page-info.ts";
 import type { ParamParsers } from "./params.ts";
 
 /** What a page module (or a `routes` entry object) may export. */
@@ -46,10 +46,19 @@ export interface PageModule {
 /** A `_layout` entry: the component, or a module exporting it. */
 export type LayoutInput = Component | { readonly default: Component };
 
+/**
+ * A check run before a page is mounted: on the page request and on every live navigation
+ * into it (where no HTTP middleware runs). It throws `redirect()` or `notFound()` to
+ * refuse, and returns to let the page in.
+ */
+export type PageEnter = (page: PageInfo, request: RequestInfo) => void;
+
 /** A `_middleware` entry: middleware for the subtree's HTTP requests and/or events. */
 export interface MiddlewareModule {
   readonly http?: HttpMiddleware;
   readonly event?: EventMiddleware;
+  /** Runs before any page of the subtree is mounted, by a request or a live navigation. */
+  readonly enter?: PageEnter;
 }
 
 /** One `routes` value. */
@@ -82,6 +91,8 @@ export interface CompiledPage {
   /** Outermost first. */
   readonly httpMiddleware: readonly HttpMiddleware[];
   readonly eventMiddleware: readonly EventMiddleware[];
+  /** `enter` checks of the subtrees above, outermost first. */
+  readonly enter: readonly PageEnter[];
   /** The nearest `_error` page above this one. */
   readonly errorPage: Component | undefined;
 }
@@ -141,10 +152,12 @@ export class RouteTree {
       const chain = prefixes(segments);
       const http: HttpMiddleware[] = [];
       const event: EventMiddleware[] = [];
+      const enter: PageEnter[] = [];
       for (const p of chain) {
         const m = middleware.get(p);
         if (m?.http !== undefined) http.push(m.http);
         if (m?.event !== undefined) event.push(m.event);
+        if (m?.enter !== undefined) enter.push(m.enter);
       }
       return {
         pattern,
@@ -157,6 +170,7 @@ export class RouteTree {
         layouts: this.#along(this.#layouts, chain),
         httpMiddleware: http,
         eventMiddleware: event,
+        enter,
         errorPage: this.#along(this.#errors, chain).at(-1),
       };
     });
@@ -290,15 +304,20 @@ function componentOf(input: unknown, where: string): Component {
 
 function middlewareModule(input: unknown, where: string): MiddlewareModule {
   const m = input as MiddlewareModule | null;
-  if (m === null || typeof m !== "object") throw new ConfigError(where, "needs { http, event }");
+  if (m === null || typeof m !== "object") {
+    throw new ConfigError(where, "needs { http, event, enter }");
+  }
   if (m.http !== undefined && typeof m.http !== "function") {
     throw new ConfigError(where, "http must be a middleware function");
   }
   if (m.event !== undefined && typeof m.event !== "function") {
     throw new ConfigError(where, "event must be a middleware function");
   }
-  if (m.http === undefined && m.event === undefined) {
-    throw new ConfigError(where, "needs an http or an event middleware");
+  if (m.enter !== undefined && typeof m.enter !== "function") {
+    throw new ConfigError(where, "enter must be a function");
+  }
+  if (m.http === undefined && m.event === undefined && m.enter === undefined) {
+    throw new ConfigError(where, "needs an http or an event middleware, or an enter check");
   }
   return m;
 }

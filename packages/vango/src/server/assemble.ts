@@ -17,6 +17,7 @@ import { PageView } from "../routing/page-view.ts";
 import type { CompiledPage } from "../routing/route-table.ts";
 import { Router } from "../routing/router.ts";
 import { StateCodec } from "../state/codec.ts";
+import { appSecret } from "./config/app-secret.ts";
 import {
   type AppOptions,
   DEFAULT_PERSISTENCE,
@@ -33,7 +34,6 @@ import { createResume } from "./resume.ts";
 import { CsrfSigner } from "./security/csrf.ts";
 import { RATE_LIMIT_STORE } from "./security/rate-limit/store-circuit.ts";
 import { ResumeTokens } from "./security/resume-token.ts";
-import { resolveSecret } from "./security/secret.ts";
 import { createSecurity, type Security } from "./security/security.ts";
 import type { EventContext, EventMiddleware } from "./session/event-context.ts";
 import { type OpenFacts, SessionManager } from "./session/manager.ts";
@@ -50,6 +50,7 @@ const NO_REQUEST: RequestInfo = Object.freeze({
   method: "GET",
   headers: Object.freeze({}),
   cookies: new Map<string, string>(),
+  locals: new Map<symbol, unknown>(),
 });
 
 /**
@@ -141,9 +142,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const persist = options.persistence === false ? undefined : (options.persistence ?? {});
   const stateDir = persist?.dir ?? DEFAULT_PERSISTENCE.dir;
   // One secret for CSRF and resume tokens: given, VANGO_SECRET, or kept in the state dir.
-  const secret =
-    options.secret ??
-    (persist !== undefined ? resolveSecret({ dir: stateDir }).secret : randomBytes(32));
+  const secret = appSecret(options) ?? randomBytes(32);
   const csrf = new CsrfSigner(secret);
   const tokens = new ResumeTokens(secret);
   sessions.issue = (sid, path) => tokens.issue(sid, path);
@@ -179,7 +178,16 @@ export function assembleApp(options: AppOptions): AppRuntime {
     resume:
       persistence === undefined
         ? undefined
-        : createResume({ sessions, persistence, tokens, router, csrf, logger }),
+        : createResume({
+            sessions,
+            persistence,
+            tokens,
+            router,
+            csrf,
+            logger,
+            upgradeLocals: options.upgradeLocals,
+            userOf: options.userOf,
+          }),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};
   const rt: AppRuntime = {

@@ -9,6 +9,7 @@
  * survive). Without a checkpoint (the page was served elsewhere and never changed, or its
  * checkpoint expired) the page is rebuilt from the URL the token carries.
  */
+import type { IncomingMessage } from "node:http";
 import { performance } from "node:perf_hooks";
 import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
 import { Redirect } from "../routing/control.ts";
@@ -16,12 +17,14 @@ import type { RequestInfo } from "../routing/page-info.ts";
 import { PageView } from "../routing/page-view.ts";
 import type { Router } from "../routing/router.ts";
 import type { Logger } from "./core/logger.ts";
+import { requestInfo } from "./http/request-info.ts";
 import type { CsrfSigner } from "./security/csrf.ts";
 import type { ResumeTokens } from "./security/resume-token.ts";
 import type { Checkpoint } from "./session/checkpoint.ts";
 import type { SessionManager } from "./session/manager.ts";
 import type { Persistence } from "./session/persistence.ts";
 import type { Session } from "./session/session.ts";
+import type { Resume } from "./ws/connection.ts";
 
 export interface ResumeDeps {
   readonly sessions: SessionManager;
@@ -30,13 +33,18 @@ export interface ResumeDeps {
   readonly router: Router;
   readonly csrf: CsrfSigner;
   readonly logger: Logger;
+  /** Fills the upgrade request's locals as the HTTP middleware did the page request's. */
+  readonly upgradeLocals?: ((req: IncomingMessage) => void | Promise<void>) | undefined;
+  /** The signed-in user of a request (`AppOptions.userOf`). */
+  readonly userOf?: ((req: IncomingMessage) => string | undefined) | undefined;
 }
 
-/** The request facts of a rebuilt page: the socket has none of the page request's. */
+/** The request facts of a page rebuilt without an upgrade request (in-process tests). */
 const NO_REQUEST: RequestInfo = Object.freeze({
   method: "GET",
   headers: Object.freeze({}),
   cookies: new Map<string, string>(),
+  locals: new Map<symbol, unknown>(),
 });
 /** Origin of rebuilt pages' URLs (only path and query are meaningful server-side). */
 const ORIGIN = "http://localhost";
@@ -45,22 +53,25 @@ const ORIGIN = "http://localhost";
  * The `resume` a connection calls for a token this process does not hold.
  * @example connectionHost.resume = createResume({ sessions, persistence, tokens, router, csrf, logger });
  */
-export function createResume(
-  deps: ResumeDeps,
-): (token: string, sid: string) => Promise<Session | ErrorCode> {
+export function createResume(deps: ResumeDeps): Resume {
   /** One rebuild per token at a time: a reconnect race must not build the page twice. */
   const inflight = new Map<string, Promise<Session | ErrorCode>>();
-  return (token, sid) => {
+  return (token, sid, req) => {
     let p = inflight.get(token);
     if (p === undefined) {
-      p = rebuild(deps, token, sid).finally(() => inflight.delete(token));
+      p = rebuild(deps, token, sid, req).finally(() => inflight.delete(token));
       inflight.set(token, p);
     }
     return p;
   };
 }
 
-async function rebuild(deps: ResumeDeps, token: string, sid: string): Promise<Session | ErrorCode> {
+async function rebuild(
+  deps: ResumeDeps,
+  token: string,
+  sid: string,
+  req: IncomingMessage | undefined,
+): Promise<Session | ErrorCode> {
   const { sessions, persistence, tokens } = deps;
   const claim = tokens.verify(token, sid);
   // Forged, or issued for another browser's cookie: as unknown as a token can be.
@@ -78,17 +89,35 @@ async function rebuild(deps: ResumeDeps, token: string, sid: string): Promise<Se
   const held = sessions.find(token);
   if (held !== undefined) return held;
   if (cp !== undefined && cp.sid !== sid) return E.resume_invalid;
+  let request = NO_REQUEST;
+  let userId = cp?.userId;
+  if (req !== undefined) {
+    try {
+      await deps.upgradeLocals?.(req);
+    } catch (err) {
+      deps.logger.error({ err, code: E.internal_error }, "upgradeLocals failed");
+      return E.internal_error;
+    }
+    request = requestInfo(req, "GET");
+    userId = deps.userOf?.(req);
+    // The page was someone's: only they may have it back (the browser now has another
+    // sign-in, or none — a fresh page load shows what that one may see).
+    if (cp?.userId !== undefined && cp.userId !== userId) return E.session_expired;
+    // Meanwhile another handshake may have rebuilt it.
+    const again = sessions.find(token);
+    if (again !== undefined) return again;
+  }
   const url = new URL(cp?.url ?? claim.path, ORIGIN);
   const session = sessions.create(sid, "/", undefined, url.pathname, { key: claim.key, token });
   if (typeof session === "string") return session;
-  session.userId = cp?.userId;
+  session.userId = userId;
   let view: PageView | Redirect;
   try {
     view = PageView.open({
       session,
       router: deps.router,
       url,
-      request: NO_REQUEST,
+      request,
       csrf: deps.csrf.sign(sid),
       persist: true,
       ...(cp === undefined ? {} : { restore: new Map(cp.state) }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMetrics, EVENT_TYPE_LABELS } from "../../src/observability/metrics.ts";
+import { createMetrics, EVENT_TYPE_LABELS, metricsOf } from "../../src/observability/metrics.ts";
 import { EventType } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
 
@@ -22,6 +22,11 @@ describe("createMetrics", () => {
     const names = (await m.registry.getMetricsAsJSON()).map((x) => `${x.name}:${x.type}`).sort();
     expect(names).toEqual([
       "vango_active_sessions:gauge",
+      "vango_audit_dropped_total:counter",
+      "vango_audit_queue_length:gauge",
+      "vango_audit_written_total:counter",
+      "vango_auth_logins_total:counter",
+      "vango_auth_refusals_total:counter",
       "vango_dependency_up:gauge",
       "vango_detached_sessions:gauge",
       "vango_event_duration_seconds:histogram",
@@ -162,5 +167,38 @@ describe("createMetrics", () => {
     expect(text).toContain('vango_dependency_up{name="redis"} 1\n');
     expect(text).toContain('vango_dependency_up{name="postgres"} 0\n');
     expect(text).toContain('vango_dependency_up{name="other"} 0\n');
+  });
+
+  it("records logins, auth refusals and the audit log's writes, drops and queue", async () => {
+    const m = createMetrics({ collectDefault: false });
+    expect(metricsOf(m.registry)).toBe(m);
+    expect(metricsOf(undefined)).toBeUndefined();
+    m.loginObserved("success");
+    m.loginObserved("failure");
+    m.loginObserved("failure");
+    m.loginObserved("bogus");
+    m.authRefused("token_expired");
+    for (let i = 0; i < 40; i++) m.authRefused(`made_up_${i}`);
+    m.auditWritten(7);
+    m.auditDropped("queue_full", 3);
+    m.auditDropped("nonsense", 1);
+    const stop = m.sampleAuditQueue(() => 5);
+    m.sampleAuditQueue(() => 2);
+    let text = await m.render();
+    expect(text).toContain('vango_auth_logins_total{outcome="success"} 1\n');
+    expect(text).toContain('vango_auth_logins_total{outcome="failure"} 2\n');
+    expect(text).toContain('vango_auth_logins_total{outcome="throttled"} 0\n');
+    expect(text).toContain('vango_auth_logins_total{outcome="other"} 1\n');
+    expect(text).toContain('vango_auth_refusals_total{reason="token_expired"} 1\n');
+    // At most 32 distinct reasons; the rest count as other.
+    expect(text).toContain('vango_auth_refusals_total{reason="other"} 9\n');
+    expect(text).toContain("vango_audit_written_total 7\n");
+    expect(text).toContain('vango_audit_dropped_total{reason="queue_full"} 3\n');
+    expect(text).toContain('vango_audit_dropped_total{reason="write_failed"} 0\n');
+    expect(text).toContain('vango_audit_dropped_total{reason="other"} 1\n');
+    expect(text).toContain("vango_audit_queue_length 7\n");
+    stop();
+    text = await m.render();
+    expect(text).toContain("vango_audit_queue_length 2\n");
   });
 });

@@ -120,7 +120,7 @@ const variableSelectors = dashboard.templating.list
 describe("alert rules", () => {
   it("pass promtool check rules", () => {
     const r = promtool(["check", "rules", "alerts.yml"]);
-    expect(r.out).toContain("SUCCESS: 5 rules found");
+    expect(r.out).toContain("SUCCESS: 7 rules found");
     expect(r.status).toBe(0);
   });
 
@@ -133,10 +133,12 @@ describe("alert rules", () => {
   it("define the required alerts, each tested firing and not firing", () => {
     const names = [...alertExprs(alertsYaml).keys()].sort();
     expect(names).toEqual([
+      "VangoAuditEventsDropped",
       "VangoDependencyDown",
       "VangoEventLatencyP95High",
       "VangoEventLoopLag",
       "VangoHigh5xxRate",
+      "VangoLoginFailuresHigh",
       "VangoSessionDrop",
     ]);
     const cases = [...alertTestsYaml.matchAll(/alertname:\s*(\w+)\s*\n\s*exp_alerts:(\s*\[\])?/g)];
@@ -172,6 +174,9 @@ describe("grafana dashboard", () => {
       "Dependencies up",
       "Session checkpoints and restores",
       "Session store p95 latency",
+      "Logins by outcome",
+      "Auth refusals by reason",
+      "Audit events: written / dropped / queued",
     ]);
   });
 

@@ -2,6 +2,7 @@
  * App options and their resolved defaults. Every field here is read by the runtime.
  */
 
+import type { IncomingMessage } from "node:http";
 import type { AppHealthOptions, AppMetricsOptions } from "../../observability/app-observability.ts";
 import type { Limits as DecodeLimits } from "../../protocol/limits.ts";
 import type { RouteTable } from "../../routing/route-table.ts";
@@ -127,6 +128,13 @@ export interface AppOptions extends SecurityOptions {
   readonly eventMiddleware?: readonly EventMiddleware[];
   /** Middleware around every HTTP request the app answers, outermost first. */
   readonly httpMiddleware?: readonly HttpMiddleware[];
+  /**
+   * Fills `requestLocals(req)` of a WebSocket upgrade whose session is rebuilt here —
+   * after a restart, or on another instance — as the HTTP middleware did for the page's
+   * own request, so the rebuilt page sees the same locals (`auth.wire` sets it: the page
+   * is rebuilt signed in). Runs only for rebuilds, before the page is built.
+   */
+  readonly upgradeLocals?: (req: IncomingMessage) => void | Promise<void>;
   /** `service` field of the default logger's lines (default `OTEL_SERVICE_NAME`, else `"vango"`). */
   readonly service?: string;
   /** Prometheus metrics on a per-app registry (default on); `false` records nothing. */

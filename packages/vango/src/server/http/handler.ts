@@ -15,23 +15,12 @@ import type { PageInit } from "../../routing/page-info.ts";
 import type { CompiledPage } from "../../routing/route-table.ts";
 import type { RouteMatch, Router } from "../../routing/router.ts";
 import type { VChild } from "../../vdom/vnode.ts";
-import { describeError, formatReport } from "../core/dev-report.ts";
 import { sendError, sendRefusal, wantsHtml } from "../core/http-error.ts";
 import type { Logger } from "../core/logger.ts";
 import { compose, type HttpContext, type Middleware, type NextFn } from "../core/middleware.ts";
-import { isTokenShaped, randomToken } from "../core/tokens.ts";
-import { clientIp } from "../security/client-ip.ts";
-import {
-  csrfCookieName,
-  readCookie,
-  readSessionCookie,
-  serializeCookie,
-  sessionCookieName,
-} from "../security/cookies.ts";
 import type { CsrfSigner } from "../security/csrf.ts";
-import { guardRequest, responseNonce } from "../security/guard.ts";
+import { guardRequest } from "../security/guard.ts";
 import type { Security } from "../security/security.ts";
-import { isHttps } from "../security/security-headers.ts";
 import type { OpenFacts } from "../session/manager.ts";
 import type { Session } from "../session/session.ts";
 import { CLIENT_ROUTE, type ClientAsset } from "./client-asset.ts";

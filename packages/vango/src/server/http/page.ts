@@ -12,7 +12,6 @@ import { renderPage } from "../../render/page.ts";
 import { serializeHost } from "../../render/serialize-host.ts";
 import { isFailure } from "../../routing/actions.ts";
 import { controlOf, NotFound, Redirect } from "../../routing/control.ts";
-import type { RequestInfo } from "../../routing/page-info.ts";
 import type { PageView } from "../../routing/page-view.ts";
 import type { RouteMatch } from "../../routing/router.ts";
 import { formFields } from "../../vdom/events.ts";
@@ -25,7 +24,6 @@ import { isTokenShaped, randomToken } from "../core/tokens.ts";
 import { clientIp } from "../security/client-ip.ts";
 import {
   csrfCookieName,
-  parseCookies,
   readCookie,
   readSessionCookie,
   serializeCookie,
@@ -36,6 +34,7 @@ import { responseNonce } from "../security/guard.ts";
 import { isHttps } from "../security/security-headers.ts";
 import type { Session } from "../session/session.ts";
 import type { HttpHost } from "./handler.ts";
+import { requestInfo } from "./request-info.ts";
 
 export interface PageParts {
   readonly title: string | undefined;
@@ -200,7 +199,8 @@ export async function servePage(
       }),
     );
   }
-  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
+  // Appended: middleware (auth) may have set cookies of its own on this response.
+  if (cookies.length > 0) res.appendHeader("set-cookie", cookies);
   const body = Buffer.from(html, "utf8");
   const status = actionFailure?.status ?? view.state.status;
   const headers: Record<string, string | number> = {
@@ -285,19 +285,4 @@ function pageUrl(req: IncomingMessage): URL {
   } catch {
     return new URL(req.url ?? "/", "http://localhost");
   }
-}
-
-/** Vango's own cookies are not the app's business (the session id stays server-side). */
-const OWN_COOKIES = new Set([
-  sessionCookieName(true),
-  sessionCookieName(false),
-  csrfCookieName(true),
-  csrfCookieName(false),
-]);
-
-/** The request as pages see it (`useRequest()`): read-only headers and the app's cookies. */
-function requestInfo(req: IncomingMessage): RequestInfo {
-  const cookies = new Map<string, string>();
-  for (const [k, v] of parseCookies(req.headers.cookie)) if (!OWN_COOKIES.has(k)) cookies.set(k, v);
-  return { method: req.method ?? "GET", headers: Object.freeze({ ...req.headers }), cookies };
 }

@@ -14,6 +14,7 @@
  * (381 KB) drew 306 MiB in 10 s and were never refused.
  */
 
+import type { IncomingMessage } from "node:http";
 import { Feature, FrameType } from "../../protocol/constants.ts";
 import { ErrorCode as E, type ErrorCode, ProtocolError } from "../../protocol/errors.ts";
 import type { ClientFrame, HandshakeFrame } from "../../protocol/frame.ts";
@@ -67,8 +68,15 @@ export interface ConnectionHost {
    * store, or from the URL its token names — for cookie `sid`; the refusal's code when it
    * cannot (`undefined`: sessions are not persisted).
    */
-  readonly resume?: ((token: string, sid: string) => Promise<Session | ErrorCode>) | undefined;
+  readonly resume?: Resume | undefined;
 }
+
+/** Rebuilds session `sid`'s page for `token`; `req` is the upgrade request (headers, cookies). */
+export type Resume = (
+  token: string,
+  sid: string,
+  req: IncomingMessage | undefined,
+) => Promise<Session | ErrorCode>;
 
 /** Frames a connection holds while its session is rebuilt (the client sends few then). */
 const MAX_HELD_FRAMES = 32;
@@ -97,12 +105,23 @@ export class Connection {
   readonly #budget: EventBudgetOptions | undefined;
   /** Frames received while the session is rebuilt (`undefined`: not rebuilding). */
   #held: Uint8Array[] | undefined = undefined;
+  /**
+   * The upgrade request, until the handshake: a rebuilt page gets its headers, cookies
+   * and locals. Dropped then, so the socket does not keep the request alive.
+   */
+  #upgrade: IncomingMessage | undefined;
 
-  constructor(host: ConnectionHost, transport: Transport, cookieSid: string | undefined) {
+  constructor(
+    host: ConnectionHost,
+    transport: Transport,
+    cookieSid: string | undefined,
+    upgrade?: IncomingMessage,
+  ) {
     this.#host = host;
     this.#budget = host.budget;
     this.transport = transport;
     this.cookieSid = cookieSid;
+    this.#upgrade = host.resume === undefined ? undefined : upgrade;
     host.connections.add(this);
     this.#handshakeTimer = setTimeout(handshakeTimeout, host.handshakeMs, this);
     this.#handshakeTimer.unref();
@@ -234,17 +253,20 @@ export class Connection {
     this.#host.connections.delete(this);
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
+    this.#upgrade = undefined;
   }
 
   #handshake(h: HandshakeFrame): void {
     const host = this.#host;
+    const req = this.#upgrade;
+    this.#upgrade = undefined;
     const s = h.resumeToken === null ? undefined : host.sessions.find(h.resumeToken);
     if (s === undefined && h.resumeToken !== null && host.resume !== undefined) {
       if (this.cookieSid === undefined) {
         this.#refuse(E.resume_invalid);
         return;
       }
-      this.#rebuild(h, h.resumeToken, this.cookieSid, host.resume);
+      this.#rebuild(h, h.resumeToken, this.cookieSid, req, host.resume);
       return;
     }
     this.#accept(h, s);
@@ -255,10 +277,11 @@ export class Connection {
     h: HandshakeFrame,
     token: string,
     sid: string,
-    resume: (token: string, sid: string) => Promise<Session | ErrorCode>,
+    req: IncomingMessage | undefined,
+    resume: Resume,
   ): void {
     this.#held = [];
-    resume(token, sid).then(
+    resume(token, sid, req).then(
       (r) => {
         const held = this.#held ?? [];
         this.#held = undefined;

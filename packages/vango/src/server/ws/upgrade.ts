@@ -104,11 +104,12 @@ export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
       socket.once("close", slot);
     }
     // Read before the callback: a closure that touched `req` would keep the whole
-    // request alive for the socket's lifetime (~1.1 KB per session, measured).
+    // request alive for the socket's lifetime (~1.1 KB per session, measured). The
+    // connection holds it only until the handshake (a rebuilt page needs its headers).
     const cookieSid = readSessionCookie(req.headers.cookie, rt.devMode);
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    wss.handleUpgrade(req, socket, head, (ws, upgradeReq) => {
       const t = rt.wrapTransport(new WsTransport(ws, socket));
-      const conn = new Connection(host.connectionHost, t, cookieSid);
+      const conn = new Connection(host.connectionHost, t, cookieSid, upgradeReq);
       // Without an 'error' listener, a frame over maxPayload would crash the process.
       ws.on("error", (err: Error & { code?: string }) => {
         if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {

@@ -109,7 +109,10 @@ describe("startup validation: refusals (config_invalid)", () => {
   });
 
   it("refuses a store breaker that nothing would use or that makes no sense", () => {
-    const store = { consume: () => Promise.reject(new Error("unused")) };
+    const store = {
+      consume: () => Promise.reject(new Error("unused")),
+      refund: () => Promise.reject(new Error("unused")),
+    };
     expect(
       refused({
         rateLimit: { policies: [{ name: "a", key: "ip", limit: 2, windowMs: 1, cost: 3 }] },

@@ -76,10 +76,6 @@ async function app(opts: Partial<AppOptions> = {}): Promise<Running> {
 
 let shared = new MemorySessionStore();
 
-function text(html: string, cls: string): string | undefined {
-  return new RegExp(`class="${cls}">([^<]*)<`).exec(html)?.[1];
-}
-
 describe("session persistence", () => {
   it("another instance with the same secret and store resumes the session with its state", async () => {
     shared = new MemorySessionStore();

@@ -7,6 +7,7 @@
 import {
   checkConsume,
   gcra,
+  gcraRefund,
   type RateLimitPolicyShape,
   type RateLimitResult,
   type RateLimitStore,
@@ -70,6 +71,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
       resetMs: step.resetMs,
       retryAfterMs: step.retryAfterMs,
     };
+  }
+
+  refund(key: string, cost: number, policy: RateLimitPolicyShape): Promise<void> {
+    try {
+      this.refundSync(key, cost, policy);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Synchronous `refund` for in-process callers. */
+  refundSync(key: string, cost: number, policy: RateLimitPolicyShape): void {
+    checkConsume(cost, policy);
+    const back = gcraRefund(this.#tat.get(key), this.#now(), cost, policy.limit, policy.windowMs);
+    if (back === undefined) this.#tat.delete(key);
+    else this.#tat.set(key, back);
   }
 
   /** Drops every key whose budget is full again; returns how many were dropped. */

@@ -17,6 +17,7 @@ export interface RedisScriptClient {
 }
 
 const COMMAND = "vangoRateLimitGcra";
+const REFUND_COMMAND = "vangoRateLimitRefund";
 
 /** KEYS[1] = bucket; ARGV = limit, windowMs, cost. Returns {allowed, remaining, resetMs, retryAfterMs}. */
 export const GCRA_LUA = `
@@ -44,11 +45,37 @@ redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', ttl)
 return {1, math.floor((window - diff) / step + eps), math.ceil(diff - eps), 0}
 `;
 
+/** KEYS[1] = bucket; ARGV = limit, windowMs, cost. Moves the arrival time back by `cost` units. */
+export const REFUND_LUA = `
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local eps = 1e-6
+local stored = redis.call('GET', KEYS[1])
+if not stored then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local back = tonumber(stored) - cost * (window / limit)
+if back <= now + eps then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+redis.call('SET', KEYS[1], string.format('%.3f', back), 'PX', math.ceil(back - now))
+return 1
+`;
+
 export interface RedisRateLimitStoreOptions {
   client: RedisScriptClient;
   /** Prefix of every key (default `"vango:rl:"`). */
   prefix?: string;
 }
+
+type RefundCommand = (
+  key: string,
+  limit: number,
+  windowMs: number,
+  cost: number,
+) => Promise<number>;
 
 type GcraCommand = (
   key: string,
@@ -64,6 +91,7 @@ type GcraCommand = (
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #run: GcraCommand;
+  readonly #refund: RefundCommand;
   readonly #prefix: string;
 
   constructor(options: RedisRateLimitStoreOptions) {
@@ -71,6 +99,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     client.defineCommand(COMMAND, { lua: GCRA_LUA, numberOfKeys: 1 });
     const fn = (client as unknown as Record<string, GcraCommand>)[COMMAND]!;
     this.#run = fn.bind(client);
+    client.defineCommand(REFUND_COMMAND, { lua: REFUND_LUA, numberOfKeys: 1 });
+    const refund = (client as unknown as Record<string, RefundCommand>)[REFUND_COMMAND]!;
+    this.#refund = refund.bind(client);
     this.#prefix = options.prefix ?? "vango:rl:";
   }
 
@@ -83,5 +114,10 @@ export class RedisRateLimitStore implements RateLimitStore {
       cost,
     );
     return { allowed: allowed === 1, remaining, resetMs, retryAfterMs };
+  }
+
+  async refund(key: string, cost: number, policy: RateLimitPolicyShape): Promise<void> {
+    checkConsume(cost, policy);
+    await this.#refund(this.#prefix + key, policy.limit, policy.windowMs, cost);
   }
 }

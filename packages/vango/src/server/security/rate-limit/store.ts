@@ -28,6 +28,11 @@ export interface RateLimitResult {
  */
 export interface RateLimitStore {
   consume(key: string, cost: number, policy: RateLimitPolicyShape): Promise<RateLimitResult>;
+  /**
+   * Gives back `cost` units an earlier `consume` charged (a login attempt that turned out
+   * to succeed, so only failures stay counted); a budget never refills past full.
+   */
+  refund(key: string, cost: number, policy: RateLimitPolicyShape): Promise<void>;
 }
 
 /** Throws `RangeError` unless the cost and policy make sense. */
@@ -48,6 +53,23 @@ const EPS = 1e-6;
 /** GCRA step; `tat` is the stored arrival time (ms) or undefined. `newTat` is set when allowed. */
 export interface GcraStep extends RateLimitResult {
   newTat: number;
+}
+
+/**
+ * The arrival time after giving back `cost` units, or `undefined` when the bucket is full
+ * again (the key can go). The Redis refund script is a line-by-line copy.
+ * @example gcraRefund(now + 12_000, now, 1, 5, 60_000) // now
+ */
+export function gcraRefund(
+  tat: number | undefined,
+  now: number,
+  cost: number,
+  limit: number,
+  windowMs: number,
+): number | undefined {
+  if (tat === undefined) return undefined;
+  const back = tat - cost * (windowMs / limit);
+  return back <= now + EPS ? undefined : back;
 }
 
 /**

@@ -138,7 +138,10 @@ describe("httpRateLimit", () => {
   });
 
   it("through a breaker: fails open by default and closed on request when the store throws", async () => {
-    const broken: RateLimitStore = { consume: () => Promise.reject(new Error("redis down")) };
+    const broken: RateLimitStore = {
+      consume: () => Promise.reject(new Error("redis down")),
+      refund: () => Promise.reject(new Error("redis down")),
+    };
     const policies = [{ name: "ip", key: "ip" as const, limit: 1, windowMs: 1000 }];
     const open = await app({ store: broken, policies, breaker: new CircuitBreaker() });
     expect((await fetch(open)).status).toBe(200);
@@ -156,6 +159,7 @@ describe("httpRateLimit", () => {
         calls++;
         return new Promise(() => {});
       },
+      refund: () => new Promise(() => {}),
     };
     const policies = [{ name: "ip", key: "ip" as const, limit: 1, windowMs: 1000 }];
     const breaker = new CircuitBreaker({ timeoutMs: 50, failureThreshold: 2, resetMs: 60_000 });

@@ -63,6 +63,20 @@ export function rateLimitStoreSuite(name: string, make: () => RateLimitStore): v
       expect(await s.consume(k, 1, policy)).toMatchObject({ allowed: true, remaining: 1 });
     });
 
+    it("refund gives units back, never past a full budget", async () => {
+      const s = make();
+      const k = key();
+      const policy = { limit: 3, windowMs: 60_000 };
+      for (let i = 0; i < 3; i++) await s.consume(k, 1, policy);
+      expect((await s.consume(k, 1, policy)).allowed).toBe(false);
+      await s.refund(k, 1, policy);
+      expect(await s.consume(k, 1, policy)).toMatchObject({ allowed: true, remaining: 0 });
+      await s.refund(k, 3, policy);
+      await s.refund(k, 3, policy);
+      await s.refund(key(), 1, policy); // a key never charged: nothing to give back
+      expect(await s.consume(k, 1, policy)).toMatchObject({ allowed: true, remaining: 2 });
+    });
+
     it("keeps keys independent", async () => {
       const s = make();
       const a = key();

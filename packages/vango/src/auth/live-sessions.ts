@@ -1,0 +1,221 @@
+/**
+ * Signed-in live sessions and this instance's view of revocations.
+ *
+ * **Per event, no round trip.** The event middleware compares the clock with the
+ * session's access window and reads a flag: that is all. Revocations arrive the other
+ * way — the family store announces each one (Redis pub/sub; in process for the memory
+ * store), and this listener ends every live sign-in of that family at once: the user
+ * signal turns anonymous, and a session that has been live is sent `auth_expired` and
+ * the login page (with `next` where it was). A session not live yet learns it on its
+ * first event.
+ *
+ * **The access window moves on in place.** A live page cannot receive new cookies, and
+ * sending it to a page load every 15 minutes would lose its state. When its access
+ * token's time is up, the event that finds it checks what a refresh would check — the
+ * sign-in's own end, its revocation, the user still in the directory (roles re-read) —
+ * and extends the window by one access lifetime. That costs one store and one directory
+ * call per session per access lifetime; the browser's cookies are refreshed by its next
+ * HTTP request as usual.
+ *
+ * **Revocation view.** Families seen by HTTP requests are remembered as revoked or not
+ * (bounded, least recently used first). The view is only trusted while the announcement
+ * feed is up: when it drops, it is cleared; when it is back, it is cleared again and every
+ * tracked live session's family is checked in one call (announcements may have been
+ * missed in between).
+ */
+
+import { ErrorCode } from "../protocol/errors.ts";
+import type { PageView } from "../routing/page-view.ts";
+import type { EventContext } from "../server/session/event-context.ts";
+import { SessionState } from "../server/session/services.ts";
+import type { AuthCore } from "./core.ts";
+import type { RevocationListener } from "./families/family-store.ts";
+import { loginUrl } from "./redirects.ts";
+import { authOfSession, EndReason, type SessionAuth } from "./session-auth.ts";
+
+/** Families whose revocation state is remembered. */
+const VIEW_MAX = 100_000;
+
+export class LiveSessions implements RevocationListener {
+  readonly #core: AuthCore;
+  readonly #byFamily = new Map<string, Set<WeakRef<SessionAuth>>>();
+  readonly #view = new Map<string, boolean>();
+  /** The announcement feed is up: the view may answer. */
+  #trusted = true;
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(core: AuthCore) {
+    this.#core = core;
+    this.#unsubscribe = core.families.subscribe(this);
+    this.#timer = setInterval(() => this.sweep(), 60_000).unref();
+  }
+
+  /** Tracked live sign-ins (for tests and metrics). */
+  get size(): number {
+    let n = 0;
+    for (const set of this.#byFamily.values()) n += set.size;
+    return n;
+  }
+
+  /** Follows a signed-in page's state until its session is gone. */
+  track(sa: SessionAuth): void {
+    const fam = sa.family;
+    if (fam === undefined) return;
+    let set = this.#byFamily.get(fam);
+    if (set === undefined) {
+      set = new Set();
+      this.#byFamily.set(fam, set);
+    }
+    set.add(new WeakRef(sa));
+  }
+
+  /** What the view knows of `fam` (`undefined`: ask the store). */
+  known(fam: string): boolean | undefined {
+    if (!this.#trusted) return undefined;
+    const v = this.#view.get(fam);
+    if (v === undefined) return undefined;
+    // Most recently used last: re-insert.
+    this.#view.delete(fam);
+    this.#view.set(fam, v);
+    return v;
+  }
+
+  remember(fam: string, revoked: boolean): void {
+    if (!this.#trusted) return;
+    this.#view.delete(fam);
+    if (this.#view.size >= VIEW_MAX) {
+      const oldest = this.#view.keys().next().value;
+      if (oldest !== undefined) this.#view.delete(oldest);
+    }
+    this.#view.set(fam, revoked);
+  }
+
+  /** A revocation, from any instance (or this one): ends its live sign-ins now. */
+  revoked(fam: string): void {
+    this.#view.delete(fam);
+    this.#view.set(fam, true);
+    const set = this.#byFamily.get(fam);
+    if (set === undefined) return;
+    this.#byFamily.delete(fam);
+    for (const ref of set) {
+      const sa = ref.deref();
+      if (sa !== undefined) this.#end(sa, EndReason.Revoked);
+    }
+  }
+
+  lost(): void {
+    this.#trusted = false;
+    this.#view.clear();
+  }
+
+  resync(): void {
+    this.#view.clear();
+    this.#trusted = true;
+    const fams = [...this.#byFamily.keys()];
+    if (fams.length === 0) return;
+    void this.#core.breaker
+      .run(() => this.#core.families.revoked(fams))
+      .then((r) => {
+        if (!r.ok) return;
+        for (let i = 0; i < fams.length; i++) {
+          if (r.value[i] === true) this.revoked(fams[i]!);
+          else this.remember(fams[i]!, false);
+        }
+      });
+  }
+
+  /**
+   * The event middleware's work: nothing for anonymous sessions, a clock comparison for
+   * signed-in ones; the session whose sign-in ended is told once and its event dropped.
+   */
+  event(ctx: EventContext, next: () => Promise<void>): Promise<void> {
+    const sa = authOfSession(ctx.session);
+    if (sa === undefined) return next();
+    if (sa.session !== ctx.session) sa.session = ctx.session;
+    if (sa.ended !== undefined && !sa.told) {
+      this.#tell(sa);
+      return Promise.resolve();
+    }
+    const user = sa.user.peek();
+    if (user === undefined) return next();
+    if (Date.now() >= sa.accessExp) return this.#extend(sa, ctx, next);
+    ctx.userId = user.id;
+    return next();
+  }
+
+  /** Drops states whose sessions are gone. */
+  sweep(): void {
+    for (const [fam, set] of this.#byFamily) {
+      for (const ref of set) if (ref.deref() === undefined) set.delete(ref);
+      if (set.size === 0) this.#byFamily.delete(fam);
+    }
+  }
+
+  close(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  async #extend(sa: SessionAuth, ctx: EventContext, next: () => Promise<void>): Promise<void> {
+    const core = this.#core;
+    const fam = sa.family!;
+    const id = sa.userId!;
+    const now = Date.now();
+    if (now >= sa.signInExp) return this.#endAndTell(sa, EndReason.Expired);
+    if (await core.isRevoked(fam)) return this.#endAndTell(sa, EndReason.Revoked);
+    let user: Awaited<ReturnType<typeof core.users.findById>>;
+    try {
+      user = await core.users.findById(id);
+    } catch (err) {
+      // The directory failed: this event goes through as before, the next one asks again.
+      core.logger.error({ err, user_id: id }, "user directory failed; access window not extended");
+      ctx.userId = id;
+      return next();
+    }
+    if (user === undefined) {
+      await core.revoke(sa, fam, id, "user_gone");
+      return this.#endAndTell(sa, EndReason.Revoked);
+    }
+    // The event may have raced a revocation announced while it waited.
+    if (sa.ended !== undefined) return this.#tell(sa);
+    sa.extend(user, Math.min(Date.now() + core.config.accessTtlMs, sa.signInExp));
+    ctx.userId = user.id;
+    return next();
+  }
+
+  #endAndTell(sa: SessionAuth, reason: EndReason): void {
+    this.#end(sa, reason);
+    if (!sa.told) this.#tell(sa);
+  }
+
+  /** A sign-out made from this page: no `auth_expired` for it (its other tabs are told). */
+  signedOut(sa: SessionAuth): void {
+    if (sa.end(EndReason.Revoked)) sa.told = true;
+  }
+
+  #end(sa: SessionAuth, reason: EndReason): void {
+    const s = sa.session;
+    if (!sa.end(reason)) return;
+    if (s !== undefined) {
+      s.userId = undefined;
+      if (s.state === SessionState.Attached || s.state === SessionState.Detached) this.#tell(sa);
+    }
+  }
+
+  /** `auth_expired`, then the login page with `next` where the page was. */
+  #tell(sa: SessionAuth): void {
+    const s = sa.session;
+    if (s === undefined || s.state === SessionState.Closed) return;
+    sa.told = true;
+    s.userId = undefined;
+    s.sendError(ErrorCode.auth_expired, false);
+    const view = s.root as PageView;
+    const here = view.state.url.peek();
+    const login = this.#core.config.paths.login;
+    if (here.pathname !== login)
+      view.navigate(loginUrl(login, here.pathname + here.search), true, false);
+  }
+}

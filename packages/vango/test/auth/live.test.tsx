@@ -1,0 +1,240 @@
+/**
+ * Auth in live sessions over a real WebSocket: a login submitted live (a grant loaded as
+ * a page sets the cookies), guards on live navigation, a sign-in that expires while the
+ * page is live (extended in place while the sign-in lasts, then `auth_expired` and the
+ * login page with `next`), revocation reaching open pages without an event, a live
+ * logout, and the per-event cost staying a clock comparison.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { EventType, FrameType, PatchOp } from "../../src/protocol/constants.ts";
+import type { ServerFrame } from "../../src/protocol/frame.ts";
+import type { Patch } from "../../src/protocol/patch.ts";
+import { TestSocket } from "../server/helpers.ts";
+import { type AuthApp, formLogin, Jar, startAuthApp } from "./fixtures.tsx";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const apps: AuthApp[] = [];
+const sockets: TestSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  for (const a of apps.splice(0)) await a.close();
+});
+
+async function start(auth: Parameters<typeof startAuthApp>[0] = {}): Promise<AuthApp> {
+  const a = await startAuthApp({ ...auth, app: { devMode: true, ...auth.app } });
+  apps.push(a);
+  return a;
+}
+
+interface Live {
+  readonly socket: TestSocket;
+  readonly html: string;
+  hid(selector: RegExp): number;
+}
+
+/** GETs `path` with the jar's cookies and attaches its session over a WebSocket. */
+async function live(a: AuthApp, jar: Jar, path: string): Promise<Live> {
+  const page = await jar.page(a.base, path);
+  expect(page.status).toBe(200);
+  const socket = await TestSocket.open(a.port, jar.header());
+  sockets.push(socket);
+  const reply = await socket.attach(page);
+  expect(reply).toMatchObject({ status: "ok" });
+  await socket.quiet(30);
+  return {
+    socket,
+    html: page.html,
+    hid(re) {
+      const m = re.exec(page.html);
+      if (m === null) throw new Error(`no ${re} in the page`);
+      return Number(m[1]);
+    },
+  };
+}
+
+/** Frames until one with patches (or an error) arrived and things went quiet. */
+async function frames(s: TestSocket, ms = 150): Promise<ServerFrame[]> {
+  const out: ServerFrame[] = [s.frames.length > 0 ? s.frames.shift()! : await s.next(2_000)];
+  out.push(...(await s.quiet(ms)));
+  return out;
+}
+
+function patches(fs: ServerFrame[]): Patch[] {
+  return fs.flatMap((f) => (f.type === FrameType.Patches ? f.patches : []));
+}
+
+function errors(fs: ServerFrame[]): string[] {
+  return fs.flatMap((f) => (f.type === FrameType.Error ? [f.code] : []));
+}
+
+function urls(fs: ServerFrame[]): unknown[] {
+  return patches(fs).filter(
+    (p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl || p.op === PatchOp.Navigate,
+  );
+}
+
+describe("live login", () => {
+  it("a live submit loads a one-time grant that sets the cookies and goes on to next", async () => {
+    const a = await start();
+    const jar = new Jar();
+    const l = await live(a, jar, "/login?next=%2Faccount");
+    const form = l.hid(/<form data-hid="(\d+)"/);
+    l.socket.event(form, {
+      type: EventType.Submit,
+      fields: [
+        ["username", "ada"],
+        ["password", "correct horse"],
+      ],
+    });
+    const out = await frames(l.socket);
+    const nav = urls(out);
+    expect(nav).toEqual([
+      {
+        op: PatchOp.Navigate,
+        url: expect.stringMatching(/^\/_vango\/auth\/grant\?code=/),
+        replace: false,
+      },
+    ]);
+    const grant = (nav[0] as { url: string }).url;
+    // Another browser (another session cookie) cannot redeem it.
+    const stranger = new Jar();
+    await stranger.page(a.base, "/");
+    const stolen = await stranger.fetch(a.base + grant);
+    expect([stolen.status, stolen.headers.get("location"), stranger.get("vango_at")]).toEqual([
+      303,
+      "/login",
+      undefined,
+    ]);
+    const res = await jar.fetch(a.base + grant);
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/account"]);
+    expect(jar.get("vango_at")).toBeDefined();
+    // Once only.
+    const again = await jar.fetch(a.base + grant);
+    expect([again.status, again.headers.get("location")]).toEqual([303, "/login"]);
+    const page = await jar.page(a.base, "/account");
+    expect(page.html).toContain(">ada<");
+    await a.audit.flush();
+    const ok = a.sink.rows.find((r) => r.action === "login.success")!;
+    expect(JSON.parse(ok.metadata!)).toMatchObject({ via: "live" });
+    expect(await a.app.metrics!.metrics()).toMatch(
+      /vango_auth_refusals_total\{reason="grant_invalid"\} 2/,
+    );
+  });
+
+  it("a refused live login renders its error in place", async () => {
+    const a = await start();
+    const l = await live(a, new Jar(), "/login");
+    l.socket.event(l.hid(/<form data-hid="(\d+)"/), {
+      type: EventType.Submit,
+      fields: [
+        ["username", "ada"],
+        ["password", "nope"],
+      ],
+    });
+    const out = await frames(l.socket);
+    expect(JSON.stringify(patches(out))).toContain('"credentials"');
+    expect(urls(out)).toEqual([]);
+  });
+});
+
+describe("guards in a live session", () => {
+  it("a live navigation into a guarded subtree goes to the login page instead", async () => {
+    const a = await start();
+    const l = await live(a, new Jar(), "/");
+    l.socket.event(0, { type: EventType.Navigate, path: "/account", replace: false });
+    const out = await frames(l.socket);
+    expect(urls(out)).toEqual([{ op: PatchOp.ReplaceUrl, url: "/login?next=%2Faccount" }]);
+    expect(patches(out)).not.toContainEqual(expect.objectContaining({ text: "nobody" }));
+    await a.audit.flush();
+    const row = a.sink.rows.find((r) => r.action === "guard.refused")!;
+    expect(JSON.parse(row.metadata!)).toMatchObject({ reason: "anonymous", via: "enter" });
+  });
+
+  it("a signed-in user without the role gets the not-found page live", async () => {
+    const a = await start();
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/");
+    l.socket.event(0, { type: EventType.Navigate, path: "/admin", replace: false });
+    const out = await frames(l.socket);
+    expect(JSON.stringify(patches(out))).toContain("Nothing here");
+  });
+});
+
+describe("a live session whose sign-in expires", () => {
+  it("extends its access window in place while the sign-in lasts, then auth_expired and login with next", async () => {
+    // Token times are whole seconds: the access token lasts up to 1 s, the sign-in 4–5 s.
+    const a = await start({ auth: { accessTtlMs: 1_000, refreshTtlMs: 5_000 } });
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/account");
+    const inc = l.hid(/<button data-hid="(\d+)" type="button" class="inc"/);
+    l.socket.click(inc);
+    expect(patches(await frames(l.socket))).toContainEqual(
+      expect.objectContaining({ text: "clicked 1" }),
+    );
+    await sleep(2_100); // past the access token, within the sign-in
+    l.socket.click(inc);
+    const extended = await frames(l.socket);
+    expect(errors(extended)).toEqual([]);
+    expect(JSON.stringify(patches(extended))).toContain("clicked 2");
+    await sleep(3_200); // past the sign-in
+    l.socket.click(inc);
+    const ended = await frames(l.socket);
+    expect(errors(ended)).toEqual(["auth_expired"]);
+    expect(urls(ended)).toEqual([{ op: PatchOp.ReplaceUrl, url: "/login?next=%2Faccount" }]);
+    // The event that found it did not run.
+    expect(JSON.stringify(patches(ended))).not.toContain("clicked 3");
+    // The layout, still mounted, shows the visitor as anonymous now.
+    expect(JSON.stringify(patches(ended))).toContain("Sign in");
+  }, 15_000);
+});
+
+describe("revocation reaches live pages", () => {
+  it("a logout ends every open page of that sign-in at once, without waiting for an event", async () => {
+    const a = await start();
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const tab1 = await live(a, jar, "/account");
+    const tab2 = await live(a, jar, "/");
+    const other = new Jar();
+    await formLogin(a, other, "root", "root-password");
+    const bystander = await live(a, other, "/account");
+    // Each tab sent one event, so the server knows their sessions are live.
+    for (const t of [tab1, tab2, bystander]) {
+      t.socket.event(0, {
+        type: EventType.Navigate,
+        path: t === tab2 ? "/?x=1" : "/account?x=1",
+        replace: true,
+      });
+      await frames(t.socket);
+    }
+    const p = await jar.page(a.base, "/logout");
+    const res = await jar.post(a.base, "/logout", p.csrf, {});
+    expect(res.status).toBe(303);
+    for (const [t, where] of [
+      [tab1, "/login?next=%2Faccount%3Fx%3D1"],
+      [tab2, "/login?next=%2F%3Fx%3D1"],
+    ] as const) {
+      const out = await frames(t.socket);
+      expect(errors(out)).toEqual(["auth_expired"]);
+      expect(urls(out)).toEqual([{ op: PatchOp.ReplaceUrl, url: where }]);
+    }
+    expect(await bystander.socket.quiet(200)).toEqual([]);
+  });
+
+  it("a live logout loads the next page (no auth_expired for the tab that asked)", async () => {
+    const a = await start();
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/logout");
+    l.socket.event(l.hid(/<form data-hid="(\d+)"/), { type: EventType.Submit, fields: [] });
+    const out = await frames(l.socket);
+    expect(errors(out)).toEqual([]);
+    expect(urls(out)).toEqual([{ op: PatchOp.Navigate, url: "/", replace: false }]);
+    // The page load that follows finds its tokens revoked and clears them.
+    const home = await jar.page(a.base, "/");
+    expect(home.html).toContain("Sign in");
+    expect(jar.get("vango_at")).toBeUndefined();
+  });
+});
