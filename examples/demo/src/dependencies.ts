@@ -1,9 +1,10 @@
 /**
- * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe
- * and moves the HTTP rate-limit budgets, the session checkpoints, sign-ins and
- * revocations into Redis (shared by every instance: a session resumes on whichever
- * instance its socket reaches); `DATABASE_URL` adds a Postgres `SELECT 1` probe and the
- * audit table. The drivers are imported only when
+ * The demo's optional backends: `REDIS_URL` switches on a Redis `PING` readiness probe,
+ * moves the HTTP rate-limit budgets, the session checkpoints, sign-ins and revocations
+ * into Redis and carries shared state (the chat, the shared counter) over Redis pub/sub
+ * — all shared by every instance, so a session resumes on whichever instance its socket
+ * reaches; `DATABASE_URL` adds a Postgres `SELECT 1` probe and the audit table. The
+ * drivers are imported only when
  * their variable is set, so the default demo loads neither.
  *
  * The Redis client is set to fail fast rather than queue: with ioredis' defaults a
@@ -15,7 +16,9 @@
 import type { Pool } from "pg";
 import {
   type AppHealthOptions,
+  type Bus,
   type RateLimitStore,
+  RedisBus,
   type RedisFamilyClient,
   RedisRateLimitStore,
   RedisSessionStore,
@@ -32,6 +35,8 @@ export interface Dependencies {
   readonly redis: RedisFamilyClient | undefined;
   /** The Postgres pool (`DATABASE_URL`), for the audit log. */
   readonly pool: Pool | undefined;
+  /** The shared-state bus (global signals, presence, broadcast) when Redis is configured; else the app keeps them in process. */
+  readonly bus: Bus | undefined;
   /** Closes every client (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -48,6 +53,7 @@ export async function connectDependencies(
   let sessionStore: SessionStore | undefined;
   let redisClient: RedisFamilyClient | undefined;
   let pool: Pool | undefined;
+  let bus: Bus | undefined;
   if (env.REDIS_URL) {
     const { Redis } = await import("ioredis");
     const redis = new Redis(env.REDIS_URL, {
@@ -73,6 +79,8 @@ export async function connectDependencies(
     rateLimitStore = new RedisRateLimitStore({ client: redis, prefix: "vango-demo:rl:" });
     sessionStore = new RedisSessionStore({ client: redis, prefix: "vango-demo:session:" });
     redisClient = redis;
+    // Its subscriber connection is a duplicate of this client (same fail-fast options).
+    bus = new RedisBus({ client: redis, prefix: "vango-demo:bus:" });
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (env.DATABASE_URL) {
@@ -93,6 +101,7 @@ export async function connectDependencies(
     sessionStore,
     redis: redisClient,
     pool,
+    bus,
     async close() {
       await Promise.allSettled(closers.map((c) => c()));
     },

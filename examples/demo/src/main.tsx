@@ -3,7 +3,8 @@
  * http://127.0.0.1:${METRICS_PORT:-9464}/metrics, health at /health/{live,ready,startup}.
  * `VANGO_SECRET` keys CSRF, resume and sign-in tokens, `METRICS_TOKEN` also exposes
  * /metrics on the main port, `REDIS_URL` / `DATABASE_URL` add readiness probes (Redis
- * also holds the rate-limit budgets, sign-ins, revocations and the session checkpoints,
+ * also holds the rate-limit budgets, sign-ins, revocations and the session checkpoints
+ * and carries the chat and the shared counter between instances,
  * so instances sharing it and `VANGO_SECRET` behave as one app — without it sessions
  * are kept in a file snapshot under `VANGO_STATE_DIR`, default `.vango`; Postgres holds
  * the audit log, migrated at start); `OTEL_EXPORTER_OTLP_ENDPOINT`
@@ -33,6 +34,8 @@ const app = createApp(
         ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
         ...(process.env.VANGO_STATE_DIR ? { dir: process.env.VANGO_STATE_DIR } : {}),
       },
+      // Global signals, presence and the chat reach the other instances over Redis.
+      ...(deps.bus ? { bus: deps.bus } : {}),
       // Tracing first, so its spans cover every other middleware (auth's come after).
       eventMiddleware: [tracingEventMiddleware()],
       httpMiddleware: [tracingHttpMiddleware()],

@@ -1,7 +1,8 @@
 /**
  * `vango`: what components need — signals and ownership, JSX helpers, event bindings,
  * context and lifecycle, trusted HTML, server-side rendering to strings and streams,
- * data (`resource`, `<Async>`, `<ErrorBoundary>`) and forms (`useForm`, `parseForm`).
+ * data (`resource`, `<Async>`, `<ErrorBoundary>`), forms (`useForm`, `parseForm`) and
+ * state shared across instances (`globalSignal`, `presence`, `broadcast`).
  *
  * @example
  * import { signal } from "vango";
@@ -118,6 +119,15 @@ export {
 export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
 export { type UrlCodec, type UrlStateOptions, urlState } from "./routing/url-state.ts";
 export type { StandardSchemaV1 } from "./schema/standard-schema.ts";
+export type { Broadcast, BroadcastMessage, BroadcastOptions } from "./state/broadcast.ts";
+export type { GlobalSignal, GlobalSignalOptions } from "./state/global-signal.ts";
+export type {
+  Presence,
+  PresenceHandle,
+  PresenceMember,
+  PresenceOptions,
+} from "./state/presence.ts";
+export { broadcast, globalSignal, presence } from "./state/shared-state.ts";
 export type * from "./vdom/events.ts";
 export {
   type AsyncComponent,

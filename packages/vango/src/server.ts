@@ -159,6 +159,8 @@ export {
   type ResilientSessionStoreOptions,
   type SessionStoreStatus,
 } from "./server/session/stores/resilient-store.ts";
+export type { Bus, BusListener } from "./state/bus.ts";
+export { SharedStateError } from "./state/bus-message.ts";
 export {
   type AnyStateType,
   DEFAULT_STATE_LIMITS,
@@ -170,3 +172,25 @@ export {
   type StateLimits,
   type StateType,
 } from "./state/codec.ts";
+export { MemoryBroker, MemoryBus } from "./state/memory-bus.ts";
+export {
+  NatsBus,
+  type NatsBusConnection,
+  type NatsBusOptions,
+  type NatsBusSubscription,
+} from "./state/nats-bus.ts";
+export {
+  RedisBus,
+  type RedisBusClient,
+  type RedisBusOptions,
+  type RedisBusSubscriber,
+} from "./state/redis-bus.ts";
+export {
+  type BusSettings,
+  type BusStatus,
+  SharedState,
+  type SharedStateConnection,
+  type SharedStateObserver,
+  type SharedStateOptions,
+  sharedState,
+} from "./state/shared-state.ts";

@@ -110,6 +110,10 @@ export class VangoMetrics {
   readonly #httpTotal: CounterFamily;
   readonly #httpDuration: HistogramFamily;
   readonly #dependencyUp: Gauge<"name">;
+  readonly #busSent: CounterSeries;
+  readonly #busFailed: CounterSeries;
+  readonly #busOk: CounterSeries;
+  readonly #busInvalid: CounterSeries;
   readonly #routes: Set<string>;
   readonly #maxRoutes: number;
   readonly #dependencies: Set<string>;
@@ -252,9 +256,18 @@ export class VangoMetrics {
       "HTTP request duration, by route template and method.",
       HTTP_BUCKETS,
     );
+    const bus = new CounterFamily(
+      `${p}bus_messages_total`,
+      "Shared-state bus messages: out sent or failed (kept on this instance), in ok or invalid (dropped).",
+    );
+    this.#busSent = bus.series("out\u0000sent", { direction: "out", outcome: "sent" });
+    this.#busFailed = bus.series("out\u0000failed", { direction: "out", outcome: "failed" });
+    this.#busOk = bus.series("in\u0000ok", { direction: "in", outcome: "ok" });
+    this.#busInvalid = bus.series("in\u0000invalid", { direction: "in", outcome: "invalid" });
     for (const family of [
       eventsTotal,
       patchesTotal,
+      bus,
       this.#eventDuration,
       this.#httpTotal,
       this.#httpDuration,
@@ -446,6 +459,24 @@ export class VangoMetrics {
       const i = this.#auditQueues.indexOf(length);
       if (i >= 0) this.#auditQueues.splice(i, 1);
     };
+  }
+
+  /**
+   * Counts a shared-state message handed to the bus (`sent`) or kept on this instance
+   * because the bus failed or its circuit is open (`failed`).
+   * @example metrics.busPublished("sent");
+   */
+  busPublished(outcome: "sent" | "failed"): void {
+    (outcome === "sent" ? this.#busSent : this.#busFailed).value++;
+  }
+
+  /**
+   * Counts a shared-state message from another instance: used (`ok`) or dropped as
+   * malformed (`invalid`).
+   * @example metrics.busReceived("invalid");
+   */
+  busReceived(outcome: "ok" | "invalid"): void {
+    (outcome === "ok" ? this.#busOk : this.#busInvalid).value++;
   }
 
   /** Prometheus text exposition of the registry. */

@@ -59,6 +59,7 @@ const SERVER_CODES = [
   "migration_invalid",
   "migration_changed",
   "migration_failed",
+  "bus_message_invalid",
 ] as const;
 
 /** A code that can travel in a frame. */

@@ -178,6 +178,11 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.InternalError,
     message: "Persisted state over its size or depth limit",
   },
+  [ErrorCode.bus_message_invalid]: {
+    status: 500,
+    close: C.InternalError,
+    message: "Malformed shared-state bus message",
+  },
   [ErrorCode.store_unavailable]: {
     status: 503,
     close: C.TryAgainLater,

@@ -141,7 +141,10 @@ export function createApp(options: AppOptions): App {
       }
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
       for (const c of [...connections]) c.closeWith(E.server_shutdown);
+      // After the sessions: their presence members have left while the bus still carries it.
+      const leftBus = rt.sharedState?.disconnect();
       await new Promise<void>((resolve) => wsUpgrade.wss.close(() => resolve()));
+      await leftBus;
       const destroyed = await upgraded.drain(until);
       if (destroyed > 0) {
         logger.warn(

@@ -17,6 +17,7 @@ import { PageView } from "../routing/page-view.ts";
 import type { CompiledPage } from "../routing/route-table.ts";
 import { Router } from "../routing/router.ts";
 import { StateCodec } from "../state/codec.ts";
+import { busSettings, type SharedState, sharedState } from "../state/shared-state.ts";
 import { appSecret } from "./config/app-secret.ts";
 import {
   type AppOptions,
@@ -27,6 +28,7 @@ import {
   type ServerTimeouts,
 } from "./config/options.ts";
 import { type ConfigWarning, validateAndLog } from "./config/validate.ts";
+import { ConfigError } from "./core/errors.ts";
 import type { Logger } from "./core/logger.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./core/middleware.ts";
 import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
@@ -76,6 +78,28 @@ function routedEvents(
 /** The readiness check name of the session store. */
 const SESSION_STORE = "session_store";
 
+/**
+ * Connects the process's shared state (`globalSignal`, `presence`, `broadcast`) to the
+ * app's `bus`, reporting to the app's logger and metrics; readiness watches it as `bus`
+ * (`degraded` while it is down: sessions keep working on this instance).
+ */
+function connectBus(
+  options: AppOptions,
+  logger: Logger,
+  observability: Observability,
+): SharedState | undefined {
+  if (options.bus === undefined) return undefined;
+  const hub = sharedState();
+  try {
+    hub.connect({ ...busSettings(options.bus), logger, observer: observability.metrics });
+  } catch (e) {
+    // A second app in one process with its own bus: the shared state is process-wide.
+    throw new ConfigError("bus", (e as Error).message);
+  }
+  observability.health?.watch("bus", hub);
+  return hub;
+}
+
 /** What the assembly builds; `createApp` and `mountTest` use these parts only. */
 export interface AppRuntime {
   readonly devMode: boolean;
@@ -87,6 +111,8 @@ export interface AppRuntime {
   readonly observability: Observability;
   readonly router: Router;
   readonly sessions: SessionManager;
+  /** The process's shared state when the app connected it to its `bus` (`close()` leaves it). */
+  readonly sharedState: SharedState | undefined;
   readonly csrf: CsrfSigner;
   /** Where checkpoints go (`undefined` with `persistence: false`). */
   readonly persistence: Persistence | undefined;
@@ -131,6 +157,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   if (security.rateLimitStore !== undefined) {
     observability.health?.watch(RATE_LIMIT_STORE, security.rateLimitStore);
   }
+  const shared = connectBus(options, logger, observability);
   const limits = resolveServerLimits(options.limits);
   const timeouts = resolveTimeouts(options.timeouts);
   const eventMws: EventMiddleware[] = [...(options.eventMiddleware ?? [])];
@@ -200,6 +227,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
     observability,
     router,
     sessions,
+    sharedState: shared,
     csrf,
     persistence,
     connectionHost,

@@ -27,6 +27,7 @@ describe("createMetrics", () => {
       "vango_audit_written_total:counter",
       "vango_auth_logins_total:counter",
       "vango_auth_refusals_total:counter",
+      "vango_bus_messages_total:counter",
       "vango_dependency_up:gauge",
       "vango_detached_sessions:gauge",
       "vango_event_duration_seconds:histogram",

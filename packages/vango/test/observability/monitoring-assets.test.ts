@@ -177,6 +177,7 @@ describe("grafana dashboard", () => {
       "Logins by outcome",
       "Auth refusals by reason",
       "Audit events: written / dropped / queued",
+      "Shared-state bus messages",
     ]);
   });
 

@@ -7,6 +7,7 @@
  */
 
 import { RouteTree } from "../../routing/route-table.ts";
+import { busSettings, checkBusSettings } from "../../state/shared-state.ts";
 import { ConfigError } from "../core/errors.ts";
 import { compileTrustList } from "../security/client-ip.ts";
 import type { AppOptions } from "./options.ts";
@@ -15,8 +16,13 @@ import type { AppOptions } from "./options.ts";
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** A metric `collectDefaultMetrics` always registers (to spot a second registration). */
 const DEFAULT_METRIC = "process_cpu_user_seconds_total";
-/** Names of the built-in readiness checks (`rate_limit_store`: the store's circuit). */
-const RESERVED_CHECKS: ReadonlySet<string> = new Set(["redis", "postgres", "rate_limit_store"]);
+/** Names of the built-in readiness checks (`rate_limit_store`: the store's circuit; `bus`: shared state's). */
+const RESERVED_CHECKS: ReadonlySet<string> = new Set([
+  "redis",
+  "postgres",
+  "rate_limit_store",
+  "bus",
+]);
 /** Matches `metricsHandler`'s own minimum. */
 const MIN_TOKEN_CHARS = 16;
 
@@ -98,5 +104,29 @@ export function checkObservability(o: AppOptions): void {
     if (typeof bp !== "string" || !/^\/[A-Za-z0-9._~\-/]*$/.test(bp) || bp.endsWith("/")) {
       throw new ConfigError("health.basePath", 'must be a path like "/health" (no trailing /)');
     }
+  }
+}
+
+const BUS_METHODS = ["open", "subscribe", "unsubscribe", "publish", "close"] as const;
+
+/**
+ * Throws a {@link ConfigError} unless `o.bus` is a bus adapter (or settings around one)
+ * with sensible numbers.
+ * @example checkBus({ routes, bus: { adapter, presenceHeartbeatMs: 1 } }); // throws, option "bus.presenceHeartbeatMs"
+ */
+export function checkBus(o: AppOptions): void {
+  if (o.bus === undefined) return;
+  if (typeof o.bus !== "object" || o.bus === null) throw new ConfigError("bus", "must be a Bus");
+  const settings = busSettings(o.bus);
+  const adapter = settings.adapter as unknown as Record<string, unknown> | null;
+  const option = settings === o.bus ? "bus.adapter" : "bus";
+  for (const m of BUS_METHODS) {
+    if (typeof adapter?.[m] !== "function") throw new ConfigError(option, `has no ${m}()`);
+  }
+  try {
+    checkBusSettings(settings);
+  } catch (e) {
+    const field = /^(\w+)/.exec((e as Error).message)?.[1] ?? "";
+    throw new ConfigError(`bus.${field}`, (e as Error).message.slice(field.length + 1));
   }
 }

@@ -6,7 +6,9 @@ import type { IncomingMessage } from "node:http";
 import type { AppHealthOptions, AppMetricsOptions } from "../../observability/app-observability.ts";
 import type { Limits as DecodeLimits } from "../../protocol/limits.ts";
 import type { RouteTable } from "../../routing/route-table.ts";
+import type { Bus } from "../../state/bus.ts";
 import type { AnyStateType } from "../../state/codec.ts";
+import type { BusSettings } from "../../state/shared-state.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import type { Logger } from "../core/logger.ts";
 import type { HttpMiddleware } from "../core/middleware.ts";
@@ -147,6 +149,14 @@ export interface AppOptions extends SecurityOptions {
   readonly publicDir?: string | StaticFilesOptions;
   /** Extra `<head>` content of every page (stylesheets, icons, meta tags). */
   readonly head?: VChild;
+  /**
+   * The bus `globalSignal`, `presence` and `broadcast` reach the app's other instances
+   * on (`RedisBus`), or it with settings (`{ adapter, maxMessageBytes, presenceTtlMs, … }`).
+   * The process's shared state connects to it at startup (one bus per process) and
+   * leaves it at `close()`; readiness reports it as `bus`. Without it, shared state
+   * stays in this process (an in-process `MemoryBus`).
+   */
+  readonly bus?: Bus | BusSettings;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({

@@ -11,7 +11,7 @@ import type { Logger } from "../core/logger.ts";
 import { canonicalOrigin } from "../security/cors.ts";
 import type { RateLimitOptions, RatePolicy } from "../security/options.ts";
 import { MemoryRateLimitStore } from "../security/rate-limit/memory-store.ts";
-import { checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
+import { checkBus, checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
 import { type AppOptions, resolveTimeouts } from "./options.ts";
 
 export { ConfigError };
@@ -106,6 +106,7 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
   const devMode = o.devMode === true;
   checkRoutes(o.routes);
   checkObservability(o);
+  checkBus(o);
   if (devMode) {
     warn.push({
       id: "dev_mode",
