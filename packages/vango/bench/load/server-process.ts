@@ -5,19 +5,60 @@
  *   → { ok: "listening", port }
  *   { cmd: "mark" }  → starts a measurement window (CPU, event-loop delay, GC)
  *   { cmd: "stats" } → { ok: "stats", cpu, eldP50, eldP99, eldMax, gcMs, gcCount, heapMb }
- *   { cmd: "exit" }
+ *   { cmd: "heap" }  → { ok: "heap", heapUsed, sessions } after forced GCs (needs --expose-gc)
+ *   { cmd: "exit" }  → closes the app (checkpointing every session) and exits
+ * `VANGO_BENCH_PERSIST` picks where sessions are checkpointed: `off`, `memory`, `file`
+ * (in `VANGO_BENCH_STATE_DIR`), `redis` (`REDIS_URL`, keys under `VANGO_BENCH_PREFIX`);
+ * unset, the app's default (a file snapshot in `.vango`). `VANGO_BENCH_SECRET` sets the
+ * secret, so two processes accept each other's resume tokens.
  */
 
 import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { Session as Inspector } from "node:inspector/promises";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { Redis } from "ioredis";
 import { WebSocketServer } from "ws";
 import { FrameType } from "../../src/protocol/constants.ts";
 import { decodeClientFrame, encodeServerFrame } from "../../src/protocol/server-codec.ts";
 import { createApp } from "../../src/server/app.ts";
+import type { PersistenceOptions } from "../../src/server/config/options.ts";
 import { silentLogger } from "../../src/server/core/logger.ts";
+import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
+import { RedisSessionStore } from "../../src/server/session/stores/redis-store.ts";
 import { Counter } from "./counter-app.ts";
+
+const redis =
+  process.env.VANGO_BENCH_PERSIST === "redis"
+    ? new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 })
+    : undefined;
+
+function persistence(): { persistence?: false | PersistenceOptions } {
+  switch (process.env.VANGO_BENCH_PERSIST) {
+    case undefined:
+    case "":
+      return {};
+    case "off":
+      return { persistence: false };
+    case "memory":
+      return { persistence: { store: new MemorySessionStore() } };
+    case "file":
+      return { persistence: { dir: process.env.VANGO_BENCH_STATE_DIR ?? ".vango" } };
+    case "redis":
+      return {
+        persistence: {
+          store: new RedisSessionStore({
+            client: redis!,
+            prefix: process.env.VANGO_BENCH_PREFIX ?? "bench:vango:session:",
+          }),
+        },
+      };
+    default:
+      throw new Error(
+        `VANGO_BENCH_PERSIST=${process.env.VANGO_BENCH_PERSIST}: off|memory|file|redis`,
+      );
+  }
+}
 
 const app = createApp({
   routes: { "/": Counter },
@@ -32,6 +73,8 @@ const app = createApp({
   ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
   // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
   v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
+  ...(process.env.VANGO_BENCH_SECRET ? { secret: process.env.VANGO_BENCH_SECRET } : {}),
+  ...persistence(),
 });
 const l = await app.listen(0);
 if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
@@ -139,8 +182,14 @@ process.on("message", async (m: { cmd: string }) => {
       gcCount,
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     });
+  } else if (m.cmd === "heap") {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error("heap needs the server started with --expose-gc");
+    for (let i = 0; i < 4; i++) gc();
+    process.send?.({ ok: "heap", heapUsed: process.memoryUsage().heapUsed });
   } else if (m.cmd === "exit") {
     await l.close();
+    redis?.disconnect();
     process.exit(0);
   }
 });
