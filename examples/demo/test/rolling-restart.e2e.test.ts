@@ -4,7 +4,8 @@
  * - two instances with the same `REDIS_URL` and `VANGO_SECRET` behind a round-robin TCP
  *   proxy without stickiness: each is restarted in turn with SIGTERM, then killed in turn
  *   with SIGKILL (more than one checkpoint interval after the last change);
- * - one instance on its file snapshot, restarted with SIGTERM and then SIGKILL.
+ * - one instance on its file snapshot, restarted with SIGTERM and then SIGKILL;
+ * - a signed-in page on /account, restarted: rebuilt as the same user, it navigates on.
  *
  * Through all of it the page never reloads, keeps the counter and the typed text, and
  * every click after a restart counts from the kept value.
@@ -154,6 +155,37 @@ describe("rolling restarts", () => {
 
     const w = await page.evaluate(() => (window as unknown as { reconnects: number }).reconnects);
     expect(w).toBe(2);
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("a signed-in page stays signed in across a restart and navigates on", async () => {
+    const env = { VANGO_STATE_DIR: join(dir, "signed-in") };
+    let demo = await start(env);
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/login?next=%2Faccount`);
+    await waitForStatus(page, "connected");
+    await page.fill('[data-testid="login-form"] input[name=username]', "demo");
+    await page.fill('[data-testid="login-form"] input[name=password]', "demo-password");
+    await page.click('[data-testid="login-form"] [type=submit]');
+    await page.waitForURL(`${demo.base}/account`);
+    await waitForStatus(page, "connected");
+    await watch(page);
+
+    demo = await restart(demo, "SIGTERM", env);
+    await waitForStatus(page, "connected");
+    // Rebuilt from its checkpoint as the same user: no reload, no trip to the login page.
+    expect(await page.getByTestId("account-name").textContent()).toBe("demo");
+    expect(await page.getByTestId("nav-user").textContent()).toBe("demo");
+    await page.click('nav a[href="/"]');
+    await page.waitForURL(`${demo.base}/`);
+    await page.getByTestId("counter-inc").click();
+    await expect.poll(() => page.getByTestId("counter-value").textContent()).toBe("1");
+    await page.click('nav a[href="/account"]');
+    await page.waitForURL(`${demo.base}/account`);
+    expect(await page.getByTestId("account-name").textContent()).toBe("demo");
+    const w = await page.evaluate(() => (window as unknown as { marker: number }).marker);
+    expect(w).toBe(7);
     expect(unexpected(problems)).toEqual([]);
     await page.close();
   }, 60_000);
