@@ -15,6 +15,9 @@ import { createApp, type Listening } from "../../../src/server/app.ts";
 import { silentLogger } from "../../../src/server/core/logger.ts";
 import { h } from "../../../src/vdom/create-element.ts";
 
+/** Brotli bytes of the hook runtime chunk at most (BENCHMARKS.md). */
+const RUNTIME_BUDGET_BR = 2560;
+
 let dir: string;
 let listening: Listening;
 let base: string;
@@ -87,6 +90,8 @@ describe("on-demand chunks", () => {
     const gz = await rawGet(runtimePath, { "accept-encoding": "gzip" });
     const plain = await rawGet(runtimePath);
     expect(br.headers["content-encoding"]).toBe("br");
+    // Every page with a hook downloads the runtime: its budget, as served.
+    expect(br.body.byteLength).toBeLessThanOrEqual(RUNTIME_BUDGET_BR);
     expect(gz.headers["content-encoding"]).toBe("gzip");
     expect(brotliDecompressSync(br.body).toString()).toBe(plain.body.toString());
     expect(gunzipSync(gz.body).toString()).toBe(plain.body.toString());
