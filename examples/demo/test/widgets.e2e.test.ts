@@ -65,6 +65,19 @@ describe("hook chunks", () => {
     // The runtime, six built-ins used on the page (Sortable, Dialog, Tooltip, Popover,
     // Dropdown, Combobox) and the island's module.
     await expect.poll(() => new Set(chunks).size).toBe(8);
+    // The hooks' layers live at the end of <body>; leaving the page destroys them.
+    expect(await page.locator(".vango-tooltip").count()).toBe(1);
+    expect(await page.locator('[aria-live="assertive"]').count()).toBe(1);
+    await page.click('nav a[href="/"]');
+    await page.getByTestId("counter-value").waitFor();
+    await expect.poll(() => page.locator(".vango-tooltip").count()).toBe(0);
+    expect(await page.locator('[aria-live="assertive"]').count()).toBe(0);
+    // Back again: the chunks are not fetched twice; the hooks mount again.
+    await page.goBack();
+    await page.waitForSelector('[data-testid="sortable-item"][tabindex="0"]');
+    await page.waitForSelector('[data-testid="island-value"]');
+    expect(await page.locator(".vango-tooltip").count()).toBe(1);
+    expect(new Set(chunks).size).toBe(8);
     await page.close();
     expect(problems).toEqual([]);
   });
