@@ -139,11 +139,7 @@ describe("Avatar", () => {
     expect(html(<Avatar name="Grace Brewster Hopper" />)).toBe(
       '<span class="vui-avatar vui-avatar--md" role="img" aria-label="Grace Brewster Hopper"><span aria-hidden="true">GH</span></span>',
     );
-    expect([initials("  ada "), initials(""), initials("élodie durand")]).toEqual([
-      "A",
-      "?",
-      "ÉD",
-    ]);
+    expect([initials("  ada "), initials(""), initials("élodie durand")]).toEqual(["A", "?", "ÉD"]);
   });
 });
 
