@@ -52,8 +52,8 @@ test("the live region is there before any toast; a toast is a status with a dism
   );
   await t.click("#bad");
   expect(t.findAll("[data-testid=toast]").map((x) => x.attrs.role)).toEqual(["status", "alert"]);
-  await t.click("[aria-label='Dismiss: Saved 1']");
-  expect(t.findAll(".vui-toast__title").length).toBe(1);
+  await t.click(t.findAll(".vui-toast button")[0]!.hid);
+  expect(t.findAll("[data-testid=toast]").map((x) => x.attrs.role)).toEqual(["alert"]);
   t.dispose();
 });
 
