@@ -95,13 +95,8 @@ export function Toaster(props: ToasterProps) {
     <section aria-label={props.label ?? "Notifications"}>
       <ol class={cn("vui-toaster", props.class)} aria-live="polite">
         {props.toasts.list().map((t) => (
-          <li
-            key={t.id}
-            class={cn("vui-toast", `vui-toast--${t.variant}`)}
-            role={t.variant === "destructive" ? "alert" : "status"}
-            data-testid="toast"
-          >
-            <div class="vui-toast__body">
+          <li key={t.id} class={cn("vui-toast", `vui-toast--${t.variant}`)} data-testid="toast">
+            <div class="vui-toast__body" role={t.variant === "destructive" ? "alert" : "status"}>
               <span class="vui-toast__title">{t.title}</span>
               {t.description !== undefined && (
                 <span class="vui-toast__description">{t.description}</span>

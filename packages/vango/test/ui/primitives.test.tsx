@@ -2,7 +2,7 @@
  * VangoUI's stateless components in a live test session: their markup (roles, ARIA
  * states, classes of each variant and size) and how they follow their props.
  */
-import { signal } from "vango";
+import { type JSX, signal } from "vango";
 import { mountTest } from "vango/testing";
 import { describe, expect, test } from "vitest";
 import { Avatar, initials } from "../../registry/ui/avatar.tsx";
