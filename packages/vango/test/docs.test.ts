@@ -9,7 +9,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const GUIDES = ["docs/data.md", "docs/forms.md"];
+const GUIDES = ["docs/data.md", "docs/forms.md", "docs/hooks.md"];
 
 interface Block {
   readonly guide: string;
