@@ -1,7 +1,8 @@
 /**
  * The /ui page in real Chromium, keyboard only: Tabs (one tab stop, arrows, Home/End,
  * disabled tab skipped), the form's Select and its errors, DataTable sorting, filtering
- * and paging; then axe-core on the whole page, light and dark, with no serious or
+ * and paging, and the overlays the client hooks run (Dialog: focus trap, Escape, focus
+ * back on the trigger; DropdownMenu: arrows, Enter, Escape; Popover; tooltip); then axe-core on the whole page, light and dark, with no serious or
  * critical violation.
  */
 import { readFileSync } from "node:fs";
@@ -184,6 +185,121 @@ describe("keyboard only", () => {
   });
 });
 
+describe("keyboard only: overlays run by client hooks", () => {
+  it("Dialog: opens with focus inside, Tab stays inside, Escape closes, focus returns to the trigger", async () => {
+    const { page, problems } = await open();
+    await tabTo(page, "[data-testid=dialog-open]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ui-dialog:not([hidden])");
+    // The hook moved focus to the first focusable element: the name field.
+    await page.waitForFunction(() => document.activeElement?.id === "ui-dialog-name");
+    expect(await page.inputValue("#ui-dialog-name")).toBe("Untitled");
+    // Tab cycles inside the dialog: field → Cancel → Save → Close → field.
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("Tab");
+      seen.push(
+        await page.evaluate(
+          () =>
+            document.activeElement?.getAttribute("data-testid") ??
+            document.activeElement?.getAttribute("aria-label") ??
+            document.activeElement?.id ??
+            "",
+        ),
+      );
+    }
+    expect(seen).toEqual(["dialog-cancel", "dialog-save", "Close", "dialog-input"]);
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+      "Close",
+    );
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#ui-dialog", { state: "hidden" });
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute("data-testid") === "dialog-open",
+    );
+
+    // Again: type a name, Tab to Save, Enter: saved, closed, focus back on the trigger.
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.id === "ui-dialog-name");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("Quarterly report");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=dialog-name]")?.textContent === "Quarterly report",
+    );
+    await page.waitForSelector("#ui-dialog", { state: "hidden" });
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute("data-testid") === "dialog-open",
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("DropdownMenu: arrows move through items (skipping disabled), Enter picks, Escape closes to the button", async () => {
+    const { page, problems } = await open();
+    const button = "#ui-menu > button";
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? "");
+    await tabTo(page, button);
+    expect(await page.getAttribute(button, "aria-haspopup")).toBe("menu");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForSelector("#ui-menu [role=menu]:not([hidden])");
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("true");
+    expect(await focusedText()).toBe("Newest first");
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedText()).toBe("Oldest first");
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedText()).toBe("By name");
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedText()).toBe("Newest first");
+    await page.keyboard.press("End");
+    expect(await focusedText()).toBe("By name");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (b) => document.querySelector(b)?.textContent === "Sort: name▾",
+      button,
+    );
+    await page.waitForSelector("#ui-menu [role=menu]", { state: "hidden" });
+    expect(
+      await page.evaluate((b) => document.activeElement === document.querySelector(b), button),
+    ).toBe(true);
+    // Open again with Enter; Escape closes and focus returns to the button.
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ui-menu [role=menu]:not([hidden])");
+    expect(await focusedText()).toBe("Newest first");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#ui-menu [role=menu]", { state: "hidden" });
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("false");
+    expect(
+      await page.evaluate((b) => document.activeElement === document.querySelector(b), button),
+    ).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("Popover and tooltip: Enter opens the panel, Escape closes it to its button; focus shows the tooltip", async () => {
+    const { page, problems } = await open();
+    await tabTo(page, "#ui-popover-trigger");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ui-popover-panel:not([hidden])");
+    expect(await page.getAttribute("#ui-popover-trigger", "aria-expanded")).toBe("true");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#ui-popover-panel", { state: "hidden" });
+    expect(await focusedId(page)).toBe("ui-popover-trigger");
+    await tabTo(page, "[data-testid=tooltip-button]");
+    const tip = await page.waitForSelector("[role=tooltip]:not([hidden])");
+    expect(await tip.textContent()).toBe("Copies the page's link");
+    const described = await page.getAttribute("[data-testid=tooltip-button]", "aria-describedby");
+    expect(described).toBe(await tip.getAttribute("id"));
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("[role=tooltip]", { state: "hidden" });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -216,6 +332,10 @@ describe("axe-core", () => {
     expect(await axe(page)).toEqual([]);
     await page.click("[data-testid=theme-toggle]");
     await page.waitForSelector(".demo.dark");
+    expect(await axe(page)).toEqual([]);
+    // Dark, with the dialog open (the page behind it is aria-modal'd away).
+    await page.click("[data-testid=dialog-open]");
+    await page.waitForSelector("#ui-dialog:not([hidden])");
     expect(await axe(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

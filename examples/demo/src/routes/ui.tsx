@@ -1,5 +1,6 @@
 import { signal } from "vango";
 import { type Element, queryElements } from "../components/ui-demo/elements.ts";
+import { OverlaysCard } from "../components/ui-demo/overlays-card.tsx";
 import { SignupCard } from "../components/ui-demo/signup-card.tsx";
 import { Accordion } from "../ui/accordion.tsx";
 import { Avatar } from "../ui/avatar.tsx";
@@ -123,6 +124,8 @@ export default function UiPage() {
       </Card>
 
       <SignupCard toasts={toasts} />
+
+      <OverlaysCard />
 
       <Card>
         <CardHeader>
