@@ -1,4 +1,4 @@
-// vango-ui dropdown-menu 0.1.0 sha256-NRKT571SYgegXQGiIgF1VEagqk3TbFeZr1zopw6C+fY=
+// vango-ui dropdown-menu 0.1.0 sha256-tnXevPlvt8xMFthvCJm7bJjam1mX1tScZ1hh2kvKEwU=
 // Added by `vango add`: yours to edit. `vango add --check` lists changed files; `vango add upgrade` never overwrites them.
 /**
  * DropdownMenu: a menu button (WAI-ARIA Menu Button pattern). The server renders the

@@ -64,7 +64,9 @@ export function DropdownMenu(props: DropdownMenuProps) {
             type="button"
             role="menuitem"
             tabindex={-1}
-            class={cn("vui-menu__item", { "vui-menu__item--destructive": item.variant === "destructive" })}
+            class={cn("vui-menu__item", {
+              "vui-menu__item--destructive": item.variant === "destructive",
+            })}
             aria-disabled={item.disabled ? "true" : undefined}
             onClick={item.disabled ? undefined : item.onSelect}
           >
