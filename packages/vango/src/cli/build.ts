@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import { scanRoutes } from "../routing/file-routes.ts";
 import { CliError, CliErrorCode } from "./cli-error.ts";
+import { refreshRoutesManifest } from "./gen.ts";
 import { project } from "./project.ts";
 import { step } from "./term.ts";
 
@@ -57,6 +58,7 @@ export function entrySource(
 export async function build(root: string): Promise<{ routes: number; clientBytes: number }> {
   const p = project(root);
   const routes = await scanRoutes(p.routesDir);
+  await refreshRoutesManifest(p.root);
   const esbuild = await import("esbuild");
   await rm(p.distDir, { recursive: true, force: true });
   await mkdir(join(p.distDir, CLIENT_DIR), { recursive: true });

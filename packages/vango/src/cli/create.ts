@@ -5,7 +5,7 @@
  * this CLI runs from, as a `file:` path (while `vango` is not on a registry, an app
  * outside this repository depends on its local copy).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,23 @@ export interface CreateOptions {
   readonly template: Template;
   /** The `vango` dependency spec (default: `file:` the package this CLI runs from). */
   readonly vango?: string | undefined;
+}
+
+/**
+ * True when `dir` is a workspace member of the repository this package sits in
+ * (`examples/<name>` here): npm links `vango` for it, as for the demo.
+ */
+export function inWorkspace(dir: string): boolean {
+  const repo = resolve(PACKAGE_ROOT, "../..");
+  try {
+    const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
+      workspaces?: string[];
+    };
+    const parent = relative(repo, dirname(dir)).split("\\").join("/");
+    return (pkg.workspaces ?? []).some((w) => w.endsWith("/*") && w.slice(0, -2) === parent);
+  } catch {
+    return false;
+  }
 }
 
 async function copy(from: string, to: string, vars: Record<string, string>): Promise<string[]> {
@@ -65,7 +82,7 @@ export async function create(o: CreateOptions): Promise<{ dir: string; files: st
   const rel = relative(dir, PACKAGE_ROOT).split("\\").join("/");
   const vars = {
     name: packageName(dir),
-    vango: o.vango ?? `file:${rel}`,
+    vango: o.vango ?? (inWorkspace(dir) ? "*" : `file:${rel}`),
   };
   // `full` is `minimal` with more files (and some replaced).
   const layers = o.template === "full" ? ["minimal", "full"] : ["minimal"];

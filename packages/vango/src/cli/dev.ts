@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { codeFrame, type DevProblem, formatProblem, type WorkerMessage } from "./dev-messages.ts";
 import { DEV_EVENTS_PATH, DevProxy, forward } from "./dev-proxy.ts";
+import { refreshRoutesManifest } from "./gen.ts";
 import { project } from "./project.ts";
 import { bold, cyan, dim, green, red } from "./term.ts";
 
@@ -164,6 +165,8 @@ export async function dev(o: DevOptions): Promise<DevServer> {
   let again = false;
   const reload = async (why: string): Promise<void> => {
     const t0 = performance.now();
+    // A page added or removed: the typed manifest follows (unchanged text is not rewritten).
+    await refreshRoutesManifest(p.root);
     const syntax = await checkSources(p.root, p.appDir);
     if (syntax !== undefined) {
       report(syntax);

@@ -152,6 +152,7 @@ export async function gen(root: string, kind: GenKind, name: string): Promise<st
 /** A route key as a type: `/items/:id` → `` `/items/${string}` ``. */
 function pathType(key: string): string {
   if (key === "/") return '"/"';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal type
   const t = key.replace(/[:*][A-Za-z_$][\w$]*/g, "${string}");
   return t.includes("${") ? `\`${t}\`` : JSON.stringify(t);
 }
@@ -222,4 +223,9 @@ export async function genRoutes(root: string): Promise<string> {
   const old = existsSync(file) ? await readFile(file, "utf8") : undefined;
   if (old !== text) await writeFile(file, text);
   return relative(p.root, file);
+}
+
+/** Rewrites the manifest if the app has one (`dev` and `build` keep it current). */
+export async function refreshRoutesManifest(root: string): Promise<void> {
+  if (existsSync(join(project(root).appDir, ROUTES_GEN_FILE))) await genRoutes(root);
 }

@@ -55,9 +55,15 @@ export async function vango(
 }
 
 /** `npm <args>` in `cwd` (throws with its output when it fails). */
-export async function npm(args: string[], cwd: string): Promise<string> {
+export const npm = (args: string[], cwd: string): Promise<string> => npmEnv(args, cwd, {});
+
+export async function npmEnv(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<string> {
   try {
-    const r = await run("npm", args, { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    const r = await run("npm", args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
     return r.stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };

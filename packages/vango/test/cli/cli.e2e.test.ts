@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   install,
   npm,
+  npmEnv,
   type Running,
   sparePort,
   spawnVango,
@@ -278,4 +279,35 @@ useTypedNavigate()("/nowhere");
     }[];
     expect(routes.map((x) => x.key)).toEqual(["/", "/about", "/admin/_middleware", "/items/:id"]);
   }, 120_000);
+});
+
+describe("vango create --template full", () => {
+  const schema = `cli_full_${process.pid}`;
+  const db = (process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test").split("?")[0]!;
+
+  afterAll(async () => {
+    const pg = await import("pg");
+    const c = new pg.default.Client({ connectionString: db });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  });
+
+  it("installs, type-checks, passes its own test and its Chromium test on Postgres", async () => {
+    const full = join(dir, "full-app");
+    const r = await vango(["create", "full-app", "--template", "full"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    // Its packages beyond the minimal app's may not be in npm's cache yet.
+    await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], full);
+    await npm(["run", "typecheck"], full);
+    expect(await npm(["test"], full)).toContain("# pass 1");
+    const pg = await import("pg");
+    const c = new pg.default.Client({ connectionString: db });
+    await c.connect();
+    await c.query(`CREATE SCHEMA ${schema}`);
+    await c.end();
+    const url = `${db}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const out = await npmEnv(["run", "test:e2e"], full, { DATABASE_URL: url });
+    expect(out).toContain("# pass 1");
+  }, 300_000);
 });
