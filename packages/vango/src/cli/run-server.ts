@@ -5,13 +5,13 @@
  * page on `PORT` and Prometheus metrics on the internal `METRICS_PORT`.
  */
 import { join } from "node:path";
-import { jsx } from "../jsx-runtime.ts";
 import { serveMetrics } from "../observability/metrics-server.ts";
 import type { RouteTable } from "../routing/route-table.ts";
 import { type App, createApp } from "../server/app.ts";
 import type { AppOptions } from "../server/config/options.ts";
 import type { Logger } from "../server/core/logger.ts";
 import type { ClientBuilder } from "../server/http/client-asset.ts";
+import { h } from "../vdom/create-element.ts";
 import { type AppSetup, applySetup } from "./app-setup.ts";
 
 export interface RunServerOptions {
@@ -64,7 +64,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
   let options = set.options;
   if (o.dev !== undefined) {
     // After the set-up, so an app's own `head` keeps the overlay's channel.
-    const meta = jsx("meta", { name: DEV_META, content: o.dev.eventsUrl });
+    const meta = h("meta", { name: DEV_META, content: o.dev.eventsUrl });
     options = { ...options, devMode: true, head: [options.head, meta] };
   }
   const app = createApp(options);
