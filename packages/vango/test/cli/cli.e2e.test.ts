@@ -98,6 +98,13 @@ describe("vango CLI", () => {
     expect((await vango(["create", "my-app"], dir)).stderr).toContain("cli_target_exists");
     await install(app);
     expect(await npm(["test"], app)).toContain("# pass 1");
+    // docs/testing.md's node:test examples, run in the app as a user would copy them.
+    const guide = readFileSync(join(import.meta.dirname, "../../../../docs/testing.md"), "utf8");
+    const examples = [...guide.matchAll(/```tsx\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples).toHaveLength(2);
+    examples.forEach((code, i) => writeFileSync(join(app, `test/guide-${i}.test.tsx`), code));
+    expect(await npm(["test"], app)).toContain("# pass 3");
+    for (const i of [0, 1]) rmSync(join(app, `test/guide-${i}.test.tsx`));
   }, 240_000);
 
   it("dev: edits re-render the open page keeping its state; errors show and clear", async () => {
