@@ -13,6 +13,7 @@ import type { Logger } from "../server/core/logger.ts";
 import type { ClientBuilder } from "../server/http/client-asset.ts";
 import { h } from "../vdom/create-element.ts";
 import { type AppSetup, applySetup } from "./app-setup.ts";
+import { CliError, CliErrorCode } from "./cli-error.ts";
 
 export interface RunServerOptions {
   readonly root: string;
@@ -66,6 +67,10 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     // After the set-up, so an app's own `head` keeps the overlay's channel.
     const meta = h("meta", { name: DEV_META, content: o.dev.eventsUrl });
     options = { ...options, devMode: true, head: [options.head, meta] };
+  }
+  if (env.NODE_ENV === "production" && options.devMode === true) {
+    // devMode turns off the origin check and Secure cookies: never in production.
+    throw new CliError(CliErrorCode.start_failed, "devMode is on in production mode");
   }
   const app = createApp(options);
   await set.created?.(app);

@@ -4,8 +4,8 @@
  * by `file:` path), the app's own `npm test`; `vango dev` in real Chromium — an edit
  * re-renders the open page without a reload and keeps the counter, a stylesheet edit
  * applies in place, an edit that does not compile and a module that throws at start show
- * in the overlay and the terminal while the page keeps working, and the overlay clears
- * when they are fixed; `build` + `start` with plain node in production mode; `gen`
+ * in the overlay and the terminal while the page keeps working, so does a handler that
+ * throws (with its code frame), and the overlay clears when they are fixed; `build` + `start` with plain node in production mode; `gen`
  * outputs and the typed route manifest pass `tsc`.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -102,7 +102,9 @@ describe("vango CLI", () => {
     const guide = readFileSync(join(import.meta.dirname, "../../../../docs/testing.md"), "utf8");
     const examples = [...guide.matchAll(/```tsx\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(examples).toHaveLength(2);
-    examples.forEach((code, i) => writeFileSync(join(app, `test/guide-${i}.test.tsx`), code));
+    for (const [i, code] of examples.entries()) {
+      writeFileSync(join(app, `test/guide-${i}.test.tsx`), code);
+    }
     expect(await npm(["test"], app)).toContain("# pass 3");
     for (const i of [0, 1]) rmSync(join(app, `test/guide-${i}.test.tsx`));
   }, 240_000);
@@ -177,9 +179,31 @@ describe("vango CLI", () => {
     expect(await counter(page)).toBe("4");
     expect(await marker(page)).toBe(7);
 
+    // A handler that throws: its report with the place in the app and the code frame,
+    // in the overlay and in the terminal; it clears once the code is fixed.
+    const boom =
+      '<button type="button" data-testid="boom" onClick={() => { throw new Error("handler broke"); }}>boom</button>';
+    edit("app/routes/index.tsx", "</main>", `${boom}</main>`);
+    await page.getByTestId("boom").waitFor({ timeout: 20_000 });
+    mark = d.output().length;
+    await page.getByTestId("boom").click();
+    await overlay.waitFor();
+    const report = (await overlay.textContent()) ?? "";
+    expect(report).toContain("handler_error: handler broke");
+    expect(report).toMatch(/app\/routes\/index\.tsx:\d+:\d+/);
+    expect(report).toContain("> "); // the code frame's marked line
+    expect(report).toContain('throw new Error("handler broke")');
+    await d.waitFor("handler broke", mark);
+    edit("app/routes/index.tsx", boom, "");
+    await overlay.waitFor({ state: "detached", timeout: 20_000 });
+    await connected(page);
+    expect(await counter(page)).toBe("4");
+    expect(await marker(page)).toBe(7);
+
     // Only the problems the test made, and the restarts' dropped sockets.
     const unexpected = problems.filter(
-      (p) => !/compile_error|broken at import|WebSocket connection to .* failed/.test(p),
+      (p) =>
+        !/compile_error|broken at import|handler broke|WebSocket connection to .* failed/.test(p),
     );
     expect(unexpected, d.output()).toEqual([]);
     // Metrics on METRICS_PORT, served by whichever worker runs now.

@@ -2,7 +2,8 @@
  * The CLI's pure parts, in-process: the code frame, the typed route manifest's text,
  * the build entry, package names, the workspace check, and the error codes' docs.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrySource } from "../../src/cli/build.ts";
@@ -10,6 +11,8 @@ import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
 import { inWorkspace, PACKAGE_ROOT, packageName } from "../../src/cli/create.ts";
 import { codeFrame, formatProblem } from "../../src/cli/dev-messages.ts";
 import { routesSource } from "../../src/cli/gen.ts";
+import { runServer } from "../../src/cli/run-server.ts";
+import { silentLogger } from "../../src/server/core/logger.ts";
 
 const REPO = resolve(PACKAGE_ROOT, "../..");
 
@@ -81,5 +84,54 @@ describe("cli pieces", () => {
     const guide = readFileSync(join(REPO, "docs/getting-started.md"), "utf8");
     const section = guide.slice(guide.indexOf("## Errors"));
     for (const code of Object.values(CliErrorCode)) expect(section).toContain(`\`${code}\``);
+  });
+});
+
+describe("runServer", () => {
+  const Home = () => <h1>home</h1>;
+
+  it("hands the options to the app's set-up, calls created and close, adds the dev channel", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vango-run-"));
+    const calls: string[] = [];
+    const s = await runServer({
+      root: dir,
+      name: "t",
+      routes: { "/": Home },
+      setup: (options) => {
+        calls.push(`setup:${Object.keys(options.routes).join()}`);
+        return {
+          options: { ...options, title: "Set up" },
+          created: () => void calls.push("created"),
+          close: () => void calls.push("close"),
+        };
+      },
+      dev: { eventsUrl: "/_vango/dev/events" },
+      port: 0,
+      metricsPort: false,
+      logger: silentLogger,
+      env: { VANGO_STATE_DIR: dir },
+    });
+    const html = await (await fetch(`http://127.0.0.1:${s.port}/`)).text();
+    expect(html).toContain('<meta name="vango-dev" content="/_vango/dev/events">');
+    expect(html).toContain("<title>Set up</title>");
+    expect(s.metricsPort).toBeUndefined();
+    await s.close();
+    expect(calls).toEqual(["setup:/", "created", "close"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses devMode in production mode", async () => {
+    await expect(
+      runServer({
+        root: tmpdir(),
+        name: "t",
+        routes: { "/": Home },
+        setup: (options) => ({ ...options, devMode: true }),
+        port: 0,
+        metricsPort: false,
+        logger: silentLogger,
+        env: { NODE_ENV: "production" },
+      }),
+    ).rejects.toMatchObject({ code: CliErrorCode.start_failed });
   });
 });
