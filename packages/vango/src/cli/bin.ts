@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `vango` command: `create`, `dev`, `build`, `start`, `gen`. Misuse exits 64 with
+ * The `vango` command: `create`, `dev`, `build`, `start`, `gen`, `add`. Misuse exits 64 with
  * `vango: cli_usage: …`, other failures exit 1 with their code; `--help` everywhere.
  */
 import { parseArgs } from "node:util";
+import { UiRegistryError } from "../ui-registry/registry-error.ts";
+import { add } from "./add.ts";
 import { build } from "./build.ts";
 import { CliError, CliErrorCode } from "./cli-error.ts";
 import { create, TEMPLATES, type Template } from "./create.ts";
@@ -23,6 +25,7 @@ Commands:
   build             compile the app into dist/
   start             run dist/ with plain node in production mode
   gen <kind> <name> add a route, component or middleware; \`gen routes\`: typed routes
+  add <names…>      copy VangoUI components into the app (init, --check, upgrade, list)
 
 Run \`vango <command> --help\` for a command's options.`,
   create: `Usage: vango create <dir> [--template minimal|full] [--vango <spec>]
@@ -53,6 +56,20 @@ off for none). VANGO_SECRET is required; sessions are kept in VANGO_STATE_DIR
   component UserCard   app/components/user-card.tsx
   middleware admin     app/routes/admin/_middleware.ts
   routes               app/routes.gen.ts: Href, href() and Link typed by the routes`,
+  add: `Usage: vango add init [--dir <path>] [--css <path>] | <names…> | --check [names…]
+       | upgrade [names…] | list
+
+Copies VangoUI components into the app, which then owns them:
+  init           vango-ui.json (where files go: --dir, default app/components/ui; --css,
+                 default public/vango-ui.css), cn() and the variant types, the stylesheet
+  <names…>       the components and everything they need (data-table: button, input, …)
+  --check        lists each copy: current, outdated, changed here, foreign or missing;
+                 exits 1 unless all are current
+  upgrade        rewrites untouched, outdated copies with this version's
+  list           every component, ✓ when the app has it
+Every copy starts with a header (component, version, SHA-256 of the file as copied). A
+file changed since it was copied, or one without the header, is never overwritten: it
+is reported, and the command exits 1 after doing the rest.`,
 };
 
 function usage(message: string): never {
@@ -104,6 +121,9 @@ export async function main(argv: readonly string[]): Promise<void> {
         help: { type: "boolean", short: "h" },
         ...(command === "create"
           ? { template: { type: "string", short: "t" }, vango: { type: "string" } }
+          : {}),
+        ...(command === "add"
+          ? { check: { type: "boolean" }, dir: { type: "string" }, css: { type: "string" } }
           : {}),
       },
     });
@@ -185,6 +205,17 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.stdout.write(`${green("✓")} wrote ${file}\n`);
       return;
     }
+    case "add": {
+      add({
+        cwd,
+        args: positionals,
+        check: values.check === true,
+        dir: values.dir as string | undefined,
+        css: values.css as string | undefined,
+        write: (line) => process.stdout.write(`${line}\n`),
+      });
+      return;
+    }
   }
 }
 
@@ -194,6 +225,10 @@ try {
   if (err instanceof CliError) {
     process.stderr.write(`${red("vango:")} ${err.message}\n`);
     process.exit(err.exitCode);
+  }
+  if (err instanceof UiRegistryError) {
+    process.stderr.write(`${red("vango:")} ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`${red("vango:")} ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

@@ -20,14 +20,14 @@ import { UiRegistryErrorCode as C, UiRegistryError } from "./registry-error.ts";
 
 /** The app's `vango-ui.json`. */
 export interface UiConfig {
-  /** Folder of the component files, relative to the app (default `src/components/ui`). */
+  /** Folder of the component files, relative to the app (default `app/components/ui`). */
   readonly dir: string;
   /** Path of the stylesheet, relative to the app (default `public/vango-ui.css`). */
   readonly css: string;
 }
 
 export const CONFIG_FILE = "vango-ui.json";
-export const DEFAULT_CONFIG: UiConfig = { dir: "src/components/ui", css: "public/vango-ui.css" };
+export const DEFAULT_CONFIG: UiConfig = { dir: "app/components/ui", css: "public/vango-ui.css" };
 
 /**
  * What happened to, or is true of, one file:

@@ -14,6 +14,13 @@ export const UiRegistryErrorCode = {
   configInvalid: "ui_config_invalid",
   /** The registry shipped with Vango is broken (a missing file, a dependency cycle). */
   registryInvalid: "ui_registry_invalid",
+  /**
+   * `vango add` or `upgrade` kept files it would have written: changed since they were
+   * copied, or the app's own (no VangoUI header). Everything else was done.
+   */
+  changedLocally: "ui_changed_locally",
+  /** `vango add --check`: some copies are not current (outdated, changed, foreign, missing). */
+  notCurrent: "ui_not_current",
 } as const;
 export type UiRegistryErrorCode = (typeof UiRegistryErrorCode)[keyof typeof UiRegistryErrorCode];
 

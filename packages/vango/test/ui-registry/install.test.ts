@@ -40,11 +40,11 @@ function newer(file: string, version = "9.9.9"): Registry {
 describe("init and add", () => {
   test("init writes vango-ui.json, the utilities and the theme", () => {
     expect(summary(initUi(app))).toEqual([
-      "added src/components/ui/cn.ts",
-      "added src/components/ui/variants.ts",
+      "added app/components/ui/cn.ts",
+      "added app/components/ui/variants.ts",
       "added public/vango-ui.css",
     ]);
-    expect(readConfig(app)).toEqual({ dir: "src/components/ui", css: "public/vango-ui.css" });
+    expect(readConfig(app)).toEqual({ dir: "app/components/ui", css: "public/vango-ui.css" });
   });
 
   test("add resolves dependencies and leaves files already there alone", () => {
@@ -87,10 +87,10 @@ describe("check and upgrade", () => {
   test("a local change is reported and never overwritten; untouched copies upgrade", () => {
     initUi(app);
     addUi(app, ["button", "badge"]);
-    const button = join(app, "src/components/ui/button.tsx");
+    const button = join(app, "app/components/ui/button.tsx");
     writeFileSync(button, readFileSync(button, "utf8").replace("vui-btn", "my-btn"));
     expect(summary(checkUi(app)).filter((s) => !s.startsWith("current"))).toEqual([
-      "modified src/components/ui/button.tsx",
+      "modified app/components/ui/button.tsx",
     ]);
 
     // A newer registry changes both button and badge: badge upgrades, button is refused.
@@ -100,36 +100,36 @@ describe("check and upgrade", () => {
     const release = { ...next, files };
     expect(
       summary(checkUi(app, undefined, release)).filter((s) => !s.startsWith("current")),
-    ).toEqual(["outdated src/components/ui/badge.tsx", "modified src/components/ui/button.tsx"]);
+    ).toEqual(["outdated app/components/ui/badge.tsx", "modified app/components/ui/button.tsx"]);
     const mine = readFileSync(button, "utf8");
     expect(
       summary(upgradeUi(app, undefined, release)).filter((s) => !s.startsWith("current")),
-    ).toEqual(["upgraded src/components/ui/badge.tsx", "modified src/components/ui/button.tsx"]);
+    ).toEqual(["upgraded app/components/ui/badge.tsx", "modified app/components/ui/button.tsx"]);
     expect(readFileSync(button, "utf8")).toBe(mine);
-    const badge = readFileSync(join(app, "src/components/ui/badge.tsx"), "utf8");
+    const badge = readFileSync(join(app, "app/components/ui/badge.tsx"), "utf8");
     expect(badge.startsWith("// vango-ui badge 9.9.9 ")).toBe(true);
     expect(badge.endsWith("// also changed\n")).toBe(true);
     // add does not overwrite either.
     expect(summary(addUi(app, ["button"], release)).at(-1)).toBe(
-      "modified src/components/ui/button.tsx",
+      "modified app/components/ui/button.tsx",
     );
   });
 
   test("a file of the app's own where a copy would go is unmanaged and kept; a deleted copy is missing", () => {
     initUi(app);
-    writeFileSync(join(app, "src/components/ui/tabs.tsx"), "export const mine = 1;\n");
-    expect(summary(addUi(app, ["tabs"])).at(-1)).toBe("unmanaged src/components/ui/tabs.tsx");
-    expect(readFileSync(join(app, "src/components/ui/tabs.tsx"), "utf8")).toBe(
+    writeFileSync(join(app, "app/components/ui/tabs.tsx"), "export const mine = 1;\n");
+    expect(summary(addUi(app, ["tabs"])).at(-1)).toBe("unmanaged app/components/ui/tabs.tsx");
+    expect(readFileSync(join(app, "app/components/ui/tabs.tsx"), "utf8")).toBe(
       "export const mine = 1;\n",
     );
-    rmSync(join(app, "src/components/ui/variants.ts"));
+    rmSync(join(app, "app/components/ui/variants.ts"));
     expect(summary(checkUi(app, ["utils"]))).toEqual([
-      "current src/components/ui/cn.ts",
-      "missing src/components/ui/variants.ts",
+      "current app/components/ui/cn.ts",
+      "missing app/components/ui/variants.ts",
     ]);
     expect(summary(upgradeUi(app, ["utils"]))).toEqual([
-      "current src/components/ui/cn.ts",
-      "added src/components/ui/variants.ts",
+      "current app/components/ui/cn.ts",
+      "added app/components/ui/variants.ts",
     ]);
   });
 });
