@@ -3,7 +3,9 @@
  * layout): server-side render time of the whole page as an HTTP GET, against the demo's
  * home page, and server memory per live session holding `/ui` (GET, WebSocket,
  * handshake), with the sessions opened by a second process so the client's heap never
- * counts. Run: `npm run bench -- ui`.
+ * counts; and the on-demand chunks the page makes the browser load (the hook runtime and
+ * the Dialog, Dropdown, Popover and Tooltip hooks), minified and brotli-compressed as the
+ * server serves them. Run: `npm run bench -- ui`.
  *
  * The page is the demo's own file (this benchmark measures that page, so it imports it
  * from `examples/demo`). Persistence is off, as are rate limits and socket caps (every
@@ -12,7 +14,9 @@
 import { fork } from "node:child_process";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { demoOptions } from "../../../examples/demo/src/options.tsx";
+import { buildChunks, chunkEntries } from "../src/client/build-chunks.ts";
 import { createApp } from "../src/server/app.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
 import { LoadSession, percentile } from "./load/protocol-client.ts";
@@ -60,8 +64,33 @@ function get(port: number, path: string): Promise<{ ms: number; bytes: number }>
   });
 }
 
+/** The chunks /ui loads, as served: minified, brotli quality 11 (and gzip for the rest). */
+async function chunkSizes(): Promise<void> {
+  const set = await buildChunks({ minify: true, hooks: await chunkEntries(undefined) });
+  const rows: [string, string][] = [["runtime (with the manifest)", set.runtime.code]];
+  for (const name of ["Dialog", "Dropdown", "Popover", "Tooltip"]) {
+    rows.push([name, set.hooks.get(name)!.code]);
+  }
+  console.log("\n### VangoUI: on-demand chunks /ui loads (as served)\n");
+  console.log("| chunk | brotli B | gzip B | minified B |");
+  console.log("|---|---:|---:|---:|");
+  let total = 0;
+  for (const [name, code] of rows) {
+    const br = brotliCompressSync(code, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).length;
+    total += br;
+    const gz = gzipSync(code, { level: 9 }).length;
+    console.log(
+      `| ${name} | ${br.toLocaleString("en-US")} | ${gz.toLocaleString("en-US")} | ${code.length.toLocaleString("en-US")} |`,
+    );
+  }
+  console.log(`| **total** | **${total.toLocaleString("en-US")}** | | |`);
+}
+
 async function main(): Promise<void> {
   if (!gc) throw new Error("run with --expose-gc (npm run bench does)");
+  await chunkSizes();
   const app = createApp({
     ...(await demoOptions()),
     logger: silentLogger,
