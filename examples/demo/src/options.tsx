@@ -39,6 +39,7 @@ export async function demoOptions(setup: DemoSetup = {}): Promise<AppOptions> {
       <>
         <link rel="icon" href="/favicon.ico" sizes="16x16" />
         <link rel="stylesheet" href="/style.css" />
+        <link rel="stylesheet" href="/vango-ui.css" />
       </>
     ),
     ...setup.app,

@@ -47,6 +47,7 @@ export {
   type StoredUser,
   type UserDirectory,
 } from "./auth/users.ts";
+export type { AppSetup, AppSetupResult } from "./cli/app-setup.ts";
 export {
   type AppliedMigration,
   loadMigrations,

@@ -16,6 +16,7 @@ export default function Shell(props: { children?: Children }) {
           <a href="/todos">Todos</a>
           <a href="/slow?ms=300">Slow data</a>
           <a href="/chat">Chat</a>
+          <a href="/ui">UI</a>
           <a href="/widgets">Widgets</a>
           <a href="/account">Account</a>
           {user() === undefined ? (

@@ -4,6 +4,12 @@
  * — whose `message` carries the server's report in devMode (code, message, source
  * location, component stack) — and shows each in the browser console and in an overlay
  * over the page. Escape or the close button dismisses it; the next error shows again.
+ *
+ * Under `vango dev` the page also has `<meta name="vango-dev" content="<url>">`: the dev
+ * server's event stream there reports problems the page cannot see (an edit that does not
+ * compile, an app that fails to start: shown until fixed, while the page keeps running
+ * the last good code), says when the current code runs (the overlay clears) and which
+ * stylesheet changed (its `<link>` is reloaded in place).
  */
 import type { ErrorFrame } from "../protocol/frame.ts";
 
@@ -38,6 +44,53 @@ export function showOverlay(doc: Document, title: string, text: string): HTMLEle
   return box;
 }
 
+interface DevProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly location?: string;
+  readonly frame?: string;
+  readonly stack?: string;
+}
+
+type DevMessage =
+  | { readonly type: "problem"; readonly problem: DevProblem }
+  | { readonly type: "ok" }
+  | { readonly type: "css"; readonly path: string };
+
+/** Reloads the stylesheets served at `path` (a new query defeats the cache). */
+function swapCss(doc: Document, path: string): void {
+  for (const link of doc.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')) {
+    const url = new URL(link.href, doc.baseURI);
+    if (url.origin !== location.origin || url.pathname !== path) continue;
+    url.searchParams.set("v", String(Date.now()));
+    // The new sheet loads before the old one goes, so the page never shows unstyled.
+    const next = link.cloneNode() as HTMLLinkElement;
+    next.href = url.pathname + url.search;
+    next.addEventListener("load", () => link.remove());
+    link.after(next);
+  }
+}
+
+/** Listens to `vango dev`'s event stream at `url`; returns a function that stops. */
+export function listenDevServer(doc: Document, url: string): () => void {
+  const es = new EventSource(url);
+  es.onmessage = (e: MessageEvent<string>) => {
+    const m = JSON.parse(e.data) as DevMessage;
+    if (m.type === "ok") doc.getElementById(OVERLAY_ID)?.remove();
+    else if (m.type === "css") swapCss(doc, m.path);
+    else {
+      const p = m.problem;
+      let text = `${p.code}: ${p.message}`;
+      if (p.location) text += `\n    at ${p.location}`;
+      if (p.frame) text += `\n\n${p.frame}`;
+      else if (p.stack) text += `\n\n${p.stack}`;
+      console.error(`[vango] ${text}`);
+      showOverlay(doc, `Vango: ${p.code}`, text);
+    }
+  };
+  return () => es.close();
+}
+
 /** Starts listening; returns a function that stops. */
 export function installDevOverlay(doc: Document): () => void {
   const onError = (e: Event): void => {
@@ -51,7 +104,10 @@ export function installDevOverlay(doc: Document): () => void {
   };
   doc.addEventListener("vango:error", onError);
   doc.addEventListener("keydown", onKey);
+  const events = doc.querySelector<HTMLMetaElement>('meta[name="vango-dev"]')?.content;
+  const stopEvents = events ? listenDevServer(doc, events) : undefined;
   return () => {
+    stopEvents?.();
     doc.removeEventListener("vango:error", onError);
     doc.removeEventListener("keydown", onKey);
   };

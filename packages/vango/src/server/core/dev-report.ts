@@ -5,9 +5,11 @@
  * it) and on the error page of a failed page GET; in production nothing of it leaves
  * the server (the frame's message stays empty, the page is the plain coded one).
  */
+import { readFileSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorCode } from "../../protocol/errors.ts";
+import { codeFrame } from "./code-frame.ts";
 
 /**
  * Vango's own source or build folder: frames in it are not "where in the app". (A path,
@@ -63,8 +65,25 @@ export function formatReport(r: DevReport): string {
   let out = `${r.code}: ${r.message}`;
   if (r.location !== undefined) out += `\n    at ${r.location}`;
   if (r.componentStack.length > 0) out += `\ncomponent stack: ${r.componentStack.join(" ← ")}`;
+  const frame = r.location === undefined ? undefined : frameAt(r.location);
+  if (frame !== undefined) out += `\n\n${frame}`;
   if (r.stack !== undefined) out += `\n\n${r.stack}`;
   return out.length > MAX_REPORT ? `${out.slice(0, MAX_REPORT)}\n…` : out;
+}
+
+/**
+ * The code frame at `file:line:column` (relative to the working directory or absolute),
+ * read from the disk: only reports for developers (devMode) are formatted, and the file
+ * is the app's own source, small.
+ */
+function frameAt(location: string): string | undefined {
+  const m = /^(.*):(\d+):(\d+)$/.exec(location);
+  if (m === null) return undefined;
+  try {
+    return codeFrame(readFileSync(resolve(m[1]!), "utf8"), Number(m[2]), Number(m[3]));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Follows `cause` links to the error user code threw. */

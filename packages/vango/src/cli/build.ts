@@ -1,0 +1,129 @@
+/**
+ * `vango build`: the app compiled for plain `node`, into `dist/`:
+ *
+ * - `server.js` (+ source map): every route module and `app/server.ts` bundled with
+ *   esbuild into one ES module that exports the route table — packages stay imports,
+ *   resolved from `node_modules` at run time;
+ * - `routes.json`: the route manifest (each route's key and source file);
+ * - `client/`: the browser client, minified, with its brotli and gzip forms beside it,
+ *   so `vango start` needs neither a bundler nor a compression pass for it.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
+import { scanRoutes } from "../routing/file-routes.ts";
+import { CliError, CliErrorCode } from "./cli-error.ts";
+import { refreshRoutesManifest } from "./gen.ts";
+import { project } from "./project.ts";
+import { step } from "./term.ts";
+
+/** What `start` reads from `dist/client/manifest.json`. */
+export interface ClientManifest {
+  readonly hash: string;
+  readonly file: string;
+}
+
+export const SERVER_FILE = "server.js";
+export const CLIENT_DIR = "client";
+
+const posix = (p: string) => p.split("\\").join("/");
+
+/** The bundle's entry: static imports of every route, so nothing is scanned at start. */
+export function entrySource(
+  root: string,
+  routes: readonly { key: string; file: string }[],
+  setupFile: string | undefined,
+  name: string,
+): string {
+  const lines: string[] = [];
+  routes.forEach((r, i) => {
+    lines.push(`import * as r${i} from ${JSON.stringify(`./${posix(relative(root, r.file))}`)};`);
+  });
+  if (setupFile !== undefined) {
+    lines.push(
+      `export { default as setup } from ${JSON.stringify(`./${posix(relative(root, setupFile))}`)};`,
+    );
+  } else lines.push("export const setup = undefined;");
+  lines.push(`export const name = ${JSON.stringify(name)};`);
+  lines.push(
+    `export const routes = {${routes.map((r, i) => `${JSON.stringify(r.key)}: r${i}`).join(", ")}};`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * @example await build(process.cwd()); // then `vango start`
+ */
+export async function build(root: string): Promise<{ routes: number; clientBytes: number }> {
+  const p = project(root);
+  const routes = await scanRoutes(p.routesDir);
+  await refreshRoutesManifest(p.root);
+  const esbuild = await import("esbuild");
+  await rm(p.distDir, { recursive: true, force: true });
+  await mkdir(join(p.distDir, CLIENT_DIR), { recursive: true });
+  await step(`compiling ${routes.length} routes`, async () => {
+    try {
+      await esbuild.build({
+        stdin: {
+          contents: entrySource(p.root, routes, p.setupFile, p.name),
+          resolveDir: p.root,
+          sourcefile: "vango-entry.js",
+          loader: "js",
+        },
+        bundle: true,
+        packages: "external",
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        jsx: "automatic",
+        jsxImportSource: "vango",
+        sourcemap: "linked",
+        outfile: join(p.distDir, SERVER_FILE),
+        logLevel: "silent",
+      });
+    } catch (err) {
+      const e = (
+        err as {
+          errors?: { text: string; location?: { file: string; line: number; column: number } }[];
+        }
+      ).errors?.[0];
+      const where =
+        e?.location === undefined
+          ? ""
+          : ` at ${e.location.file}:${e.location.line}:${e.location.column + 1}`;
+      throw new CliError(CliErrorCode.compile_failed, `${e?.text ?? String(err)}${where}`);
+    }
+    await writeFile(
+      join(p.distDir, "routes.json"),
+      `${JSON.stringify(
+        routes.map((r) => ({ key: r.key, file: posix(relative(p.root, r.file)) })),
+        null,
+        2,
+      )}\n`,
+    );
+  });
+  const clientBytes = await step("bundling the browser client", async () => {
+    const { buildClient } = await import("../client/build.ts");
+    const { code, hash } = await buildClient({ minify: true });
+    const file = `client.${hash}.js`;
+    const body = Buffer.from(code);
+    const dir = join(p.distDir, CLIENT_DIR);
+    const [br, gz] = await Promise.all([
+      promisify(brotliCompress)(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+      promisify(gzip)(body, { level: 9 }),
+    ]);
+    await writeFile(join(dir, file), body);
+    await writeFile(join(dir, `${file}.br`), br);
+    await writeFile(join(dir, `${file}.gz`), gz);
+    const manifest: ClientManifest = { hash, file };
+    await writeFile(join(dir, "manifest.json"), `${JSON.stringify(manifest)}\n`);
+    return br.length;
+  });
+  return { routes: routes.length, clientBytes };
+}

@@ -1,0 +1,137 @@
+/**
+ * The CLI's pure parts, in-process: the code frame, the typed route manifest's text,
+ * the build entry, package names, the workspace check, and the error codes' docs.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { entrySource } from "../../src/cli/build.ts";
+import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
+import { inWorkspace, PACKAGE_ROOT, packageName } from "../../src/cli/create.ts";
+import { codeFrame, formatProblem } from "../../src/cli/dev-messages.ts";
+import { routesSource } from "../../src/cli/gen.ts";
+import { runServer } from "../../src/cli/run-server.ts";
+import { silentLogger } from "../../src/server/core/logger.ts";
+
+const REPO = resolve(PACKAGE_ROOT, "../..");
+
+describe("cli pieces", () => {
+  it("codeFrame marks the line and the column", () => {
+    expect(codeFrame("a\nb\nc(\nd\ne\nf", 3, 2)).toBe(
+      ["  1 | a", "  2 | b", "> 3 | c(", "    |  ^", "  4 | d", "  5 | e"].join("\n"),
+    );
+    expect(codeFrame("only(", 1, 5)).toBe("> 1 | only(\n    |     ^");
+    expect(
+      formatProblem({
+        code: "compile_error",
+        message: "Expected }",
+        location: "a.tsx:1:5",
+        frame: "F",
+      }),
+    ).toBe("compile_error: Expected }\n    at a.tsx:1:5\n\nF");
+  });
+
+  it("routesSource: pages only, params typed, paths as template literal types", () => {
+    const src = routesSource([
+      { key: "/", file: "/a/index.tsx" },
+      { key: "/_layout", file: "/a/_layout.tsx" },
+      { key: "/admin/_middleware", file: "/a/admin/_middleware.ts" },
+      { key: "/docs/*slug", file: "/a/docs/[...slug].tsx" },
+      { key: "/items/:id", file: "/a/items/[id].tsx" },
+    ]);
+    expect(src).toContain('export const ROUTES = ["/", "/docs/*slug", "/items/:id"] as const;');
+    expect(src).toContain('  "/items/:id": { id: string };');
+    expect(src).toContain('  "/": {};');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal type
+    expect(src).toContain('export type Path = "/" | `/docs/${string}` | `/items/${string}`;');
+  });
+
+  it("entrySource imports every route and the set-up statically", () => {
+    const src = entrySource(
+      "/app",
+      [
+        { key: "/", file: "/app/app/routes/index.tsx" },
+        { key: "/items/:id", file: "/app/app/routes/items/[id].tsx" },
+      ],
+      "/app/app/server.tsx",
+      "my-app",
+    );
+    expect(src).toBe(
+      [
+        'import * as r0 from "./app/routes/index.tsx";',
+        'import * as r1 from "./app/routes/items/[id].tsx";',
+        'export { default as setup } from "./app/server.tsx";',
+        'export const name = "my-app";',
+        'export const routes = {"/": r0, "/items/:id": r1};',
+        "",
+      ].join("\n"),
+    );
+    expect(entrySource("/app", [], undefined, "x")).toContain("export const setup = undefined;");
+  });
+
+  it("packageName and inWorkspace", () => {
+    expect(packageName("/tmp/My App!")).toBe("my-app-");
+    expect(packageName("/tmp/.hidden")).toBe("hidden");
+    expect(inWorkspace(join(REPO, "examples", "new-app"))).toBe(true);
+    expect(inWorkspace(join(REPO, "examples", "a", "b"))).toBe(false);
+    expect(inWorkspace("/tmp/elsewhere")).toBe(false);
+  });
+
+  it("usage errors exit 64, others 1; every code is in the getting-started guide", () => {
+    expect(new CliError(CliErrorCode.usage, "x").exitCode).toBe(EXIT_USAGE);
+    expect(new CliError(CliErrorCode.not_built, "x").exitCode).toBe(1);
+    const guide = readFileSync(join(REPO, "docs/getting-started.md"), "utf8");
+    const section = guide.slice(guide.indexOf("## Errors"));
+    for (const code of Object.values(CliErrorCode)) expect(section).toContain(`\`${code}\``);
+  });
+});
+
+describe("runServer", () => {
+  const Home = () => <h1>home</h1>;
+
+  it("hands the options to the app's set-up, calls created and close, adds the dev channel", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vango-run-"));
+    const calls: string[] = [];
+    const s = await runServer({
+      root: dir,
+      name: "t",
+      routes: { "/": Home },
+      setup: (options) => {
+        calls.push(`setup:${Object.keys(options.routes).join()}`);
+        return {
+          options: { ...options, title: "Set up" },
+          created: () => void calls.push("created"),
+          close: () => void calls.push("close"),
+        };
+      },
+      dev: { eventsUrl: "/_vango/dev/events" },
+      port: 0,
+      metricsPort: false,
+      logger: silentLogger,
+      env: { VANGO_STATE_DIR: dir },
+    });
+    const html = await (await fetch(`http://127.0.0.1:${s.port}/`)).text();
+    expect(html).toContain('<meta name="vango-dev" content="/_vango/dev/events">');
+    expect(html).toContain("<title>Set up</title>");
+    expect(s.metricsPort).toBeUndefined();
+    await s.close();
+    expect(calls).toEqual(["setup:/", "created", "close"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses devMode in production mode", async () => {
+    await expect(
+      runServer({
+        root: tmpdir(),
+        name: "t",
+        routes: { "/": Home },
+        setup: (options) => ({ ...options, devMode: true }),
+        port: 0,
+        metricsPort: false,
+        logger: silentLogger,
+        env: { NODE_ENV: "production" },
+      }),
+    ).rejects.toMatchObject({ code: CliErrorCode.start_failed });
+  });
+});
