@@ -273,6 +273,10 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
           resync(ctx, f.root);
           deleg.scan(doc.documentElement);
           applied(f.seq);
+          // RESYNC_EVENT, for the form recovery chunk: typed values the rebuilt view lacks
+          // go back. (A literal: importing the constant renames the bundle's variables,
+          // which costs ~45 B of brotli.)
+          doc.dispatchEvent(new Event("vango:resync"));
         }
         break;
       case FrameType.Ping:

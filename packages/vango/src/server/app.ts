@@ -21,9 +21,10 @@ import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
 import { SocketDrain } from "./core/socket-drain.ts";
 import {
   ClientAsset,
+  chunkBuilder,
   DEV_OVERLAY_PREFIX,
   defaultClientBuilder,
-  devOverlayBuilder,
+  RECOVERY_PREFIX,
 } from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
 import { StaticFiles } from "./http/static-files.ts";
@@ -89,7 +90,11 @@ export function createApp(options: AppOptions): App {
     // Only with the bundled client: an app that brings its own builder brings its own tools.
     devOverlay:
       rt.devMode && options.clientBuilder === undefined
-        ? new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+        ? new ClientAsset(chunkBuilder("devOverlay", false), DEV_OVERLAY_PREFIX)
+        : undefined,
+    recovery:
+      options.formRecovery !== false && options.clientBuilder === undefined
+        ? new ClientAsset(chunkBuilder("recovery", minify), RECOVERY_PREFIX)
         : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,

@@ -124,6 +124,13 @@ export interface AppOptions extends SecurityOptions {
   readonly v8Tuning?: boolean;
   /** Serve the minified client (default: true unless `devMode`). */
   readonly minifyClient?: boolean;
+  /**
+   * Form recovery (default `true`): a small script beside the client records what the
+   * user types (in `sessionStorage`, per tab) and puts it back after a reload or after
+   * the server rebuilt the page (docs/forms.md). Password, file and hidden inputs are
+   * never kept; `data-no-recover` opts a control or a form out.
+   */
+  readonly formRecovery?: boolean;
   /** Builds the browser client; defaults to the bundled client build. */
   readonly clientBuilder?: ClientBuilder;
   /** Middleware around every event handler, outermost first. */

@@ -37,6 +37,8 @@ export interface HttpHost {
   readonly client: ClientAsset;
   /** The dev overlay chunk (devMode only). */
   readonly devOverlay: ClientAsset | undefined;
+  /** The form recovery chunk (unless `formRecovery: false` or a custom client). */
+  readonly recovery: ClientAsset | undefined;
   readonly statics: StaticFiles | undefined;
   /** Ms a page request waits for its data before answering (the rest arrives as patches). */
   readonly pageDataMs: number;
@@ -112,7 +114,9 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
     ? host.client
     : host.devOverlay?.matches(path) === true
       ? host.devOverlay
-      : undefined;
+      : host.recovery?.matches(path) === true
+        ? host.recovery
+        : undefined;
   if (asset !== undefined) {
     ctx.route = CLIENT_ROUTE;
     if (!isReadMethod(req.method))

@@ -40,7 +40,7 @@ export interface PageParts {
   readonly title: string | undefined;
   readonly root: HElement;
   readonly clientSrc: string;
-  /** More deferred scripts (the dev overlay in devMode). */
+  /** More deferred scripts (form recovery, the dev overlay in devMode). */
   readonly scripts?: readonly string[];
   readonly resumeToken: string;
   readonly csrf: string;
@@ -79,6 +79,7 @@ type PageHost = Pick<
   | "csrf"
   | "client"
   | "devOverlay"
+  | "recovery"
   | "title"
   | "head"
   | "openSession"
@@ -111,7 +112,11 @@ export async function servePage(
     setCookie = true;
   }
   const clientSrc = await host.client.path();
-  const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
+  const scripts: string[] = [];
+  // After the core client's (deferred scripts run in order): recovery dispatches events
+  // into the core client's listeners.
+  if (host.recovery !== undefined) scripts.push(await host.recovery.path());
+  if (host.devOverlay !== undefined) scripts.push(await host.devOverlay.path());
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {
