@@ -205,6 +205,19 @@ export class PageView implements SessionView {
     if (this.#live.dirty) this.flush([]);
   }
 
+  /** Resource fetches and async setups of the page still in flight. */
+  get pending(): number {
+    return this.#live.pending;
+  }
+
+  /**
+   * Waits up to `ms` for the next piece of data to arrive (`false`: none came); flush
+   * to render it. Streaming SSR sends each arrival as it comes.
+   */
+  progressed(ms: number): Promise<boolean> {
+    return this.#live.progressed(ms);
+  }
+
   /** The document title the page wants now. */
   get title(): string | undefined {
     return this.state.title.peek();

@@ -99,6 +99,7 @@ export function createApp(options: AppOptions): App {
     statics: staticFiles(options.publicDir),
     title: options.title,
     pageDataMs: rt.timeouts.pageDataMs,
+    pageStreamMs: rt.timeouts.pageStreamMs,
     head: options.head,
     get runHttp() {
       return rt.runHttp;

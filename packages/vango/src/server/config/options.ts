@@ -34,6 +34,13 @@ export interface ServerTimeouts extends SessionTimeouts {
    * once the socket attaches (default 50 ms; 0 answers at once).
    */
   readonly pageDataMs: number;
+  /**
+   * Data still loading after `pageDataMs` streams in the same response (out of order:
+   * each `<Async>` as its data arrives) for up to this long after the page's HTML; what
+   * is slower arrives as patches once the socket attaches (default 5 s; 0 ends the
+   * response at once). The client script runs when the response ends.
+   */
+  readonly pageStreamMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
   /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
@@ -185,6 +192,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
 export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   handshakeMs: 5_000,
   pageDataMs: 50,
+  pageStreamMs: 5_000,
   pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,

@@ -42,6 +42,7 @@ export interface HttpHost {
   readonly statics: StaticFiles | undefined;
   /** Ms a page request waits for its data before answering (the rest arrives as patches). */
   readonly pageDataMs: number;
+  readonly pageStreamMs: number;
   /** Default document title and extra `<head>` content of every page. */
   readonly title: string | undefined;
   readonly head: VChild | undefined;
