@@ -192,7 +192,7 @@ export class PageView implements SessionView {
   /**
    * Waits up to `budgetMs` for the page's data (resources, async setups), re-rendering as
    * it arrives, so a page request can answer with fast data inline; what is slower stays
-   * behind its `<Async>` fallback and arrives as patches once the socket attaches.
+   * behind its `<Async>` fallback, to be streamed or patched in.
    * @example await view.settle(50); // then serialize view.root
    */
   async settle(budgetMs: number): Promise<void> {

@@ -30,8 +30,9 @@ export interface ServerLimits extends SessionLimits {
 export interface ServerTimeouts extends SessionTimeouts {
   /**
    * A page request waits this long for its data (resources, async components) so fast
-   * data renders inline; slower data shows its `<Async>` fallback and arrives as patches
-   * once the socket attaches (default 50 ms; 0 answers at once).
+   * data renders inline; slower data shows its `<Async>` fallback and streams later in
+   * the response (`pageStreamMs`), or arrives as patches once the socket attaches
+   * (default 50 ms; 0 answers at once).
    */
   readonly pageDataMs: number;
   /**
