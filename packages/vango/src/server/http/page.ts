@@ -243,7 +243,9 @@ async function streamRest(
   html: string,
   nonce: string | undefined,
 ): Promise<void> {
-  const cut = html.lastIndexOf(`<script type="application/json" id="${BOOT_ID}"`);
+  const at = html.lastIndexOf(`<script type="application/json" id="${BOOT_ID}"`);
+  // The boot data closes the stream (the shell always has it; else: before `</body>`).
+  const cut = at >= 0 ? at : html.lastIndexOf("</body>");
   res.write(html.slice(0, cut));
   const swap = new StreamSwap(nonce);
   const deadline = performance.now() + host.pageStreamMs;
