@@ -69,7 +69,7 @@ describe("/todos on Postgres", () => {
       { scope: "demo", version: 2 },
     ]);
     expect(await titles()).toEqual(["Read the README", "Try the demo with JavaScript off"]);
-  });
+  }, 60_000);
 
   it("JavaScript off: 422 with the schema's errors, then post-redirect-get from the database", async () => {
     const context = await browser.browser.newContext({ javaScriptEnabled: false });
@@ -134,7 +134,7 @@ describe("/todos on Postgres", () => {
     expect([good.status(), good.headers().location]).toEqual([303, `/todos?saved=${id}`]);
     expect(await subtasksOf(Number(id))).toEqual(["Fill the can", "Mind the cactus"]);
     await context.close();
-  });
+  }, 60_000);
 
   it("live: errors as you submit, a new row from the database in every tab", async () => {
     const { page, problems } = await browser.page();
@@ -167,7 +167,7 @@ describe("/todos on Postgres", () => {
     expect(other.problems).toEqual([]);
     await page.close();
     await other.page.close();
-  });
+  }, 60_000);
 
   it("live edit form: field errors while typing, an async duplicate check, sub-tasks added, moved and removed", async () => {
     const { page, problems } = await browser.page();
