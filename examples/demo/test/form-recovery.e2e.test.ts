@@ -102,6 +102,29 @@ describe("form recovery", () => {
     await page.close();
   }, 60_000);
 
+  it("a live form's typed values come back after a reload, and its server state follows", async () => {
+    const demo = await start("e");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    const status = page.locator(".todo-edit-status");
+    expect(await status.textContent()).toBe("Saved");
+    await page.getByTestId("edit-title").fill("Read the README again");
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+    await page.reload();
+    await waitForStatus(page, "connected");
+    expect(await page.getByTestId("edit-title").inputValue()).toBe("Read the README again");
+    // The restored value's input event reached the new session: its form is dirty.
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+    await page.getByTestId("edit-save").click();
+    await page.waitForURL(`${demo.base}/todos?saved=1`);
+    await expect
+      .poll(() => page.getByTestId("todo-item").first().textContent())
+      .toBe("Read the README again");
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("a live input gets its text back after a lost session, and the server hears it", async () => {
     let demo = await start("c");
     const { page, problems } = await browser.page();
