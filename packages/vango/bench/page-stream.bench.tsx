@@ -14,7 +14,7 @@
  * node:http; first byte = first body chunk. 15 rounds, each one request per mode in turn;
  * medians reported.
  */
-import { type Agent as HttpAgent, Agent, request } from "node:http";
+import { Agent, type Agent as HttpAgent, request } from "node:http";
 import { resource } from "../src/data/resource.ts";
 import { Async } from "../src/render/boundaries.ts";
 import { createApp, type Listening } from "../src/server/app.ts";

@@ -39,7 +39,7 @@ export interface ServerTimeouts extends SessionTimeouts {
    * Data still loading after `pageDataMs` streams in the same response (out of order:
    * each `<Async>` as its data arrives) for up to this long after the page's HTML; what
    * is slower arrives as patches once the socket attaches (default 5 s; 0 ends the
-   * response at once). The client script runs when the response ends.
+   * response at once; below `pendingTtlMs`). The client script runs when the response ends.
    */
   readonly pageStreamMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */

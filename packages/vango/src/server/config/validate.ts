@@ -211,6 +211,14 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
       `must not exceed timeouts.requestMs (${t.requestMs})`,
     );
   }
+  // A page's session waits for its socket from the page GET on: a stream as long as that
+  // wait would leave the client no time to attach.
+  if (t.pageStreamMs >= t.pendingTtlMs) {
+    throw new ConfigError(
+      "timeouts.pageStreamMs",
+      `must be below timeouts.pendingTtlMs (${t.pendingTtlMs})`,
+    );
+  }
   const p = o.persistence;
   if (p !== undefined && p !== false) {
     if (p.dir !== undefined && (typeof p.dir !== "string" || p.dir === "")) {
