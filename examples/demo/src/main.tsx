@@ -7,7 +7,7 @@
  * and carries the chat and the shared counter between instances,
  * so instances sharing it and `VANGO_SECRET` behave as one app — without it sessions
  * are kept in a file snapshot under `VANGO_STATE_DIR`, default `.vango`; Postgres holds
- * the audit log, migrated at start); `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * the audit log and the todos, migrated at start); `OTEL_EXPORTER_OTLP_ENDPOINT`
  * exports traces (the SDK is set up by `--import ./src/instrument.ts`).
  */
 import { tracingEventMiddleware, tracingHttpMiddleware } from "vango/otel";
@@ -16,11 +16,15 @@ import { demoAuth } from "./auth.ts";
 import { connectDependencies } from "./dependencies.ts";
 import { tracing } from "./instrument.ts";
 import { demoOptions } from "./options.tsx";
+import { useTodoDatabase } from "./todo-store.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
 const deps = await connectDependencies(process.env);
 const auth = await demoAuth(process.env, deps);
+// With DATABASE_URL: the todos' tables (migrations under migrations/, applied once even
+// when instances start together) and the todos kept there.
+if (deps.pool !== undefined) await useTodoDatabase(deps.pool);
 
 const app = createApp(
   await demoOptions({

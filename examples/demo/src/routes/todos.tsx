@@ -1,30 +1,38 @@
 import {
   type ActionContext,
+  Async,
+  effect,
+  type FieldErrors,
+  type FormValues,
   invalid,
+  parseForm,
   redirect,
+  resource,
+  untracked,
   urlState,
   useActionData,
   useSubmitting,
   useUrl,
 } from "vango";
-import { addTodo, titleProblem, todos } from "../todo-store.ts";
+import { NewTodo } from "../todo-schema.ts";
+import { addTodo, todoStore, todosChanged } from "../todo-store.ts";
 
 export const title = "Todos";
 
 interface Failed {
-  readonly error: string;
-  readonly title: string;
+  readonly errors: FieldErrors;
+  readonly values: FormValues;
 }
 
 /**
- * POST /todos: a new todo, then a redirect to `/todos?added=<id>` (303 with JavaScript
- * off, a live navigation with it); an invalid title renders the page again (422).
+ * POST /todos: the title is validated with the `NewTodo` schema; a new todo, then a
+ * redirect to `/todos?added=<id>` (303 with JavaScript off, a live navigation with it);
+ * an invalid title renders the page again with its error (422).
  */
-export function action({ form }: ActionContext) {
-  const title = (form.get("title") ?? "").trim();
-  const problem = titleProblem(title);
-  if (problem !== undefined) return invalid<Failed>({ error: problem, title });
-  const todo = addTodo(title);
+export async function action({ form }: ActionContext) {
+  const result = await parseForm(NewTodo, form);
+  if (!result.ok) return invalid<Failed>({ errors: result.errors, values: result.values });
+  const todo = await addTodo(result.value.title);
   redirect(`/todos?added=${todo.id}`);
 }
 
@@ -35,33 +43,48 @@ export default function TodosPage() {
   const url = useUrl();
   // The filter lives in the query (?q=…): it survives a reload and follows back/forward.
   const q = urlState("q", "", { debounce: 200 });
+  const todos = resource(() => todoStore().list());
+  // Another tab (or instance) wrote: fetch again, keeping the list on show meanwhile.
+  let first = true;
+  effect(() => {
+    todosChanged();
+    if (first) first = false;
+    else untracked(() => void todos.refetch());
+  });
   return () => {
-    const added = Number(url().searchParams.get("added"));
-    const justAdded = todos().find((t) => t.id === added);
-    const needle = q().toLowerCase();
+    const titleError = failed()?.errors.title?.[0];
+    const typed = failed()?.values.title;
     return (
       <>
         <h2 class="page-title">Todos</h2>
-        {justAdded !== undefined && (
-          <p class="flash" data-testid="todo-added">
-            Added “{justAdded.title}”.
-          </p>
-        )}
+        <Async fallback={null}>
+          {() => {
+            const added = Number(url().searchParams.get("added"));
+            const justAdded = todos.value().find((t) => t.id === added);
+            return (
+              justAdded !== undefined && (
+                <p class="flash" data-testid="todo-added">
+                  Added “{justAdded.title}”.
+                </p>
+              )
+            );
+          }}
+        </Async>
         <form method="post" data-testid="todo-form" class="todo-form">
           <label for="todo-title">New todo</label>
           <input
             id="todo-title"
             name="title"
             autocomplete="off"
-            value={failed()?.title ?? ""}
-            aria-invalid={failed() !== undefined}
+            value={typeof typed === "string" ? typed : ""}
+            aria-invalid={titleError !== undefined}
             aria-describedby="todo-title-error"
           />
           <button type="submit" disabled={busy()}>
             Add
           </button>
           <p id="todo-title-error" data-testid="field-error" class="field-error" role="alert">
-            {failed()?.error ?? ""}
+            {titleError ?? ""}
           </p>
         </form>
         <label class="todo-filter">
@@ -73,15 +96,23 @@ export default function TodosPage() {
             onInput={(e) => q.set(e.value)}
           />
         </label>
-        <ul class="todo-items">
-          {todos()
-            .filter((t) => t.title.toLowerCase().includes(needle))
-            .map((t) => (
-              <li key={t.id} data-testid="todo-item">
-                {t.title}
-              </li>
-            ))}
-        </ul>
+        <Async fallback={<p aria-busy="true">Loading todos…</p>}>
+          {() => {
+            const list = todos.value();
+            const needle = q().toLowerCase();
+            return (
+              <ul class="todo-items">
+                {list
+                  .filter((t) => t.title.toLowerCase().includes(needle))
+                  .map((t) => (
+                    <li key={t.id} data-testid="todo-item">
+                      <a href={`/todos/${t.id}`}>{t.title}</a>
+                    </li>
+                  ))}
+              </ul>
+            );
+          }}
+        </Async>
       </>
     );
   };

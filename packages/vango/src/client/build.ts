@@ -30,6 +30,12 @@ export const DEV_OVERLAY_ENTRY = resolve(
   "../../src/client/dev-overlay.ts",
 );
 
+/** The form recovery chunk's entry (a deferred script after the core client's). */
+export const RECOVERY_ENTRY = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../src/client/recovery-main.ts",
+);
+
 export interface ClientBuild {
   readonly code: string;
   /** First 16 hex digits of the code's SHA-256. */

@@ -292,6 +292,10 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
           deleg.scan(doc.documentElement);
           hooks();
           applied(f.seq);
+          // RESYNC_EVENT, for the form recovery chunk: typed values the rebuilt view lacks
+          // go back. (A literal: importing the constant renames the bundle's variables,
+          // which costs ~45 B of brotli.)
+          doc.dispatchEvent(new Event("vango:resync"));
         }
         break;
       case FrameType.Ping:

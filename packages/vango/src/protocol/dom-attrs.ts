@@ -37,6 +37,10 @@ export const BOOT_ID = "vango-boot";
 export const ANNOUNCE_ID = "vango-announce";
 /** `<html>` class while a live navigation waits for its answer (the shell shows a bar). */
 export const NAVIGATING_CLASS = "vango-navigating";
+/** Opts a control, or every control inside an element, out of form recovery. */
+export const ATTR_NO_RECOVER = "data-no-recover";
+/** Sent on `document` by the client after a full resync (the form recovery chunk listens). */
+export const RESYNC_EVENT = "vango:resync";
 
 export interface ListenerSpec {
   readonly event: string;

@@ -78,6 +78,8 @@ export interface LiveRoot {
    * view.flush([]); // the tree now shows what arrived in time
    */
   settled(ms: number): Promise<boolean>;
+  /** Resolves `true` once any pending task settles (at once when none is), `false` after `ms`. */
+  progressed(ms: number): Promise<boolean>;
   /**
    * The persisted state of every component, in document order (`persist` option on;
    * else empty).
@@ -200,6 +202,10 @@ class LiveView implements LiveRoot {
 
   settled(ms: number): Promise<boolean> {
     return this.#state.tasks.settled(ms);
+  }
+
+  progressed(ms: number): Promise<boolean> {
+    return this.#state.tasks.progressed(ms);
   }
 
   element(hid: number): HElement | undefined {

@@ -8,6 +8,8 @@ import { type ContextScope, currentScope } from "./context.ts";
 export class PendingTasks {
   #count = 0;
   #waiters: Array<() => void> | null = null;
+  /** Woken by every task that settles (streaming SSR sends each arrival as it comes). */
+  #progress: Array<() => void> | null = null;
 
   /** Tasks in flight. */
   get count(): number {
@@ -22,7 +24,11 @@ export class PendingTasks {
   /** A task settled (or was abandoned); wakes {@link settled} waiters at zero. */
   end(): void {
     if (this.#count === 0) return;
-    if (--this.#count !== 0) return;
+    --this.#count;
+    const progress = this.#progress;
+    this.#progress = null;
+    if (progress !== null) for (const w of progress) w();
+    if (this.#count !== 0) return;
     const waiters = this.#waiters;
     this.#waiters = null;
     if (waiters !== null) for (const w of waiters) w();
@@ -34,6 +40,18 @@ export class PendingTasks {
    * root before reading its tree, and may wait again for the fetches that render starts.
    */
   settled(ms: number): Promise<boolean> {
+    return this.#wait(false, ms);
+  }
+
+  /**
+   * Resolves `true` as soon as any task settles (at once when none is in flight),
+   * `false` when `ms` pass first.
+   */
+  progressed(ms: number): Promise<boolean> {
+    return this.#wait(true, ms);
+  }
+
+  #wait(any: boolean, ms: number): Promise<boolean> {
     if (this.#count === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const done = (): void => {
@@ -41,13 +59,15 @@ export class PendingTasks {
         resolve(true);
       };
       const timer = setTimeout(() => {
-        const list = this.#waiters;
+        const list = any ? this.#progress : this.#waiters;
         const at = list === null ? -1 : list.indexOf(done);
         if (at >= 0) list!.splice(at, 1);
         resolve(false);
       }, ms);
-      if (this.#waiters === null) this.#waiters = [done];
-      else this.#waiters.push(done);
+      const list = any ? this.#progress : this.#waiters;
+      if (list !== null) list.push(done);
+      else if (any) this.#progress = [done];
+      else this.#waiters = [done];
     });
   }
 }

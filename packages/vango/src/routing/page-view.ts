@@ -197,7 +197,7 @@ export class PageView implements SessionView {
   /**
    * Waits up to `budgetMs` for the page's data (resources, async setups), re-rendering as
    * it arrives, so a page request can answer with fast data inline; what is slower stays
-   * behind its `<Async>` fallback and arrives as patches once the socket attaches.
+   * behind its `<Async>` fallback, to be streamed or patched in.
    * @example await view.settle(50); // then serialize view.root
    */
   async settle(budgetMs: number): Promise<void> {
@@ -208,6 +208,19 @@ export class PageView implements SessionView {
       this.flush([]);
     }
     if (this.#live.dirty) this.flush([]);
+  }
+
+  /** Resource fetches and async setups of the page still in flight. */
+  get pending(): number {
+    return this.#live.pending;
+  }
+
+  /**
+   * Waits up to `ms` for the next piece of data to arrive (`false`: none came); flush
+   * to render it. Streaming SSR sends each arrival as it comes.
+   */
+  progressed(ms: number): Promise<boolean> {
+    return this.#live.progressed(ms);
   }
 
   /** The document title the page wants now. */

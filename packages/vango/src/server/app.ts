@@ -22,9 +22,10 @@ import { SocketDrain } from "./core/socket-drain.ts";
 import { ChunkAssets, defaultChunkBuilder } from "./http/chunk-assets.ts";
 import {
   ClientAsset,
+  chunkBuilder,
   DEV_OVERLAY_PREFIX,
   defaultClientBuilder,
-  devOverlayBuilder,
+  RECOVERY_PREFIX,
 } from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
 import { StaticFiles } from "./http/static-files.ts";
@@ -90,7 +91,11 @@ export function createApp(options: AppOptions): App {
     // Only with the bundled client: an app that brings its own builder brings its own tools.
     devOverlay:
       rt.devMode && options.clientBuilder === undefined
-        ? new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+        ? new ClientAsset(chunkBuilder("devOverlay", false), DEV_OVERLAY_PREFIX)
+        : undefined,
+    recovery:
+      options.formRecovery !== false && options.clientBuilder === undefined
+        ? new ClientAsset(chunkBuilder("recovery", minify), RECOVERY_PREFIX)
         : undefined,
     chunks:
       options.clientBuilder === undefined
@@ -99,6 +104,7 @@ export function createApp(options: AppOptions): App {
     statics: staticFiles(options.publicDir),
     title: options.title,
     pageDataMs: rt.timeouts.pageDataMs,
+    pageStreamMs: rt.timeouts.pageStreamMs,
     head: options.head,
     get runHttp() {
       return rt.runHttp;

@@ -30,10 +30,18 @@ export interface ServerLimits extends SessionLimits {
 export interface ServerTimeouts extends SessionTimeouts {
   /**
    * A page request waits this long for its data (resources, async components) so fast
-   * data renders inline; slower data shows its `<Async>` fallback and arrives as patches
-   * once the socket attaches (default 50 ms; 0 answers at once).
+   * data renders inline; slower data shows its `<Async>` fallback and streams later in
+   * the response (`pageStreamMs`), or arrives as patches once the socket attaches
+   * (default 50 ms; 0 answers at once).
    */
   readonly pageDataMs: number;
+  /**
+   * Data still loading after `pageDataMs` streams in the same response (out of order:
+   * each `<Async>` as its data arrives) for up to this long after the page's HTML; what
+   * is slower arrives as patches once the socket attaches (default 5 s; 0 ends the
+   * response at once; below `pendingTtlMs`). The client script runs when the response ends.
+   */
+  readonly pageStreamMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
   /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
@@ -124,6 +132,13 @@ export interface AppOptions extends SecurityOptions {
   readonly v8Tuning?: boolean;
   /** Serve the minified client (default: true unless `devMode`). */
   readonly minifyClient?: boolean;
+  /**
+   * Form recovery (default `true`): a small script beside the client records what the
+   * user types (in `sessionStorage`, per tab) and puts it back after a reload or after
+   * the server rebuilt the page (docs/forms.md). Password, file and hidden inputs are
+   * never kept; `data-no-recover` opts a control or a form out.
+   */
+  readonly formRecovery?: boolean;
   /** Builds the browser client; defaults to the bundled client build. */
   readonly clientBuilder?: ClientBuilder;
   /** Middleware around every event handler, outermost first. */
@@ -185,6 +200,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
 export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   handshakeMs: 5_000,
   pageDataMs: 50,
+  pageStreamMs: 5_000,
   pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
   heartbeatMs: 25_000,

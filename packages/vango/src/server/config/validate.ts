@@ -14,6 +14,9 @@ import { MemoryRateLimitStore } from "../security/rate-limit/memory-store.ts";
 import { checkBus, checkObservability, checkRoutes, checkTrustList } from "./checks.ts";
 import { type AppOptions, resolveTimeouts } from "./options.ts";
 
+/** Timeouts where 0 means "off" or "at once" rather than a refusal. */
+const ZERO_OK_TIMEOUTS = new Set(["idleMs", "shutdownMs", "pageDataMs", "pageStreamMs"]);
+
 export { ConfigError };
 
 /** Why a setting is insecure; the `id` is stable (tests and alerts match on it). */
@@ -195,7 +198,7 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     throw new ConfigError("limits.maxPayload", `exceeds the protocol hard cap ${HARD_MAX_STRING}`);
   }
   for (const [k, v] of Object.entries(o.timeouts ?? {})) {
-    const min = k === "idleMs" || k === "shutdownMs" ? 0 : 1;
+    const min = ZERO_OK_TIMEOUTS.has(k) ? 0 : 1;
     if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
       throw new ConfigError(`timeouts.${k}`, `must be a number ≥ ${min}`);
     }
@@ -206,6 +209,14 @@ export function validateOptions(o: AppOptions): ConfigWarning[] {
     throw new ConfigError(
       "timeouts.headersMs",
       `must not exceed timeouts.requestMs (${t.requestMs})`,
+    );
+  }
+  // A page's session waits for its socket from the page GET on: a stream as long as that
+  // wait would leave the client no time to attach.
+  if (t.pageStreamMs >= t.pendingTtlMs) {
+    throw new ConfigError(
+      "timeouts.pageStreamMs",
+      `must be below timeouts.pendingTtlMs (${t.pendingTtlMs})`,
     );
   }
   const p = o.persistence;

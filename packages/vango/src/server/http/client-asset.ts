@@ -31,6 +31,8 @@ export const CLIENT_PATH_PREFIX = "/_vango/client.";
 export const CLIENT_ROUTE = "/_vango/client";
 /** Where the dev overlay chunk is served (devMode only). */
 export const DEV_OVERLAY_PREFIX = "/_vango/client-dev.";
+/** Where the form recovery chunk is served. */
+export const RECOVERY_PREFIX = "/_vango/client-recovery.";
 
 /**
  * Brotli's best and slowest quality: ~23 ms for the ~20 KB client, paid once per process
@@ -71,21 +73,29 @@ export function prepare(bundle: ClientBundle, prefix: string): Promise<Prepared>
 
 /** Default builds by `minify`: at most two per process, shared by every app in it. */
 const defaultBuilds = new Map<boolean, Promise<ClientBundle>>();
-let devOverlayBuild: Promise<ClientBundle> | undefined;
+/** Chunk builds by entry kind and `minify`, shared by every app in the process. */
+const chunkBuilds = new Map<string, Promise<ClientBundle>>();
 
 /**
- * The dev overlay chunk (readable, built on first use, shared by the process's apps).
- * @example new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+ * An on-demand chunk: the dev overlay (readable; devMode only) or the form recovery
+ * script, built on first use and shared by the process's apps.
+ * @example new ClientAsset(chunkBuilder("recovery", true), RECOVERY_PREFIX)
  */
-export function devOverlayBuilder(): ClientBuilder {
+export function chunkBuilder(kind: "devOverlay" | "recovery", minify: boolean): ClientBuilder {
+  const id = `${kind}:${minify}`;
   return () => {
-    devOverlayBuild ??= import("../../client/build.ts").then(({ buildClient, DEV_OVERLAY_ENTRY }) =>
-      buildClient({ minify: false, entry: DEV_OVERLAY_ENTRY }),
-    );
-    devOverlayBuild.catch(() => {
-      devOverlayBuild = undefined;
-    });
-    return devOverlayBuild;
+    let build = chunkBuilds.get(id);
+    if (build === undefined) {
+      build = import("../../client/build.ts").then((b) =>
+        b.buildClient({
+          minify,
+          entry: kind === "devOverlay" ? b.DEV_OVERLAY_ENTRY : b.RECOVERY_ENTRY,
+        }),
+      );
+      chunkBuilds.set(id, build);
+      build.catch(() => chunkBuilds.delete(id));
+    }
+    return build;
   };
 }
 

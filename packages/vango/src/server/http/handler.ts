@@ -40,9 +40,12 @@ export interface HttpHost {
   readonly devOverlay: ClientAsset | undefined;
   /** The on-demand chunks (hooks, islands); absent with an app's own client builder. */
   readonly chunks: ChunkAssets | undefined;
+  /** The form recovery chunk (unless `formRecovery: false` or a custom client). */
+  readonly recovery: ClientAsset | undefined;
   readonly statics: StaticFiles | undefined;
   /** Ms a page request waits for its data before answering (the rest arrives as patches). */
   readonly pageDataMs: number;
+  readonly pageStreamMs: number;
   /** Default document title and extra `<head>` content of every page. */
   readonly title: string | undefined;
   readonly head: VChild | undefined;
@@ -115,7 +118,9 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
     ? host.client
     : host.devOverlay?.matches(path) === true
       ? host.devOverlay
-      : undefined;
+      : host.recovery?.matches(path) === true
+        ? host.recovery
+        : undefined;
   if (asset !== undefined) {
     ctx.route = CLIENT_ROUTE;
     if (!isReadMethod(req.method))

@@ -7,9 +7,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestRecord } from "../../observability/http-observer.ts";
 import { PROTOCOL_VERSION, WS_PATH } from "../../protocol/constants.ts";
+import { BOOT_ID } from "../../protocol/dom-attrs.ts";
 import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
+import type { Patch } from "../../protocol/patch.ts";
 import { renderPage } from "../../render/page.ts";
 import { serializeHost } from "../../render/serialize-host.ts";
+import { StreamSwap } from "../../render/stream-swap.ts";
 import { isFailure } from "../../routing/actions.ts";
 import { controlOf, NotFound, Redirect } from "../../routing/control.ts";
 import type { PageView } from "../../routing/page-view.ts";
@@ -32,6 +35,7 @@ import {
 import { formBody, readBody } from "../security/csrf.ts";
 import { responseNonce } from "../security/guard.ts";
 import { isHttps } from "../security/security-headers.ts";
+import { SessionState } from "../session/services.ts";
 import type { Session } from "../session/session.ts";
 import type { HttpHost } from "./handler.ts";
 import { requestInfo } from "./request-info.ts";
@@ -40,7 +44,7 @@ export interface PageParts {
   readonly title: string | undefined;
   readonly root: HElement;
   readonly clientSrc: string;
-  /** More deferred scripts (the dev overlay in devMode). */
+  /** More deferred scripts (form recovery, the dev overlay in devMode). */
   readonly scripts?: readonly string[];
   readonly resumeToken: string;
   readonly csrf: string;
@@ -88,10 +92,12 @@ type PageHost = Pick<
   | "client"
   | "devOverlay"
   | "chunks"
+  | "recovery"
   | "title"
   | "head"
   | "openSession"
   | "pageDataMs"
+  | "pageStreamMs"
 >;
 
 /**
@@ -120,7 +126,11 @@ export async function servePage(
     setCookie = true;
   }
   const clientSrc = await host.client.path();
-  const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
+  const scripts: string[] = [];
+  // After the core client's (deferred scripts run in order): recovery dispatches events
+  // into the core client's listeners.
+  if (host.recovery !== undefined) scripts.push(await host.recovery.path());
+  if (host.devOverlay !== undefined) scripts.push(await host.devOverlay.path());
   const hooks = await host.chunks?.runtimePath();
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
@@ -163,8 +173,8 @@ export async function servePage(
     );
   }
   let html: string;
+  const nonce = responseNonce(res);
   try {
-    const nonce = responseNonce(res);
     const entry = view.state.entry.peek();
     const pageHead = entry.page?.head?.(view.state.info());
     html = renderSessionPage({
@@ -212,17 +222,62 @@ export async function servePage(
   }
   // Appended: middleware (auth) may have set cookies of its own on this response.
   if (cookies.length > 0) res.appendHeader("set-cookie", cookies);
-  const body = Buffer.from(html, "utf8");
   const status = actionFailure?.status ?? view.state.status;
   const headers: Record<string, string | number> = {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
-    "content-length": body.byteLength,
   };
   // The not-found page is a refusal too: coded like every other one.
   if (view.state.entry.peek().page === undefined) headers["x-vango-error"] = E.not_found;
+  if (view.pending > 0 && host.pageStreamMs > 0) {
+    res.writeHead(status, headers);
+    return streamRest(host, res, view, session, html, nonce);
+  }
+  const body = Buffer.from(html, "utf8");
+  headers["content-length"] = body.byteLength;
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/**
+ * Out-of-order streaming: the document up to its boot data goes out now (the fallbacks
+ * of what is still loading in place); each later arrival is rendered and sent as a swap
+ * chunk (`render/stream-swap.ts`), for up to `pageStreamMs`; then the boot data and the
+ * end of the document. The client script is deferred, so the socket attaches only after
+ * that: the session's tree is what the browser shows, and later data comes as patches.
+ */
+async function streamRest(
+  host: PageHost,
+  res: ServerResponse,
+  view: PageView,
+  session: Session,
+  html: string,
+  nonce: string | undefined,
+): Promise<void> {
+  const at = html.lastIndexOf(`<script type="application/json" id="${BOOT_ID}"`);
+  // The boot data closes the stream (the shell always has it; else: before `</body>`).
+  const cut = at >= 0 ? at : html.lastIndexOf("</body>");
+  res.write(html.slice(0, cut));
+  const swap = new StreamSwap(nonce);
+  const deadline = performance.now() + host.pageStreamMs;
+  const out: Patch[] = [];
+  try {
+    while (view.pending > 0 && session.state === SessionState.Pending && !res.destroyed) {
+      const left = deadline - performance.now();
+      if (left <= 0 || !(await view.progressed(left))) break;
+      // Evicted meanwhile, or the client went away: stop rendering for nobody.
+      if (session.state !== SessionState.Pending || res.destroyed) break;
+      out.length = 0;
+      view.flush(out);
+      const chunk = swap.chunk(view.root, out);
+      if (chunk !== "") res.write(chunk);
+    }
+  } catch (err) {
+    // A render that failed while streaming: the session reports it as it would live, the
+    // page keeps what it showed.
+    host.logger.error({ err, code: E.render_error }, "streamed render failed");
+  }
+  res.end(html.slice(cut));
 }
 
 /**

@@ -105,6 +105,9 @@ describe("startup validation: refusals (config_invalid)", () => {
     // Node refuses a headers timeout longer than the request timeout.
     expect(refused({ timeouts: { headersMs: 40_000 } })).toBe("timeouts.headersMs");
     expect(refused({ timeouts: { headersMs: 40_000, requestMs: 60_000 } })).toBeUndefined();
+    expect(refused({ timeouts: { pageStreamMs: 15_000 } })).toBe("timeouts.pageStreamMs");
+    expect(refused({ timeouts: { pageStreamMs: 20_000, pendingTtlMs: 30_000 } })).toBeUndefined();
+    expect(refused({ timeouts: { pageStreamMs: 0, pageDataMs: 0 } })).toBeUndefined();
     expect(refused({ csrf: { formTimeoutMs: 0 } })).toBe("csrf.formTimeoutMs");
   });
 

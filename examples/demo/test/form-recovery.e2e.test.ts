@@ -1,0 +1,147 @@
+/**
+ * Form recovery in Chromium against the demo process: what was typed into the /todos
+ * form (a plain POST form: the server knows nothing of it until the submit) and into the
+ * live echo input survives a dropped socket, a restart that loses the session (a fresh
+ * state dir: the page is rebuilt from its URL and sent whole) and a reload; a submit
+ * forgets it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
+import { type DemoProcess, startDemo } from "./demo-process.ts";
+
+const SECRET = "form-recovery-test-secret-0123456789";
+
+let browser: TestBrowser;
+let dir = "";
+const running: DemoProcess[] = [];
+beforeAll(async () => {
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), "vango-recovery-"));
+});
+afterEach(() => {
+  for (const d of running.splice(0)) d.kill();
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(stateDir: string, port?: number): Promise<DemoProcess> {
+  const d = await startDemo({ VANGO_SECRET: SECRET, VANGO_STATE_DIR: join(dir, stateDir) }, port);
+  running.push(d);
+  return d;
+}
+
+/** Kills `d` and starts a process on its port with an empty state dir: the session is gone. */
+async function restartEmpty(d: DemoProcess, stateDir: string): Promise<DemoProcess> {
+  d.child.kill("SIGKILL");
+  await d.exited;
+  running.splice(running.indexOf(d), 1);
+  return start(stateDir, d.port);
+}
+
+const value = (page: Page, selector: string) =>
+  page.evaluate((s) => (document.querySelector(s) as HTMLInputElement).value, selector);
+
+/** Problems besides the browser's report of a socket that could not connect (restarts). */
+const unexpected = (problems: string[]) =>
+  problems.filter((p) => !/WebSocket connection to .* failed/.test(p));
+
+/** Counts full resyncs the page received. */
+const countResyncs = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { resyncs: number };
+    w.resyncs = 0;
+    document.addEventListener("vango:resync", () => w.resyncs++);
+  });
+const resyncs = (page: Page) =>
+  page.evaluate(() => (window as unknown as { resyncs: number }).resyncs);
+
+describe("form recovery", () => {
+  it("the /todos form keeps what was typed through a socket drop, a lost session and a reload", async () => {
+    let demo = await start("a");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/todos`);
+    await waitForStatus(page, "connected");
+    await countResyncs(page);
+    const title = page.locator('[data-testid="todo-form"] input[name="title"]');
+    await title.fill("Buy oat milk");
+
+    // A dropped socket: the session resumes, the DOM is untouched.
+    await page.evaluate(() =>
+      (window as unknown as { __vango: { ws: WebSocket } }).__vango.ws.close(),
+    );
+    await waitForStatus(page, "reconnecting");
+    await waitForStatus(page, "connected");
+    expect(await value(page, 'input[name="title"]')).toBe("Buy oat milk");
+
+    // The server restarts without the session: the page is rebuilt and sent whole.
+    demo = await restartEmpty(demo, "b");
+    await expect.poll(() => resyncs(page), { timeout: 15_000 }).toBe(1);
+    await waitForStatus(page, "connected");
+    expect(await value(page, 'input[name="title"]')).toBe("Buy oat milk");
+
+    // A reload: a new page and session, the typed text comes back.
+    await page.reload();
+    await waitForStatus(page, "connected");
+    expect(await value(page, 'input[name="title"]')).toBe("Buy oat milk");
+
+    // The submit adds it and forgets the draft.
+    await page.getByTestId("todo-form").locator('[type="submit"]').click();
+    await expect
+      .poll(() => page.getByTestId("todo-item").allTextContents())
+      .toContain("Buy oat milk");
+    await page.reload();
+    await waitForStatus(page, "connected");
+    expect(await value(page, 'input[name="title"]')).toBe("");
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("a live form's typed values come back after a reload, and its server state follows", async () => {
+    const demo = await start("e");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    const status = page.locator(".todo-edit-status");
+    expect(await status.textContent()).toBe("Saved");
+    await page.getByTestId("edit-title").fill("Read the README again");
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+    await page.reload();
+    await waitForStatus(page, "connected");
+    expect(await page.getByTestId("edit-title").inputValue()).toBe("Read the README again");
+    // The restored value's input event reached the new session: its form is dirty.
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+    await page.getByTestId("edit-save").click();
+    await page.waitForURL(`${demo.base}/todos?saved=1`);
+    await expect
+      .poll(() => page.getByTestId("todo-item").first().textContent())
+      .toBe("Read the README again");
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("a live input gets its text back after a lost session, and the server hears it", async () => {
+    let demo = await start("c");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/`);
+    await waitForStatus(page, "connected");
+    await countResyncs(page);
+    await page.getByTestId("echo-input").pressSequentially("hello");
+    await expect.poll(() => page.locator("#echo-output").textContent()).toBe("You typed: hello");
+    demo = await restartEmpty(demo, "d");
+    await expect.poll(() => resyncs(page), { timeout: 15_000 }).toBe(1);
+    expect(await value(page, '[data-testid="echo-input"]')).toBe("hello");
+    // The rebuilt session renders the echo from the restored input's event.
+    await expect.poll(() => page.locator("#echo-output").textContent()).toBe("You typed: hello");
+    await page.getByTestId("echo-input").press("End");
+    await page.getByTestId("echo-input").pressSequentially("!");
+    await expect.poll(() => page.locator("#echo-output").textContent()).toBe("You typed: hello!");
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
