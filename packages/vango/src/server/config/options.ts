@@ -216,5 +216,11 @@ export function resolveServerLimits(p: Partial<ServerLimits> | undefined): Serve
 }
 
 export function resolveTimeouts(p: Partial<ServerTimeouts> | undefined): ServerTimeouts {
-  return Object.freeze({ ...DEFAULT_TIMEOUTS, ...p });
+  const t = { ...DEFAULT_TIMEOUTS, ...p };
+  // The default stream window gives way to a short pending TTL set on its own: half of
+  // the wait for the socket is left for the client to attach.
+  if (p?.pageStreamMs === undefined) {
+    t.pageStreamMs = Math.min(t.pageStreamMs, Math.floor(t.pendingTtlMs / 2));
+  }
+  return Object.freeze(t);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../../src/observability/metrics.ts";
 import { createApp } from "../../../src/server/app.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
+import { resolveTimeouts } from "../../../src/server/config/options.ts";
 import { ConfigError, validateOptions } from "../../../src/server/config/validate.ts";
 import { MemoryRateLimitStore } from "../../../src/server/security/rate-limit/memory-store.ts";
 import { Counter } from "../fixtures.tsx";
@@ -108,6 +109,9 @@ describe("startup validation: refusals (config_invalid)", () => {
     expect(refused({ timeouts: { pageStreamMs: 15_000 } })).toBe("timeouts.pageStreamMs");
     expect(refused({ timeouts: { pageStreamMs: 20_000, pendingTtlMs: 30_000 } })).toBeUndefined();
     expect(refused({ timeouts: { pageStreamMs: 0, pageDataMs: 0 } })).toBeUndefined();
+    // A short pending TTL alone shortens the default stream window instead of refusing.
+    expect(refused({ timeouts: { pendingTtlMs: 30 } })).toBeUndefined();
+    expect(resolveTimeouts({ pendingTtlMs: 30 }).pageStreamMs).toBe(15);
     expect(refused({ csrf: { formTimeoutMs: 0 } })).toBe("csrf.formTimeoutMs");
   });
 
