@@ -13,7 +13,13 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { codeFrame, type DevProblem, formatProblem, type WorkerMessage } from "./dev-messages.ts";
+import {
+  codeFrame,
+  type DevProblem,
+  formatProblem,
+  type StartMessage,
+  type WorkerMessage,
+} from "./dev-messages.ts";
 import { DEV_EVENTS_PATH, DevProxy, forward } from "./dev-proxy.ts";
 import { refreshRoutesManifest } from "./gen.ts";
 import { project } from "./project.ts";
@@ -102,7 +108,14 @@ export async function checkSources(root: string, appDir: string): Promise<DevPro
   return undefined;
 }
 
-function startWorker(root: string): { worker: Worker; ready: Promise<DevProblem | undefined> } {
+/** A worker process, started ahead of need; `go()` makes it import and serve the app. */
+interface Spare {
+  readonly worker: Worker;
+  /** Resolves with the problem, or `undefined` once the worker serves. */
+  go(): Promise<DevProblem | undefined>;
+}
+
+function startWorker(root: string): Spare {
   const child = fork(WORKER, [], {
     cwd: root,
     execArgv: ["--import", import.meta.resolve("tsx")],
@@ -111,25 +124,43 @@ function startWorker(root: string): { worker: Worker; ready: Promise<DevProblem 
   });
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
   const worker: Worker = { child, exited, port: 0, metricsPort: undefined };
-  const ready = new Promise<DevProblem | undefined>((ok) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      ok({ code: "startup_error", message: `the app did not start within ${WORKER_START_MS} ms` });
-    }, WORKER_START_MS);
-    child.on("message", (m: WorkerMessage) => {
-      clearTimeout(timer);
-      if (m.type === "ready") {
-        worker.port = m.port;
-        worker.metricsPort = m.metricsPort;
-        ok(undefined);
-      } else ok(m.problem);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      ok({ code: "startup_error", message: `the app exited (${code}) while starting` });
-    });
+  let onWarm: () => void = () => {};
+  const warm = new Promise<void>((ok) => {
+    onWarm = ok;
   });
-  return { worker, ready };
+  let settle: (p: DevProblem | undefined) => void = () => {};
+  const outcome = new Promise<DevProblem | undefined>((ok) => {
+    settle = ok;
+  });
+  child.on("message", (m: WorkerMessage) => {
+    if (m.type === "warm") onWarm();
+    else if (m.type === "ready") {
+      worker.port = m.port;
+      worker.metricsPort = m.metricsPort;
+      settle(undefined);
+    } else settle(m.problem);
+  });
+  child.once("exit", (code) => {
+    onWarm();
+    settle({ code: "startup_error", message: `the app exited (${code}) while starting` });
+  });
+  return {
+    worker,
+    async go() {
+      await warm;
+      if (child.connected) child.send({ type: "start" } satisfies StartMessage);
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        settle({
+          code: "startup_error",
+          message: `the app did not start within ${WORKER_START_MS} ms`,
+        });
+      }, WORKER_START_MS);
+      const out = await outcome;
+      clearTimeout(timer);
+      return out;
+    },
+  };
 }
 
 /**
@@ -140,6 +171,7 @@ export async function dev(o: DevOptions): Promise<DevServer> {
   const proxy = new DevProxy();
   const port = await proxy.listen(o.port, o.host);
   let current: Worker | undefined;
+  let spare: Spare | undefined;
   let closeMetrics: (() => Promise<void>) | undefined;
   let metricsPort: number | undefined;
   if (o.metricsPort !== false) {
@@ -172,8 +204,12 @@ export async function dev(o: DevOptions): Promise<DevServer> {
       report(syntax);
       return;
     }
-    const { worker, ready } = startWorker(p.root);
-    const failed = await ready;
+    // The spare has Vango loaded already; the next one warms up while this one starts.
+    const next =
+      spare !== undefined && spare.worker.child.exitCode === null ? spare : startWorker(p.root);
+    spare = startWorker(p.root);
+    const { worker } = next;
+    const failed = await next.go();
     if (failed !== undefined) {
       worker.child.kill("SIGKILL");
       report(failed);
@@ -245,6 +281,7 @@ export async function dev(o: DevOptions): Promise<DevServer> {
       for (const w of watchers) w.close();
       clearTimeout(timer);
       await running;
+      spare?.worker.child.kill("SIGTERM");
       if (current !== undefined) {
         current.child.kill("SIGTERM");
         await current.exited;
