@@ -78,5 +78,5 @@ describe("guides", () => {
         return `${block.guide}:${block.line + 1 + line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
       });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -18,8 +18,15 @@ export interface DevProblem {
 }
 
 export type WorkerMessage =
+  /** Vango is loaded; the app's modules are imported on `start` (the parent's word). */
+  | { readonly type: "warm" }
   | { readonly type: "ready"; readonly port: number; readonly metricsPort: number | undefined }
   | { readonly type: "failed"; readonly problem: DevProblem };
+
+/** The parent's word to a warm worker: import the app (as it is now) and serve it. */
+export interface StartMessage {
+  readonly type: "start";
+}
 
 export type OverlayMessage =
   /** Show this problem (the page keeps running the last good code). */

@@ -1,15 +1,17 @@
 /**
  * `vango dev`'s worker: one process per version of the app's code, run with tsx (so
- * TS/TSX needs no build step) on a spare port behind the dev server's proxy. It says
- * `ready` or `failed` to its parent; SIGTERM checkpoints its sessions and exits, so the
- * next worker resumes every open page from its checkpoint with the new code.
+ * TS/TSX needs no build step) on a spare port behind the dev server's proxy. It starts
+ * ahead of need: once Vango itself is loaded it says `warm` and waits; on `start` it
+ * imports the app's modules as they are then, serves them, and says `ready` or `failed`.
+ * SIGTERM checkpoints its sessions and exits, so the next worker resumes every open page
+ * from its checkpoint with the new code.
  */
 import { pathToFileURL } from "node:url";
 import { fileRoutes } from "../routing/file-routes.ts";
 import { describeError } from "../server/core/dev-report.ts";
 import type { AppSetup } from "./app-setup.ts";
 import { devLogger } from "./dev-logger.ts";
-import type { WorkerMessage } from "./dev-messages.ts";
+import type { StartMessage, WorkerMessage } from "./dev-messages.ts";
 import { project } from "./project.ts";
 import { type RunningServer, runServer } from "./run-server.ts";
 
@@ -18,6 +20,12 @@ const send = (m: WorkerMessage): void => {
 };
 
 async function main(): Promise<void> {
+  await new Promise<void>((ok) => {
+    process.on("message", (m: StartMessage) => {
+      if (m.type === "start") ok();
+    });
+    send({ type: "warm" });
+  });
   const p = project(process.cwd());
   let server: RunningServer;
   try {

@@ -8,12 +8,19 @@
  * kept. A stylesheet edit under `public/` is swapped in place without a restart.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import { watch } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { codeFrame, type DevProblem, formatProblem, type WorkerMessage } from "./dev-messages.ts";
+import {
+  codeFrame,
+  type DevProblem,
+  formatProblem,
+  type StartMessage,
+  type WorkerMessage,
+} from "./dev-messages.ts";
 import { DEV_EVENTS_PATH, DevProxy, forward } from "./dev-proxy.ts";
 import { refreshRoutesManifest } from "./gen.ts";
 import { project } from "./project.ts";
@@ -33,7 +40,6 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-const SOURCE_EXT = new Set([".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts"]);
 /** Edits arriving within this window are one change (editors write several times). */
 const SETTLE_MS = 60;
 const WORKER_START_MS = 30_000;
@@ -49,37 +55,49 @@ interface Worker {
   metricsPort: number | undefined;
 }
 
-/** Files under `dir` with a source extension (skipping dot-folders and node_modules). */
-async function sources(dir: string): Promise<string[]> {
+/** Files under `dir` (skipping dot-folders and node_modules), sorted. */
+async function files(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     if (e.name.startsWith(".") || e.name === "node_modules") continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await sources(p)));
-    else if (SOURCE_EXT.has(extname(e.name)) && !e.name.endsWith(".d.ts")) out.push(p);
+    if (e.isDirectory()) out.push(...(await files(p)));
+    else out.push(p);
   }
-  return out;
+  return out.sort();
+}
+
+function loaderOf(ext: string): "ts" | "tsx" | "js" | "jsx" | undefined {
+  if (ext === ".ts" || ext === ".mts") return "ts";
+  if (ext === ".tsx") return "tsx";
+  if (ext === ".js" || ext === ".mjs") return "js";
+  if (ext === ".jsx") return "jsx";
+  return undefined;
+}
+
+export interface SourceCheck {
+  /** The first syntax error, with its code frame. */
+  readonly problem: DevProblem | undefined;
+  /** SHA-256 over every file's name and content: equal digests, nothing to reload. */
+  readonly digest: string;
 }
 
 /**
- * The first syntax error in the app's sources, with its code frame (types are the
- * editor's and `tsc`'s job: tsx does not check them either).
+ * Reads the app's files: a digest of them all, and the first syntax error in its
+ * sources (types are the editor's and `tsc`'s job: tsx does not check them either).
  */
-export async function checkSources(root: string, appDir: string): Promise<DevProblem | undefined> {
+export async function checkSources(root: string, appDir: string): Promise<SourceCheck> {
   const esbuild = await import("esbuild");
-  for (const file of await sources(appDir)) {
+  const hash = createHash("sha256");
+  let problem: DevProblem | undefined;
+  for (const file of await files(appDir)) {
     const code = await readFile(file, "utf8");
-    const ext = extname(file);
+    hash.update(`${file}\0${code}\0`);
+    const loader = file.endsWith(".d.ts") ? undefined : loaderOf(extname(file));
+    if (problem !== undefined || loader === undefined) continue;
     try {
       await esbuild.transform(code, {
-        loader:
-          ext === ".tsx"
-            ? "tsx"
-            : ext === ".jsx"
-              ? "jsx"
-              : ext === ".ts" || ext === ".mts"
-                ? "ts"
-                : "js",
+        loader,
         jsx: "automatic",
         jsxImportSource: "vango",
         sourcefile: file,
@@ -91,7 +109,7 @@ export async function checkSources(root: string, appDir: string): Promise<DevPro
       ).errors?.[0];
       const where = e?.location;
       const rel = relative(root, file);
-      return {
+      problem = {
         code: "compile_error",
         message: e?.text ?? String(err),
         location: where === undefined ? rel : `${rel}:${where.line}:${where.column + 1}`,
@@ -99,10 +117,17 @@ export async function checkSources(root: string, appDir: string): Promise<DevPro
       };
     }
   }
-  return undefined;
+  return { problem, digest: hash.digest("hex") };
 }
 
-function startWorker(root: string): { worker: Worker; ready: Promise<DevProblem | undefined> } {
+/** A worker process, started ahead of need; `go()` makes it import and serve the app. */
+interface Spare {
+  readonly worker: Worker;
+  /** Resolves with the problem, or `undefined` once the worker serves. */
+  go(): Promise<DevProblem | undefined>;
+}
+
+function startWorker(root: string): Spare {
   const child = fork(WORKER, [], {
     cwd: root,
     execArgv: ["--import", import.meta.resolve("tsx")],
@@ -111,25 +136,43 @@ function startWorker(root: string): { worker: Worker; ready: Promise<DevProblem 
   });
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
   const worker: Worker = { child, exited, port: 0, metricsPort: undefined };
-  const ready = new Promise<DevProblem | undefined>((ok) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      ok({ code: "startup_error", message: `the app did not start within ${WORKER_START_MS} ms` });
-    }, WORKER_START_MS);
-    child.on("message", (m: WorkerMessage) => {
-      clearTimeout(timer);
-      if (m.type === "ready") {
-        worker.port = m.port;
-        worker.metricsPort = m.metricsPort;
-        ok(undefined);
-      } else ok(m.problem);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      ok({ code: "startup_error", message: `the app exited (${code}) while starting` });
-    });
+  let onWarm: () => void = () => {};
+  const warm = new Promise<void>((ok) => {
+    onWarm = ok;
   });
-  return { worker, ready };
+  let settle: (p: DevProblem | undefined) => void = () => {};
+  const outcome = new Promise<DevProblem | undefined>((ok) => {
+    settle = ok;
+  });
+  child.on("message", (m: WorkerMessage) => {
+    if (m.type === "warm") onWarm();
+    else if (m.type === "ready") {
+      worker.port = m.port;
+      worker.metricsPort = m.metricsPort;
+      settle(undefined);
+    } else settle(m.problem);
+  });
+  child.once("exit", (code) => {
+    onWarm();
+    settle({ code: "startup_error", message: `the app exited (${code}) while starting` });
+  });
+  return {
+    worker,
+    async go() {
+      await warm;
+      if (child.connected) child.send({ type: "start" } satisfies StartMessage);
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        settle({
+          code: "startup_error",
+          message: `the app did not start within ${WORKER_START_MS} ms`,
+        });
+      }, WORKER_START_MS);
+      const out = await outcome;
+      clearTimeout(timer);
+      return out;
+    },
+  };
 }
 
 /**
@@ -140,6 +183,9 @@ export async function dev(o: DevOptions): Promise<DevServer> {
   const proxy = new DevProxy();
   const port = await proxy.listen(o.port, o.host);
   let current: Worker | undefined;
+  let spare: Spare | undefined;
+  /** The digest of the app's files last tried (whether they started or not). */
+  let loaded: string | undefined;
   let closeMetrics: (() => Promise<void>) | undefined;
   let metricsPort: number | undefined;
   if (o.metricsPort !== false) {
@@ -167,13 +213,20 @@ export async function dev(o: DevOptions): Promise<DevServer> {
     const t0 = performance.now();
     // A page added or removed: the typed manifest follows (unchanged text is not rewritten).
     await refreshRoutesManifest(p.root);
-    const syntax = await checkSources(p.root, p.appDir);
-    if (syntax !== undefined) {
-      report(syntax);
+    const check = await checkSources(p.root, p.appDir);
+    // Editors write a file more than once, or touch it unchanged: one load per version.
+    if (check.digest === loaded) return;
+    loaded = check.digest;
+    if (check.problem !== undefined) {
+      report(check.problem);
       return;
     }
-    const { worker, ready } = startWorker(p.root);
-    const failed = await ready;
+    // The spare has Vango loaded already; the next one warms up while this one starts.
+    const next =
+      spare !== undefined && spare.worker.child.exitCode === null ? spare : startWorker(p.root);
+    spare = startWorker(p.root);
+    const { worker } = next;
+    const failed = await next.go();
     if (failed !== undefined) {
       worker.child.kill("SIGKILL");
       report(failed);
@@ -245,6 +298,7 @@ export async function dev(o: DevOptions): Promise<DevServer> {
       for (const w of watchers) w.close();
       clearTimeout(timer);
       await running;
+      spare?.worker.child.kill("SIGTERM");
       if (current !== undefined) {
         current.child.kill("SIGTERM");
         await current.exited;

@@ -2,13 +2,14 @@
  * The CLI's pure parts, in-process: the code frame, the typed route manifest's text,
  * the build entry, package names, the workspace check, and the error codes' docs.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrySource } from "../../src/cli/build.ts";
 import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
 import { inWorkspace, PACKAGE_ROOT, packageName } from "../../src/cli/create.ts";
+import { checkSources } from "../../src/cli/dev.ts";
 import { codeFrame, formatProblem } from "../../src/cli/dev-messages.ts";
 import { routesSource } from "../../src/cli/gen.ts";
 import { runServer } from "../../src/cli/run-server.ts";
@@ -133,5 +134,29 @@ describe("runServer", () => {
         env: { NODE_ENV: "production" },
       }),
     ).rejects.toMatchObject({ code: CliErrorCode.start_failed });
+  });
+});
+
+describe("checkSources", () => {
+  it("finds the first syntax error with its place and frame; the digest follows content", async () => {
+    const root = mkdtempSync(join(tmpdir(), "vango-check-"));
+    const app = join(root, "app");
+    mkdirSync(join(app, "routes"), { recursive: true });
+    writeFileSync(join(app, "routes/index.tsx"), "export default () => <h1>hi</h1>;\n");
+    writeFileSync(join(app, "data.json"), "{}");
+    const ok = await checkSources(root, app);
+    expect(ok.problem).toBeUndefined();
+    expect((await checkSources(root, app)).digest).toBe(ok.digest);
+    writeFileSync(join(app, "data.json"), "[]");
+    const changed = await checkSources(root, app);
+    expect(changed.digest).not.toBe(ok.digest);
+    writeFileSync(join(app, "routes/index.tsx"), "export default () => <h1>hi</h1;\n");
+    const bad = await checkSources(root, app);
+    expect(bad.problem).toMatchObject({
+      code: "compile_error",
+      location: "app/routes/index.tsx:1:32",
+    });
+    expect(bad.problem?.frame).toContain("> 1 | export default () => <h1>hi</h1;");
+    rmSync(root, { recursive: true, force: true });
   });
 });

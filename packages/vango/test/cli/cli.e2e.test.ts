@@ -54,7 +54,7 @@ async function newPage(): Promise<{ page: Page; problems: string[] }> {
 
 const connected = (page: Page) =>
   page.waitForFunction(() => document.documentElement.classList.contains("vango-connected"), null, {
-    timeout: 15_000,
+    timeout: 60_000,
   });
 const counter = (page: Page) => page.getByTestId("counter-value").textContent();
 const marker = (page: Page) => page.evaluate(() => (window as { marker?: number }).marker);
@@ -84,7 +84,7 @@ describe("vango CLI", () => {
       expect(h.code, cmd).toBe(0);
       expect(h.stdout, cmd).toContain(`vango ${cmd}`);
     }
-  });
+  }, 120_000);
 
   it("create (minimal) + npm install + the app's own test", async () => {
     const r = await vango(["create", "my-app"], dir);
@@ -124,25 +124,27 @@ describe("vango CLI", () => {
     });
     await page.getByTestId("counter-inc").click();
     await page.getByTestId("counter-inc").click();
-    await expect.poll(() => counter(page)).toBe("2");
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toBe("2");
 
     // A code edit: the page shows the new code with the same state, no reload.
     let mark = d.output().length;
     edit("app/routes/index.tsx", "<h1>Welcome to Vango</h1>", "<h1>Welcome to Vango, edited</h1>");
     await expect
-      .poll(() => page.locator("h1").textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("h1").textContent(), { timeout: 60_000 })
       .toBe("Welcome to Vango, edited");
     await d.waitFor("reloaded app/routes/index.tsx", mark);
     expect(await counter(page)).toBe("2");
     expect(await marker(page)).toBe(7);
     await connected(page);
     await page.getByTestId("counter-inc").click();
-    await expect.poll(() => counter(page)).toBe("3");
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toBe("3");
 
     // A stylesheet edit applies in place.
     writeFileSync(join(app, "public/style.css"), "h1 { color: rgb(200, 0, 0); }\n");
     await expect
-      .poll(() => page.locator("h1").evaluate((h) => getComputedStyle(h).color))
+      .poll(() => page.locator("h1").evaluate((h) => getComputedStyle(h).color), {
+        timeout: 60_000,
+      })
       .toBe("rgb(200, 0, 0)");
     expect(await marker(page)).toBe(7);
 
@@ -151,7 +153,7 @@ describe("vango CLI", () => {
     const overlay = page.locator("#vango-dev-overlay");
     mark = d.output().length;
     edit("app/routes/index.tsx", "<main>", "<main><p>{</p>");
-    await overlay.waitFor({ timeout: 20_000 });
+    await overlay.waitFor({ timeout: 60_000 });
     const shown = (await overlay.textContent()) ?? "";
     expect(shown).toContain("compile_error");
     expect(shown).toMatch(/app\/routes\/index\.tsx:\d+:\d+/);
@@ -159,9 +161,11 @@ describe("vango CLI", () => {
     await d.waitFor("compile_error", mark);
     await page.keyboard.press("Escape");
     await page.getByTestId("counter-inc").click();
-    await expect.poll(() => counter(page)).toBe("4");
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toBe("4");
     edit("app/routes/index.tsx", "<main><p>{</p>", "<main>");
-    await expect.poll(() => page.locator("h1").textContent()).toBe("Welcome to Vango, edited");
+    await expect
+      .poll(() => page.locator("h1").textContent(), { timeout: 60_000 })
+      .toBe("Welcome to Vango, edited");
 
     // A module that throws while the app starts: the old worker keeps serving.
     mark = d.output().length;
@@ -170,11 +174,11 @@ describe("vango CLI", () => {
       'import { signal } from "vango";',
       'import { signal } from "vango";\nthrow new Error("broken at import");',
     );
-    await overlay.waitFor({ timeout: 20_000 });
+    await overlay.waitFor({ timeout: 60_000 });
     expect(await overlay.textContent()).toContain("broken at import");
     await d.waitFor("broken at import", mark);
     edit("app/routes/index.tsx", '\nthrow new Error("broken at import");', "");
-    await overlay.waitFor({ state: "detached", timeout: 20_000 });
+    await overlay.waitFor({ state: "detached", timeout: 60_000 });
     await connected(page);
     expect(await counter(page)).toBe("4");
     expect(await marker(page)).toBe(7);
@@ -184,10 +188,10 @@ describe("vango CLI", () => {
     const boom =
       '<button type="button" data-testid="boom" onClick={() => { throw new Error("handler broke"); }}>boom</button>';
     edit("app/routes/index.tsx", "</main>", `${boom}</main>`);
-    await page.getByTestId("boom").waitFor({ timeout: 20_000 });
+    await page.getByTestId("boom").waitFor({ timeout: 60_000 });
     mark = d.output().length;
     await page.getByTestId("boom").click();
-    await overlay.waitFor();
+    await overlay.waitFor({ timeout: 60_000 });
     const report = (await overlay.textContent()) ?? "";
     expect(report).toContain("handler_error: handler broke");
     expect(report).toMatch(/app\/routes\/index\.tsx:\d+:\d+/);
@@ -195,7 +199,7 @@ describe("vango CLI", () => {
     expect(report).toContain('throw new Error("handler broke")');
     await d.waitFor("handler broke", mark);
     edit("app/routes/index.tsx", boom, "");
-    await overlay.waitFor({ state: "detached", timeout: 20_000 });
+    await overlay.waitFor({ state: "detached", timeout: 60_000 });
     await connected(page);
     expect(await counter(page)).toBe("4");
     expect(await marker(page)).toBe(7);
@@ -212,7 +216,28 @@ describe("vango CLI", () => {
     await page.close();
     d.child.kill("SIGTERM");
     expect(await d.exited).toBe(0);
-  }, 180_000);
+  }, 400_000);
+
+  it("dev: an app that cannot start yet shows why, and the page loads once it is fixed", async () => {
+    const port = await sparePort();
+    edit("app/routes/index.tsx", "<main>", "<main><p>{</p>");
+    const d = spawnVango(["dev"], app, { PORT: String(port), METRICS_PORT: "off" });
+    running.push(d);
+    await d.waitFor("vango dev on");
+    expect(d.output()).toContain("compile_error");
+    const { page } = await newPage();
+    const res = await page.goto(`http://127.0.0.1:${port}/`);
+    expect(res?.status()).toBe(503);
+    expect(await page.locator("#vango-dev-problem").textContent()).toMatch(
+      /compile_error: .*\n\s+at app\/routes\/index\.tsx:\d+:\d+/,
+    );
+    edit("app/routes/index.tsx", "<main><p>{</p>", "<main>");
+    await page.getByTestId("counter-value").waitFor({ timeout: 60_000 });
+    await connected(page);
+    await page.close();
+    d.child.kill("SIGTERM");
+    expect(await d.exited).toBe(0);
+  }, 120_000);
 
   it("build + start: plain node, production mode", async () => {
     const b = await npm(["run", "build"], app);
@@ -250,7 +275,7 @@ describe("vango CLI", () => {
     await page.goto(`http://127.0.0.1:${port}/`);
     await connected(page);
     await page.getByTestId("counter-inc").click();
-    await expect.poll(() => counter(page)).toBe("1");
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toBe("1");
     expect(problems).toEqual([]);
     await page.close();
     // Plain node: no loader, no TypeScript at run time.
