@@ -22,6 +22,7 @@ import type { ClientInfo } from "../../render/client-info.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
 import { SETTLED } from "../core/middleware.ts";
+import type { Logger } from "../core/logger.ts";
 import type { Transport } from "../core/transport.ts";
 import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
 import {
@@ -147,6 +148,11 @@ export class Session implements Flushable {
     const r = this.#root;
     if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
     return r;
+  }
+
+  /** The app's logger (for features that log on the session's behalf). */
+  get logger(): Logger {
+    return this.#services.logger;
   }
 
   get transport(): Transport | undefined {
