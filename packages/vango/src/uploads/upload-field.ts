@@ -233,7 +233,12 @@ export class UploadField {
    * body ended short or failed: what it wrote is cut off again and the upload stays at
    * `offset`, so the same chunk may be sent again.
    */
-  async writeChunk(id: string, offset: number, length: number, body: AsyncIterable<Buffer>): Promise<number | undefined> {
+  async writeChunk(
+    id: string,
+    offset: number,
+    length: number,
+    body: AsyncIterable<Buffer>,
+  ): Promise<number | undefined> {
     const up = this.#uploads.get(id);
     if (up === undefined || up.busy || up.handle === undefined) return undefined;
     up.busy = true;
@@ -313,7 +318,11 @@ export class UploadField {
       } catch (err) {
         this.#logger?.error({ err, code: ErrorCode.handler_error }, "upload onFile failed");
         if (this.#uploads.get(e.id) === up) {
-          this.#set(up, { ...up.entry, status: UploadStatus.Failed, error: ErrorCode.handler_error });
+          this.#set(up, {
+            ...up.entry,
+            status: UploadStatus.Failed,
+            error: ErrorCode.handler_error,
+          });
         }
         return;
       }

@@ -24,13 +24,14 @@
  * that holds the page's session (see docs/uploads.md).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { UPLOAD_PATH } from "../protocol/constants.ts";
 import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
 import { sendError } from "../server/core/http-error.ts";
 import { readSessionCookie } from "../server/security/cookies.ts";
 import { readBody } from "../server/security/csrf.ts";
 import type { AnnouncedFile, UploadField } from "./upload-field.ts";
 
-export const UPLOAD_PREFIX = "/_vango/upload/";
+export const UPLOAD_PREFIX = UPLOAD_PATH;
 /** Route label of upload requests in metrics, logs and spans. */
 export const UPLOAD_ROUTE = "/_vango/upload";
 /** Response header: bytes of the upload received so far. */
@@ -95,8 +96,15 @@ export async function serveUpload(
   return chunk(req, res, field, id);
 }
 
-async function announce(req: IncomingMessage, res: ServerResponse, field: UploadField): Promise<void> {
-  const body = await readBody(req, { maxBytes: ANNOUNCE_MAX_BYTES, timeoutMs: ANNOUNCE_TIMEOUT_MS });
+async function announce(
+  req: IncomingMessage,
+  res: ServerResponse,
+  field: UploadField,
+): Promise<void> {
+  const body = await readBody(req, {
+    maxBytes: ANNOUNCE_MAX_BYTES,
+    timeoutMs: ANNOUNCE_TIMEOUT_MS,
+  });
   if (!Buffer.isBuffer(body)) {
     if (body === "client_closed_request") return;
     return sendError(res, body, CLOSE);
@@ -160,7 +168,10 @@ async function chunk(
     if (req.destroyed) return;
     const now = field.upload(id);
     if (now === undefined) return sendError(res, E.upload_not_found, CLOSE);
-    return sendError(res, E.upload_chunk_invalid, { ...CLOSE, [OFFSET_HEADER]: String(now.received) });
+    return sendError(res, E.upload_chunk_invalid, {
+      ...CLOSE,
+      [OFFSET_HEADER]: String(now.received),
+    });
   }
   res.writeHead(204, { [OFFSET_HEADER]: String(received) }).end();
 }

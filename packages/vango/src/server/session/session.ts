@@ -21,8 +21,8 @@ import { type Signal, signal } from "../../reactive/index.ts";
 import type { ClientInfo } from "../../render/client-info.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
-import { SETTLED } from "../core/middleware.ts";
 import type { Logger } from "../core/logger.ts";
+import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
 import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
 import {
