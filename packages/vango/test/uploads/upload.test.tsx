@@ -85,7 +85,7 @@ async function put(page: Page, id: string, offset: number, body: Uint8Array): Pr
   return fetch(`${srv!.base}${urlOf(page)}/${id}?offset=${offset}`, {
     method: "PUT",
     headers: headers(page),
-    body,
+    body: new Blob([new Uint8Array(body)]),
   });
 }
 
