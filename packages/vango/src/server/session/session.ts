@@ -98,6 +98,8 @@ export class Session implements Flushable {
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent, Session>;
   #root: SessionView | undefined = undefined;
+  /** Patches made outside the view's diff (streams), sent after its next render's own. */
+  #queued: Patch[] = [];
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
@@ -314,10 +316,20 @@ export class Session implements Flushable {
     this.#render();
   }
 
+  /**
+   * Sends `patch` with the next frame, after the view's own patches of that render: for
+   * features that change the DOM without a host tree of their own (streams). It must
+   * address elements the view renders.
+   */
+  queuePatch(patch: Patch): void {
+    this.#queued.push(patch);
+    this.markDirty();
+  }
+
   /** Renders if dirty into the history (and the socket, when attached). */
   #render(): void {
     const root = this.#root;
-    if (root === undefined || !root.dirty) return;
+    if (root === undefined || (!root.dirty && this.#queued.length === 0)) return;
     const out = takePatchList();
     try {
       this.#flushInto(root, out);
@@ -328,7 +340,7 @@ export class Session implements Flushable {
 
   #flushInto(root: SessionView, out: Patch[]): void {
     try {
-      root.flush(out);
+      if (root.dirty) root.flush(out);
     } catch (err) {
       const code = codeOf(err, E.render_error);
       this.#services.logger.error(
@@ -346,6 +358,10 @@ export class Session implements Flushable {
       this.#failedRenders++;
       this.#send(encodeErrorFrame(code, false, 0, this.#report(err, code)));
       return;
+    }
+    if (this.#queued.length > 0) {
+      for (const p of this.#queued) out.push(p);
+      this.#queued = [];
     }
     if (out.length === 0) return;
     this.seq++;
