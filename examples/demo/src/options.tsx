@@ -13,6 +13,9 @@ export const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 /** The demo's pages: the files under `src/routes/`. */
 export const ROUTES_DIR = fileURLToPath(new URL("./routes/", import.meta.url));
 
+/** The demo's client hooks and islands (`*.client.ts`), bundled into on-demand chunks. */
+export const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
+
 /** What `main.tsx` adds: its auth (on the real backends) and more app options. */
 export interface DemoSetup {
   /** Default: the demo auth on in-memory stores. */
@@ -30,6 +33,7 @@ export async function demoOptions(setup: DemoSetup = {}): Promise<AppOptions> {
     routes: await fileRoutes(ROUTES_DIR),
     title: "Vango demo",
     service: "vango-demo",
+    clientDir: CLIENT_DIR,
     publicDir: { dir: PUBLIC_DIR, cacheControl: "public, max-age=3600" },
     head: (
       <>

@@ -1,7 +1,8 @@
 /**
  * `vango`: what components need — signals and ownership, JSX helpers, event bindings,
  * context and lifecycle, trusted HTML, server-side rendering to strings and streams,
- * data (`resource`, `<Async>`, `<ErrorBoundary>`), forms (`useForm`, `parseForm`) and
+ * data (`resource`, `<Async>`, `<ErrorBoundary>`), forms (`useForm`, `parseForm`), client
+ * hooks, islands and optimistic updates (`hook`, `useHook`, `<Island>`, `optimistic`) and
  * state shared across instances (`globalSignal`, `presence`, `broadcast`).
  *
  * @example
@@ -61,6 +62,10 @@ export {
   parseForm,
   validateForm,
 } from "./forms/validate-form.ts";
+export { type HookAttrs, type HookRef, hook, useHook } from "./hooks/hook.ts";
+export { HookError, HookErrorCode } from "./hooks/hook-error.ts";
+export { Island, type IslandProps } from "./hooks/island.ts";
+export { type OptimisticChanges, optimistic } from "./hooks/optimistic.ts";
 export {
   batch,
   computed,

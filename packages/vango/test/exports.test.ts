@@ -14,6 +14,7 @@ describe("package exports", () => {
   it("has exactly these subpaths", () => {
     expect(Object.keys(pkg.exports).sort()).toEqual([
       ".",
+      "./client",
       "./jsx-dev-runtime",
       "./jsx-runtime",
       "./otel",
@@ -24,6 +25,10 @@ describe("package exports", () => {
     ]);
   });
 
+  it("vango/client", async () => {
+    expect(Object.keys(await import("vango/client")).sort()).toEqual(["defineHook"]);
+  });
+
   it("vango", async () => {
     expect(Object.keys(await import("vango")).sort()).toEqual([
       "Async",
@@ -31,6 +36,9 @@ describe("package exports", () => {
       "FormError",
       "FormErrorCode",
       "Fragment",
+      "HookError",
+      "HookErrorCode",
+      "Island",
       "NotFound",
       "ReactiveError",
       "ReactiveErrorCode",
@@ -56,6 +64,7 @@ describe("package exports", () => {
       "globalSignal",
       "guard",
       "h",
+      "hook",
       "invalid",
       "issuesToErrors",
       "login",
@@ -65,6 +74,7 @@ describe("package exports", () => {
       "on",
       "onCleanup",
       "onMount",
+      "optimistic",
       "parseForm",
       "parseFormFields",
       "presence",
@@ -91,6 +101,7 @@ describe("package exports", () => {
       "useClientInfo",
       "useContext",
       "useForm",
+      "useHook",
       "useNavigate",
       "useParams",
       "useRequest",

@@ -68,7 +68,8 @@ export function constantKeys(): string[] {
  * builds or reads itself, its own state objects, the protocol reader/writer) and are
  * never DOM or builtin names the client also uses, so the minifier may shorten them.
  * Not listed, because pages or apps see them: the `window.__vango` handle (`status`,
- * `seq`, `ws`, `clockOffset`, `hook`, `stop`), the boot JSON (`v`, `ws`, `token`, `csrf`), the
+ * `seq`, `ws`, `clockOffset`, `cseq`, `handled`, `hook`, `stop`), the boot JSON (`v`, `ws`, `token`,
+ * `csrf`, `h`), the
  * `vango:error` detail (`type`, `code`, `fatal`, `cseq`, `message`).
  */
 const INTERNAL_PROPS = [

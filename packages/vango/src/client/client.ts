@@ -42,6 +42,8 @@ export interface Boot {
   readonly ws: string;
   readonly token: string;
   readonly csrf: string;
+  /** URL of the hook runtime chunk, injected once the DOM holds a hooked or optimistic element. */
+  readonly h?: string;
 }
 
 export interface VangoClient {
@@ -54,6 +56,10 @@ export interface VangoClient {
    * (0 before it); `Date.now() + clockOffset` approximates the server's time.
    */
   readonly clockOffset: number;
+  /** The cseq of the last event this client made. */
+  readonly cseq: number;
+  /** The highest cseq the server said it processed. */
+  readonly handled: number;
   /** Sends a `Hook` event for element `hid` (0 = document). */
   hook(hid: number, name: string, payload: unknown): void;
   /** Closes the socket for good and removes all listeners. */
@@ -134,6 +140,17 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     processed: 0,
     typed: null,
     typedCseq: 0,
+  };
+
+  /** Injects the hook runtime chunk (once) when the DOM first needs it. */
+  let runtime = boot.h;
+  const hooks = (): void => {
+    if (runtime && doc.querySelector("[data-vh],[data-vo]")) {
+      const s = doc.createElement("script");
+      s.src = runtime;
+      runtime = "";
+      doc.head.append(s);
+    }
   };
 
   const setStatus = (s: Status): void => {
@@ -256,6 +273,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       return;
     }
     doc.documentElement.classList.remove("vango-error");
+    hooks();
     applied(f.seq);
     nav.applied(before, f.cseq);
   };
@@ -272,6 +290,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
         if (f.seq > seq) {
           resync(ctx, f.root);
           deleg.scan(doc.documentElement);
+          hooks();
           applied(f.seq);
         }
         break;
@@ -357,6 +376,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   win.addEventListener("pagehide", pagehide);
 
   deleg.scan(doc.documentElement);
+  hooks();
   connect();
 
   return {
@@ -371,6 +391,12 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     },
     get clockOffset() {
       return clockOffset;
+    },
+    get cseq() {
+      return cseq;
+    },
+    get handled() {
+      return ctx.processed;
     },
     hook(hid, name, payload) {
       push(hid, { type: EventType.Hook, name, payload: toJson(payload) });

@@ -13,6 +13,22 @@
 export const ATTR_HID = "data-hid";
 export const ATTR_ON = "data-on";
 
+/** Names the client hook (a built-in's name, or an app chunk's `./path.client.ts`) on an element. */
+export const ATTR_HOOK = "data-vh";
+/** The hook's options (an island's props) as JSON; a change calls the hook's `updated`. */
+export const ATTR_HOOK_OPTS = "data-vh-o";
+/** Key of a hook the server calls (`useHook`), unique within the page. */
+export const ATTR_HOOK_KEY = "data-vh-k";
+/** Declarative optimistic changes (JSON) the hook runtime applies when the element's event fires. */
+export const ATTR_OPTIMISTIC = "data-vo";
+/**
+ * Name of the `Dispatch` patch (on the window) that carries a server-to-hook call; its
+ * detail is `{ k: key, c: call name, p: payload }`.
+ */
+export const HOOK_CALL_EVENT = "vango:hook";
+/** Where the on-demand chunks (the hook runtime, built-in hooks, app hooks and islands) are served. */
+export const CHUNK_PATH_PREFIX = "/_vango/chunk/";
+
 /** `id` of the container the app renders into (the client's FullResync target). */
 export const ROOT_ID = "vango-root";
 /** `id` of the `<script type="application/json">` holding the client's boot data. */

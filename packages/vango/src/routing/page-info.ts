@@ -7,6 +7,7 @@
  */
 
 import { ErrorCode } from "../protocol/errors.ts";
+import type { JsonValue } from "../protocol/patch.ts";
 import {
   computed,
   onCleanup,
@@ -78,6 +79,13 @@ export class PageState {
   navigate: Navigator = () => {
     throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
   };
+  /**
+   * Sends a `Dispatch` patch on the window with the next frame (server-to-hook calls);
+   * set by the view. Before the page is live, nothing listens: dropped.
+   */
+  dispatch: (name: string, payload: JsonValue) => void = () => {};
+  /** Keys handed to `useHook` in this page, in creation order (deterministic on a rebuild). */
+  hookKeys = 0;
   /** Titles set by `useTitle` (the innermost, last set, wins). */
   readonly #titles: Signal<readonly ReadonlySignal<string>[]> = signal([]);
   readonly title: ReadonlySignal<string | undefined>;

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { PatchOp } from "../protocol/constants.ts";
+import { ATTR_OPTIMISTIC } from "../protocol/dom-attrs.ts";
 import type { Patch } from "../protocol/patch.ts";
 import { batch } from "../reactive/index.ts";
 import { ClientInfoContext } from "../render/client-info.ts";
@@ -167,6 +168,10 @@ export class PageView implements SessionView {
     if (entry.page === undefined) this.state.status = 404;
     if (init.actionData !== undefined) this.state.actionData.set(init.actionData);
     this.state.navigate = (location, opts) => this.navigate(location, opts.replace, false);
+    this.state.dispatch = (name, payload) => {
+      this.#pending.push({ op: PatchOp.Dispatch, hid: 0, name, payload });
+      init.session.markDirty();
+    };
     this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
     this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
     const session = init.session;
@@ -209,6 +214,10 @@ export class PageView implements SessionView {
   /** The document title the page wants now. */
   get title(): string | undefined {
     return this.state.title.peek();
+  }
+
+  owesAnswer(hid: number): boolean {
+    return this.#live.element(hid)?.attrs[ATTR_OPTIMISTIC] !== undefined;
   }
 
   handler(hid: number, eventName: string): EventBinding | undefined {

@@ -19,6 +19,7 @@ import { assembleApp } from "./assemble.ts";
 import type { AppOptions, ServerTimeouts } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
 import { SocketDrain } from "./core/socket-drain.ts";
+import { ChunkAssets, defaultChunkBuilder } from "./http/chunk-assets.ts";
 import {
   ClientAsset,
   DEV_OVERLAY_PREFIX,
@@ -90,6 +91,10 @@ export function createApp(options: AppOptions): App {
     devOverlay:
       rt.devMode && options.clientBuilder === undefined
         ? new ClientAsset(devOverlayBuilder(), DEV_OVERLAY_PREFIX)
+        : undefined,
+    chunks:
+      options.clientBuilder === undefined
+        ? new ChunkAssets(defaultChunkBuilder(minify, options.clientDir))
         : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,

@@ -147,6 +147,13 @@ export interface AppOptions extends SecurityOptions {
   readonly health?: false | AppHealthOptions;
   /** Static files for paths no route matches (GET/HEAD): a folder, or the folder with options. */
   readonly publicDir?: string | StaticFilesOptions;
+  /**
+   * Folder of the app's client hooks and islands: every `*.client.ts` (`.tsx`, `.js`)
+   * under it becomes an on-demand chunk, named by its path from here
+   * (`hook("./chart.client.ts")`, `<Island src="./chart.client.ts">`). Built-in hooks
+   * need nothing.
+   */
+  readonly clientDir?: string;
   /** Extra `<head>` content of every page (stylesheets, icons, meta tags). */
   readonly head?: VChild;
   /**

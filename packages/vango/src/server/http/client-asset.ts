@@ -38,7 +38,7 @@ export const DEV_OVERLAY_PREFIX = "/_vango/client-dev.";
  */
 const CLIENT_BROTLI_QUALITY = 11;
 
-interface Prepared {
+export interface Prepared {
   readonly body: Buffer;
   readonly encoded: Encoded;
   readonly etag: string;
@@ -52,7 +52,8 @@ interface Prepared {
  */
 const prepared = new WeakMap<ClientBundle, Promise<Prepared>>();
 
-function prepare(bundle: ClientBundle, prefix: string): Promise<Prepared> {
+/** The bundle's compressed forms and ETag, served at `<prefix><hash>.js` (memoised per bundle). */
+export function prepare(bundle: ClientBundle, prefix: string): Promise<Prepared> {
   let p = prepared.get(bundle);
   if (p === undefined) {
     const body = Buffer.from(bundle.code, "utf8");
@@ -135,20 +136,7 @@ export class ClientAsset {
   async serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const built = await this.#get();
     if (pathname !== built.path) return sendError(res, E.not_found);
-    const coding = negotiateCoding(req.headers["accept-encoding"], built.encoded);
-    const etag = setCodingHeaders(res, coding, built.etag, isNegotiable(built.encoded));
-    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-    if (ifNoneMatch(req.headers["if-none-match"], etag)) {
-      res.statusCode = 304;
-      res.end();
-      return;
-    }
-    const body = encodedBody(built.encoded, coding) ?? built.body;
-    res.statusCode = 200;
-    setContentEncoding(res, coding);
-    res.setHeader("Content-Type", "text/javascript; charset=utf-8");
-    res.setHeader("Content-Length", body.byteLength);
-    res.end(req.method === "HEAD" ? undefined : body);
+    sendPrepared(req, res, built);
   }
 
   #get(): Promise<Prepared> {
@@ -161,4 +149,25 @@ export class ClientAsset {
     }
     return this.#prepared;
   }
+}
+
+/**
+ * Answers a GET/HEAD with a prepared bundle: the smallest coding the request accepts,
+ * `immutable` caching, and 304 for a matching `If-None-Match`.
+ */
+export function sendPrepared(req: IncomingMessage, res: ServerResponse, built: Prepared): void {
+  const coding = negotiateCoding(req.headers["accept-encoding"], built.encoded);
+  const etag = setCodingHeaders(res, coding, built.etag, isNegotiable(built.encoded));
+  res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+  if (ifNoneMatch(req.headers["if-none-match"], etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const body = encodedBody(built.encoded, coding) ?? built.body;
+  res.statusCode = 200;
+  setContentEncoding(res, coding);
+  res.setHeader("Content-Type", "text/javascript; charset=utf-8");
+  res.setHeader("Content-Length", body.byteLength);
+  res.end(req.method === "HEAD" ? undefined : body);
 }

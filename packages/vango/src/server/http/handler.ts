@@ -24,6 +24,7 @@ import { guardRequest } from "../security/guard.ts";
 import type { Security } from "../security/security.ts";
 import type { OpenFacts } from "../session/manager.ts";
 import type { Session } from "../session/session.ts";
+import { CHUNK_ROUTE, type ChunkAssets } from "./chunk-assets.ts";
 import { CLIENT_ROUTE, type ClientAsset } from "./client-asset.ts";
 import { serveAction, servePage } from "./page.ts";
 import { STATIC_ROUTE, type StaticFiles } from "./static-files.ts";
@@ -38,6 +39,8 @@ export interface HttpHost {
   readonly client: ClientAsset;
   /** The dev overlay chunk (devMode only). */
   readonly devOverlay: ClientAsset | undefined;
+  /** The on-demand chunks (hooks, islands); absent with an app's own client builder. */
+  readonly chunks: ChunkAssets | undefined;
   readonly statics: StaticFiles | undefined;
   /** Ms a page request waits for its data before answering (the rest arrives as patches). */
   readonly pageDataMs: number;
@@ -125,6 +128,13 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
     await asset.serve(req, res, path);
     return;
   }
+  if (host.chunks?.matches(path) === true) {
+    ctx.route = CHUNK_ROUTE;
+    if (!isReadMethod(req.method))
+      return sendError(res, E.method_not_allowed, { allow: "GET, HEAD" });
+    await host.chunks.serve(req, res, path);
+    return;
+  }
   const match = host.router.match(path);
   if (typeof match === "string") return sendError(res, match);
   if (match === undefined) {
@@ -202,6 +212,7 @@ function pathnameOf(url: string | undefined): string {
 function routeLabel(host: HttpHost, path: string): string | undefined {
   if (host.client.matches(path)) return CLIENT_ROUTE;
   if (path.startsWith(UPLOAD_PREFIX)) return UPLOAD_ROUTE;
+  if (host.chunks?.matches(path) === true) return CHUNK_ROUTE;
   const m = host.router.match(path);
   return m === undefined || typeof m === "string" ? undefined : m.page.pattern;
 }

@@ -44,6 +44,8 @@ export interface PageParts {
   readonly scripts?: readonly string[];
   readonly resumeToken: string;
   readonly csrf: string;
+  /** URL of the hook runtime chunk (boot data `h`). */
+  readonly hooks?: string;
   /** CSP nonce for the page's `<script>` tags. */
   readonly nonce?: string;
   /** Extra `<head>` content (the app's `head` option). */
@@ -66,7 +68,13 @@ export function renderSessionPage(p: PageParts): string {
     ...(p.scripts === undefined ? {} : { scripts: p.scripts }),
     ...(p.nonce === undefined ? {} : { nonce: p.nonce }),
     hidStart: p.root.hid,
-    bootstrap: { v: PROTOCOL_VERSION, ws: WS_PATH, token: p.resumeToken, csrf: p.csrf },
+    bootstrap: {
+      v: PROTOCOL_VERSION,
+      ws: WS_PATH,
+      token: p.resumeToken,
+      csrf: p.csrf,
+      ...(p.hooks === undefined ? {} : { h: p.hooks }),
+    },
   });
 }
 
@@ -79,6 +87,7 @@ type PageHost = Pick<
   | "csrf"
   | "client"
   | "devOverlay"
+  | "chunks"
   | "title"
   | "head"
   | "openSession"
@@ -112,6 +121,7 @@ export async function servePage(
   }
   const clientSrc = await host.client.path();
   const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
+  const hooks = await host.chunks?.runtimePath();
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {
@@ -164,6 +174,7 @@ export async function servePage(
       root: session.root.root,
       clientSrc,
       scripts,
+      ...(hooks === undefined ? {} : { hooks }),
       resumeToken: session.token,
       csrf: host.csrf.sign(sid),
     });

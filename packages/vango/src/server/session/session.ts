@@ -104,6 +104,8 @@ export class Session implements Flushable {
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
   #dispatching = false;
+  /** An event on an element with an optimistic prediction ran: the next flush sends a frame. */
+  #owed = false;
   /** Renders that threw so far (an event compares it before and after). */
   #failedRenders = 0;
   /**
@@ -329,7 +331,7 @@ export class Session implements Flushable {
   /** Renders if dirty into the history (and the socket, when attached). */
   #render(): void {
     const root = this.#root;
-    if (root === undefined || (!root.dirty && this.#queued.length === 0)) return;
+    if (root === undefined || (!root.dirty && !this.#owed && this.#queued.length === 0)) return;
     const out = takePatchList();
     try {
       this.#flushInto(root, out);
@@ -363,7 +365,9 @@ export class Session implements Flushable {
       for (const p of this.#queued) out.push(p);
       this.#queued = [];
     }
-    if (out.length === 0) return;
+    // An optimistic event's answer: a frame (empty if need be) that carries its cseq.
+    if (out.length === 0 && !this.#owed) return;
+    this.#owed = false;
     this.seq++;
     let frame: Uint8Array;
     try {
@@ -574,6 +578,7 @@ export class Session implements Flushable {
     const binding = root.handler(q.hid, name);
     // A missing binding is a normal race (element removed by a patch in flight).
     if (binding === undefined) return;
+    if (root.owesAnswer?.(q.hid) === true) this.#owed = true;
     const ctx: EventContext = {
       sessionId: this.id,
       route: this.route,
