@@ -27,6 +27,8 @@ export const HOOKS_SRC_DIR = resolve(HERE, "../../src/client/hooks");
  */
 export const BUILTIN_HOOKS: Readonly<Record<string, string>> = {
   Tooltip: "tooltip.ts",
+  Upload: "upload.ts",
+  Viewport: "viewport.ts",
 };
 
 /** `vango/client` (what app hook modules import) as source: no build of the package needed. */

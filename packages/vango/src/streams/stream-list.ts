@@ -4,9 +4,10 @@
  * and the view's diff never touches them (the container's attributes still update).
  *
  * `onViewportTop` / `onViewportBottom` ask for more as the list's first or last item
- * comes near the viewport (the viewport chunk observes containers marked
- * `data-vango-viewport`, and sends each once per change of the container's items).
+ * comes near the viewport: they put the built-in `Viewport` hook on the container
+ * (`client/hooks/viewport.ts`), which asks once per change of that edge's item.
  */
+import { hook } from "../hooks/hook.ts";
 import { currentScope, onMount } from "../render/context.ts";
 import type { Instance } from "../render/instance.ts";
 import type { ElementFiber } from "../render/mount-fiber.ts";
@@ -15,9 +16,6 @@ import type { Handler } from "../vdom/event-binding.ts";
 import { raw, trustedHtml } from "../vdom/trusted-html.ts";
 import type { Props, VNode } from "../vdom/vnode.ts";
 import { type Stream, streamHosts } from "./stream.ts";
-
-/** Marks a stream container for the viewport chunk: `t`, `b` or `tb` (which edges to watch). */
-export const ATTR_VIEWPORT = "data-vango-viewport";
 
 /** Payload of the viewport events. */
 export interface ViewportEvent {
@@ -58,7 +56,10 @@ export function StreamList<T>(props: StreamListProps<T>): () => VNode {
     const top = props.onViewportTop;
     const bottom = props.onViewportBottom;
     if (top !== undefined || bottom !== undefined) {
-      attrs[ATTR_VIEWPORT] = (top === undefined ? "" : "t") + (bottom === undefined ? "" : "b");
+      Object.assign(
+        attrs,
+        hook("Viewport", { top: top !== undefined, bottom: bottom !== undefined }),
+      );
       if (top !== undefined) attrs.onViewportTop = top;
       if (bottom !== undefined) attrs.onViewportBottom = bottom;
     }

@@ -1,25 +1,25 @@
 /**
- * `useUpload`: an upload field for a component. Bind its `input()` props to an
- * `<input type="file">`; the upload chunk (loaded by the browser for such inputs) sends
- * the chosen files in chunks, and `entries()` follows them as they arrive.
+ * `useUpload`: an upload field for a component. Spread its `input()` props on an
+ * `<input type="file">`: they put the built-in `Upload` hook on it (its chunk loads on
+ * demand and sends the chosen files in chunks), and `entries()` follows them as they
+ * arrive.
  */
+import { type HookAttrs, hook } from "../hooks/hook.ts";
 import { onCleanup, type ReadonlySignal } from "../reactive/index.ts";
 import { useSession } from "../server/session/session-context.ts";
 import { type UploadEntry, UploadField, type UploadOptions } from "./upload-field.ts";
 import { registerField, UPLOAD_PREFIX, unregisterField } from "./upload-http.ts";
 
-/** Attribute naming an input's upload URL; the upload chunk binds inputs that carry it. */
-export const ATTR_UPLOAD = "data-vango-upload";
-
-/** Props for the file input of an upload field. */
-export interface UploadInputProps {
+/** Props for the file input of an upload field (the built-in `Upload` hook sends its files). */
+export interface UploadInputProps extends HookAttrs {
   readonly type: "file";
-  readonly "data-vango-upload": string;
   readonly accept: string | undefined;
   readonly multiple: boolean;
 }
 
 export interface Upload {
+  /** Where the field takes announcements and chunks (`/_vango/upload/<field>`). */
+  readonly url: string;
   /** Every file of the current selection (and uploads still running), in order. */
   readonly entries: ReadonlySignal<readonly UploadEntry[]>;
   /** Spread on an `<input>`: `<input {...upload.input()} />`. */
@@ -51,13 +51,15 @@ export function useUpload(options: UploadOptions = {}): Upload {
     unregisterField(field);
     void field.close();
   });
+  const url = UPLOAD_PREFIX + field.token;
   const props: UploadInputProps = Object.freeze({
     type: "file",
-    [ATTR_UPLOAD]: UPLOAD_PREFIX + field.token,
+    ...hook("Upload", { url }),
     accept: field.accept.length > 0 ? field.accept.join(",") : undefined,
     multiple: field.maxFiles > 1,
   });
   return {
+    url,
     entries: field.entries,
     input: () => props,
     cancel: (id) => field.cancel(id),

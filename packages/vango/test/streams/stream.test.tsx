@@ -46,7 +46,7 @@ describe("stream()", () => {
   it("renders the items added before the first render as the container's markup", () => {
     const { t } = setup();
     expect(t.html()).toContain(
-      '<ul data-hid="4" class="feed" data-vango-viewport="b" data-on="viewportbottom">',
+      '<ul data-hid="4" class="feed" data-vh="Viewport" data-vh-o="{&quot;top&quot;:false,&quot;bottom&quot;:true}" data-on="viewportbottom">',
     );
     expect(t.html()).toContain('<li data-id="1">one</li><li data-id="2">two</li></ul>');
   });

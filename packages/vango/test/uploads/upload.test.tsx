@@ -62,8 +62,8 @@ afterEach(async () => {
 });
 
 function urlOf(page: Page): string {
-  const m = /data-vango-upload="([^"]+)"/.exec(page.html);
-  return m![1]!;
+  const m = /data-vh="Upload" data-vh-o="([^"]+)"/.exec(page.html);
+  return (JSON.parse(m![1]!.replaceAll("&quot;", '"')) as { url: string }).url;
 }
 
 function headers(page: Page, extra: Record<string, string> = {}): Record<string, string> {
