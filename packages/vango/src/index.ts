@@ -124,6 +124,8 @@ export {
 export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
 export { type UrlCodec, type UrlStateOptions, urlState } from "./routing/url-state.ts";
 export type { StandardSchemaV1 } from "./schema/standard-schema.ts";
+export { type Stream, type StreamOptions, stream } from "./streams/stream.ts";
+export { StreamList, type StreamListProps, type ViewportEvent } from "./streams/stream-list.ts";
 export type { Broadcast, BroadcastMessage, BroadcastOptions } from "./state/broadcast.ts";
 export type { GlobalSignal, GlobalSignalOptions } from "./state/global-signal.ts";
 export type {
@@ -133,6 +135,14 @@ export type {
   PresenceOptions,
 } from "./state/presence.ts";
 export { broadcast, globalSignal, presence } from "./state/shared-state.ts";
+export {
+  type UploadedFile,
+  type UploadEntry,
+  type UploadErrorCode,
+  type UploadOptions,
+  UploadStatus,
+} from "./uploads/upload-field.ts";
+export { type Upload, type UploadInputProps, useUpload } from "./uploads/use-upload.ts";
 export type * from "./vdom/events.ts";
 export {
   type AsyncComponent,

@@ -16,6 +16,8 @@ export default function Shell(props: { children?: Children }) {
           <a href="/todos">Todos</a>
           <a href="/slow?ms=300">Slow data</a>
           <a href="/chat">Chat</a>
+          <a href="/upload">Upload</a>
+          <a href="/feed">Feed</a>
           <a href="/account">Account</a>
           {user() === undefined ? (
             <a href="/login">Sign in</a>
