@@ -2,15 +2,16 @@
  * `/upload` and `/feed` in Chromium against the demo: a 1 MiB file goes up in chunks
  * with progress that ends at 100 % and the exact byte count; a 12 MiB file is refused
  * before any byte is sent; the feed grows as it is scrolled while the page never holds
- * more than its limit of posts.
+ * more than its limit of posts; the upload's toast survives a live navigation and a full
+ * page load, and its count (a session signal) shows in every tab of the session.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "vango/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FEED_LIMIT, FEED_PAGE } from "../src/routes/feed.tsx";
 import { demoOptions } from "../src/options.tsx";
+import { FEED_LIMIT, FEED_PAGE } from "../src/routes/feed.tsx";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
 
 let browser: TestBrowser;
@@ -122,6 +123,56 @@ describe("/feed", () => {
     expect(Number(await items.first().getAttribute("data-id"))).toBe(0);
     expect(await items.count()).toBeLessThanOrEqual(FEED_LIMIT);
     await page.close();
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("toasts and session signals", () => {
+  it("a toast survives a live navigation and a full page load; every tab of the session shows the count", async () => {
+    const context = await browser.browser.newContext();
+    const problems: string[] = [];
+    const open = async (path: string) => {
+      const p = await context.newPage();
+      p.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console: ${m.text()}`);
+      });
+      p.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      await p.goto(`${base}${path}`);
+      await waitForStatus(p, "connected");
+      return p;
+    };
+    const page = await open("/upload");
+    // A second tab of the same browser session (same cookie).
+    const other = await open("/upload");
+    await expect
+      .poll(() => other.getByTestId("upload-count").textContent())
+      .toContain("session: 0");
+    await page.getByTestId("upload-input").setInputFiles(await fileOf("toast.bin", 1000));
+    await page.getByTestId("upload-done").waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.getByTestId("toast").textContent())
+      .toContain("Uploaded toast.bin");
+    // The other tab's count follows; its page shows no toast of this tab's.
+    await expect
+      .poll(() => other.getByTestId("upload-count").textContent())
+      .toContain("session: 1");
+    expect(await other.getByTestId("toast").count()).toBe(0);
+    // Live navigation: the layout (and its toast) stays.
+    await page.locator('nav a[href="/feed"]').click();
+    await page.getByTestId("feed-item").first().waitFor();
+    expect(await page.getByTestId("toast").textContent()).toContain("Uploaded toast.bin");
+    // A second upload, then at once a full page load: the new page shows the toast.
+    await page.goto(`${base}/upload`);
+    await waitForStatus(page, "connected");
+    await page.getByTestId("upload-input").setInputFiles(await fileOf("again.bin", 2000));
+    await expect
+      .poll(() => page.getByTestId("toast").allTextContents())
+      .toContainEqual(expect.stringContaining("Uploaded again.bin"));
+    await page.goto(`${base}/feed`);
+    await expect
+      .poll(() => page.getByTestId("toast").allTextContents(), { timeout: 5_000 })
+      .toContainEqual(expect.stringContaining("Uploaded again.bin"));
+    await context.close();
     expect(problems).toEqual([]);
   });
 });

@@ -34,6 +34,14 @@ export {
   type ResourceCacheOptions,
 } from "./data/resource-cache.ts";
 export { ResourceError, ResourceErrorCode } from "./data/resource-error.ts";
+export {
+  type FlashFn,
+  type FlashKind,
+  type FlashMessage,
+  flash,
+  useFlash,
+} from "./flash/flash.ts";
+export { Toasts, type ToastsProps } from "./flash/toasts.ts";
 export { FormError, FormErrorCode } from "./forms/form-error.ts";
 export {
   type FormValue,
@@ -124,8 +132,6 @@ export {
 export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
 export { type UrlCodec, type UrlStateOptions, urlState } from "./routing/url-state.ts";
 export type { StandardSchemaV1 } from "./schema/standard-schema.ts";
-export { type Stream, type StreamOptions, stream } from "./streams/stream.ts";
-export { StreamList, type StreamListProps, type ViewportEvent } from "./streams/stream-list.ts";
 export type { Broadcast, BroadcastMessage, BroadcastOptions } from "./state/broadcast.ts";
 export type { GlobalSignal, GlobalSignalOptions } from "./state/global-signal.ts";
 export type {
@@ -134,11 +140,14 @@ export type {
   PresenceMember,
   PresenceOptions,
 } from "./state/presence.ts";
+export { sessionSignal } from "./state/session-signal.ts";
 export { broadcast, globalSignal, presence } from "./state/shared-state.ts";
+export { type Stream, type StreamOptions, stream } from "./streams/stream.ts";
+export { StreamList, type StreamListProps, type ViewportEvent } from "./streams/stream-list.ts";
 export {
-  type UploadedFile,
   type UploadEntry,
   type UploadErrorCode,
+  type UploadedFile,
   type UploadOptions,
   UploadStatus,
 } from "./uploads/upload-field.ts";

@@ -1,4 +1,4 @@
-import { type Children, signal, useUser } from "vango";
+import { type Children, signal, Toasts, useUser } from "vango";
 
 /**
  * The demo's shell: every page renders inside it, and it stays mounted across live
@@ -34,6 +34,7 @@ export default function Shell(props: { children?: Children }) {
           {dark() ? "Dark" : "Light"} theme
         </button>
       </header>
+      <Toasts />
       <main id="main">{props.children}</main>
       <footer>Everything here runs on the server; the browser only applies patches.</footer>
     </div>

@@ -1,4 +1,4 @@
-import { signal, StreamList, stream } from "vango";
+import { StreamList, signal, stream } from "vango";
 
 export const title = "Feed";
 

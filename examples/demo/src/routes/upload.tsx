@@ -1,4 +1,4 @@
-import { type UploadEntry, type UploadErrorCode, useUpload } from "vango";
+import { sessionSignal, type UploadEntry, type UploadErrorCode, useFlash, useUpload } from "vango";
 
 export const title = "Upload";
 
@@ -45,13 +45,25 @@ function Entry(props: { entry: UploadEntry; cancel: (id: string) => void }) {
 /**
  * `/upload`: one file up to 10 MiB, sent in 256 KiB chunks with progress. The file is
  * written to a temp file and dropped again with the entry or the session (the demo keeps
- * nothing); a larger file is refused before a byte is sent.
+ * nothing); a larger file is refused before a byte is sent. A finished upload flashes a
+ * toast (it stays through a navigation) and counts in a session signal that every tab
+ * of this browser session shows.
  */
 export default function UploadPage() {
-  const up = useUpload({ maxFileBytes: MAX_UPLOAD, chunkBytes: 256 * 1024 });
+  const flash = useFlash();
+  const uploaded = sessionSignal("demo.uploads", 0);
+  const up = useUpload({
+    maxFileBytes: MAX_UPLOAD,
+    chunkBytes: 256 * 1024,
+    onFile: (f) => {
+      uploaded.set(uploaded.peek() + 1);
+      flash(`Uploaded ${f.name}`, "success");
+    },
+  });
   return () => (
     <>
       <h2 class="page-title">Upload</h2>
+      <p data-testid="upload-count">Files uploaded in this browser session: {uploaded()}</p>
       <p>
         <label>
           A file (up to 10 MiB): <input data-testid="upload-input" {...up.input()} />
