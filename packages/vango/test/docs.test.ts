@@ -1,5 +1,5 @@
 /**
- * The code blocks of the data and forms guides type-check: each `ts`/`tsx` block is
+ * The code blocks of the data, forms, uploads, streams and flash guides type-check: each `ts`/`tsx` block is
  * compiled as its own module (as if it sat in `docs/`), with the project's compiler
  * options, against the package's sources.
  */
@@ -9,7 +9,13 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const GUIDES = ["docs/data.md", "docs/forms.md"];
+const GUIDES = [
+  "docs/data.md",
+  "docs/forms.md",
+  "docs/uploads.md",
+  "docs/streams.md",
+  "docs/flash.md",
+];
 
 interface Block {
   readonly guide: string;
