@@ -12,7 +12,7 @@
  * older than `FLASH_TTL_MS` are dropped.
  */
 import { randomBytes } from "node:crypto";
-import { createRoot } from "../reactive/index.ts";
+import { createRoot, runWithOwner } from "../reactive/index.ts";
 import type { RequestInfo } from "../routing/page-info.ts";
 import { SESSION_COOKIE, SESSION_COOKIE_SECURE } from "../server/security/cookies.ts";
 import { useSession } from "../server/session/session-context.ts";
@@ -87,10 +87,23 @@ export function flash(
   const c = ctx.request.cookies;
   const sid = c.get(SESSION_COOKIE_SECURE) ?? c.get(SESSION_COOKIE);
   if (sid === undefined) return;
-  // Held for the TTL without a component to own it, then released.
-  createRoot((dispose) => {
-    const pending = flashSignal(sid);
-    pending.set(withMessage(pending.peek(), message(text, kind, "")));
-    setTimeout(dispose, FLASH_TTL_MS).unref();
-  });
+  holdPending(sid, (list) => withMessage(list, message(text, kind, "")));
+}
+
+/**
+ * @internal Applies `update` to the pending list of `sid` and holds the list for
+ * {@link FLASH_TTL_MS} (a global signal nobody holds is dropped): for writes no mounted
+ * component owns — an action's flash, a closing tab's hand-over.
+ */
+export function holdPending(
+  sid: string,
+  update: (list: readonly FlashMessage[]) => readonly FlashMessage[],
+): void {
+  runWithOwner(null, () =>
+    createRoot((dispose) => {
+      const pending = flashSignal(sid);
+      pending.set(update(pending.peek()));
+      setTimeout(dispose, FLASH_TTL_MS).unref();
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { useContext } from "../render/context.ts";
 import { SessionContext } from "../server/session/session-context.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import type { VNode } from "../vdom/vnode.ts";
-import { FLASH_TTL_MS, type FlashMessage, flashSignal } from "./flash.ts";
+import { FLASH_TTL_MS, type FlashMessage, flashSignal, holdPending } from "./flash.ts";
 
 /** A message shown this long is off the pending list (it will not show on the next page). */
 export const TAKE_MS = 2_000;
@@ -63,10 +63,10 @@ export function Toasts(props: ToastsProps): () => VNode {
   });
   onCleanup(() => {
     for (const t of timers) clearTimeout(t);
-    // Messages this tab flashed and has not shown long enough go to the next page.
-    const list = pending.peek();
-    if (list.some((m) => m.by === me)) {
-      pending.set(list.map((m) => (m.by === me ? { ...m, by: "" } : m)));
+    // Messages this tab flashed and has not shown long enough go to the next page (held
+    // past this component, which releases the list right after this cleanup).
+    if (pending.peek().some((m) => m.by === me)) {
+      holdPending(session.sid, (list) => list.map((m) => (m.by === me ? { ...m, by: "" } : m)));
     }
   });
   return () =>
