@@ -132,10 +132,10 @@ describe("sessionSignal", () => {
     ));
     await t.click("#a");
     await t.click("#a");
-    expect(t.html()).toContain('id="b">2</button>');
+    expect(t.html()).toContain('id="b" data-on="click">2</button>');
     // Another browser session (its own cookie) has its own value.
     const other = mountTest(() => <Count id="c" />);
-    expect(other.html()).toContain('id="c">0</button>');
+    expect(other.html()).toContain('id="c" data-on="click">0</button>');
     t.dispose();
     other.dispose();
   });
