@@ -20,6 +20,15 @@ export { safeNext } from "./auth/redirects.ts";
 export type { LoginFailure } from "./auth/sign-in.ts";
 export type { AuthUser } from "./auth/users.ts";
 export {
+  type FlashFn,
+  type FlashKind,
+  type FlashMessage,
+  flash,
+  useFlash,
+} from "./browser-session/flash.ts";
+export { sessionSignal } from "./browser-session/session-signal.ts";
+export { Toasts, type ToastsProps } from "./browser-session/toasts.ts";
+export {
   type FetchContext,
   type Fetcher,
   type Resource,
@@ -34,14 +43,6 @@ export {
   type ResourceCacheOptions,
 } from "./data/resource-cache.ts";
 export { ResourceError, ResourceErrorCode } from "./data/resource-error.ts";
-export {
-  type FlashFn,
-  type FlashKind,
-  type FlashMessage,
-  flash,
-  useFlash,
-} from "./flash/flash.ts";
-export { Toasts, type ToastsProps } from "./flash/toasts.ts";
 export { FormError, FormErrorCode } from "./forms/form-error.ts";
 export {
   type FormValue,
@@ -140,7 +141,6 @@ export type {
   PresenceMember,
   PresenceOptions,
 } from "./state/presence.ts";
-export { sessionSignal } from "./state/session-signal.ts";
 export { broadcast, globalSignal, presence } from "./state/shared-state.ts";
 export { type Stream, type StreamOptions, stream } from "./streams/stream.ts";
 export { StreamList, type StreamListProps, type ViewportEvent } from "./streams/stream-list.ts";

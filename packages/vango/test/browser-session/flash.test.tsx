@@ -13,12 +13,12 @@ import {
   flashSignal,
   useFlash,
   withMessage,
-} from "../../src/flash/flash.ts";
-import { TAKE_MS, Toasts } from "../../src/flash/toasts.ts";
+} from "../../src/browser-session/flash.ts";
+import { sessionKey, sessionSignal } from "../../src/browser-session/session-signal.ts";
+import { TAKE_MS, Toasts } from "../../src/browser-session/toasts.ts";
 import { createRoot } from "../../src/reactive/index.ts";
 import type { RequestInfo } from "../../src/routing/page-info.ts";
 import { SESSION_COOKIE } from "../../src/server/security/cookies.ts";
-import { sessionKey, sessionSignal } from "../../src/state/session-signal.ts";
 import { mountTest } from "../../src/testing/mount-test.ts";
 
 const msg = (id: string, at: number, by = ""): FlashMessage => ({

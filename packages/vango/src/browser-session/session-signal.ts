@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { useSession } from "../server/session/session-context.ts";
-import type { GlobalSignal, GlobalSignalOptions } from "./global-signal.ts";
-import { globalSignal } from "./shared-state.ts";
+import type { GlobalSignal, GlobalSignalOptions } from "../state/global-signal.ts";
+import { globalSignal } from "../state/shared-state.ts";
 
 /**
  * @internal The global key of session signal `key` for the browser session `sid`.

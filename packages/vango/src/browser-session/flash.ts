@@ -17,8 +17,8 @@ import type { RequestInfo } from "../routing/page-info.ts";
 import { SESSION_COOKIE, SESSION_COOKIE_SECURE } from "../server/security/cookies.ts";
 import { useSession } from "../server/session/session-context.ts";
 import type { GlobalSignal } from "../state/global-signal.ts";
-import { sessionKey } from "../state/session-signal.ts";
 import { globalSignal } from "../state/shared-state.ts";
+import { sessionKey } from "./session-signal.ts";
 
 export type FlashKind = "info" | "success" | "error";
 
