@@ -33,10 +33,19 @@ function PostItem(p: Post) {
  * scrolling down drops the oldest, scrolling back up brings them back.
  */
 export default function Feed() {
-  const feed = stream<Post>({ key: (p) => p.id, render: PostItem, limit: FEED_LIMIT });
   // Which posts are in the page: ids lo … hi - 1 (transient: the stream is not persisted).
   const lo = signal(0, { transient: true });
   const hi = signal(0, { transient: true });
+  const feed = stream<Post>({
+    key: (p) => p.id,
+    render: PostItem,
+    limit: FEED_LIMIT,
+    // A full resync shows the first page again (what the list's first render held).
+    onResync: () => {
+      lo.set(0);
+      hi.set(FEED_PAGE);
+    },
+  });
   const down = (): void => {
     const from = hi.peek();
     if (from >= FEED_TOTAL) return;

@@ -34,6 +34,12 @@ export interface StreamOptions<T> {
   readonly render: (item: T) => VChild;
   /** Most items kept in the DOM (default: no limit). */
   readonly limit?: number;
+  /**
+   * A full resync put the page's DOM back to the stream's first items (those in
+   * `<StreamList>`'s first render): the keys are those again. Reset what you keep about
+   * the stream (a cursor) here.
+   */
+  readonly onResync?: () => void;
 }
 
 /** A stream as its owner uses it. */
@@ -95,6 +101,10 @@ class KeyedStream<T> implements Stream<T>, StreamHost {
   /** Markup of each item, kept only until the container first renders. */
   #html: string[] | null = [];
   #hid: (() => number) | null = null;
+  /** Keys of the container's first render: what a full resync brings back. */
+  #initialKeys: readonly Key[] = [];
+  readonly #onResync: (() => void) | undefined;
+  #unlisten: (() => void) | null = null;
 
   constructor(options: StreamOptions<T>, session: Session | null) {
     this.#key = options.key;
@@ -103,6 +113,7 @@ class KeyedStream<T> implements Stream<T>, StreamHost {
     if (!(limit >= 1)) throw new ServerError(ErrorCode.internal_error, "stream limit must be ≥ 1");
     this.#limit = limit;
     this.#session = session;
+    this.#onResync = options.onResync;
     this.#size = signal(0, { transient: true });
   }
 
@@ -177,15 +188,26 @@ class KeyedStream<T> implements Stream<T>, StreamHost {
   takeInitialHtml(): string {
     const html = this.#html === null ? "" : this.#html.join("");
     this.#html = null;
+    this.#initialKeys = this.#keys.slice();
     return html;
   }
 
   attach(hid: () => number): void {
     this.#hid = hid;
+    this.#unlisten?.();
+    this.#unlisten = this.#session?.onFullResync(() => this.#resynced()) ?? null;
   }
 
   detach(): void {
     this.#hid = null;
+    this.#unlisten?.();
+    this.#unlisten = null;
+  }
+
+  #resynced(): void {
+    this.#keys = this.#initialKeys.slice();
+    this.#size.set(this.#keys.length);
+    this.#onResync?.();
   }
 
   #insert(index: number, item: T): void {

@@ -119,6 +119,43 @@ describe("stream()", () => {
     expect(s.keys()).toEqual([1, 2, 3]);
   });
 
+  it("a full resync brings the keys back to the first render's and tells the owner", async () => {
+    let s: Stream<Item> | undefined;
+    let resyncs = 0;
+    function Feed() {
+      const feed = stream<Item>({
+        key: (i) => i.id,
+        render: li,
+        onResync: () => {
+          resyncs++;
+        },
+      });
+      feed.append([{ id: 1, text: "one" }]);
+      s = feed;
+      return () => <StreamList of={feed} as="ul" />;
+    }
+    const t = mountTest(Feed, { limits: { historyFrames: 1 } });
+    t.disconnect();
+    for (let i = 2; i < 6; i++) {
+      s!.append([{ id: i, text: `n${i}` }]);
+      await t.settle();
+    }
+    expect(s!.keys()).toEqual([1, 2, 3, 4, 5]);
+    const r = await t.reconnect();
+    expect(r.kind).toBe("full");
+    expect(s!.keys()).toEqual([1]);
+    expect(resyncs).toBe(1);
+    // Later operations address the DOM the resync left.
+    s!.append([{ id: 9, text: "nine" }]);
+    const ul = t.find("ul").hid;
+    expect(await t.settle()).toContainEqual({
+      op: PatchOp.Insert,
+      parent: ul,
+      index: 1,
+      node: raw('<li data-id="9">nine</li>'),
+    });
+  });
+
   it("refuses an item render that is not one element", () => {
     function Bad() {
       const s = stream<number>({ key: (n) => n, render: (n) => <>{n}</> });

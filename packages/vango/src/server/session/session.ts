@@ -100,6 +100,8 @@ export class Session implements Flushable {
   #root: SessionView | undefined = undefined;
   /** Patches made outside the view's diff (streams), sent after its next render's own. */
   #queued: Patch[] = [];
+  /** Told when a full resync replaces the browser's DOM with the view's tree. */
+  readonly #resyncListeners = new Set<() => void>();
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
@@ -279,7 +281,19 @@ export class Session implements Flushable {
    * reloads a server-rendered page instead of reconnecting into the same failure.
    * Returns the bytes sent.
    */
+  /**
+   * Calls `fn` whenever a full resync replaces the browser's DOM with the view's tree
+   * (what a stream sent outside the tree is gone then). Returns the unsubscribe.
+   */
+  onFullResync(fn: () => void): () => void {
+    this.#resyncListeners.add(fn);
+    return () => this.#resyncListeners.delete(fn);
+  }
+
   #sendFullResync(): number {
+    // Queued patches address what the browser held before; the tree replaces all of it.
+    this.#queued = [];
+    for (const fn of this.#resyncListeners) fn();
     let frame: Uint8Array;
     try {
       frame = encodeFullResync(this.seq, this.root.root);
