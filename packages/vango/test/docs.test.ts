@@ -12,6 +12,7 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const GUIDES = [
   "docs/data.md",
   "docs/forms.md",
+  "docs/hooks.md",
   "docs/uploads.md",
   "docs/streams.md",
   "docs/flash.md",

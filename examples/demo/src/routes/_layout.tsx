@@ -18,6 +18,7 @@ export default function Shell(props: { children?: Children }) {
           <a href="/chat">Chat</a>
           <a href="/upload">Upload</a>
           <a href="/feed">Feed</a>
+          <a href="/widgets">Widgets</a>
           <a href="/account">Account</a>
           {user() === undefined ? (
             <a href="/login">Sign in</a>

@@ -1,6 +1,8 @@
-import { hook } from "vango";
+import { DialogDemo } from "../components/widgets/dialog-demo.tsx";
+import { Menus } from "../components/widgets/menus.tsx";
 import { MeterIsland } from "../components/widgets/meter-island.tsx";
 import { OptimisticToggles } from "../components/widgets/optimistic-toggles.tsx";
+import { SortableList } from "../components/widgets/sortable-list.tsx";
 
 export const title = "Widgets";
 
@@ -14,16 +16,12 @@ export default function Widgets() {
       <h2 class="page-title">Widgets</h2>
       <p>
         Built-in client hooks, an island drawn in the browser and optimistic toggles. Their code
-        loads on demand:{" "}
-        <button
-          type="button"
-          data-testid="tooltip-trigger"
-          {...hook("Tooltip", { text: "Loaded only on pages that use it" })}
-        >
-          why?
-        </button>
+        loads on demand, in chunks, only on pages that use them.
       </p>
       <div class="cards">
+        <SortableList />
+        <DialogDemo />
+        <Menus />
         <MeterIsland />
         <OptimisticToggles />
       </div>

@@ -26,7 +26,12 @@ export const HOOKS_SRC_DIR = resolve(HERE, "../../src/client/hooks");
  * whose default export is the hook. A new built-in is one line here and one module.
  */
 export const BUILTIN_HOOKS: Readonly<Record<string, string>> = {
+  Sortable: "sortable.ts",
   Tooltip: "tooltip.ts",
+  Popover: "popover.ts",
+  Dialog: "dialog.ts",
+  Dropdown: "dropdown.ts",
+  Combobox: "combobox.ts",
   Upload: "upload.ts",
   Viewport: "viewport.ts",
 };

@@ -4,7 +4,7 @@
  * `colspan`); `className` and `htmlFor` are accepted as aliases of `class` and `for`.
  */
 import type { Binding, Handler } from "./event-binding.ts";
-import type { EventPayloadMap } from "./events.ts";
+import type { CustomEventPayload, EventPayloadMap } from "./events.ts";
 import type { EventBinding } from "./host.ts";
 import type { Key, VChild } from "./vnode.ts";
 
@@ -74,8 +74,25 @@ export interface CustomEventProps {
   [prop: `on${Capitalize<string>}`]: CustomEventProp;
 }
 
+/** What the built-in client hooks push (`docs/hooks.md`), by event prop. */
+export interface HookEventDetails {
+  /** `Sortable`: the item at `from` moved to `to` (counted after removing it: `splice(from, 1)`, `splice(to, 0, item)`). */
+  onReorder: { readonly from: number; readonly to: number };
+  /** `Dialog`: Escape (or a backdrop click) asks to close. */
+  onDismiss: null;
+  /** `Popover`, `Dropdown`: the layer opened or closed. */
+  onOpenChange: { readonly open: boolean };
+  /** `Combobox`: an option was picked (`value` from its `data-value`, else its text). */
+  onItemSelect: { readonly value: string; readonly label: string; readonly index: number };
+}
+
+/** The built-in hooks' events as typed props of every element. */
+export type HookEventProps = {
+  [P in keyof HookEventDetails]?: EventProp<CustomEventPayload<HookEventDetails[P]>>;
+};
+
 /** Attributes and event props every HTML element accepts. */
-export interface HTMLAttributes extends EventProps, CustomEventProps {
+export interface HTMLAttributes extends EventProps, HookEventProps, CustomEventProps {
   /** Identity among siblings for the keyed diff; never rendered. */
   key?: Key | null | undefined;
   children?: VChild;

@@ -152,4 +152,22 @@ describe("JSX types", () => {
     ];
     expect(nodes).toHaveLength(5);
   });
+
+  it("types the built-in hooks' events on every element", () => {
+    const nodes: JSX.Element[] = [
+      <ol
+        onReorder={(e) =>
+          expectTypeOf(e.detail).toEqualTypeOf<{ readonly from: number; readonly to: number }>()
+        }
+      />,
+      <div onDismiss={(e) => expectTypeOf(e.detail).toEqualTypeOf<null>()} />,
+      <button type="button" onOpenChange={(e) => e.detail.open} />,
+      <div onItemSelect={on((e) => e.detail.value.length + e.detail.index, { debounce: 10 })} />,
+      // @ts-expect-error a reorder carries numbers, not strings
+      <ol onReorder={(e: CustomEventPayload<{ from: string }>) => e.detail.from} />,
+      // @ts-expect-error open is a boolean
+      <div onOpenChange={(e) => e.detail.open.length} />,
+    ];
+    expect(nodes).toHaveLength(6);
+  });
 });

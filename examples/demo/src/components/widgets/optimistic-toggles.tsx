@@ -5,7 +5,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Optimistic toggles: each shows its new state the moment it is clicked. The server
  * agrees with "Star" (after a short delay) and refuses "Publish" (publishing is locked
- * in the demo), so that one flips back when the answer arrives.
+ * in the demo), so that one flips back when the answer arrives; "Archive" fails on the
+ * server (its handler throws), and the error reverts it.
  */
 export function OptimisticToggles() {
   const starred = signal(false);
@@ -46,6 +47,18 @@ export function OptimisticToggles() {
         })}
       >
         {published() ? "Published" : "Publish"}
+      </button>
+      <button
+        type="button"
+        data-testid="archive-toggle"
+        aria-pressed="false"
+        onClick={async () => {
+          await pause(300);
+          throw new Error("the demo cannot archive");
+        }}
+        {...optimistic({ attr: { "aria-pressed": "true" }, text: "Archived" })}
+      >
+        Archive
       </button>
     </section>
   );

@@ -47,8 +47,12 @@ const textNode = (el: Element): Text | null => {
   return null;
 };
 
-/** @example installOptimistic(document) */
-export function installOptimistic(doc: Document): void {
+/**
+ * Starts applying optimistic changes; returns a function that stops (pending
+ * predictions are reverted).
+ * @example const stop = installOptimistic(document);
+ */
+export function installOptimistic(doc: Document): () => void {
   const win = doc.defaultView!;
   const bound = new Set<string>();
   const pending: Applied[] = [];
@@ -124,25 +128,48 @@ export function installOptimistic(doc: Document): void {
     }
   };
 
-  const scan = (): void => {
-    const all = doc.querySelectorAll(`[${ATTR_OPTIMISTIC}]`);
-    for (let i = 0; i < all.length; i++) {
-      const type = specOf(all[i]!)?.e ?? "click";
-      if (!bound.has(type)) {
-        bound.add(type);
-        doc.addEventListener(type, onEvent, true);
-      }
+  const bind = (el: Element): void => {
+    const type = specOf(el)?.e ?? "click";
+    if (!bound.has(type)) {
+      bound.add(type);
+      doc.addEventListener(type, onEvent, true);
     }
   };
+  /** Binds the events of `root` and every optimistic element under it. */
+  const bindTree = (root: Element): void => {
+    if (root.hasAttribute(ATTR_OPTIMISTIC)) bind(root);
+    const all = root.querySelectorAll(`[${ATTR_OPTIMISTIC}]`);
+    for (let i = 0; i < all.length; i++) bind(all[i]!);
+  };
 
-  doc.addEventListener("vango:error", () => {
+  const revertAll = (): void => {
     for (const p of pending.splice(0)) settle(p, true);
+  };
+  doc.addEventListener("vango:error", revertAll);
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "attributes") {
+        if ((r.target as Element).hasAttribute(ATTR_OPTIMISTIC)) bind(r.target as Element);
+        continue;
+      }
+      for (let i = 0; i < r.addedNodes.length; i++) {
+        const n = r.addedNodes[i]!;
+        if (n.nodeType === 1) bindTree(n as Element);
+      }
+    }
   });
-  new MutationObserver(scan).observe(doc.documentElement, {
+  observer.observe(doc.documentElement, {
     subtree: true,
     childList: true,
     attributes: true,
     attributeFilter: [ATTR_OPTIMISTIC],
   });
-  scan();
+  bindTree(doc.documentElement);
+  return () => {
+    observer.disconnect();
+    doc.removeEventListener("vango:error", revertAll);
+    for (const type of bound) doc.removeEventListener(type, onEvent, true);
+    revertAll();
+    clearInterval(timer);
+  };
 }

@@ -50,11 +50,13 @@ const guard = (name: string, f: () => void): void => {
 };
 
 /**
+ * Starts the runtime (once per window); returns a function that stops it, destroying
+ * every mounted hook.
  * @example startHooks(document, { Sortable: "/_vango/chunk/0123456789abcdef.js" });
  */
-export function startHooks(doc: Document, manifest: Readonly<Record<string, string>>): void {
+export function startHooks(doc: Document, manifest: Readonly<Record<string, string>>): () => void {
   const win = doc.defaultView!;
-  if (win.__vangoHooks) return;
+  if (win.__vangoHooks) return () => {};
   const defs = new Map<string, Hook>();
   const requested = new Set<string>();
   const live = new Map<HTMLElement, Mounted>();
@@ -103,24 +105,55 @@ export function startHooks(doc: Document, manifest: Readonly<Record<string, stri
     guard(m.name, () => m.inst?.destroyed?.());
   };
 
-  /** Brings the mounted set in line with the DOM. */
-  const scan = (): void => {
+  /** Mounts `el` if it names a hook and is not mounted; calls `updated` when its options changed. */
+  const visit = (el: HTMLElement): void => {
+    const m = live.get(el);
+    if (m === undefined) {
+      const name = el.getAttribute(ATTR_HOOK);
+      if (name !== null) mount(el, name);
+      return;
+    }
+    const opts = el.getAttribute(ATTR_HOOK_OPTS) ?? "null";
+    if (opts !== m.opts) {
+      m.opts = opts;
+      m.ctx.options = parse(opts);
+      guard(m.name, () => m.inst?.updated?.(m.ctx.options));
+    }
+  };
+
+  /** Visits `root` and every hooked element under it. */
+  const visitTree = (root: Element): void => {
+    if (root.hasAttribute(ATTR_HOOK)) visit(root as HTMLElement);
+    const all = root.querySelectorAll<HTMLElement>(`[${ATTR_HOOK}]`);
+    for (let i = 0; i < all.length; i++) visit(all[i]!);
+  };
+
+  /** Destroys the hooks whose element left the DOM or now names another hook. */
+  const sweep = (): void => {
     for (const [el, m] of live) {
       if (!el.isConnected || el.getAttribute(ATTR_HOOK) !== m.name) destroy(el, m);
     }
-    const all = doc.querySelectorAll<HTMLElement>(`[${ATTR_HOOK}]`);
-    for (let i = 0; i < all.length; i++) {
-      const el = all[i]!;
-      const m = live.get(el);
-      if (m === undefined) {
-        mount(el, el.getAttribute(ATTR_HOOK)!);
-        continue;
-      }
-      const opts = el.getAttribute(ATTR_HOOK_OPTS) ?? "null";
-      if (opts !== m.opts) {
-        m.opts = opts;
-        m.ctx.options = parse(opts);
-        guard(m.name, () => m.inst?.updated?.(m.ctx.options));
+  };
+
+  /**
+   * Only what the mutations touched is visited: a page that patches a long list often
+   * pays for the added subtrees, not for a query over the whole document.
+   */
+  const onMutations = (records: MutationRecord[]): void => {
+    // Leavers first: an element that now names another hook is destroyed, then mounted anew.
+    if (
+      live.size > 0 &&
+      records.some((r) => r.type === "attributes" || r.removedNodes.length > 0)
+    ) {
+      sweep();
+    }
+    for (const r of records) {
+      if (r.type === "attributes") visit(r.target as HTMLElement);
+      else {
+        for (let i = 0; i < r.addedNodes.length; i++) {
+          const n = r.addedNodes[i]!;
+          if (n.nodeType === 1) visitTree(n as Element);
+        }
       }
     }
   };
@@ -128,11 +161,11 @@ export function startHooks(doc: Document, manifest: Readonly<Record<string, stri
   win.__vangoHooks = {
     define(name, hook) {
       defs.set(name, hook);
-      scan();
+      visitTree(doc.documentElement);
     },
   };
 
-  win.addEventListener(HOOK_CALL_EVENT, (e) => {
+  const onCall = (e: Event): void => {
     const d = (e as CustomEvent<{ k?: string; c?: string; p?: unknown } | null>).detail;
     if (d === null || typeof d !== "object") return;
     for (const [el, m] of live) {
@@ -141,14 +174,23 @@ export function startHooks(doc: Document, manifest: Readonly<Record<string, stri
       if (call === undefined) console.warn(`vango: hook ${m.name} has no call "${d.c}"`);
       else guard(m.name, () => call(d.p ?? null));
     }
-  });
+  };
+  win.addEventListener(HOOK_CALL_EVENT, onCall);
 
-  new MutationObserver(scan).observe(doc.documentElement, {
+  const observer = new MutationObserver(onMutations);
+  observer.observe(doc.documentElement, {
     subtree: true,
     childList: true,
     attributes: true,
     attributeFilter: [ATTR_HOOK, ATTR_HOOK_OPTS],
   });
-  installOptimistic(doc);
-  scan();
+  const stopOptimistic = installOptimistic(doc);
+  visitTree(doc.documentElement);
+  return () => {
+    observer.disconnect();
+    stopOptimistic();
+    win.removeEventListener(HOOK_CALL_EVENT, onCall);
+    for (const [el, m] of live) destroy(el, m);
+    delete win.__vangoHooks;
+  };
 }

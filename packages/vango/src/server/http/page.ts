@@ -78,6 +78,20 @@ export function renderSessionPage(p: PageParts): string {
   });
 }
 
+/**
+ * The hook runtime's URL for the boot data. A chunk that does not build (a syntax error
+ * in an app's `*.client.ts`) costs the page its hooks, not its answer: logged, and
+ * retried by the next page.
+ */
+async function hookRuntime(host: Pick<HttpHost, "chunks" | "logger">): Promise<string | undefined> {
+  try {
+    return await host.chunks?.runtimePath();
+  } catch (err) {
+    host.logger.error({ err, code: E.internal_error }, "client hook chunks failed to build");
+    return undefined;
+  }
+}
+
 /** What serving a page needs from the HTTP host. */
 type PageHost = Pick<
   HttpHost,
@@ -121,7 +135,7 @@ export async function servePage(
   }
   const clientSrc = await host.client.path();
   const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
-  const hooks = await host.chunks?.runtimePath();
+  const hooks = await hookRuntime(host);
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {
