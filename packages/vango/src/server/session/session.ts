@@ -356,7 +356,7 @@ export class Session implements Flushable {
 
   #flushInto(root: SessionView, out: Patch[]): void {
     try {
-      if (root.dirty) root.flush(out);
+      root.flush(out);
     } catch (err) {
       const code = codeOf(err, E.render_error);
       this.#services.logger.error(
