@@ -20,6 +20,15 @@ export { safeNext } from "./auth/redirects.ts";
 export type { LoginFailure } from "./auth/sign-in.ts";
 export type { AuthUser } from "./auth/users.ts";
 export {
+  type FlashFn,
+  type FlashKind,
+  type FlashMessage,
+  flash,
+  useFlash,
+} from "./browser-session/flash.ts";
+export { sessionSignal } from "./browser-session/session-signal.ts";
+export { Toasts, type ToastsProps } from "./browser-session/toasts.ts";
+export {
   type FetchContext,
   type Fetcher,
   type Resource,
@@ -133,6 +142,16 @@ export type {
   PresenceOptions,
 } from "./state/presence.ts";
 export { broadcast, globalSignal, presence } from "./state/shared-state.ts";
+export { type Stream, type StreamOptions, stream } from "./streams/stream.ts";
+export { StreamList, type StreamListProps, type ViewportEvent } from "./streams/stream-list.ts";
+export {
+  type UploadEntry,
+  type UploadErrorCode,
+  type UploadedFile,
+  type UploadOptions,
+  UploadStatus,
+} from "./uploads/upload-field.ts";
+export { type Upload, type UploadInputProps, useUpload } from "./uploads/use-upload.ts";
 export type * from "./vdom/events.ts";
 export {
   type AsyncComponent,

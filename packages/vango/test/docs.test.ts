@@ -17,6 +17,9 @@ const GUIDES = [
   "docs/testing.md",
   "docs/deployment.md",
   "docs/hooks.md",
+  "docs/uploads.md",
+  "docs/streams.md",
+  "docs/flash.md",
 ];
 
 interface Block {

@@ -1,4 +1,4 @@
-import { type Children, signal, useUser } from "vango";
+import { type Children, signal, Toasts, useUser } from "vango";
 
 /**
  * The demo's shell: every page renders inside it, and it stays mounted across live
@@ -17,6 +17,8 @@ export default function Shell(props: { children?: Children }) {
           <a href="/slow?ms=300">Slow data</a>
           <a href="/chat">Chat</a>
           <a href="/ui">UI</a>
+          <a href="/upload">Upload</a>
+          <a href="/feed">Feed</a>
           <a href="/widgets">Widgets</a>
           <a href="/account">Account</a>
           {user() === undefined ? (
@@ -34,6 +36,7 @@ export default function Shell(props: { children?: Children }) {
           {dark() ? "Dark" : "Light"} theme
         </button>
       </header>
+      <Toasts />
       <main id="main">{props.children}</main>
       <footer>Everything here runs on the server; the browser only applies patches.</footer>
     </div>

@@ -32,6 +32,8 @@ export const BUILTIN_HOOKS: Readonly<Record<string, string>> = {
   Dialog: "dialog.ts",
   Dropdown: "dropdown.ts",
   Combobox: "combobox.ts",
+  Upload: "upload.ts",
+  Viewport: "viewport.ts",
 };
 
 /** `vango/client` (what app hook modules import) as source: no build of the package needed. */

@@ -13,6 +13,9 @@ export const PROTOCOL_VERSION = 1;
 /** Path of the WebSocket endpoint (the page's boot data names it to the client). */
 export const WS_PATH = "/_vango/ws";
 
+/** Prefix of the upload endpoint (`/_vango/upload/<field>[/<upload>]`, see `uploads/`). */
+export const UPLOAD_PATH = "/_vango/upload/";
+
 /**
  * Frame type: the low 5 bits of the first byte of every frame.
  * @example

@@ -60,6 +60,11 @@ const SERVER_CODES = [
   "migration_changed",
   "migration_failed",
   "bus_message_invalid",
+  "upload_too_large",
+  "upload_type_refused",
+  "upload_count_exceeded",
+  "upload_not_found",
+  "upload_chunk_invalid",
 ] as const;
 
 /** A code that can travel in a frame. */

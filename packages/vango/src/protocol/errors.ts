@@ -210,6 +210,31 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.SessionGone,
     message: "Client too slow to catch up",
   },
+  [ErrorCode.upload_too_large]: {
+    status: 413,
+    close: C.MessageTooBig,
+    message: "Upload over its size limit",
+  },
+  [ErrorCode.upload_type_refused]: {
+    status: 415,
+    close: C.PolicyViolation,
+    message: "Upload of a refused file type",
+  },
+  [ErrorCode.upload_count_exceeded]: {
+    status: 400,
+    close: C.PolicyViolation,
+    message: "Too many files uploaded at once",
+  },
+  [ErrorCode.upload_not_found]: {
+    status: 404,
+    close: C.NotFound,
+    message: "No such upload",
+  },
+  [ErrorCode.upload_chunk_invalid]: {
+    status: 400,
+    close: C.PolicyViolation,
+    message: "Upload chunk refused",
+  },
   [ErrorCode.auth_expired]: {
     status: 401,
     close: C.Unauthorized,

@@ -20,6 +20,7 @@ import { FormEnhancerContext } from "../render/form-enhancer.ts";
 import { type LiveRoot, mountLive } from "../render/live-root.ts";
 import { serializeHost } from "../render/serialize-host.ts";
 import type { Session } from "../server/session/session.ts";
+import { SessionContext } from "../server/session/session-context.ts";
 import type { SessionView, ViewSnapshot } from "../server/session/view.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import { on } from "../vdom/event-binding.ts";
@@ -481,6 +482,7 @@ function hasCsrfField(children: readonly VNode[]): boolean {
 /** Provides the page state, the form enhancer and the session's handshake facts. */
 function PageScope(props: { view: PageView; session: Session; children: VChild }): VChild {
   provide(ClientInfoContext, props.session.clientInfo);
+  provide(SessionContext, props.session);
   provide(PageContext, props.view.state);
   provide(FormEnhancerContext, (f: VElement) => props.view.enhanceForm(f));
   return props.children;

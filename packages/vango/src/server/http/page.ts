@@ -82,6 +82,20 @@ export function renderSessionPage(p: PageParts): string {
   });
 }
 
+/**
+ * The hook runtime's URL for the boot data. A chunk that does not build (a syntax error
+ * in an app's `*.client.ts`) costs the page its hooks, not its answer: logged, and
+ * retried by the next page.
+ */
+async function hookRuntime(host: Pick<HttpHost, "chunks" | "logger">): Promise<string | undefined> {
+  try {
+    return await host.chunks?.runtimePath();
+  } catch (err) {
+    host.logger.error({ err, code: E.internal_error }, "client hook chunks failed to build");
+    return undefined;
+  }
+}
+
 /** What serving a page needs from the HTTP host. */
 type PageHost = Pick<
   HttpHost,
@@ -131,7 +145,7 @@ export async function servePage(
   // into the core client's listeners.
   if (host.recovery !== undefined) scripts.push(await host.recovery.path());
   if (host.devOverlay !== undefined) scripts.push(await host.devOverlay.path());
-  const hooks = await host.chunks?.runtimePath();
+  const hooks = await hookRuntime(host);
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {

@@ -21,6 +21,7 @@ import { type Signal, signal } from "../../reactive/index.ts";
 import type { ClientInfo } from "../../render/client-info.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
 import { ServerError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
 import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
@@ -97,6 +98,10 @@ export class Session implements Flushable {
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent, Session>;
   #root: SessionView | undefined = undefined;
+  /** Patches made outside the view's diff (streams), sent after its next render's own. */
+  #queued: Patch[] = [];
+  /** Told when a full resync replaces the browser's DOM with the view's tree. */
+  readonly #resyncListeners = new Set<() => void>();
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
@@ -149,6 +154,11 @@ export class Session implements Flushable {
     const r = this.#root;
     if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
     return r;
+  }
+
+  /** The app's logger (for features that log on the session's behalf). */
+  get logger(): Logger {
+    return this.#services.logger;
   }
 
   get transport(): Transport | undefined {
@@ -271,7 +281,19 @@ export class Session implements Flushable {
    * reloads a server-rendered page instead of reconnecting into the same failure.
    * Returns the bytes sent.
    */
+  /**
+   * Calls `fn` whenever a full resync replaces the browser's DOM with the view's tree
+   * (what a stream sent outside the tree is gone then). Returns the unsubscribe.
+   */
+  onFullResync(fn: () => void): () => void {
+    this.#resyncListeners.add(fn);
+    return () => this.#resyncListeners.delete(fn);
+  }
+
   #sendFullResync(): number {
+    // Queued patches address what the browser held before; the tree replaces all of it.
+    this.#queued = [];
+    for (const fn of this.#resyncListeners) fn();
     let frame: Uint8Array;
     try {
       frame = encodeFullResync(this.seq, this.root.root);
@@ -310,10 +332,20 @@ export class Session implements Flushable {
     this.#render();
   }
 
+  /**
+   * Sends `patch` with the next frame, after the view's own patches of that render: for
+   * features that change the DOM without a host tree of their own (streams). It must
+   * address elements the view renders.
+   */
+  queuePatch(patch: Patch): void {
+    this.#queued.push(patch);
+    this.markDirty();
+  }
+
   /** Renders if dirty into the history (and the socket, when attached). */
   #render(): void {
     const root = this.#root;
-    if (root === undefined || (!root.dirty && !this.#owed)) return;
+    if (root === undefined || (!root.dirty && !this.#owed && this.#queued.length === 0)) return;
     const out = takePatchList();
     try {
       this.#flushInto(root, out);
@@ -342,6 +374,10 @@ export class Session implements Flushable {
       this.#failedRenders++;
       this.#send(encodeErrorFrame(code, false, 0, this.#report(err, code)));
       return;
+    }
+    if (this.#queued.length > 0) {
+      for (const p of this.#queued) out.push(p);
+      this.#queued = [];
     }
     // An optimistic event's answer: a frame (empty if need be) that carries its cseq.
     if (out.length === 0 && !this.#owed) return;

@@ -14,6 +14,7 @@ import { CHUNK_PATH_PREFIX } from "../../../src/protocol/dom-attrs.ts";
 import { createApp, type Listening } from "../../../src/server/app.ts";
 import { silentLogger } from "../../../src/server/core/logger.ts";
 import { h } from "../../../src/vdom/create-element.ts";
+import { captureLogger } from "../helpers.ts";
 
 /** Brotli bytes of the hook runtime chunk at most (BENCHMARKS.md). */
 const RUNTIME_BUDGET_BR = 2560;
@@ -117,5 +118,32 @@ describe("on-demand chunks", () => {
     const b = await buildChunks({ minify: true, hooks });
     expect(a.runtime.hash).toBe(b.runtime.hash);
     expect([...a.hooks.keys()]).toEqual(["./charts/line.client.ts"]);
+  });
+
+  it("a chunk that does not build costs pages their hooks, not their answer", async () => {
+    const broken = mkdtempSync(join(tmpdir(), "vango-chunks-broken-"));
+    writeFileSync(join(broken, "bad.client.ts"), "export default (ctx => {;\n");
+    const logger = captureLogger();
+    const l = await createApp({
+      routes: { "/": () => h("p", null, "still here") },
+      clientDir: broken,
+      logger,
+    }).listen(0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${l.port}/`);
+      const html = await res.text();
+      expect(res.status).toBe(200);
+      expect(html).toContain("still here");
+      const boot = JSON.parse(/<script[^>]*id="vango-boot"[^>]*>([^<]*)<\/script>/.exec(html)![1]!);
+      expect(boot.h).toBeUndefined();
+      expect(
+        logger.entries
+          .filter((e) => e.level === "error")
+          .map((e) => (e.obj as { code: string }).code),
+      ).toEqual(["internal_error"]);
+    } finally {
+      await l.close();
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@
  * configured) instead of waiting for the store's client to give up.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { UPLOAD_PATH } from "../../../protocol/constants.ts";
 import { ErrorCode } from "../../../protocol/errors.ts";
 import type { CircuitBreaker } from "../../core/circuit-breaker.ts";
 import type { Refusal } from "../../core/http-error.ts";
@@ -37,7 +38,10 @@ export interface HttpRateLimitPolicy {
 export interface HttpRateLimitOptions {
   store: RateLimitStore;
   policies: readonly HttpRateLimitPolicy[];
-  /** Extra policy for POST, PUT, PATCH and DELETE (name `mutation`, key `ip` by default). */
+  /**
+   * Extra policy for POST, PUT, PATCH and DELETE except upload chunks (name `mutation`,
+   * key `ip` by default).
+   */
   mutationPolicy?: { limit: number; windowMs: number; key?: RateLimitKey };
   /** The client IP for `"ip"` keys (default: the socket's address; pass one that honours trusted proxies). */
   ipOf?: (req: IncomingMessage) => string;
@@ -68,6 +72,16 @@ export type HttpRateLimiter = (
 ) => Promise<Refusal | undefined>;
 
 const MUTATIONS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Upload chunks (`PUT` under {@link UPLOAD_PATH}) are not charged as mutations: a file is
+ * many of them, each already bounded by its announced upload (only `ceil(size / chunk)`
+ * can be accepted, refusals are answered from the headers). They count against `perIp`.
+ */
+function isMutation(req: IncomingMessage): boolean {
+  const m = req.method ?? "";
+  return MUTATIONS.has(m) && !(m === "PUT" && req.url?.startsWith(UPLOAD_PATH) === true);
+}
 
 interface Compiled {
   name: string;
@@ -126,7 +140,7 @@ export function httpRateLimit(options: HttpRateLimitOptions): HttpRateLimiter {
       limit: m.limit,
       windowMs: m.windowMs,
       key: m.key ?? "ip",
-      match: (req) => MUTATIONS.has(req.method ?? ""),
+      match: isMutation,
     });
   }
 
