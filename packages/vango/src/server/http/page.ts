@@ -133,9 +133,11 @@ export async function servePage(
     sid = randomToken();
     setCookie = true;
   }
+  // The first page of a process builds the client and the chunk set: side by side.
+  const hooksBuilt = hookRuntime(host);
   const clientSrc = await host.client.path();
   const scripts = host.devOverlay === undefined ? [] : [await host.devOverlay.path()];
-  const hooks = await hookRuntime(host);
+  const hooks = await hooksBuilt;
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {
