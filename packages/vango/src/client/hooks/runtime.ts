@@ -54,10 +54,7 @@ const guard = (name: string, f: () => void): void => {
  * every mounted hook.
  * @example startHooks(document, { Sortable: "/_vango/chunk/0123456789abcdef.js" });
  */
-export function startHooks(
-  doc: Document,
-  manifest: Readonly<Record<string, string>>,
-): () => void {
+export function startHooks(doc: Document, manifest: Readonly<Record<string, string>>): () => void {
   const win = doc.defaultView!;
   if (win.__vangoHooks) return () => {};
   const defs = new Map<string, Hook>();
@@ -144,7 +141,10 @@ export function startHooks(
    */
   const onMutations = (records: MutationRecord[]): void => {
     // Leavers first: an element that now names another hook is destroyed, then mounted anew.
-    if (live.size > 0 && records.some((r) => r.type === "attributes" || r.removedNodes.length > 0)) {
+    if (
+      live.size > 0 &&
+      records.some((r) => r.type === "attributes" || r.removedNodes.length > 0)
+    ) {
       sweep();
     }
     for (const r of records) {
