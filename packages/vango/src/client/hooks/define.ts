@@ -33,6 +33,7 @@ export interface HookInstance<O = unknown> {
 }
 
 /** A hook: runs when its element is mounted. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only acts on mount is a function returning nothing (void)
 export type Hook<O = unknown> = (ctx: HookContext<O>) => HookInstance<O> | undefined | void;
 
 /**

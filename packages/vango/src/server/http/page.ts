@@ -139,13 +139,15 @@ export async function servePage(
     sid = randomToken();
     setCookie = true;
   }
+  // The first page of a process builds the client and the chunk set: side by side.
+  const hooksBuilt = hookRuntime(host);
   const clientSrc = await host.client.path();
   const scripts: string[] = [];
   // After the core client's (deferred scripts run in order): recovery dispatches events
   // into the core client's listeners.
   if (host.recovery !== undefined) scripts.push(await host.recovery.path());
   if (host.devOverlay !== undefined) scripts.push(await host.devOverlay.path());
-  const hooks = await hookRuntime(host);
+  const hooks = await hooksBuilt;
   const rec = requestRecord(req);
   let session: Session | ErrorCode | Redirect;
   try {
