@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createHash } from "node:crypto";
-import { watch } from "node:fs";
+import { existsSync, watch } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -278,7 +278,9 @@ export async function dev(o: DevOptions): Promise<DevServer> {
       proxy.css(`/${f.slice("public/".length).split(sep).join("/")}`);
     }
     const code = files.filter((f) => f.startsWith(`app${sep}`));
-    if (code.length > 0) schedule(`reloaded ${code.join(", ")}`);
+    // Editors' temporary files (written, then renamed over the real one) are not named.
+    const named = code.filter((f) => existsSync(join(p.root, f)));
+    if (code.length > 0) schedule(named.length > 0 ? `reloaded ${named.join(", ")}` : "reloaded");
   };
   const onChange = (base: string) => (_: string, name: string | null) => {
     if (name === null) return;
