@@ -64,6 +64,12 @@ export interface PageEntry {
 /** How to move the page elsewhere (set by the view that owns the state). */
 export type Navigator = (location: string, opts: { replace: boolean }) => void;
 
+const TRANSIENT = { transient: true } as const;
+
+function notLive(): never {
+  throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
+}
+
 export class PageState {
   /** The current URL (path, query). */
   readonly url: Signal<URL>;
@@ -71,13 +77,10 @@ export class PageState {
   readonly request: RequestInfo;
   /** HTTP status of the page request (200, 404 on a not-found page, or set by `status()`). */
   status = 200;
-  /** What the last failed action submission gave `invalid()` (cleared by a success). */
-  readonly actionData: Signal<unknown> = signal<unknown>(undefined);
-  /** True while the page's action runs (a live submission). */
-  readonly submitting: Signal<boolean> = signal(false);
-  navigate: Navigator = () => {
-    throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
-  };
+  // Made on first use: most pages have no action (two signals were ~300 B per session).
+  #actionData: Signal<unknown> | undefined = undefined;
+  #submitting: Signal<boolean> | undefined = undefined;
+  navigate: Navigator = notLive;
   /** Titles set by `useTitle` (the innermost, last set, wins). */
   readonly #titles: Signal<readonly ReadonlySignal<string>[]> = signal([]);
   readonly title: ReadonlySignal<string | undefined>;
@@ -94,6 +97,17 @@ export class PageState {
       if (t === undefined) return undefined;
       return typeof t === "string" ? t : t(this.info());
     });
+  }
+
+  /** What the last failed action submission gave `invalid()` (cleared by a success). */
+  get actionData(): Signal<unknown> {
+    // Transient: page state, never a component's (a getter may run in a setup).
+    return (this.#actionData ??= signal<unknown>(undefined, TRANSIENT));
+  }
+
+  /** True while the page's action runs (a live submission). */
+  get submitting(): Signal<boolean> {
+    return (this.#submitting ??= signal(false, TRANSIENT));
   }
 
   /** The page's facts as `title`/`head` functions receive them (reads the signals). */

@@ -109,8 +109,9 @@ export class PageView implements SessionView {
   #remounts = 0;
   /** Redirects an `enter` check asked for within the navigation being made. */
   #entering = 0;
-  readonly #navigate: EventBinding;
-  readonly #submit: EventBinding;
+  /** Made on first use (most sessions never navigate live or submit a page action). */
+  #navigate: EventBinding | undefined = undefined;
+  #submit: EventBinding | undefined = undefined;
 
   /**
    * Mounts the page for `init.url`. A `redirect()` during setup returns the `Redirect`;
@@ -166,8 +167,6 @@ export class PageView implements SessionView {
     if (entry.page === undefined) this.state.status = 404;
     if (init.actionData !== undefined) this.state.actionData.set(init.actionData);
     this.state.navigate = (location, opts) => this.navigate(location, opts.replace, false);
-    this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
-    this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
     const session = init.session;
     const node = createVNode(PageScope, {
       view: this,
@@ -211,7 +210,9 @@ export class PageView implements SessionView {
   }
 
   handler(hid: number, eventName: string): EventBinding | undefined {
-    if (eventName === "navigate") return this.#navigate;
+    if (eventName === "navigate") {
+      return (this.#navigate ??= on((e: { detail?: unknown }) => this.#onNavigate(e.detail)));
+    }
     return this.#live.handler(hid, eventName);
   }
 
@@ -429,7 +430,9 @@ export class PageView implements SessionView {
       form.props.onSubmit === undefined &&
       this.state.entry.peek().page?.action !== undefined
     ) {
-      props.onSubmit = this.#submit;
+      props.onSubmit = this.#submit ??= on((e: SubmitEventPayload) => this.#runAction(e), {
+        prevent: true,
+      });
     }
     return createVNode("form", props, form.key) as VElement;
   }
