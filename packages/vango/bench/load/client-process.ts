@@ -11,7 +11,13 @@
  * Every run is bounded: sessions ≤ 10,000, seconds ≤ 60.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PhxLoadSession } from "./phx-client.ts";
 import { fetchBoot, LoadSession, openMany } from "./protocol-client.ts";
+
+/** `VANGO_BENCH_PEER=liveviewjs`: speak to the LiveViewJS peer instead. */
+const PEER = process.env.VANGO_BENCH_PEER === "liveviewjs";
+const openSessions = (port: number, n: number): Promise<(LoadSession | PhxLoadSession)[]> =>
+  PEER ? openMany(port, n, 50, (p) => PhxLoadSession.open(p)) : openMany(port, n);
 
 type Cmd =
   | { cmd: "idle"; port: number; n: number }
@@ -51,14 +57,14 @@ export interface EventsReport {
   readonly perSecondP99: number[];
 }
 
-let open: LoadSession[] = [];
+let open: (LoadSession | PhxLoadSession)[] = [];
 let go: (() => void) | undefined;
 const send = (m: unknown) => process.send?.(m);
 
 async function events(m: Extract<Cmd, { cmd: "events" }>): Promise<EventsReport> {
   const n = Math.min(m.n, 10_000);
   const total = Math.min(m.seconds + m.warmup, 60);
-  open = await openMany(m.port, n);
+  open = await openSessions(m.port, n);
   await new Promise<void>((resolve) => {
     go = resolve;
     send({ ok: "connected", n: open.length });
@@ -164,7 +170,7 @@ process.on("message", async (m: Cmd) => {
       return;
     }
     if (m.cmd === "idle") {
-      open = await openMany(m.port, n);
+      open = await openSessions(m.port, n);
       send({ ok: "ready", n: open.length });
       return;
     }

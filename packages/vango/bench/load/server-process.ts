@@ -1,5 +1,6 @@
 /**
- * The benchmark server as its own process (the counter page, silent logger), driven over
+ * The benchmark server as its own process (the counter page, silent logger; or the
+ * LiveViewJS peer with `VANGO_BENCH_PEER=liveviewjs`), driven over
  * IPC by `run-load.ts`, so server and load client CPU, event-loop delay and GC are
  * measured apart:
  *   → { ok: "listening", port }
@@ -19,21 +20,38 @@ import { createApp } from "../../src/server/app.ts";
 import { silentLogger } from "../../src/server/core/logger.ts";
 import { Counter } from "./counter-app.ts";
 
-const app = createApp({
-  routes: { "/": Counter },
-  logger: silentLogger,
-  clientBuilder: async () => ({ code: "", hash: "bench" }),
-  limits: { maxSessions: 20_000 },
-  timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
-  // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
-  // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
-  rateLimit: { perIp: false, mutations: false },
-  connectionLimits: false,
-  ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
-  // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
-  v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
-});
-const l = await app.listen(0);
+/** `VANGO_BENCH_PEER=liveviewjs`: the LiveViewJS counter (bench/peers/liveviewjs) instead. */
+const PEER = process.env.VANGO_BENCH_PEER;
+const l: { port: number; server: Server; close(): Promise<void> } =
+  PEER === "liveviewjs" ? await startPeer() : await listenVango();
+
+async function startPeer() {
+  const url = new URL("../peers/liveviewjs/counter-server.mjs", import.meta.url);
+  const peer = (await import(url.href)) as {
+    startLiveViewJs(
+      port: number,
+    ): Promise<{ port: number; server: Server; close(): Promise<void> }>;
+  };
+  return peer.startLiveViewJs(0);
+}
+
+function listenVango() {
+  const app = createApp({
+    routes: { "/": Counter },
+    logger: silentLogger,
+    clientBuilder: async () => ({ code: "", hash: "bench" }),
+    limits: { maxSessions: 20_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+    // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
+    // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
+    rateLimit: { perIp: false, mutations: false },
+    connectionLimits: false,
+    ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
+    // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
+    v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
+  });
+  return app.listen(0);
+}
 if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
 
 /**
