@@ -58,12 +58,12 @@ export interface LoadResult {
   readonly perSecondP99: number[][];
 }
 
-interface Child {
+export interface Child {
   readonly proc: ChildProcess;
   next(): Promise<Record<string, unknown>>;
 }
 
-function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
+export function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
   const proc = fork(join(here, file), [], {
     env,
     execArgv: ["--conditions=source", "--import", "tsx", ...extra],

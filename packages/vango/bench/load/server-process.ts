@@ -6,6 +6,7 @@
  *   → { ok: "listening", port }
  *   { cmd: "mark" }  → starts a measurement window (CPU, event-loop delay, GC)
  *   { cmd: "stats" } → { ok: "stats", cpu, eldP50, eldP99, eldMax, gcMs, gcCount, heapMb }
+ *   { cmd: "mem", gc } → { ok: "mem", rss, heapUsed } (`gc`: after forced GCs, --expose-gc)
  *   { cmd: "exit" }
  */
 
@@ -157,6 +158,12 @@ process.on("message", async (m: { cmd: string }) => {
       gcCount,
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     });
+  } else if (m.cmd === "mem") {
+    // After full GCs (`gc: true`) when the process runs with --expose-gc (soak, churn).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc && (m as { gc?: boolean }).gc === true) for (let i = 0; i < 4; i++) gc();
+    const mu = process.memoryUsage();
+    process.send?.({ ok: "mem", rss: mu.rss, heapUsed: mu.heapUsed, gcForced: gc !== undefined });
   } else if (m.cmd === "exit") {
     await l.close();
     process.exit(0);

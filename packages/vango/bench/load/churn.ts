@@ -1,0 +1,49 @@
+/**
+ * Churn (issue 17): `n` counter sessions opened, clicked once and closed, `batch` at a
+ * time, against a server with a short resume window (`resumeMs`). The server's heap after
+ * forced GCs before the churn and after the resume window has passed (closed sessions
+ * detached, then expired or evicted): goal within 2 % of the baseline. Bounded: n ≤
+ * 50,000. Not part of `npm test` or `npm run bench`:
+ *   node --conditions=source --import tsx packages/vango/bench/load/churn.ts [n] [batch] [resumeMs]
+ */
+import { spawn } from "./run-load.ts";
+
+const [n = 20_000, batch = 500, resumeMs = 5_000] = process.argv.slice(2).map(Number);
+const server = spawn("server-process.ts", ["--expose-gc"], {
+  ...process.env,
+  VANGO_BENCH_RESUME_MS: String(resumeMs),
+});
+const { port } = (await server.next()) as { port: number };
+const client = spawn("client-process.ts");
+await client.next();
+const mem = async () => {
+  server.proc.send({ cmd: "mem", gc: true });
+  return (await server.next()) as { rss: number; heapUsed: number };
+};
+const mb = (b: number) => (b / 2 ** 20).toFixed(2);
+// Warm-up churn: code compiled, pools and tables at their working size.
+client.proc.send({ cmd: "churn", port, n: 1000, batch, hid: 4 });
+await client.next();
+await new Promise((r) => setTimeout(r, resumeMs + 3_000));
+const base = await mem();
+const t0 = performance.now();
+client.proc.send({ cmd: "churn", port, n, batch, hid: 4 });
+const r = (await client.next()) as { opened: number; answered: number; errors: number };
+const secs = (performance.now() - t0) / 1000;
+const during = await mem();
+// Detached sessions expire resumeMs after their socket closed; the expiry timer runs on.
+await new Promise((res) => setTimeout(res, resumeMs + 5_000));
+const after = await mem();
+client.proc.send({ cmd: "exit" });
+server.proc.send({ cmd: "exit" });
+const pct = ((after.heapUsed - base.heapUsed) / base.heapUsed) * 100;
+console.log(`
+| churn | value | goal |
+|---|---:|---|
+| sessions opened / clicked and answered / errors | ${r.opened} / ${r.answered} / ${r.errors} (${secs.toFixed(1)} s, ${batch} at a time) | 0 errors |
+| server heap: baseline (GC) | ${mb(base.heapUsed)} MB | |
+| right after the churn (sessions detached) | ${mb(during.heapUsed)} MB | |
+| after the ${resumeMs / 1000} s resume window and expiry (GC) | ${mb(after.heapUsed)} MB (${pct >= 0 ? "+" : ""}${pct.toFixed(2)} %) | within 2 % |
+| server RSS baseline → after | ${mb(base.rss)} → ${mb(after.rss)} MB | |
+`);
+process.exit(0);
