@@ -65,8 +65,9 @@ async function withServer<T>(fn: (port: number) => Promise<T>): Promise<T> {
     routes: { "/": Counter },
     logger: silentLogger,
     clientBuilder: async () => ({ code: "", hash: "bench" }),
-    limits: { maxSessions: 20_000 },
-    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+    // Every page GET comes from 127.0.0.1: the per-IP pending cap (32) would evict them.
+    limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000 },
     // Every session comes from 127.0.0.1: per-IP HTTP budgets and socket caps would refuse them.
     // The one-socket round trip clicks back to back, above the per-session event budget.
     rateLimit: false,

@@ -12,6 +12,9 @@ const [n = 20_000, batch = 500, resumeMs = 5_000] = process.argv.slice(2).map(Nu
 const server = spawn("server-process.ts", ["--expose-gc"], {
   ...process.env,
   VANGO_BENCH_RESUME_MS: String(resumeMs),
+  // Checkpoints of expired sessions are kept for resume after a restart (10 min by
+  // default): here they expire with the resume window, so the store empties too.
+  VANGO_BENCH_CHECKPOINT_TTL_MS: String(resumeMs),
 });
 const { port } = (await server.next()) as { port: number };
 const client = spawn("client-process.ts");
@@ -21,8 +24,9 @@ const mem = async () => {
   return (await server.next()) as { rss: number; heapUsed: number };
 };
 const mb = (b: number) => (b / 2 ** 20).toFixed(2);
-// Warm-up churn: code compiled, pools and tables at their working size.
-client.proc.send({ cmd: "churn", port, n: 1000, batch, hid: 4 });
+// Warm-up churn: code compiled, pools and tables at their working size (the manager
+// remembers the last 10,000 ended sessions' tokens, so the warm-up fills that table).
+client.proc.send({ cmd: "churn", port, n: 10_000, batch, hid: 4 });
 await client.next();
 await new Promise((r) => setTimeout(r, resumeMs + 3_000));
 const base = await mem();

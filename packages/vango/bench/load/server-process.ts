@@ -46,6 +46,10 @@ function listenVango() {
     // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
     // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
     rateLimit: { perIp: false, mutations: false },
+    // `VANGO_BENCH_CHECKPOINT_TTL_MS`: checkpoints of ended sessions expire this soon (churn).
+    ...(process.env.VANGO_BENCH_CHECKPOINT_TTL_MS
+      ? { persistence: { ttlMs: Number(process.env.VANGO_BENCH_CHECKPOINT_TTL_MS) } }
+      : {}),
     connectionLimits: false,
     ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
     // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
