@@ -62,13 +62,13 @@ export interface PageEntry {
 }
 
 /** How to move the page elsewhere (set by the view that owns the state). */
-export type Navigator = (location: string, opts: { replace: boolean }) => void;
+export interface Navigator {
+  navigate(location: string, replace: boolean, pop: boolean): void;
+}
 
 const TRANSIENT = { transient: true } as const;
-
-function notLive(): never {
-  throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
-}
+/** URLs are equal when their hrefs are (one options object for every page). */
+const SAME_HREF = { equals: (a: URL, b: URL) => a.href === b.href };
 
 export class PageState {
   /** The current URL (path, query). */
@@ -80,13 +80,14 @@ export class PageState {
   // Made on first use: most pages have no action (two signals were ~300 B per session).
   #actionData: Signal<unknown> | undefined = undefined;
   #submitting: Signal<boolean> | undefined = undefined;
-  navigate: Navigator = notLive;
+  /** Set by the view that owns the state (an object, not a closure per page). */
+  navigator: Navigator | null = null;
   /** Titles set by `useTitle` (the innermost, last set, wins). */
   readonly #titles: Signal<readonly ReadonlySignal<string>[]> = signal([]);
   readonly title: ReadonlySignal<string | undefined>;
 
   constructor(url: URL, entry: PageEntry, request: RequestInfo) {
-    this.url = signal(url, { equals: (a, b) => a.href === b.href });
+    this.url = signal(url, SAME_HREF);
     this.entry = signal(entry);
     this.request = request;
     this.title = computed(() => {
@@ -97,6 +98,15 @@ export class PageState {
       if (t === undefined) return undefined;
       return typeof t === "string" ? t : t(this.info());
     });
+  }
+
+  /** Moves the page to `location` (see `PageView.navigate`). */
+  navigate(location: string, opts: { replace: boolean }): void {
+    const n = this.navigator;
+    if (n === null) {
+      throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
+    }
+    n.navigate(location, opts.replace, false);
   }
 
   /** What the last failed action submission gave `invalid()` (cleared by a success). */

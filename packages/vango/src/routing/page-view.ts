@@ -166,7 +166,7 @@ export class PageView implements SessionView {
     this.state = new PageState(init.url, entry, init.request);
     if (entry.page === undefined) this.state.status = 404;
     if (init.actionData !== undefined) this.state.actionData.set(init.actionData);
-    this.state.navigate = (location, opts) => this.navigate(location, opts.replace, false);
+    this.state.navigator = this;
     const session = init.session;
     const node = createVNode(PageScope, {
       view: this,
@@ -463,7 +463,7 @@ function hasCsrfField(children: readonly VNode[]): boolean {
 function PageScope(props: { view: PageView; session: Session; children: VChild }): VChild {
   provide(ClientInfoContext, props.session.clientInfo);
   provide(PageContext, props.view.state);
-  provide(FormEnhancerContext, (f: VElement) => props.view.enhanceForm(f));
+  provide(FormEnhancerContext, props.view);
   return props.children;
 }
 
