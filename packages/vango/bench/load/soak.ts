@@ -23,7 +23,7 @@ const clients = Array.from({ length: procs }, () => spawn("client-process.ts"));
 await Promise.all(clients.map((c) => c.next()));
 const per = Math.ceil(sessions / procs);
 const t0 = performance.now();
-clients.forEach((c, i) =>
+clients.forEach((c, i) => {
   c.proc.send({
     cmd: "events",
     port,
@@ -33,8 +33,8 @@ clients.forEach((c, i) =>
     warmup: WARMUP_S,
     hid: 4,
     ackMs: ACK_MS,
-  }),
-);
+  });
+});
 await Promise.all(clients.map((c) => c.next()));
 console.log(`${sessions} sessions connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 for (const c of clients) c.proc.send({ cmd: "go" });

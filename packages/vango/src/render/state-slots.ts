@@ -45,13 +45,10 @@ export class StateSlots {
     inst.state = list;
     let values: readonly unknown[] | undefined;
     if (this.#restore !== undefined) {
-      const paths = (this.#paths ??= new WeakMap());
-      const path = placeOf(
-        inst,
-        paths.get(inst.parent as Instance),
-        (this.#ordinals ??= new Map()),
-      );
-      paths.set(inst, path);
+      if (this.#paths === null) this.#paths = new WeakMap();
+      if (this.#ordinals === null) this.#ordinals = new Map();
+      const path = placeOf(inst, this.#paths.get(inst.parent as Instance), this.#ordinals);
+      this.#paths.set(inst, path);
       values = this.#restore.get(path);
     }
     let k = 0;

@@ -112,12 +112,14 @@ export class PageState {
   /** What the last failed action submission gave `invalid()` (cleared by a success). */
   get actionData(): Signal<unknown> {
     // Transient: page state, never a component's (a getter may run in a setup).
-    return (this.#actionData ??= signal<unknown>(undefined, TRANSIENT));
+    if (this.#actionData === undefined) this.#actionData = signal<unknown>(undefined, TRANSIENT);
+    return this.#actionData;
   }
 
   /** True while the page's action runs (a live submission). */
   get submitting(): Signal<boolean> {
-    return (this.#submitting ??= signal(false, TRANSIENT));
+    if (this.#submitting === undefined) this.#submitting = signal(false, TRANSIENT);
+    return this.#submitting;
   }
 
   /** The page's facts as `title`/`head` functions receive them (reads the signals). */

@@ -211,7 +211,10 @@ export class PageView implements SessionView {
 
   handler(hid: number, eventName: string): EventBinding | undefined {
     if (eventName === "navigate") {
-      return (this.#navigate ??= on((e: { detail?: unknown }) => this.#onNavigate(e.detail)));
+      if (this.#navigate === undefined) {
+        this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
+      }
+      return this.#navigate;
     }
     return this.#live.handler(hid, eventName);
   }
@@ -430,9 +433,10 @@ export class PageView implements SessionView {
       form.props.onSubmit === undefined &&
       this.state.entry.peek().page?.action !== undefined
     ) {
-      props.onSubmit = this.#submit ??= on((e: SubmitEventPayload) => this.#runAction(e), {
-        prevent: true,
-      });
+      if (this.#submit === undefined) {
+        this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
+      }
+      props.onSubmit = this.#submit;
     }
     return createVNode("form", props, form.key) as VElement;
   }

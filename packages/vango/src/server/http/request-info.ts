@@ -29,7 +29,9 @@ const NO_LOCALS: ReadonlyMap<symbol, unknown> = new Map();
 export function requestInfo(req: IncomingMessage, method = req.method ?? "GET"): RequestInfo {
   let cookies: Map<string, string> | undefined;
   for (const [k, v] of parseCookies(req.headers.cookie)) {
-    if (!OWN_COOKIES.has(k)) (cookies ??= new Map()).set(k, v);
+    if (OWN_COOKIES.has(k)) continue;
+    if (cookies === undefined) cookies = new Map();
+    cookies.set(k, v);
   }
   const locals = requestLocals(req);
   return {
