@@ -12,7 +12,11 @@ export interface ReadonlySignal<T> {
   peek(): T;
 }
 
-/** A {@link ReadonlySignal} that can be written. */
+/**
+ * A {@link ReadonlySignal} that can be written. `peek`, `set` and `update` are methods
+ * shared by all signals: call them on the signal, or bind them (`count.set.bind(count)`)
+ * to pass one along.
+ */
 export interface Signal<T> extends ReadonlySignal<T> {
   set(value: T): void;
   update(fn: (prev: T) => T): void;
