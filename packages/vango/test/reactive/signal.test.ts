@@ -12,6 +12,22 @@ describe("signal", () => {
     expect(s.peek()).toBe(20);
   });
 
+  it("shares its methods across signals (no closures per signal); bound, they still work", () => {
+    const a = signal(1);
+    const b = signal("x", { equals: (p, q) => p.toLowerCase() === q.toLowerCase() });
+    expect(a.set).toBe((b as unknown as typeof a).set);
+    expect(a.peek).toBe((b as unknown as typeof a).peek);
+    const seen: string[] = [];
+    effect(() => {
+      seen.push(b());
+    });
+    const set = b.set.bind(b);
+    set("X"); // equal by the custom equals: no change
+    set("y");
+    expect(seen).toEqual(["x", "y"]);
+    expect(b.peek()).toBe("y");
+  });
+
   it("peek is untracked", () => {
     const a = signal(1);
     const b = signal(10);
