@@ -49,7 +49,7 @@ function table(title: string, head: string[], rows: (string | number)[][]): void
 interface ServerProcess {
   readonly port: number;
   readonly proc: ChildProcess;
-  ask(cmd: string): Promise<Record<string, number>>;
+  heap(): Promise<number>;
   exit(): Promise<void>;
 }
 
@@ -76,9 +76,9 @@ async function startServer(env: Record<string, string>): Promise<ServerProcess> 
   return {
     port: port!,
     proc,
-    ask(cmd) {
-      proc.send({ cmd });
-      return next();
+    async heap() {
+      proc.send({ cmd: "mem", gc: true });
+      return (await next()).heapUsed!;
     },
     async exit() {
       const gone = new Promise((r) => proc.once("exit", r));
@@ -344,13 +344,13 @@ async function detachedMemory(): Promise<string[][]> {
     const warm = await openTabs(s.port, 20, 1);
     for (const t of warm) t.drop();
     await sleep(300);
-    const base = (await s.ask("heap")).heapUsed!;
+    const base = await s.heap();
     const tabs = await openTabs(s.port, DETACH_N, 1);
     await sleep(300);
-    const attached = (await s.ask("heap")).heapUsed!;
+    const attached = await s.heap();
     for (const t of tabs) t.drop();
     await sleep(1500);
-    const detached = (await s.ask("heap")).heapUsed!;
+    const detached = await s.heap();
     rows.push([
       `persistence ${persist === "off" ? "off" : "on (memory store)"}`,
       String(DETACH_N),

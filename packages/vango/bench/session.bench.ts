@@ -16,6 +16,7 @@ import { createApp } from "../src/server/app.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
 import { mountTest } from "../src/testing/mount-test.ts";
 import { Counter, makeRows, Rows, rowsSignal } from "./load/counter-app.ts";
+import { PhxLoadSession } from "./load/phx-client.ts";
 import { LoadSession, percentile } from "./load/protocol-client.ts";
 import { LOAD_HEAD, loadRow, runLoad } from "./load/run-load.ts";
 import { median } from "./util.ts";
@@ -35,8 +36,9 @@ function heapAfterGc(): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startClient() {
+function startClient(peer = false) {
   const child = fork(join(here, "load/client-process.ts"), [], {
+    env: peer ? { ...process.env, VANGO_BENCH_PEER: "liveviewjs" } : process.env,
     execArgv: ["--conditions=source", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -63,8 +65,9 @@ async function withServer<T>(fn: (port: number) => Promise<T>): Promise<T> {
     routes: { "/": Counter },
     logger: silentLogger,
     clientBuilder: async () => ({ code: "", hash: "bench" }),
-    limits: { maxSessions: 20_000 },
-    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+    // Every page GET comes from 127.0.0.1: the per-IP pending cap (32) would evict them.
+    limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000 },
     // Every session comes from 127.0.0.1: per-IP HTTP budgets and socket caps would refuse them.
     // The one-socket round trip clicks back to back, above the per-session event budget.
     rateLimit: false,
@@ -97,8 +100,42 @@ async function memory(cmd: "idle" | "pages", label: string): Promise<(string | n
   });
 }
 
+type Peer = { port: number; close(): Promise<void> };
+
+/** The LiveViewJS counter (bench/peers/liveviewjs), in this process like Vango's server. */
+async function withPeer<T>(fn: (port: number) => Promise<T>): Promise<T> {
+  const url = new URL("./peers/liveviewjs/counter-server.mjs", import.meta.url);
+  const { startLiveViewJs } = (await import(url.href)) as {
+    startLiveViewJs(port: number): Promise<Peer>;
+  };
+  const p = await startLiveViewJs(0);
+  try {
+    return await fn(p.port);
+  } finally {
+    await p.close();
+  }
+}
+
+/** The same measurement as {@link memory} (attached idle sessions) against the peer. */
+async function memoryPeer(label: string): Promise<(string | number)[]> {
+  return withPeer(async (port) => {
+    const { child, next } = startClient(true);
+    await next();
+    const warm = await PhxLoadSession.open(port);
+    warm.close();
+    await sleep(200);
+    const before = heapAfterGc();
+    child.send({ cmd: "idle", port, n: IDLE_N });
+    await next();
+    await sleep(300);
+    const after = heapAfterGc();
+    child.send({ cmd: "exit" });
+    return [label, IDLE_N, fmt((after - before) / IDLE_N / 1024)];
+  });
+}
+
 /** Waits until `s` has no event in flight; throws after 5 s (a refused event never answers). */
-async function answered(s: LoadSession): Promise<void> {
+async function answered(s: LoadSession | PhxLoadSession): Promise<void> {
   const deadline = performance.now() + 5000;
   while (s.inFlight > 0) {
     if (performance.now() > deadline) throw new Error("event not answered within 5 s");
@@ -106,29 +143,51 @@ async function answered(s: LoadSession): Promise<void> {
   }
 }
 
-async function rttOneSocket(): Promise<(string | number)[][]> {
-  return withServer(async (port) => {
-    const s = await LoadSession.open(port);
-    for (let i = 0; i < 2000; i++) {
-      s.click(4);
-      await answered(s);
-    }
-    s.rtts.length = 0;
-    for (let i = 0; i < 5000; i++) {
-      s.click(4);
-      await answered(s);
-    }
-    const sorted = [...s.rtts].sort((a, b) => a - b);
-    s.close();
-    return [
-      [
-        "1 socket, sequential clicks (in-process client)",
-        sorted.length,
-        fmt(percentile(sorted, 50), 3),
-        fmt(percentile(sorted, 99), 3),
-      ],
-    ];
-  });
+/** Sequential clicks on one socket: round trip, and bytes on the wire per click. */
+async function oneSocket(
+  label: string,
+  s: LoadSession | PhxLoadSession,
+): Promise<{ row: (string | number)[]; up: number; down: number }> {
+  for (let i = 0; i < 2000; i++) {
+    s.click(4);
+    await answered(s);
+  }
+  s.rtts.length = 0;
+  const in0 = s.bytesIn;
+  const out0 = s.bytesOut;
+  const n = 5000;
+  for (let i = 0; i < n; i++) {
+    s.click(4);
+    await answered(s);
+  }
+  s.sendAck();
+  const up = (s.bytesOut - out0) / n;
+  const down = (s.bytesIn - in0) / n;
+  const sorted = [...s.rtts].sort((a, b) => a - b);
+  s.close();
+  const row = [
+    label,
+    sorted.length,
+    fmt(percentile(sorted, 50), 3),
+    fmt(percentile(sorted, 99), 3),
+  ];
+  return { row, up, down };
+}
+
+async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: string[][] }> {
+  const v = await withServer(async (port) =>
+    oneSocket("Vango, 1 socket, sequential clicks", await LoadSession.open(port)),
+  );
+  const p = await withPeer(async (port) =>
+    oneSocket("LiveViewJS 0.8.1, 1 socket, sequential clicks", await PhxLoadSession.open(port)),
+  );
+  return {
+    rows: [v.row, p.row],
+    bytes: [
+      ["Vango (binary frames; acks at most once per second)", fmt(v.up, 1), fmt(v.down, 1)],
+      ["LiveViewJS 0.8.1 (Phoenix JSON messages)", fmt(p.up, 1), fmt(p.down, 1)],
+    ],
+  };
 }
 
 /**
@@ -147,9 +206,11 @@ async function rttLoad(): Promise<string[][]> {
       label: ", server --max-semi-space-size=64",
     },
     { serverArgs: [], tuning: false, label: ", V8 defaults (v8Tuning: false)" },
+    { serverArgs: [], tuning: true, label: "", peer: "liveviewjs" as const },
   ];
-  for (const { serverArgs, tuning, label } of setups) {
+  for (const { serverArgs, tuning, label, peer } of setups) {
     const o = {
+      ...(peer === undefined ? {} : { peer }),
       sessions: LOAD_N,
       rate: 5,
       seconds: LOAD_SECONDS,
@@ -255,13 +316,20 @@ async function reorder(): Promise<(string | number)[][]> {
 const mem = [
   await memory("pages", "pending sessions: page GET only (session + mounted view)"),
   await memory("idle", "attached idle sessions (+ WebSocket, socket, handshake)"),
+  await memoryPeer("LiveViewJS 0.8.1: attached idle sessions (joined)"),
 ];
 table(
   "Memory per idle session (heapUsed delta after GC / n)",
   ["case", "sessions", "KB/session"],
   mem,
 );
-table("Event → patch round trip", ["case", "events", "p50 ms", "p99 ms"], await rttOneSocket());
+const one = await rttOneSocket();
+table("Event → patch round trip", ["case", "events", "p50 ms", "p99 ms"], one.rows);
+table(
+  "Payload bytes per click measured on the socket (5,000 sequential clicks, WS framing not counted)",
+  ["server", "up B/click", "down B/click"],
+  one.bytes,
+);
 table("Round trip under load (send stamp → Patches for that cseq)", LOAD_HEAD, await rttLoad());
 table(
   "Bytes on the wire per counter click",

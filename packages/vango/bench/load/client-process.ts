@@ -7,11 +7,21 @@
  *       → opens n sessions, replies "connected", waits for { cmd: "go" }, clicks `rate`/s
  *       per session for `warmup + seconds`, and replies with the round trips of the
  *       events sent after the warm-up, its CPU, event-loop delay and send lag
+ *   { cmd: "churn", port, n, batch, hid } → opens n sessions `batch` at a time, clicks each
+ *       once, waits for its patch and closes the socket; replies { ok: "churn", opened,
+ *       answered, errors }
  *   { cmd: "exit" }
- * Every run is bounded: sessions ≤ 10,000, seconds ≤ 60.
+ * Every run is bounded: sessions ≤ 10,000 at once (churn: ≤ 50,000 in all, ≤ 1,000 at
+ * once), seconds ≤ 900.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PhxLoadSession } from "./phx-client.ts";
 import { fetchBoot, LoadSession, openMany } from "./protocol-client.ts";
+
+/** `VANGO_BENCH_PEER=liveviewjs`: speak to the LiveViewJS peer instead. */
+const PEER = process.env.VANGO_BENCH_PEER === "liveviewjs";
+const openSessions = (port: number, n: number): Promise<(LoadSession | PhxLoadSession)[]> =>
+  PEER ? openMany(port, n, 50, (p) => PhxLoadSession.open(p)) : openMany(port, n);
 
 type Cmd =
   | { cmd: "idle"; port: number; n: number }
@@ -27,6 +37,7 @@ type Cmd =
       /** Ack window in ms, as the browser client's `ACK_MS` (0: ack every frame). */
       ackMs: number;
     }
+  | { cmd: "churn"; port: number; n: number; batch: number; hid: number }
   | { cmd: "go" }
   | { cmd: "exit" };
 
@@ -51,14 +62,15 @@ export interface EventsReport {
   readonly perSecondP99: number[];
 }
 
-let open: LoadSession[] = [];
+let open: (LoadSession | PhxLoadSession)[] = [];
 let go: (() => void) | undefined;
 const send = (m: unknown) => process.send?.(m);
 
 async function events(m: Extract<Cmd, { cmd: "events" }>): Promise<EventsReport> {
   const n = Math.min(m.n, 10_000);
-  const total = Math.min(m.seconds + m.warmup, 60);
-  open = await openMany(m.port, n);
+  // Load runs are short; the soak (load/soak.ts) runs up to 15 minutes.
+  const total = Math.min(m.seconds + m.warmup, 900);
+  open = await openSessions(m.port, n);
   await new Promise<void>((resolve) => {
     go = resolve;
     send({ ok: "connected", n: open.length });
@@ -145,6 +157,35 @@ async function events(m: Extract<Cmd, { cmd: "events" }>): Promise<EventsReport>
   };
 }
 
+async function churn(m: Extract<Cmd, { cmd: "churn" }>) {
+  const n = Math.min(m.n, 50_000);
+  const batch = Math.min(m.batch, 1000);
+  let opened = 0;
+  let answered = 0;
+  let errors = 0;
+  for (let done = 0; done < n; done += batch) {
+    let batchOpen: (LoadSession | PhxLoadSession)[] = [];
+    try {
+      batchOpen = await openSessions(m.port, Math.min(batch, n - done));
+    } catch {
+      errors++;
+      continue;
+    }
+    opened += batchOpen.length;
+    for (const s of batchOpen) s.click(m.hid);
+    const deadline = performance.now() + 10_000;
+    while (batchOpen.some((s) => s.inFlight > 0) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const s of batchOpen) {
+      if (s.inFlight === 0) answered++;
+      else errors++;
+      s.close();
+    }
+  }
+  return { ok: "churn", opened, answered, errors };
+}
+
 process.on("message", async (m: Cmd) => {
   try {
     if (m.cmd === "exit") {
@@ -153,6 +194,10 @@ process.on("message", async (m: Cmd) => {
     }
     if (m.cmd === "go") {
       go?.();
+      return;
+    }
+    if (m.cmd === "churn") {
+      send(await churn(m));
       return;
     }
     const n = Math.min(m.n, 10_000);
@@ -164,7 +209,7 @@ process.on("message", async (m: Cmd) => {
       return;
     }
     if (m.cmd === "idle") {
-      open = await openMany(m.port, n);
+      open = await openSessions(m.port, n);
       send({ ok: "ready", n: open.length });
       return;
     }

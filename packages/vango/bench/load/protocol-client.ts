@@ -155,14 +155,19 @@ export class LoadSession {
   }
 }
 
-/** Opens `n` sessions, `parallel` at a time. */
-export async function openMany(port: number, n: number, parallel = 50): Promise<LoadSession[]> {
-  const out: LoadSession[] = [];
+/** Opens `n` sessions, `parallel` at a time (with `open`, another server's sessions). */
+export async function openMany<S = LoadSession>(
+  port: number,
+  n: number,
+  parallel = 50,
+  open: (port: number) => Promise<S> = (p) => LoadSession.open(p) as Promise<S>,
+): Promise<S[]> {
+  const out: S[] = [];
   let next = 0;
   const worker = async () => {
     while (next < n) {
       next++;
-      out.push(await LoadSession.open(port));
+      out.push(await open(port));
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));

@@ -30,6 +30,8 @@ export interface LoadOptions {
   /** `false`: the server app keeps V8's default flags (`v8Tuning: false`). */
   readonly v8Tuning?: boolean;
   readonly clientArgs?: readonly string[];
+  /** Load the LiveViewJS peer (`bench/peers/liveviewjs`) instead of Vango. */
+  readonly peer?: "liveviewjs";
 }
 
 export interface LoadResult {
@@ -56,12 +58,12 @@ export interface LoadResult {
   readonly perSecondP99: number[][];
 }
 
-interface Child {
+export interface Child {
   readonly proc: ChildProcess;
   next(): Promise<Record<string, unknown>>;
 }
 
-function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
+export function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
   const proc = fork(join(here, file), [], {
     env,
     execArgv: ["--conditions=source", "--import", "tsx", ...extra],
@@ -92,12 +94,16 @@ function pct(sorted: readonly number[], p: number): number {
 
 /** One bounded load run; resolves when every process has exited. */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const peerEnv = o.peer === undefined ? {} : { VANGO_BENCH_PEER: o.peer };
   const server = spawn("server-process.ts", o.serverArgs, {
     ...process.env,
+    ...peerEnv,
     ...(o.v8Tuning === false ? { VANGO_BENCH_V8_TUNING: "0" } : {}),
   });
   const { port } = (await server.next()) as { port: number };
-  const clients = Array.from({ length: o.procs }, () => spawn("client-process.ts", o.clientArgs));
+  const clients = Array.from({ length: o.procs }, () =>
+    spawn("client-process.ts", o.clientArgs, { ...process.env, ...peerEnv }),
+  );
   await Promise.all(clients.map((c) => c.next()));
   const per = Math.ceil(o.sessions / o.procs);
   clients.forEach((c, i) => {
@@ -172,7 +178,7 @@ export const LOAD_HEAD = [
 export function loadRow(o: LoadOptions, r: LoadResult): string[] {
   const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
   return [
-    `${o.sessions} × ${o.rate}, ${o.seconds} s, ${o.procs} client proc${o.ackMs === ACK_MS ? "" : `, ack window ${o.ackMs} ms`}`,
+    `${o.peer === "liveviewjs" ? "LiveViewJS 0.8.1: " : ""}${o.sessions} × ${o.rate}, ${o.seconds} s, ${o.procs} client proc${o.ackMs === ACK_MS ? "" : `, ack window ${o.ackMs} ms`}`,
     `${r.recorded} (lost ${r.lost})`,
     f(r.p50),
     f(r.p95),
@@ -202,6 +208,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ackMs: Number(process.env.VANGO_ACK_MS ?? ACK_MS),
     serverArgs: split(process.env.VANGO_SERVER_ARGS),
     clientArgs: split(process.env.VANGO_CLIENT_ARGS),
+    ...(process.env.VANGO_BENCH_PEER === "liveviewjs" ? { peer: "liveviewjs" as const } : {}),
   };
   console.log(`| ${LOAD_HEAD.join(" | ")} |`);
   console.log(`|${LOAD_HEAD.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);

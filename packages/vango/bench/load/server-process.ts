@@ -1,11 +1,12 @@
 /**
- * The benchmark server as its own process (the counter page, silent logger), driven over
+ * The benchmark server as its own process (the counter page, silent logger; or the
+ * LiveViewJS peer with `VANGO_BENCH_PEER=liveviewjs`), driven over
  * IPC by `run-load.ts`, so server and load client CPU, event-loop delay and GC are
  * measured apart:
  *   → { ok: "listening", port }
  *   { cmd: "mark" }  → starts a measurement window (CPU, event-loop delay, GC)
  *   { cmd: "stats" } → { ok: "stats", cpu, eldP50, eldP99, eldMax, gcMs, gcCount, heapMb }
- *   { cmd: "heap" }  → { ok: "heap", heapUsed, sessions } after forced GCs (needs --expose-gc)
+ *   { cmd: "mem", gc } → { ok: "mem", rss, heapUsed } (`gc`: after forced GCs, --expose-gc)
  *   { cmd: "exit" }  → closes the app (checkpointing every session) and exits
  * `VANGO_BENCH_PERSIST` picks where sessions are checkpointed: `off`, `memory`, `file`
  * (in `VANGO_BENCH_STATE_DIR`), `redis` (`REDIS_URL`, keys under `VANGO_BENCH_PREFIX`);
@@ -34,16 +35,19 @@ const redis =
     : undefined;
 
 function persistence(): { persistence?: false | PersistenceOptions } {
+  // `VANGO_BENCH_CHECKPOINT_TTL_MS`: checkpoints of ended sessions expire this soon (churn).
+  const ttl = process.env.VANGO_BENCH_CHECKPOINT_TTL_MS;
+  const ttlMs = ttl ? { ttlMs: Number(ttl) } : {};
   switch (process.env.VANGO_BENCH_PERSIST) {
     case undefined:
     case "":
-      return {};
+      return ttl ? { persistence: ttlMs } : {};
     case "off":
       return { persistence: false };
     case "memory":
-      return { persistence: { store: new MemorySessionStore() } };
+      return { persistence: { store: new MemorySessionStore(), ...ttlMs } };
     case "file":
-      return { persistence: { dir: process.env.VANGO_BENCH_STATE_DIR ?? ".vango" } };
+      return { persistence: { dir: process.env.VANGO_BENCH_STATE_DIR ?? ".vango", ...ttlMs } };
     case "redis":
       return {
         persistence: {
@@ -51,6 +55,7 @@ function persistence(): { persistence?: false | PersistenceOptions } {
             client: redis!,
             prefix: process.env.VANGO_BENCH_PREFIX ?? "bench:vango:session:",
           }),
+          ...ttlMs,
         },
       };
     default:
@@ -60,23 +65,40 @@ function persistence(): { persistence?: false | PersistenceOptions } {
   }
 }
 
-const app = createApp({
-  routes: { "/": Counter },
-  logger: silentLogger,
-  clientBuilder: async () => ({ code: "", hash: "bench" }),
-  limits: { maxSessions: 20_000 },
-  timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
-  // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
-  // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
-  rateLimit: { perIp: false, mutations: false },
-  connectionLimits: false,
-  ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
-  // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
-  v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
-  ...(process.env.VANGO_BENCH_SECRET ? { secret: process.env.VANGO_BENCH_SECRET } : {}),
-  ...persistence(),
-});
-const l = await app.listen(0);
+/** `VANGO_BENCH_PEER=liveviewjs`: the LiveViewJS counter (bench/peers/liveviewjs) instead. */
+const PEER = process.env.VANGO_BENCH_PEER;
+const l: { port: number; server: Server; close(): Promise<void> } =
+  PEER === "liveviewjs" ? await startPeer() : await listenVango();
+
+async function startPeer() {
+  const url = new URL("../peers/liveviewjs/counter-server.mjs", import.meta.url);
+  const peer = (await import(url.href)) as {
+    startLiveViewJs(
+      port: number,
+    ): Promise<{ port: number; server: Server; close(): Promise<void> }>;
+  };
+  return peer.startLiveViewJs(0);
+}
+
+function listenVango() {
+  const app = createApp({
+    routes: { "/": Counter },
+    logger: silentLogger,
+    clientBuilder: async () => ({ code: "", hash: "bench" }),
+    limits: { maxSessions: 20_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+    // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
+    // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
+    rateLimit: { perIp: false, mutations: false },
+    ...persistence(),
+    ...(process.env.VANGO_BENCH_SECRET ? { secret: process.env.VANGO_BENCH_SECRET } : {}),
+    connectionLimits: false,
+    ...(process.env.VANGO_BENCH_METRICS === "0" ? { metrics: false as const } : {}),
+    // `VANGO_BENCH_V8_TUNING=0`: V8's default flags, to measure what the tuning changes.
+    v8Tuning: process.env.VANGO_BENCH_V8_TUNING !== "0",
+  });
+  return app.listen(0);
+}
 if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
 
 /**
@@ -182,11 +204,12 @@ process.on("message", async (m: { cmd: string }) => {
       gcCount,
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     });
-  } else if (m.cmd === "heap") {
+  } else if (m.cmd === "mem") {
+    // After full GCs (`gc: true`) when the process runs with --expose-gc (soak, churn).
     const gc = (globalThis as { gc?: () => void }).gc;
-    if (!gc) throw new Error("heap needs the server started with --expose-gc");
-    for (let i = 0; i < 4; i++) gc();
-    process.send?.({ ok: "heap", heapUsed: process.memoryUsage().heapUsed });
+    if (gc && (m as { gc?: boolean }).gc === true) for (let i = 0; i < 4; i++) gc();
+    const mu = process.memoryUsage();
+    process.send?.({ ok: "mem", rss: mu.rss, heapUsed: mu.heapUsed, gcForced: gc !== undefined });
   } else if (m.cmd === "exit") {
     await l.close();
     redis?.disconnect();

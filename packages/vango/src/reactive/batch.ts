@@ -1,7 +1,7 @@
 /**
  * Batching and untracked reads.
  */
-import { endBatch, setActiveSub, startBatch } from "alien-signals";
+import { endBatch, getActiveSub, setActiveSub, startBatch } from "alien-signals";
 import type { ReactiveNode } from "alien-signals/system";
 import { discardReported, enter, leave, rethrowReported } from "./runtime.ts";
 
@@ -59,4 +59,9 @@ export function pauseTracking(): ReactiveNode | undefined {
 /** @internal Ends what {@link pauseTracking} started. */
 export function resumeTracking(prev: ReactiveNode | undefined): void {
   setActiveSub(prev);
+}
+
+/** @internal Whether a read now would be tracked (an effect, computed or tracker runs). */
+export function isTracking(): boolean {
+  return getActiveSub() !== undefined;
 }

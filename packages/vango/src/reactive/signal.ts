@@ -12,7 +12,11 @@ export interface ReadonlySignal<T> {
   peek(): T;
 }
 
-/** A {@link ReadonlySignal} that can be written. */
+/**
+ * A {@link ReadonlySignal} that can be written. `peek`, `set` and `update` are methods
+ * shared by all signals: call them on the signal, or bind them (`count.set.bind(count)`)
+ * to pass one along.
+ */
 export interface Signal<T> extends ReadonlySignal<T> {
   set(value: T): void;
   update(fn: (prev: T) => T): void;
@@ -73,6 +77,77 @@ function forceWrite<T>(raw: AlienSignal<T>, value: T): void {
 }
 
 /**
+ * The methods every signal shares: a signal is alien-signals' read function with this
+ * object as its prototype, so it costs no closure per method (measured per session in
+ * `bench/session-heap.bench.ts`: three closures and their scope were ~40 % of a signal).
+ * The value last set is an own property (`v`: one slot, no closure scope); a custom
+ * `equals` is one more, on the few signals that have one.
+ * `peek` uses `this` (call it on the signal); `set` and `update` bind on first read.
+ */
+interface SignalFn<T> extends AlienSignal<T> {
+  /** The value last set (what `peek` returns and `set` compares with). */
+  v: T;
+  eq?: false | ((a: T, b: T) => boolean);
+}
+
+function peek<T>(this: SignalFn<T>): T {
+  return this.v;
+}
+
+function set<T>(this: SignalFn<T>, value: T): void {
+  const prev = this.v;
+  const equals = this.eq;
+  if (equals === undefined) {
+    if (Object.is(prev, value)) return;
+  } else if (equals !== false && equals(prev, value)) {
+    return;
+  }
+  this.v = value;
+  const outermost = enter();
+  try {
+    if (prev !== value) this(value);
+    else forceWrite(this, value);
+  } finally {
+    leave();
+  }
+  if (outermost) rethrowReported();
+}
+
+function update<T>(this: Signal<T>, fn: (prev: T) => T): void {
+  this.set(fn(this.peek()));
+}
+
+/**
+ * `set` and `update` are handed around detached (`onOpenChange={open.set}`), so the first
+ * read binds the method to its signal and keeps it as an own property: a signal that is
+ * never written (most of an idle session's) costs no closure. Assigning replaces it.
+ */
+function bindOnRead(
+  name: "set" | "update",
+  method: (...args: never[]) => void,
+): PropertyDescriptor {
+  const own = (target: object, value: unknown) =>
+    Object.defineProperty(target, name, { value, writable: true, configurable: true });
+  return {
+    configurable: true,
+    get(this: object) {
+      const bound = method.bind(this as never);
+      own(this, bound);
+      return bound;
+    },
+    set(this: object, value: unknown) {
+      own(this, value);
+    },
+  };
+}
+
+const SignalMethods = Object.create(Function.prototype, {
+  peek: { writable: true, value: peek },
+  set: bindOnRead("set", set),
+  update: bindOnRead("update", update),
+}) as object;
+
+/**
  * Creates a signal holding `initial`.
  * @example
  * const count = signal(0);
@@ -84,33 +159,12 @@ export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
   // One null check when no component is being set up with persistence on.
   const rec = recorder !== null && options?.transient !== true ? recorder : null;
   if (rec !== null) initial = rec.adopt(initial) as T;
-  const raw = alienSignal<T>(initial) as AlienSignal<T>;
+  const raw = alienSignal<T>(initial) as SignalFn<T>;
+  Object.setPrototypeOf(raw, SignalMethods);
+  raw.v = initial;
   const equals = options?.equals;
-  let current = initial;
-
+  if (equals !== undefined) raw.eq = equals;
   const s = raw as unknown as Signal<T>;
-  s.peek = () => current;
-  // Assigned to a property, not a `const`: a `const` arrow gets an own `name` property
-  // under esbuild's keepNames (tsx), a ~256 B property dictionary per signal.
-  s.set = (value: T): void => {
-    const prev = current;
-    if (equals === undefined) {
-      if (Object.is(prev, value)) return;
-    } else if (equals !== false && equals(prev, value)) {
-      return;
-    }
-    current = value;
-    const outermost = enter();
-    try {
-      if (prev !== value) raw(value);
-      else forceWrite(raw, value);
-    } finally {
-      leave();
-    }
-    if (outermost) rethrowReported();
-  };
-  const set = s.set;
-  s.update = (fn) => set(fn(current));
   if (rec !== null) rec.created(s as Signal<unknown>);
   return s;
 }

@@ -77,7 +77,9 @@ function lastDep(node: ReactiveNode): Link | undefined {
 }
 
 class TrackerNode extends OwnedNode implements Tracker {
-  readonly onInvalidate: () => void;
+  readonly onInvalidate: (arg: unknown) => void;
+  /** Passed to `onInvalidate`: a shared callback needs no closure per tracker. */
+  readonly arg: unknown;
   /** alien-signals' effect node (captured during its first run) and its disposer. */
   node: ReactiveNode | undefined = undefined;
   stop: (() => void) | undefined = undefined;
@@ -94,9 +96,10 @@ class TrackerNode extends OwnedNode implements Tracker {
    */
   readonly run: () => void;
 
-  constructor(onInvalidate: () => void) {
+  constructor(onInvalidate: (arg: unknown) => void, arg: unknown) {
     super();
     this.onInvalidate = onInvalidate;
+    this.arg = arg;
     this.run = () => this.#run();
   }
 
@@ -126,7 +129,7 @@ class TrackerNode extends OwnedNode implements Tracker {
     enter();
     const prevSub = setActiveSub(undefined);
     try {
-      this.onInvalidate();
+      this.onInvalidate(this.arg);
     } catch (error) {
       report(error);
     } finally {
@@ -236,13 +239,14 @@ class TrackerNode extends OwnedNode implements Tracker {
  * last `track(fn)` read changes; it never re-runs `fn` itself. What `fn` creates belongs
  * to the owner current when `track()` is called. If `fn` throws, `track()` rethrows and
  * the tracker stays armed on what `fn` read before throwing. After dispose, `track(fn)`
- * just runs `fn` untracked.
+ * just runs `fn` untracked. `arg` is passed to `onInvalidate` (one shared callback for
+ * many trackers, instead of a closure each).
  * @example
  * const t = createTracker(() => queueMicrotask(rerender));
  * const vnode = t.track(() => view());
  */
-export function createTracker(onInvalidate: () => void): Tracker {
-  const node = new TrackerNode(onInvalidate);
+export function createTracker<A = undefined>(onInvalidate: (arg: A) => void, arg?: A): Tracker {
+  const node = new TrackerNode(onInvalidate as (arg: unknown) => void, arg);
   if (!adopt(node)) node.state = DISPOSED;
   return node;
 }

@@ -8,8 +8,10 @@
 import type { VElement } from "../vdom/vnode.ts";
 import { type ContextScope, contextFrom, createContext } from "./context.ts";
 
-/** Returns the form to render instead of `form` (or `form` itself). */
-export type FormEnhancer = (form: VElement) => VElement;
+export interface FormEnhancer {
+  /** Returns the form to render instead of `form` (or `form` itself). */
+  enhanceForm(form: VElement): VElement;
+}
 
 /** @internal Provided by the page view. */
 export const FormEnhancerContext = createContext<FormEnhancer | null>(null, "FormEnhancer");
@@ -22,11 +24,11 @@ const enhanced = new WeakMap<VElement, VElement>();
 
 /** @internal `v` as the enhancer in scope wants it (`v` when none is provided). */
 export function enhanceForm(scope: ContextScope | null, v: VElement): VElement {
-  const fn = contextFrom(scope, FormEnhancerContext);
-  if (fn === null) return v;
+  const enhancer = contextFrom(scope, FormEnhancerContext);
+  if (enhancer === null) return v;
   let out = enhanced.get(v);
   if (out === undefined) {
-    out = fn(v);
+    out = enhancer.enhanceForm(v);
     enhanced.set(v, out);
   }
   return out;

@@ -10,6 +10,7 @@
  * the key set. Values are not wrapped, so a prop holding a function or an object is
  * passed through as is. Destructuring in setup reads once, untracked (as in Solid).
  */
+import { isTracking } from "../reactive/batch.ts";
 import { batch, type Signal, signal } from "../reactive/index.ts";
 import type { Props } from "../vdom/vnode.ts";
 
@@ -84,6 +85,8 @@ export class PropsStore implements ProxyHandler<Props> {
   }
 
   #trackKey(key: string): void {
+    // An untracked read (setup, a stateless call) subscribes nothing: no version needed.
+    if (!isTracking()) return;
     let map = this.#versions;
     if (map === null) map = this.#versions = new Map();
     let s = map.get(key);
@@ -95,6 +98,7 @@ export class PropsStore implements ProxyHandler<Props> {
   }
 
   #trackKeys(): void {
+    if (!isTracking()) return;
     let s = this.#keys;
     if (s === null) s = this.#keys = signal(0, TRANSIENT);
     s();

@@ -24,9 +24,12 @@ type Ordinals = Map<Instance | null, Map<Component, number>>;
 
 export class StateSlots {
   readonly #restore: ReadonlyMap<string, readonly unknown[]> | undefined;
-  /** Paths of instances set up while restoring (to extend them to their children). */
-  readonly #paths = new WeakMap<Instance, string>();
-  #ordinals: Ordinals = new Map();
+  /**
+   * Paths of instances set up while restoring (to extend them to their children), and
+   * the sibling counts; made on first use (only a restoring mount needs them).
+   */
+  #paths: WeakMap<Instance, string> | null = null;
+  #ordinals: Ordinals | null = null;
 
   /** @example new StateSlots(new Map([["Counter:0", [3]]])) */
   constructor(restore?: ReadonlyMap<string, readonly unknown[]>) {
@@ -42,6 +45,8 @@ export class StateSlots {
     inst.state = list;
     let values: readonly unknown[] | undefined;
     if (this.#restore !== undefined) {
+      if (this.#paths === null) this.#paths = new WeakMap();
+      if (this.#ordinals === null) this.#ordinals = new Map();
       const path = placeOf(inst, this.#paths.get(inst.parent as Instance), this.#ordinals);
       this.#paths.set(inst, path);
       values = this.#restore.get(path);
@@ -58,12 +63,15 @@ export class StateSlots {
   /** Ends a {@link begin}; a stateless component keeps no state. */
   end(inst: Instance, prev: SignalRecorder | null, stateful: boolean): void {
     setSignalRecorder(prev);
-    if (!stateful || inst.state?.length === 0) inst.state = null;
+    const list = inst.state;
+    if (!stateful || list === null || list.length === 0) inst.state = null;
+    // Exact size: the list grew by pushes (a 17-slot backing store for one signal).
+    else inst.state = list.slice();
   }
 
   /** The restore map applies to the first mount only: later components start afresh. */
   restored(): void {
-    this.#ordinals = new Map();
+    this.#ordinals = null;
   }
 
   /**

@@ -63,7 +63,15 @@ export interface PageEntry {
 }
 
 /** How to move the page elsewhere (set by the view that owns the state). */
-export type Navigator = (location: string, opts: { replace: boolean }) => void;
+export interface Navigator {
+  navigate(location: string, replace: boolean, pop: boolean): void;
+  /** Sends a `Dispatch` patch on the window with the next frame (server-to-hook calls). */
+  dispatch(name: string, payload: JsonValue): void;
+}
+
+const TRANSIENT = { transient: true } as const;
+/** URLs are equal when their hrefs are (one options object for every page). */
+const SAME_HREF = { equals: (a: URL, b: URL) => a.href === b.href };
 
 export class PageState {
   /** The current URL (path, query). */
@@ -72,18 +80,11 @@ export class PageState {
   readonly request: RequestInfo;
   /** HTTP status of the page request (200, 404 on a not-found page, or set by `status()`). */
   status = 200;
-  /** What the last failed action submission gave `invalid()` (cleared by a success). */
-  readonly actionData: Signal<unknown> = signal<unknown>(undefined);
-  /** True while the page's action runs (a live submission). */
-  readonly submitting: Signal<boolean> = signal(false);
-  navigate: Navigator = () => {
-    throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
-  };
-  /**
-   * Sends a `Dispatch` patch on the window with the next frame (server-to-hook calls);
-   * set by the view. Before the page is live, nothing listens: dropped.
-   */
-  dispatch: (name: string, payload: JsonValue) => void = () => {};
+  // Made on first use: most pages have no action (two signals were ~300 B per session).
+  #actionData: Signal<unknown> | undefined = undefined;
+  #submitting: Signal<boolean> | undefined = undefined;
+  /** Set by the view that owns the state (an object, not a closure per page). */
+  navigator: Navigator | null = null;
   /** Keys handed to `useHook` in this page, in creation order (deterministic on a rebuild). */
   hookKeys = 0;
   /** Titles set by `useTitle` (the innermost, last set, wins). */
@@ -91,7 +92,7 @@ export class PageState {
   readonly title: ReadonlySignal<string | undefined>;
 
   constructor(url: URL, entry: PageEntry, request: RequestInfo) {
-    this.url = signal(url, { equals: (a, b) => a.href === b.href });
+    this.url = signal(url, SAME_HREF);
     this.entry = signal(entry);
     this.request = request;
     this.title = computed(() => {
@@ -102,6 +103,33 @@ export class PageState {
       if (t === undefined) return undefined;
       return typeof t === "string" ? t : t(this.info());
     });
+  }
+
+  /** Moves the page to `location` (see `PageView.navigate`). */
+  navigate(location: string, opts: { replace: boolean }): void {
+    const n = this.navigator;
+    if (n === null) {
+      throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
+    }
+    n.navigate(location, opts.replace, false);
+  }
+
+  /** Server-to-hook calls; before the page is live, nothing listens: dropped. */
+  dispatch(name: string, payload: JsonValue): void {
+    this.navigator?.dispatch(name, payload);
+  }
+
+  /** What the last failed action submission gave `invalid()` (cleared by a success). */
+  get actionData(): Signal<unknown> {
+    // Transient: page state, never a component's (a getter may run in a setup).
+    if (this.#actionData === undefined) this.#actionData = signal<unknown>(undefined, TRANSIENT);
+    return this.#actionData;
+  }
+
+  /** True while the page's action runs (a live submission). */
+  get submitting(): Signal<boolean> {
+    if (this.#submitting === undefined) this.#submitting = signal(false, TRANSIENT);
+    return this.#submitting;
   }
 
   /** The page's facts as `title`/`head` functions receive them (reads the signals). */

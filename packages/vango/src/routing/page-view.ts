@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { PatchOp } from "../protocol/constants.ts";
 import { ATTR_OPTIMISTIC } from "../protocol/dom-attrs.ts";
-import type { Patch } from "../protocol/patch.ts";
+import type { JsonValue, Patch } from "../protocol/patch.ts";
 import { batch } from "../reactive/index.ts";
 import { ClientInfoContext } from "../render/client-info.ts";
 import { provide } from "../render/context.ts";
@@ -111,8 +111,9 @@ export class PageView implements SessionView {
   #remounts = 0;
   /** Redirects an `enter` check asked for within the navigation being made. */
   #entering = 0;
-  readonly #navigate: EventBinding;
-  readonly #submit: EventBinding;
+  /** Made on first use (most sessions never navigate live or submit a page action). */
+  #navigate: EventBinding | undefined = undefined;
+  #submit: EventBinding | undefined = undefined;
 
   /**
    * Mounts the page for `init.url`. A `redirect()` during setup returns the `Redirect`;
@@ -167,13 +168,7 @@ export class PageView implements SessionView {
     this.state = new PageState(init.url, entry, init.request);
     if (entry.page === undefined) this.state.status = 404;
     if (init.actionData !== undefined) this.state.actionData.set(init.actionData);
-    this.state.navigate = (location, opts) => this.navigate(location, opts.replace, false);
-    this.state.dispatch = (name, payload) => {
-      this.#pending.push({ op: PatchOp.Dispatch, hid: 0, name, payload });
-      init.session.markDirty();
-    };
-    this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
-    this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
+    this.state.navigator = this;
     const session = init.session;
     const node = createVNode(PageScope, {
       view: this,
@@ -234,7 +229,12 @@ export class PageView implements SessionView {
   }
 
   handler(hid: number, eventName: string): EventBinding | undefined {
-    if (eventName === "navigate") return this.#navigate;
+    if (eventName === "navigate") {
+      if (this.#navigate === undefined) {
+        this.#navigate = on((e: { detail?: unknown }) => this.#onNavigate(e.detail));
+      }
+      return this.#navigate;
+    }
     return this.#live.handler(hid, eventName);
   }
 
@@ -314,6 +314,11 @@ export class PageView implements SessionView {
    * the shared layouts. `pop`: the browser already moved (back/forward), so no history
    * entry is written. Another origin is a full page load.
    */
+  dispatch(name: string, payload: JsonValue): void {
+    this.#pending.push({ op: PatchOp.Dispatch, hid: 0, name, payload });
+    this.#init.session.markDirty();
+  }
+
   navigate(location: string, replace: boolean, pop: boolean, fresh = false): void {
     const cur = this.state.url.peek();
     let url: URL;
@@ -452,6 +457,9 @@ export class PageView implements SessionView {
       form.props.onSubmit === undefined &&
       this.state.entry.peek().page?.action !== undefined
     ) {
+      if (this.#submit === undefined) {
+        this.#submit = on((e: SubmitEventPayload) => this.#runAction(e), { prevent: true });
+      }
       props.onSubmit = this.#submit;
     }
     return createVNode("form", props, form.key) as VElement;
@@ -484,7 +492,7 @@ function PageScope(props: { view: PageView; session: Session; children: VChild }
   provide(ClientInfoContext, props.session.clientInfo);
   provide(SessionContext, props.session);
   provide(PageContext, props.view.state);
-  provide(FormEnhancerContext, (f: VElement) => props.view.enhanceForm(f));
+  provide(FormEnhancerContext, props.view);
   return props.children;
 }
 

@@ -66,7 +66,8 @@ export class GlobalTopic<T> implements SharedTopic {
         ? { transient: true }
         : { equals: options.equals, transient: true },
     );
-    const applyLocal = s.set;
+    // The shared method, bound before `g.set` below shadows it on this signal.
+    const applyLocal = s.set.bind(s);
     this.#applyLocal = applyLocal;
     const equals = options.equals;
     const g = s as Signal<T> as GlobalSignal<T> & { key: string };

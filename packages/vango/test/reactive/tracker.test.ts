@@ -36,6 +36,20 @@ describe("createTracker", () => {
     expect(invalidations).toBe(2);
   });
 
+  it("passes its argument to onInvalidate (one callback for many trackers)", () => {
+    const a = signal(1);
+    const hits: string[] = [];
+    const onInvalidate = (name: string) => hits.push(name);
+    const t1 = createTracker(onInvalidate, "first");
+    const t2 = createTracker(onInvalidate, "second");
+    t1.track(() => a());
+    t2.track(() => a());
+    a.set(2);
+    expect(hits.sort()).toEqual(["first", "second"]);
+    t1.dispose();
+    t2.dispose();
+  });
+
   it("never re-runs fn", () => {
     const a = signal(0);
     let runs = 0;

@@ -38,6 +38,20 @@ describe("PropsStore", () => {
     expect(readsB.count()).toBe(0);
   });
 
+  test("untracked reads (setup) subscribe nothing; a later tracked read is invalidated", () => {
+    const s = new PropsStore({ a: 1 });
+    expect(s.proxy.a).toBe(1);
+    expect("a" in s.proxy).toBe(true);
+    s.update({ a: 2 });
+    const r = watch(() => s.proxy.a);
+    const keys = watch(() => "b" in s.proxy);
+    s.update({ a: 3 });
+    expect(r.count()).toBe(1);
+    expect(keys.count()).toBe(0);
+    s.update({ a: 3, b: 1 });
+    expect(keys.count()).toBe(1);
+  });
+
   test("a function or NaN prop compares by identity / Object.is", () => {
     const f = () => 1;
     const s = new PropsStore({ f, n: Number.NaN });
@@ -50,7 +64,7 @@ describe("PropsStore", () => {
 
   test("enumeration tracks the key set", () => {
     const s = new PropsStore({ a: 1 });
-    const keys = watch(() => Object.keys(s.proxy));
+    const keys = watch(() => "b" in s.proxy);
     expect({ ...s.proxy }).toEqual({ a: 1 });
     expect("a" in s.proxy).toBe(true);
     s.update({ a: 1, b: 2 });

@@ -16,7 +16,7 @@
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { type RawData, WebSocketServer } from "ws";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { WS_PATH } from "../../protocol/constants.ts";
 import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse } from "../core/http-error.ts";
@@ -110,37 +110,12 @@ export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
     wss.handleUpgrade(req, socket, head, (ws, upgradeReq) => {
       const t = rt.wrapTransport(new WsTransport(ws, socket));
       const conn = new Connection(host.connectionHost, t, cookieSid, upgradeReq);
+      (ws as ListenedSocket)[LISTENED] = new Listened(rt, conn, release);
       // Without an 'error' listener, a frame over maxPayload would crash the process.
-      ws.on("error", (err: Error & { code?: string }) => {
-        if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-          rt.metrics?.websocketError(E.payload_too_large);
-          rt.logger.warn(
-            { code: E.payload_too_large, session_id: conn.session?.id },
-            "message over maxPayload",
-          );
-        } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
-      });
-      ws.on("message", (data, isBinary) => {
-        // ws emits from the socket's data handler: an escaping error would be uncaught
-        // and take down every session of the process, not just this connection.
-        try {
-          if (isBinary) conn.onMessage(toBytes(data));
-          else conn.onText();
-        } catch (err) {
-          rt.logger.error(
-            { err, code: E.internal_error, session_id: conn.session?.id },
-            "message handling failed",
-          );
-          conn.fail(E.internal_error);
-        }
-      });
-      ws.on("pong", () => {
-        conn.alive = true;
-      });
-      ws.on("close", () => {
-        release?.();
-        conn.onClose();
-      });
+      ws.on("error", onWsError);
+      ws.on("message", onWsMessage);
+      ws.on("pong", onWsPong);
+      ws.on("close", onWsClose);
     });
   };
   return Object.assign(handler, { wss });
@@ -159,6 +134,63 @@ function checkUpgrade(
     return E.origin_forbidden;
   }
   return undefined;
+}
+
+/**
+ * What a socket's listeners need, kept on the socket: the listeners are four functions
+ * shared by every socket (ws calls them with the socket as `this`), not four closures
+ * and their scope per connection (measured in bench/session-heap).
+ */
+class Listened {
+  readonly rt: UpgradeHost;
+  readonly conn: Connection;
+  readonly release: ReleaseConnection | undefined;
+
+  constructor(rt: UpgradeHost, conn: Connection, release: ReleaseConnection | undefined) {
+    this.rt = rt;
+    this.conn = conn;
+    this.release = release;
+  }
+}
+
+const LISTENED: unique symbol = Symbol("vango.listened");
+type ListenedSocket = WebSocket & { [LISTENED]: Listened };
+
+function onWsError(this: WebSocket, err: Error & { code?: string }): void {
+  const { rt, conn } = (this as ListenedSocket)[LISTENED];
+  if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+    rt.metrics?.websocketError(E.payload_too_large);
+    rt.logger.warn(
+      { code: E.payload_too_large, session_id: conn.session?.id },
+      "message over maxPayload",
+    );
+  } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
+}
+
+function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const { rt, conn } = (this as ListenedSocket)[LISTENED];
+  // ws emits from the socket's data handler: an escaping error would be uncaught
+  // and take down every session of the process, not just this connection.
+  try {
+    if (isBinary) conn.onMessage(toBytes(data));
+    else conn.onText();
+  } catch (err) {
+    rt.logger.error(
+      { err, code: E.internal_error, session_id: conn.session?.id },
+      "message handling failed",
+    );
+    conn.fail(E.internal_error);
+  }
+}
+
+function onWsPong(this: WebSocket): void {
+  (this as ListenedSocket)[LISTENED].conn.alive = true;
+}
+
+function onWsClose(this: WebSocket): void {
+  const l = (this as ListenedSocket)[LISTENED];
+  l.release?.();
+  l.conn.onClose();
 }
 
 function onSocketError(): void {
