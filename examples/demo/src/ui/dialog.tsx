@@ -1,4 +1,4 @@
-// vango-ui dialog 0.1.0 sha256-2uT/EbGUh9Jg3scKKxUTElS7KQm0ci1iPTZj76wJMG8=
+// vango-ui dialog 0.1.0 sha256-rbSgdC9PSbBouoBnPB4mD790vbpWa3uKc1c75ZpShLc=
 // Added by `vango add`: yours to edit. `vango add --check` lists changed files; `vango add upgrade` never overwrites them.
 /**
  * Dialog: a modal dialog (WAI-ARIA Dialog pattern) whose visibility is server state —
@@ -9,7 +9,7 @@
  * @example
  * const open = signal(false);
  * <Button onClick={() => open.set(true)}>Rename…</Button>
- * <Dialog id="rename" open={open()} onOpenChange={open.set} title="Rename"
+ * <Dialog id="rename" open={open()} onOpenChange={(v) => open.set(v)} title="Rename"
  *   footer={<Button onClick={save}>Save</Button>}>…</Dialog>
  */
 import type { VChild } from "vango";

@@ -7,7 +7,7 @@
  * @example
  * const open = signal(false);
  * <Button onClick={() => open.set(true)}>Rename…</Button>
- * <Dialog id="rename" open={open()} onOpenChange={open.set} title="Rename"
+ * <Dialog id="rename" open={open()} onOpenChange={(v) => open.set(v)} title="Rename"
  *   footer={<Button onClick={save}>Save</Button>}>…</Dialog>
  */
 import type { VChild } from "vango";

@@ -146,10 +146,8 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
   let runtime = boot.h;
   const hooks = (): void => {
     if (runtime && doc.querySelector("[data-vh],[data-vo]")) {
-      const s = doc.createElement("script");
-      s.src = runtime;
+      doc.head.append(Object.assign(doc.createElement("script"), { src: runtime }));
       runtime = "";
-      doc.head.append(s);
     }
   };
 

@@ -82,7 +82,7 @@ function forceWrite<T>(raw: AlienSignal<T>, value: T): void {
  * `bench/session-heap.bench.ts`: three closures and their scope were ~40 % of a signal).
  * The value last set is an own property (`v`: one slot, no closure scope); a custom
  * `equals` is one more, on the few signals that have one.
- * `peek` uses `this` (call it on the signal); `set` and `update` bind on first read.
+ * The methods use `this`: call them on the signal (`count.set(1)`), or bind them.
  */
 interface SignalFn<T> extends AlienSignal<T> {
   /** The value last set (what `peek` returns and `set` compares with). */
@@ -90,61 +90,40 @@ interface SignalFn<T> extends AlienSignal<T> {
   eq?: false | ((a: T, b: T) => boolean);
 }
 
-function peek<T>(this: SignalFn<T>): T {
-  return this.v;
-}
-
-function set<T>(this: SignalFn<T>, value: T): void {
-  const prev = this.v;
-  const equals = this.eq;
-  if (equals === undefined) {
-    if (Object.is(prev, value)) return;
-  } else if (equals !== false && equals(prev, value)) {
-    return;
-  }
-  this.v = value;
-  const outermost = enter();
-  try {
-    if (prev !== value) this(value);
-    else forceWrite(this, value);
-  } finally {
-    leave();
-  }
-  if (outermost) rethrowReported();
-}
-
-function update<T>(this: Signal<T>, fn: (prev: T) => T): void {
-  this.set(fn(this.peek()));
-}
-
-/**
- * `set` and `update` are handed around detached (`onOpenChange={open.set}`), so the first
- * read binds the method to its signal and keeps it as an own property: a signal that is
- * never written (most of an idle session's) costs no closure. Assigning replaces it.
- */
-function bindOnRead(
-  name: "set" | "update",
-  method: (...args: never[]) => void,
-): PropertyDescriptor {
-  const own = (target: object, value: unknown) =>
-    Object.defineProperty(target, name, { value, writable: true, configurable: true });
-  return {
-    configurable: true,
-    get(this: object) {
-      const bound = method.bind(this as never);
-      own(this, bound);
-      return bound;
-    },
-    set(this: object, value: unknown) {
-      own(this, value);
-    },
-  };
-}
-
 const SignalMethods = Object.create(Function.prototype, {
-  peek: { writable: true, value: peek },
-  set: bindOnRead("set", set),
-  update: bindOnRead("update", update),
+  peek: {
+    writable: true,
+    value: function peek<T>(this: SignalFn<T>): T {
+      return this.v;
+    },
+  },
+  set: {
+    writable: true,
+    value: function set<T>(this: SignalFn<T>, value: T): void {
+      const prev = this.v;
+      const equals = this.eq;
+      if (equals === undefined) {
+        if (Object.is(prev, value)) return;
+      } else if (equals !== false && equals(prev, value)) {
+        return;
+      }
+      this.v = value;
+      const outermost = enter();
+      try {
+        if (prev !== value) this(value);
+        else forceWrite(this, value);
+      } finally {
+        leave();
+      }
+      if (outermost) rethrowReported();
+    },
+  },
+  update: {
+    writable: true,
+    value: function update<T>(this: Signal<T>, fn: (prev: T) => T): void {
+      this.set(fn(this.peek()));
+    },
+  },
 }) as object;
 
 /**

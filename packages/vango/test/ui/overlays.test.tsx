@@ -27,7 +27,7 @@ describe("Dialog", () => {
         <Dialog
           id="rename"
           open={open()}
-          onOpenChange={open.set}
+          onOpenChange={(v) => open.set(v)}
           title="Rename"
           description="Give the file a new name."
           footer={<Button onClick={() => open.set(false)}>Save</Button>}

@@ -40,7 +40,7 @@ export function OverlaysCard() {
         <Dialog
           id="ui-dialog"
           open={open()}
-          onOpenChange={open.set}
+          onOpenChange={(v) => open.set(v)}
           title="Rename the document"
           description="The new name shows everywhere at once."
           footer={
