@@ -53,6 +53,9 @@ export interface PersistenceConfig {
 /** Minimum ms between two log lines for the same kind of store failure. */
 const LOG_EVERY_MS = 60_000;
 
+/** Sessions encoded and saved per `saveAll` of a checkpoint flush, between event-loop turns. */
+const FLUSH_SLICE = 100;
+
 export class Persistence {
   readonly codec: StateCodec;
   metrics: PersistenceMetrics | undefined = undefined;
@@ -62,6 +65,8 @@ export class Persistence {
   readonly #loggedAt = new Map<string, number>();
   /** Fingerprint of what was last saved for each session (state, URL, hids). */
   readonly #saved = new WeakMap<Persistable, string>();
+  /** Sessions that ended for good (their checkpoint deleted): a running flush skips them. */
+  readonly #ended = new WeakSet<Persistable>();
   readonly #flushDue = (): void => this.#flushChanged();
 
   /** @example const p = new Persistence({ store, codec, checkpointMs: 1000, ttlMs: 600_000, logger }); */
@@ -97,6 +102,7 @@ export class Persistence {
   /** `s` ended for good: its checkpoint goes too. */
   forget(s: Persistable): void {
     this.#changed.delete(s);
+    this.#ended.add(s);
     this.#config.store.delete(s.key).catch((err: unknown) => this.#failed("delete", err));
   }
 
@@ -153,7 +159,35 @@ export class Persistence {
     this.#timer = undefined;
     const batch = [...this.#changed];
     this.#changed.clear();
-    for (const s of batch) void this.now(s);
+    void this.#flushSlice(batch, 0);
+  }
+
+  /**
+   * Checkpoints `batch` from `from` on, `FLUSH_SLICE` sessions per `saveAll`, yielding to
+   * the event loop between slices: thousands of changed sessions never block events for
+   * the time it takes to encode them all. A session that ended for good meanwhile is
+   * skipped, so its deleted checkpoint is never written back.
+   */
+  async #flushSlice(batch: readonly Persistable[], from: number): Promise<void> {
+    const end = Math.min(batch.length, from + FLUSH_SLICE);
+    const entries: SessionEntry[] = [];
+    for (let i = from; i < end; i++) {
+      const s = batch[i]!;
+      if (this.#ended.has(s)) continue;
+      const e = this.#entry(s);
+      if (e !== undefined) entries.push(e);
+    }
+    if (entries.length > 0) {
+      const t0 = performance.now();
+      try {
+        await this.#config.store.saveAll(entries);
+        this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+      } catch (err) {
+        this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
+        this.#failed("saveAll", err);
+      }
+    }
+    if (end < batch.length) setImmediate(() => void this.#flushSlice(batch, end));
   }
 
   /**
