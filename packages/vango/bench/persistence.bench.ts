@@ -11,22 +11,20 @@
  * - memory per detached session (socket gone, session kept for its detach window).
  * Loopback only; every part stops by itself.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { ACK_MS } from "../src/client/client.ts";
 import { decodeServerFrame, encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType, PatchOp, PROTOCOL_VERSION } from "../src/protocol/constants.ts";
 import { type Boot, fetchBoot, percentile } from "./load/protocol-client.ts";
-import { loadRow, runLoad } from "./load/run-load.ts";
+import { loadRow, runLoad, spawn } from "./load/run-load.ts";
 import { median } from "./util.ts";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const LOAD_N = Number(process.env.VANGO_BENCH_LOAD ?? 2000);
 const LOAD_SECONDS = Number(process.env.VANGO_BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.VANGO_BENCH_ROUNDS ?? 3);
@@ -54,31 +52,14 @@ interface ServerProcess {
 }
 
 async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const proc = fork(join(here, "load/server-process.ts"), [], {
-    env: { ...process.env, ...env },
-    execArgv: ["--conditions=source", "--import", "tsx", "--expose-gc"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const inbox: Record<string, number>[] = [];
-  const waiting: ((m: Record<string, number>) => void)[] = [];
-  proc.on("message", (m: Record<string, number>) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else inbox.push(m);
-  });
-  const next = () =>
-    new Promise<Record<string, number>>((resolve) => {
-      const m = inbox.shift();
-      if (m) resolve(m);
-      else waiting.push(resolve);
-    });
-  const { port } = await next();
+  const { proc, next } = spawn("server-process.ts", ["--expose-gc"], { ...process.env, ...env });
+  const { port } = (await next()) as { port: number };
   return {
-    port: port!,
+    port,
     proc,
     async heap() {
       proc.send({ cmd: "mem", gc: true });
-      return (await next()).heapUsed!;
+      return ((await next()) as { heapUsed: number }).heapUsed;
     },
     async exit() {
       const gone = new Promise((r) => proc.once("exit", r));
