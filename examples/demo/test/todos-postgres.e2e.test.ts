@@ -190,11 +190,11 @@ describe("/todos on Postgres", () => {
     await title.fill("Read the README twice");
     await expect.poll(() => page.getByTestId("field-error").count()).toBe(0);
 
-    for (const text of ["Chapter one", "Chapter two", "Chapter three"]) {
+    for (const [i, text] of ["Chapter one", "Chapter two", "Chapter three"].entries()) {
       await page.getByTestId("subtask-add").click();
-      await expect.poll(() => page.getByTestId("subtask").count()).toBeGreaterThan(0);
-      const last = page.getByTestId("subtask").last().locator("input");
-      await last.fill(text);
+      // Wait for this row, not any row: under load the previous one would take the text.
+      await expect.poll(() => page.getByTestId("subtask").count()).toBe(i + 1);
+      await page.getByTestId("subtask").nth(i).locator("input").fill(text);
     }
     await expect.poll(() => page.getByTestId("subtask").count()).toBe(3);
     // Move "Chapter three" up, remove "Chapter one".

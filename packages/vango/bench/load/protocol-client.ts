@@ -55,7 +55,7 @@ export class LoadSession {
   bytesOut = 0;
   #cseq = 0;
   #sentAt = new Map<number, number>();
-  #onReply: (() => void) | undefined;
+  #onReply: ((status: string) => void) | undefined;
   #ackDue = 0;
   #ackTimer: NodeJS.Timeout | undefined = undefined;
 
@@ -66,7 +66,7 @@ export class LoadSession {
       this.bytesIn += data.byteLength;
       const f = decodeServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (f.type === FrameType.HandshakeReply) {
-        this.#onReply?.();
+        this.#onReply?.(f.status);
       } else if (f.type === FrameType.Patches) {
         const t0 = this.#sentAt.get(f.cseq);
         if (t0 !== undefined) {
@@ -98,8 +98,11 @@ export class LoadSession {
       ws.once("error", reject);
     });
     const s = new LoadSession(ws);
-    await new Promise<void>((resolve) => {
-      s.#onReply = resolve;
+    // A refused handshake (its session evicted or expired) fails the run: the session
+    // would answer nothing, and its events would count as lost rather than as load.
+    await new Promise<void>((resolve, reject) => {
+      s.#onReply = (status) =>
+        status === "ok" ? resolve() : reject(new Error(`handshake refused: ${status}`));
       s.#send(
         encodeClientFrame({
           type: FrameType.Handshake,

@@ -85,7 +85,9 @@ function listenVango() {
     routes: { "/": Counter },
     logger: silentLogger,
     clientBuilder: async () => ({ code: "", hash: "bench" }),
-    limits: { maxSessions: 20_000 },
+    // Sessions are opened 50 at a time from one address: the per-IP cap on sessions
+    // waiting for their socket (32) would evict some before they attach.
+    limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
     timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
     // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
     // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.

@@ -1,8 +1,13 @@
 /**
  * Session persistence: when checkpoints are taken and where they go. A session that sent
- * a frame is checkpointed within `checkpointMs` (one timer per app, the changed sessions
- * batched); a session that loses its socket is checkpointed at once; at shutdown every
- * session is saved in one `saveAll`. A session that ends for good (its tab closed, it
+ * a frame is checkpointed within `checkpointMs` of that frame; a session that loses its
+ * socket is checkpointed at once; at shutdown every session is saved in one `saveAll`.
+ *
+ * One timer per app flushes the sessions that are due in waves: each session is due
+ * `checkpointMs` after its first unsaved frame, and a wave takes every session due within
+ * the next `checkpointMs / 10`. Sessions whose users act at different moments are thus
+ * saved at different moments — 2,000 busy sessions cost ten waves of ~200 a second, not
+ * one burst of 2,000 that every event behind it waits for. A session that ends for good (its tab closed, it
  * could not catch up) is deleted from the store; one that only leaves this process's
  * memory (resume window over, evicted, shutdown) stays there for `ttlMs`, so any
  * instance can resume it.
@@ -56,11 +61,15 @@ const LOG_EVERY_MS = 60_000;
 /** Sessions encoded and saved per `saveAll` of a checkpoint flush, between event-loop turns. */
 const FLUSH_SLICE = 100;
 
+/** A wave takes the sessions due within this fraction of `checkpointMs` (see above). */
+const WAVE_FRACTION = 0.1;
+
 export class Persistence {
   readonly codec: StateCodec;
   metrics: PersistenceMetrics | undefined = undefined;
   readonly #config: PersistenceConfig;
-  readonly #changed = new Set<Persistable>();
+  /** Sessions with unsaved frames → when they are due (`performance.now()` ms), in that order. */
+  readonly #changed = new Map<Persistable, number>();
   #timer: NodeJS.Timeout | undefined = undefined;
   readonly #loggedAt = new Map<string, number>();
   /** Fingerprint of what was last saved for each session (state, URL, hids). */
@@ -77,11 +86,9 @@ export class Persistence {
 
   /** `s` sent a frame: checkpoint it within `checkpointMs`. */
   changed(s: Persistable): void {
-    this.#changed.add(s);
-    if (this.#timer === undefined) {
-      this.#timer = setTimeout(this.#flushDue, this.#config.checkpointMs);
-      this.#timer.unref();
-    }
+    if (this.#changed.has(s)) return;
+    this.#changed.set(s, performance.now() + this.#config.checkpointMs);
+    this.#schedule();
   }
 
   /** Checkpoints `s` now (its socket dropped: another instance may be asked for it next). */
@@ -155,10 +162,27 @@ export class Persistence {
     await this.#config.store.close();
   }
 
+  /** Arms the timer for the first session due (entries are in due order: one delay for all). */
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    const first = this.#changed.values().next();
+    if (first.done) return;
+    const delay = Math.max(0, first.value - performance.now());
+    this.#timer = setTimeout(this.#flushDue, delay);
+    this.#timer.unref();
+  }
+
+  /** Takes a wave: every session due before the next one would start. */
   #flushChanged(): void {
     this.#timer = undefined;
-    const batch = [...this.#changed];
-    this.#changed.clear();
+    const until = performance.now() + this.#config.checkpointMs * WAVE_FRACTION;
+    const batch: Persistable[] = [];
+    for (const [s, due] of this.#changed) {
+      if (due > until) break;
+      batch.push(s);
+    }
+    for (const s of batch) this.#changed.delete(s);
+    this.#schedule();
     void this.#flushSlice(batch, 0);
   }
 

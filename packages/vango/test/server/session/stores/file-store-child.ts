@@ -3,7 +3,9 @@
  * save that resolved, so the parent knows what must survive.
  *
  * - `many <dir>`: saves `s<i>` = {@link payload}(i) for i = 0, 1, 2, … (each awaited).
- * - `same <dir>`: saves version i of one 1 MiB checkpoint `hot` over and over.
+ * - `same <dir>`: saves version i of one 1 MiB checkpoint `hot` over and over (replaced by
+ *   rename).
+ * - `small <dir>`: the same with a checkpoint of 2–3 KB (overwritten in place).
  */
 import { FileSessionStore } from "../../../../src/server/session/stores/file-store.ts";
 
@@ -15,10 +17,11 @@ export function payload(i: number, base: number): Uint8Array {
 }
 
 const [mode, dir] = process.argv.slice(2);
-if ((mode === "many" || mode === "same") && dir !== undefined) {
+if ((mode === "many" || mode === "same" || mode === "small") && dir !== undefined) {
   const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
   for (let i = 0; ; i++) {
     if (mode === "many") await store.save(`s${i}`, payload(i, 2_000), 600_000);
+    else if (mode === "small") await store.save("hot", payload(i, 2_000), 600_000);
     else await store.save("hot", payload(i, 1 << 20), 600_000);
     process.stdout.write(`${i}\n`);
   }

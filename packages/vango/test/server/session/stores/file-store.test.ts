@@ -5,6 +5,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileSessionStore } from "../../../../src/server/session/stores/file-store.ts";
 import { payload } from "./file-store-child.ts";
@@ -22,7 +23,7 @@ sessionStoreSuite("file (fsync)", () => FileSessionStore.open({ dir: freshDir(),
 const child = fileURLToPath(new URL("./file-store-child.ts", import.meta.url));
 
 /** Runs the child until it has acknowledged `acks` saves (plus scheduling noise), then SIGKILLs it. */
-async function killAfter(mode: "many" | "same", dir: string, acks: number): Promise<number> {
+async function killAfter(mode: "many" | "same" | "small", dir: string, acks: number): Promise<number> {
   const proc = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", child, mode, dir],
@@ -92,6 +93,21 @@ describe("FileSessionStore", () => {
     }
   }, 60_000);
 
+  it("a SIGKILL while one small checkpoint is overwritten in place leaves a whole version", async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = freshDir();
+      const acked = await killAfter("small", dir, 200 + round * 37);
+      const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+      const got = (await store.load("hot"))!;
+      const candidates = [acked, acked + 1].filter(
+        (v) => payload(v, 2_000).length === got.length && v % 251 === got[0],
+      );
+      expect(candidates.length, `round ${round}: ${got.length} B, acked ${acked}`).toBe(1);
+      expect(got).toEqual(payload(candidates[0]!, 2_000));
+      await store.close();
+    }
+  }, 60_000);
+
   it("writes one 0600 file per session in <dir>/sessions, named by a hash of the id", async () => {
     const dir = freshDir();
     const store = await FileSessionStore.open({ dir });
@@ -127,6 +143,70 @@ describe("FileSessionStore", () => {
     expect(await store.load("x")).toBeUndefined();
     expect(await store.load("y")).toBeUndefined();
     expect(await readdir(store.directory)).toEqual([]);
+    await store.close();
+  });
+
+  it("overwrites a checkpoint of one page in place and replaces a larger one by rename", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir });
+    await store.save("small", new Uint8Array(3_000).fill(1), 60_000);
+    await store.save("large", new Uint8Array(5_000).fill(1), 60_000);
+    const files = await readdir(store.directory);
+    const inode = async (id: "small" | "large") => {
+      const paths = files.map((f) => join(store.directory, f));
+      for (const path of paths) {
+        if ((await readFile(path)).includes(Buffer.from(id))) return statSync(path).ino;
+      }
+      throw new Error(`no file for ${id}`);
+    };
+    const small = await inode("small");
+    const large = await inode("large");
+    // Shorter than before: the file is cut to the new length, no stale bytes are read.
+    await store.save("small", new Uint8Array(10).fill(2), 60_000);
+    await store.save("large", new Uint8Array(6_000).fill(2), 60_000);
+    expect(await inode("small")).toBe(small);
+    expect(await inode("large")).not.toBe(large);
+    expect(await store.load("small")).toEqual(new Uint8Array(10).fill(2));
+    expect(await store.load("large")).toEqual(new Uint8Array(6_000).fill(2));
+    const smallFile = (await readdir(store.directory)).map((f) => join(store.directory, f));
+    const sizes = smallFile.map((f) => statSync(f).size).sort((a, b) => a - b);
+    expect(sizes[0]).toBe(22 + "small".length + 10);
+    await store.close();
+  });
+
+  it("ignores bytes past the recorded length (a kill between the write and the truncate)", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir });
+    await store.save("x", Uint8Array.of(4, 5, 6), 60_000);
+    const [f] = await readdir(store.directory);
+    const path = join(store.directory, f!);
+    await writeFile(path, Buffer.concat([await readFile(path), Buffer.from("stale tail")]));
+    expect(await store.load("x")).toEqual(Uint8Array.of(4, 5, 6));
+    await store.close();
+  });
+
+  it("reads files of the first format (no length field), so an upgrade keeps its sessions", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir });
+    await store.save("v1", Uint8Array.of(9), 60_000);
+    const [f] = await readdir(store.directory);
+    const path = join(store.directory, f!);
+    // VGS\x01: magic, f64 expiry, u32 CRC of the rest, u16 id length, id, checkpoint.
+    const id = Buffer.from("v1");
+    const old = Buffer.alloc(18 + id.length + 2);
+    old.writeUInt32LE(0x01534756, 0);
+    old.writeDoubleLE(Date.now() + 60_000, 4);
+    old.writeUInt16LE(id.length, 16);
+    id.copy(old, 18);
+    old.set([7, 8], 18 + id.length);
+    old.writeUInt32LE(crc32(old.subarray(16)), 12);
+    await writeFile(path, old);
+    expect(await store.load("v1")).toEqual(Uint8Array.of(7, 8));
+    expect(await store.touch("v1", 60_000)).toBe(true);
+    // Saved again, it is written in the current format and still reads back.
+    await store.save("v1", Uint8Array.of(1), 60_000);
+    expect((await readFile(path)).readUInt32LE(0)).toBe(0x02534756);
+    expect(await store.load("v1")).toEqual(Uint8Array.of(1));
     await store.close();
   });
 
