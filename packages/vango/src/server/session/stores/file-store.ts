@@ -12,6 +12,11 @@
  * case folding on case-insensitive file systems); the id is stored inside and checked on
  * load.
  *
+ * Writes run on one writer thread (`file-writer.ts`) with synchronous calls, a batch
+ * per message: a flush of a hundred checkpoints costs the event loop one `postMessage`.
+ * Loads, touches, deletes and sweeps are rare and stay on libuv's pool; calls on one id
+ * still take effect in call order (`KeyedQueue`).
+ *
  * How a save replaces a file, so that no crash leaves a torn checkpoint:
  * - **A file of one page or less** (≤ 4 KiB, nearly every checkpoint) is overwritten in
  *   place: one `pwrite` at offset 0, then `ftruncate` to its length. A write within one
@@ -43,8 +48,7 @@
  * once before the file is treated as damaged).
  */
 import { createHash } from "node:crypto";
-import { close, constants, ftruncate, open as openFd, write } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { crc32 } from "node:zlib";
@@ -58,6 +62,7 @@ import {
   type SessionStore,
   storeUnavailable,
 } from "../session-store.ts";
+import { FileWriter, type WriteItem } from "./file-writer.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 
 export interface FileSessionStoreOptions {
@@ -87,8 +92,6 @@ const SUFFIX = ".vgs";
 const TMP_SUFFIX = ".tmp";
 /** A temporary file older than this is left over from a crash (a write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
-/** Files written at once by `saveAll`: enough to keep the thread pool busy, no more. */
-const SAVE_ALL_CONCURRENCY = 16;
 /** Longest header with the id: ids are ≤ 256 UTF-16 units, so ≤ 768 UTF-8 bytes. */
 const MAX_HEAD = HEADER + 768;
 
@@ -98,18 +101,28 @@ function fileName(id: string): string {
   return createHash("sha256").update(id).digest("hex") + SUFFIX;
 }
 
-/** The whole file for one checkpoint (a copy: the caller may reuse `data` at once). */
-function encodeFile(id: string, data: Uint8Array, expiresAt: number): Buffer {
-  const idLen = Buffer.byteLength(id);
-  const buf = Buffer.allocUnsafe(HEADER + idLen + data.length);
-  buf.writeUInt32LE(MAGIC, 0);
-  buf.writeDoubleLE(expiresAt, OFF_EXPIRY);
-  buf.writeUInt32LE(idLen + data.length, OFF_LENGTH);
-  buf.writeUInt16LE(idLen, OFF_ID_LEN);
-  buf.write(id, HEADER, "utf8");
-  buf.set(data, HEADER + idLen);
-  buf.writeUInt32LE(crc32(buf.subarray(OFF_LENGTH)), OFF_CRC);
-  return buf;
+/** Bytes of the file for `id` holding `data`. */
+function fileLength(id: string, data: Uint8Array): number {
+  return HEADER + Buffer.byteLength(id) + data.length;
+}
+
+/** Writes the file for one checkpoint into `buf` at `at` (a copy: the caller may reuse `data`). */
+function encodeFileInto(
+  buf: Buffer,
+  at: number,
+  id: string,
+  data: Uint8Array,
+  expiresAt: number,
+): number {
+  buf.writeUInt32LE(MAGIC, at);
+  buf.writeDoubleLE(expiresAt, at + OFF_EXPIRY);
+  const idLen = buf.write(id, at + HEADER, "utf8");
+  buf.writeUInt32LE(idLen + data.length, at + OFF_LENGTH);
+  buf.writeUInt16LE(idLen, at + OFF_ID_LEN);
+  buf.set(data, at + HEADER + idLen);
+  const end = at + HEADER + idLen + data.length;
+  buf.writeUInt32LE(crc32(buf.subarray(at + OFF_LENGTH, end)), at + OFF_CRC);
+  return end;
 }
 
 /** Where a file's id and checkpoint are, or `undefined` when its header or CRC is bad. */
@@ -158,30 +171,6 @@ function idField(head: Buffer, bytesRead: number): { at: number; len: number } |
 }
 
 /**
- * Overwrites `path` with `file` from offset 0 and cuts it to `file.length`, creating it
- * (mode 0600) when missing. One thread-pool call each for open, write, truncate and close,
- * through the callback API (a `FileHandle` costs more per call).
- */
-function overwrite(path: string, file: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    openFd(path, constants.O_WRONLY | constants.O_CREAT, 0o600, (err, fd) => {
-      if (err) return reject(err);
-      const done = (failure: unknown) =>
-        close(fd, (closeErr) => {
-          const e = failure ?? closeErr;
-          if (e) reject(e);
-          else resolve();
-        });
-      write(fd, file, 0, file.length, 0, (werr, written) => {
-        if (werr) return done(werr);
-        if (written !== file.length) return done(new Error(`short write: ${written}`));
-        ftruncate(fd, file.length, done);
-      });
-    });
-  });
-}
-
-/**
  * @example
  * const store = await FileSessionStore.open({ dir: ".vango" });
  * await store.save(id, bytes, 15 * 60_000);
@@ -190,7 +179,7 @@ export class FileSessionStore implements SessionStore {
   readonly #dir: string;
   readonly #fsync: boolean;
   readonly #queue: KeyedQueue;
-  #seq: number;
+  readonly #writer: FileWriter;
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<number> | undefined;
 
@@ -198,7 +187,7 @@ export class FileSessionStore implements SessionStore {
     this.#dir = dir;
     this.#fsync = fsync;
     this.#queue = new KeyedQueue();
-    this.#seq = 0;
+    this.#writer = new FileWriter(dir, fsync);
     this.#timer = undefined;
     this.#sweeping = undefined;
   }
@@ -245,8 +234,8 @@ export class FileSessionStore implements SessionStore {
     } catch (e) {
       return Promise.reject(e);
     }
-    const file = encodeFile(id, data, Date.now() + ttlMs);
-    return this.#queue.run(id, () => this.#write(fileName(id), file));
+    const batch = this.#encode([{ id, data, ttlMs }]);
+    return this.#queue.run(id, () => this.#write(batch));
   }
 
   load(id: string): Promise<Uint8Array | undefined> {
@@ -277,27 +266,15 @@ export class FileSessionStore implements SessionStore {
     return this.#queue.run(id, () => this.#touch(fileName(id), ttlMs));
   }
 
-  /** Writes up to 16 files at once; every entry is attempted before a failure is reported. */
+  /** Writes every entry in one batch on the writer thread; all are attempted before a failure is reported. */
   async saveAll(entries: readonly SessionEntry[]): Promise<void> {
     const list = lastPerId(entries);
-    const now = Date.now();
-    const files = list.map((e) => encodeFile(e.id, e.data, now + e.ttlMs));
-    let next = 0;
-    let failure: unknown;
-    const worker = async (): Promise<void> => {
-      while (next < list.length) {
-        const i = next++;
-        const id = list[i]!.id;
-        await this.#queue
-          .run(id, () => this.#write(fileName(id), files[i]!))
-          .catch((e) => {
-            failure ??= e;
-          });
-      }
-    };
-    const workers = Math.min(SAVE_ALL_CONCURRENCY, list.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    if (failure !== undefined) throw failure;
+    if (list.length === 0) return;
+    const batch = this.#encode(list);
+    return this.#queue.runMany(
+      list.map((e) => e.id),
+      () => this.#write(batch),
+    );
   }
 
   /**
@@ -311,37 +288,53 @@ export class FileSessionStore implements SessionStore {
     return this.#sweeping;
   }
 
-  /** Stops the sweep timer and waits for the writes in flight. */
+  /** Stops the sweep timer, waits for the writes in flight and stops the writer thread. */
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#queue.idle();
     await this.#sweeping;
+    await this.#writer.close();
   }
 
-  async #write(name: string, file: Buffer): Promise<void> {
-    if (!this.#fsync && file.length <= IN_PLACE_MAX) {
-      try {
-        await overwrite(join(this.#dir, name), file);
-      } catch (e) {
-        throw storeUnavailable("file save", e);
-      }
-      return;
+  /**
+   * The files for `entries`, back to back in one fresh buffer (encoded now, so the caller
+   * may reuse its bytes at once), and where each one is.
+   */
+  #encode(entries: readonly SessionEntry[]): { items: WriteItem[]; buffer: ArrayBuffer } {
+    let total = 0;
+    for (const e of entries) total += fileLength(e.id, e.data);
+    // Not `allocUnsafe`: a small one is a slice of Node's shared pool, which is not ours to transfer.
+    const buf = Buffer.from(new ArrayBuffer(total));
+    const now = Date.now();
+    const items: WriteItem[] = [];
+    let at = 0;
+    for (const e of entries) {
+      const end = encodeFileInto(buf, at, e.id, e.data, now + e.ttlMs);
+      items.push({
+        name: fileName(e.id),
+        start: at,
+        end,
+        inPlace: !this.#fsync && end - at <= IN_PLACE_MAX,
+      });
+      at = end;
     }
-    const tmp = join(this.#dir, `${name}.${process.pid}.${this.#seq++}${TMP_SUFFIX}`);
+    return { items, buffer: buf.buffer as ArrayBuffer };
+  }
+
+  /** Hands an encoded batch to the writer thread; rejects with the first file's failure. */
+  async #write(batch: { items: WriteItem[]; buffer: ArrayBuffer }): Promise<void> {
+    let errors: Awaited<ReturnType<FileWriter["write"]>>;
     try {
-      const fh = await open(tmp, "wx", 0o600);
-      try {
-        await fh.writeFile(file);
-        if (this.#fsync) await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, join(this.#dir, name));
-      if (this.#fsync) await this.#syncDir();
+      errors = await this.#writer.write(batch.items, batch.buffer);
     } catch (e) {
-      await unlink(tmp).catch(() => {});
       throw storeUnavailable("file save", e);
+    }
+    const i = errors.findIndex((e) => e !== null);
+    if (i >= 0) {
+      const { message, code } = errors[i]!;
+      const cause = Object.assign(new Error(message), { code });
+      throw storeUnavailable("file save", cause);
     }
   }
 
@@ -400,15 +393,6 @@ export class FileSessionStore implements SessionStore {
       await unlink(path);
     } catch (e) {
       if (!isMissing(e)) throw storeUnavailable(what, e);
-    }
-  }
-
-  async #syncDir(): Promise<void> {
-    const dh = await open(this.#dir, "r");
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
     }
   }
 

@@ -6,6 +6,8 @@
  * - `same <dir>`: saves version i of one 1 MiB checkpoint `hot` over and over (replaced by
  *   rename).
  * - `small <dir>`: the same with a checkpoint of 2–3 KB (overwritten in place).
+ * - `once <dir>`: saves one checkpoint and returns without closing the store (the writer
+ *   thread must not keep the process alive).
  */
 import { FileSessionStore } from "../../../../src/server/session/stores/file-store.ts";
 
@@ -17,6 +19,11 @@ export function payload(i: number, base: number): Uint8Array {
 }
 
 const [mode, dir] = process.argv.slice(2);
+if (mode === "once" && dir !== undefined) {
+  const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+  await store.save("one", payload(1, 100), 600_000);
+  process.stdout.write("saved\n");
+}
 if ((mode === "many" || mode === "same" || mode === "small") && dir !== undefined) {
   const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
   for (let i = 0; ; i++) {

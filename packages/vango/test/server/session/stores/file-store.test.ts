@@ -1,6 +1,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +31,11 @@ sessionStoreSuite("file (fsync)", () => FileSessionStore.open({ dir: freshDir(),
 const child = fileURLToPath(new URL("./file-store-child.ts", import.meta.url));
 
 /** Runs the child until it has acknowledged `acks` saves (plus scheduling noise), then SIGKILLs it. */
-async function killAfter(mode: "many" | "same" | "small", dir: string, acks: number): Promise<number> {
+async function killAfter(
+  mode: "many" | "same" | "small",
+  dir: string,
+  acks: number,
+): Promise<number> {
   const proc = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", child, mode, dir],
@@ -107,6 +119,52 @@ describe("FileSessionStore", () => {
       await store.close();
     }
   }, 60_000);
+
+  it("its writer thread never keeps the process alive", async () => {
+    const dir = freshDir();
+    const proc = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", child, "once", dir],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    proc.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+    const [code, signal] = await once(proc, "exit");
+    clearTimeout(timer);
+    expect({ code, signal, out }).toEqual({ code: 0, signal: null, out: "saved\n" });
+    const store = await FileSessionStore.open({ dir });
+    expect(await store.load("one")).toEqual(payload(1, 100));
+    await store.close();
+  }, 30_000);
+
+  it("fails a save into a vanished directory with store_unavailable, and recovers", async () => {
+    const dir = freshDir();
+    const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+    await store.save("a", Uint8Array.of(1), 60_000);
+    rmSync(store.directory, { recursive: true });
+    await expect(store.save("a", Uint8Array.of(2), 60_000)).rejects.toMatchObject({
+      code: "store_unavailable",
+      cause: { code: "ENOENT" },
+    });
+    // Every entry of a batch is attempted; the batch reports the failure.
+    await expect(
+      store.saveAll([
+        { id: "b", data: Uint8Array.of(3), ttlMs: 60_000 },
+        { id: "c", data: new Uint8Array(10_000), ttlMs: 60_000 },
+      ]),
+    ).rejects.toMatchObject({ code: "store_unavailable" });
+    mkdirSync(store.directory, { recursive: true });
+    await store.saveAll([
+      { id: "b", data: Uint8Array.of(3), ttlMs: 60_000 },
+      { id: "c", data: new Uint8Array(10_000).fill(5), ttlMs: 60_000 },
+    ]);
+    expect(await store.load("b")).toEqual(Uint8Array.of(3));
+    expect(await store.load("c")).toEqual(new Uint8Array(10_000).fill(5));
+    await store.close();
+  });
 
   it("writes one 0600 file per session in <dir>/sessions, named by a hash of the id", async () => {
     const dir = freshDir();
