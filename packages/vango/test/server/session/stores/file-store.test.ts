@@ -23,7 +23,11 @@ sessionStoreSuite("file (fsync)", () => FileSessionStore.open({ dir: freshDir(),
 const child = fileURLToPath(new URL("./file-store-child.ts", import.meta.url));
 
 /** Runs the child until it has acknowledged `acks` saves (plus scheduling noise), then SIGKILLs it. */
-async function killAfter(mode: "many" | "same" | "small", dir: string, acks: number): Promise<number> {
+async function killAfter(
+  mode: "many" | "same" | "small",
+  dir: string,
+  acks: number,
+): Promise<number> {
   const proc = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", child, mode, dir],
