@@ -20,6 +20,10 @@ const GUIDES = [
   "docs/uploads.md",
   "docs/streams.md",
   "docs/flash.md",
+  "docs/routing.md",
+  "docs/state.md",
+  "docs/auth.md",
+  "docs/observability.md",
 ];
 
 interface Block {
