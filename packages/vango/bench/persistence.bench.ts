@@ -2,7 +2,8 @@
  * Session persistence benchmarks (issue 13), each server in its own process
  * (`load/server-process.ts`, `VANGO_BENCH_PERSIST` picks the store):
  * - checkpoint cost per event: 2,000 counter sessions × 5 clicks/s with persistence off,
- *   on a file snapshot and on Redis, alternated over rounds; server CPU per event;
+ *   in memory (encoding without I/O), on a file snapshot and on Redis, alternated over
+ *   rounds; server CPU per event;
  * - resume after a restart: sessions clicked on one server, the server closed (it
  *   checkpoints every session), a new one started on the same state; each browser-like
  *   client reconnects with its resume token: socket open → handshake reply, and the next
@@ -228,6 +229,7 @@ async function checkpointCost(): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), "vango-bench-state-"));
   const setups = [
     { label: "persistence off", env: { VANGO_BENCH_PERSIST: "off" } },
+    { label: "memory store", env: { VANGO_BENCH_PERSIST: "memory" } },
     { label: "file snapshot", env: { VANGO_BENCH_PERSIST: "file", VANGO_BENCH_STATE_DIR: dir } },
     { label: "Redis store", env: { VANGO_BENCH_PERSIST: "redis" } },
   ];

@@ -58,8 +58,13 @@ export interface PersistenceConfig {
 /** Minimum ms between two log lines for the same kind of store failure. */
 const LOG_EVERY_MS = 60_000;
 
-/** Sessions encoded and saved per `saveAll` of a checkpoint flush, between event-loop turns. */
-const FLUSH_SLICE = 100;
+/**
+ * A flush encodes sessions until this many ms have passed (or `FLUSH_SLICE_MAX` sessions),
+ * saves them with one `saveAll`, and yields to the event loop: an event that arrives
+ * during a flush waits at most about this long for it.
+ */
+const FLUSH_SLICE_MS = 1;
+const FLUSH_SLICE_MAX = 100;
 
 /** A wave takes the sessions due within this fraction of `checkpointMs` (see above). */
 const WAVE_FRACTION = 0.1;
@@ -187,19 +192,22 @@ export class Persistence {
   }
 
   /**
-   * Checkpoints `batch` from `from` on, `FLUSH_SLICE` sessions per `saveAll`, yielding to
-   * the event loop between slices: thousands of changed sessions never block events for
-   * the time it takes to encode them all. A session that ended for good meanwhile is
-   * skipped, so its deleted checkpoint is never written back.
+   * Checkpoints `batch` from `from` on, a slice of about `FLUSH_SLICE_MS` per `saveAll`,
+   * yielding to the event loop between slices: thousands of changed sessions never block
+   * events for the time it takes to encode them all. A session that ended for good
+   * meanwhile is skipped, so its deleted checkpoint is never written back.
    */
   async #flushSlice(batch: readonly Persistable[], from: number): Promise<void> {
-    const end = Math.min(batch.length, from + FLUSH_SLICE);
+    const stop = performance.now() + FLUSH_SLICE_MS;
+    const last = Math.min(batch.length, from + FLUSH_SLICE_MAX);
     const entries: SessionEntry[] = [];
-    for (let i = from; i < end; i++) {
-      const s = batch[i]!;
+    let end = from;
+    while (end < last) {
+      const s = batch[end++]!;
       if (this.#ended.has(s)) continue;
       const e = this.#entry(s);
       if (e !== undefined) entries.push(e);
+      if (performance.now() >= stop) break;
     }
     if (entries.length > 0) {
       const t0 = performance.now();
