@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip } from "node:zlib";
 import type { RouteTable } from "../routing/route-table.ts";
-import type { ClientBundle } from "../server/http/client-asset.ts";
+import { type ClientBundle, prebuiltClientBuilder } from "../server/http/client-asset.ts";
 import type { AppSetup } from "./app-setup.ts";
 import { CLIENT_DIR, type ClientManifest, SERVER_FILE } from "./build.ts";
 import { CliError, CliErrorCode } from "./cli-error.ts";
@@ -105,7 +105,7 @@ export async function start(o: StartOptions): Promise<RunningServer> {
       port: o.port,
       metricsPort: o.metricsPort,
       host: o.host,
-      clientBuilder: async () => client,
+      clientBuilder: prebuiltClientBuilder(client),
     });
   } catch (err) {
     if (err instanceof CliError) throw err;

@@ -328,6 +328,8 @@ describe("vango CLI", () => {
     expect(html).toContain("Welcome to Vango, edited");
     expect(html).not.toContain("vango-dev");
     expect(html).toContain(`/_vango/client.${client.hash}.js`);
+    // The prebuilt client keeps the bundled client's form recovery script (and hook chunks).
+    expect(html).toMatch(/\/_vango\/client-recovery\.[0-9a-f]{16}\.js/);
 
     const clientUrl = `http://127.0.0.1:${port}/_vango/client.${client.hash}.js`;
     for (const [ae, coding, file, decode] of [
@@ -431,8 +433,7 @@ describe("vango create --template full", () => {
     const full = join(dir, "full-app");
     const r = await vango(["create", "full-app", "--template", "full"], dir);
     expect(r.code, r.stderr).toBe(0);
-    // Its packages beyond the minimal app's may not be in npm's cache yet.
-    await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], full);
+    await install(full);
     await npm(["run", "typecheck"], full);
     expect(await npm(["test"], full)).toContain("# pass 1");
     const pg = await import("pg");

@@ -139,6 +139,31 @@ export function defaultClientBuilder(minify: boolean): ClientBuilder {
   };
 }
 
+/** Builders that hand out the bundled client built ahead of time ({@link prebuiltClientBuilder}). */
+const prebuilt = new WeakSet<ClientBuilder>();
+
+/**
+ * A builder for the bundled client built ahead of time (`vango build`'s, with its
+ * compressed forms): unlike a builder of an app's own client, it keeps the bundled
+ * client's tools — hook chunks, form recovery, the dev overlay — which are built on
+ * first use as with the default builder.
+ * @example createApp({ routes, clientBuilder: prebuiltClientBuilder({ code, hash, br, gzip }) })
+ */
+export function prebuiltClientBuilder(bundle: ClientBundle): ClientBuilder {
+  const build: ClientBuilder = async () => bundle;
+  prebuilt.add(build);
+  return build;
+}
+
+/**
+ * True when `build` serves the bundled client (none given, or {@link prebuiltClientBuilder}'s),
+ * so the app serves the bundled client's chunks beside it; an app's own builder brings its
+ * own tools.
+ */
+export function isBundledClient(build: ClientBuilder | undefined): boolean {
+  return build === undefined || prebuilt.has(build);
+}
+
 export class ClientAsset {
   readonly #build: ClientBuilder;
   readonly #prefix: string;
