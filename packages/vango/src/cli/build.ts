@@ -5,23 +5,30 @@
  *   esbuild into one ES module that exports the route table — packages stay imports,
  *   resolved from `node_modules` at run time;
  * - `routes.json`: the route manifest (each route's key and source file);
- * - `client/`: the browser client, minified, with its brotli and gzip forms beside it,
- *   so `vango start` needs neither a bundler nor a compression pass for it.
+ * - `client/`: the browser client, minified, with its brotli (quality 11) and gzip
+ *   (level 9) forms beside it and a `manifest.json` naming the three, so `vango start`
+ *   needs neither a bundler nor a compression pass for it.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
-import { brotliCompress, constants, gzip } from "node:zlib";
 import { scanRoutes } from "../routing/file-routes.ts";
+import { compressClient } from "../server/http/client-asset.ts";
 import { CliError, CliErrorCode } from "./cli-error.ts";
 import { refreshRoutesManifest } from "./gen.ts";
 import { project } from "./project.ts";
 import { step } from "./term.ts";
 
-/** What `start` reads from `dist/client/manifest.json`. */
+/**
+ * What `start` reads from `dist/client/manifest.json`: the client's hash and its file,
+ * and the files of its brotli and gzip forms (absent from a build by an older `vango`,
+ * or for a coding that would not have made the client smaller; `start` then compresses
+ * the client itself).
+ */
 export interface ClientManifest {
   readonly hash: string;
   readonly file: string;
+  readonly br?: string;
+  readonly gzip?: string;
 }
 
 export const SERVER_FILE = "server.js";
@@ -109,21 +116,20 @@ export async function build(root: string): Promise<{ routes: number; clientBytes
     const file = `client.${hash}.js`;
     const body = Buffer.from(code);
     const dir = join(p.distDir, CLIENT_DIR);
-    const [br, gz] = await Promise.all([
-      promisify(brotliCompress)(body, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-        },
-      }),
-      promisify(gzip)(body, { level: 9 }),
-    ]);
+    // The server's own compression of the client, so start serves the same bytes it
+    // would have made.
+    const { br, gzip } = await compressClient(body);
     await writeFile(join(dir, file), body);
-    await writeFile(join(dir, `${file}.br`), br);
-    await writeFile(join(dir, `${file}.gz`), gz);
-    const manifest: ClientManifest = { hash, file };
+    if (br !== undefined) await writeFile(join(dir, `${file}.br`), br);
+    if (gzip !== undefined) await writeFile(join(dir, `${file}.gz`), gzip);
+    const manifest: ClientManifest = {
+      hash,
+      file,
+      ...(br === undefined ? {} : { br: `${file}.br` }),
+      ...(gzip === undefined ? {} : { gzip: `${file}.gz` }),
+    };
     await writeFile(join(dir, "manifest.json"), `${JSON.stringify(manifest)}\n`);
-    return br.length;
+    return (br ?? body).length;
   });
   return { routes: routes.length, clientBytes };
 }

@@ -14,7 +14,10 @@ export const CliErrorCode = {
   file_exists: "cli_file_exists",
   /** TypeScript/TSX that does not compile (`build`, `dev`'s first start). */
   compile_failed: "cli_compile_failed",
-  /** `start` without a `vango build` output. */
+  /**
+   * `start` without a `vango build` output, or with a `dist/client/` whose files do not
+   * match its manifest.
+   */
   not_built: "cli_not_built",
   /** The app failed while starting (its modules threw, or `createApp` refused its options). */
   start_failed: "cli_start_failed",

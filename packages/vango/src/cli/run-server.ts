@@ -28,7 +28,7 @@ export interface RunServerOptions {
   readonly metricsPort: number | false;
   readonly host?: string;
   readonly logger?: Logger | undefined;
-  /** A prebuilt browser client (`vango build`'s), so production needs no bundler. */
+  /** A prebuilt browser client (`vango build`'s), so production does not build or compress it. */
   readonly clientBuilder?: ClientBuilder | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

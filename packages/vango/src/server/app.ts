@@ -25,6 +25,7 @@ import {
   chunkBuilder,
   DEV_OVERLAY_PREFIX,
   defaultClientBuilder,
+  isBundledClient,
   RECOVERY_PREFIX,
 } from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): App {
   const rt = assembleApp(options);
   const { logger, sessions, observability: obs } = rt;
   const minify = options.minifyClient ?? !rt.devMode;
+  const bundled = isBundledClient(options.clientBuilder);
   let closing = false;
   const httpHost: HttpHost = {
     devMode: rt.devMode,
@@ -88,19 +90,17 @@ export function createApp(options: AppOptions): App {
     csrf: rt.csrf,
     router: rt.router,
     client: new ClientAsset(options.clientBuilder ?? defaultClientBuilder(minify)),
-    // Only with the bundled client: an app that brings its own builder brings its own tools.
+    // Only with the bundled client (built here or prebuilt): an app that brings its own
+    // builder brings its own tools.
     devOverlay:
-      rt.devMode && options.clientBuilder === undefined
+      rt.devMode && bundled
         ? new ClientAsset(chunkBuilder("devOverlay", false), DEV_OVERLAY_PREFIX)
         : undefined,
     recovery:
-      options.formRecovery !== false && options.clientBuilder === undefined
+      options.formRecovery !== false && bundled
         ? new ClientAsset(chunkBuilder("recovery", minify), RECOVERY_PREFIX)
         : undefined,
-    chunks:
-      options.clientBuilder === undefined
-        ? new ChunkAssets(defaultChunkBuilder(minify, options.clientDir))
-        : undefined,
+    chunks: bundled ? new ChunkAssets(defaultChunkBuilder(minify, options.clientDir)) : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,
     pageDataMs: rt.timeouts.pageDataMs,

@@ -102,7 +102,7 @@ describe("vango add", () => {
     const created = await vango(["create", "ui-app"], dir);
     expect(created.code, created.stderr).toBe(0);
     await install(app);
-    await npm(["install", "--offline", "--no-audit", "--no-fund", "zod@4.6.7"], app);
+    await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "zod@4.6.7"], app);
 
     const early = await vango(["add", "button"], app);
     expect([early.code, early.stderr]).toEqual([1, expect.stringContaining("ui_not_initialised")]);

@@ -1,7 +1,7 @@
 /**
  * Runs the built `vango` bin (`dist/cli/bin.js`, as an installed package runs it) as a
  * real process, and apps made by `vango create` in temporary folders outside the
- * repository, installed with npm from its cache (`--offline`).
+ * repository, installed with npm from its cache where it can (`--prefer-offline`).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -71,9 +71,14 @@ export async function npmEnv(
   }
 }
 
-/** Installs an app from npm's cache: the repo's own install put every package there. */
+/**
+ * Installs an app, from npm's cache where it can. Not `--offline`: the repo's `npm ci`
+ * caches the tarballs of the app's packages but not their registry metadata, which
+ * `npm install` needs to resolve them, so on a clean machine an offline install fails
+ * with ENOTCACHED.
+ */
 export const install = (cwd: string) =>
-  npm(["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], cwd);
+  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 
 export interface Running {
   readonly child: ChildProcess;

@@ -1,10 +1,13 @@
 /**
  * The CLI's pure parts, in-process: the code frame, the typed route manifest's text,
- * the build entry, package names, the workspace check, and the error codes' docs.
+ * the build entry, package names, the workspace check, the error codes' docs, and how
+ * `start` reads and checks the prebuilt client.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { entrySource } from "../../src/cli/build.ts";
 import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
@@ -13,7 +16,9 @@ import { checkSources } from "../../src/cli/dev.ts";
 import { codeFrame, formatProblem } from "../../src/cli/dev-messages.ts";
 import { routesSource } from "../../src/cli/gen.ts";
 import { runServer } from "../../src/cli/run-server.ts";
+import { loadPrebuiltClient } from "../../src/cli/start.ts";
 import { silentLogger } from "../../src/server/core/logger.ts";
+import { compressClient } from "../../src/server/http/client-asset.ts";
 
 const REPO = resolve(PACKAGE_ROOT, "../..");
 
@@ -158,5 +163,73 @@ describe("checkSources", () => {
     });
     expect(bad.problem?.frame).toContain("> 1 | export default () => <h1>hi</h1;");
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe("loadPrebuiltClient", () => {
+  const code = "(function(){var n=0;function inc(){n++}inc();})();\n".repeat(50);
+  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  const file = `client.${hash}.js`;
+
+  /** A `dist/` as `vango build` writes it; `manifest` overrides its manifest. */
+  async function dist(manifest?: unknown): Promise<string> {
+    const root = mkdtempSync(join(tmpdir(), "vango-dist-"));
+    const dir = join(root, "client");
+    mkdirSync(dir);
+    const body = Buffer.from(code);
+    const { br, gzip } = await compressClient(body);
+    writeFileSync(join(dir, file), body);
+    writeFileSync(join(dir, `${file}.br`), br!);
+    writeFileSync(join(dir, `${file}.gz`), gzip!);
+    const m = manifest ?? { hash, file, br: `${file}.br`, gzip: `${file}.gz` };
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(m));
+    return root;
+  }
+
+  it("reads the client with the brotli and gzip files the manifest names, byte for byte", async () => {
+    const root = await dist();
+    const c = await loadPrebuiltClient(root);
+    expect([c.code, c.hash]).toEqual([code, hash]);
+    expect(c.br).toEqual(readFileSync(join(root, "client", `${file}.br`)));
+    expect(c.gzip).toEqual(readFileSync(join(root, "client", `${file}.gz`)));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("a manifest without compressed files (an older build) leaves compression to the server", async () => {
+    const root = await dist({ hash, file });
+    const c = await loadPrebuiltClient(root);
+    expect([c.code, c.br, c.gzip]).toEqual([code, undefined, undefined]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("refuses a dist/client/ whose files do not match its manifest with cli_not_built", async () => {
+    const cases: [string, (root: string) => void | Promise<void>][] = [
+      ["no manifest", (r) => rmSync(join(r, "client/manifest.json"))],
+      ["manifest not JSON", (r) => writeFileSync(join(r, "client/manifest.json"), "{")],
+      ["manifest null", (r) => writeFileSync(join(r, "client/manifest.json"), "null")],
+      ["client missing", (r) => rmSync(join(r, "client", file))],
+      ["client edited", (r) => writeFileSync(join(r, "client", file), `${code};`)],
+      [
+        "brotli of other bytes",
+        (r) => writeFileSync(join(r, "client", `${file}.br`), gzipSync("x")),
+      ],
+      ["gzip not gzip", (r) => writeFileSync(join(r, "client", `${file}.gz`), "plain")],
+      [
+        "a path outside the folder",
+        (r) =>
+          writeFileSync(
+            join(r, "client/manifest.json"),
+            JSON.stringify({ hash, file: `../client/${file}` }),
+          ),
+      ],
+    ];
+    for (const [what, spoil] of cases) {
+      const root = await dist();
+      await spoil(root);
+      await expect(loadPrebuiltClient(root), what).rejects.toMatchObject({
+        code: CliErrorCode.not_built,
+      });
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

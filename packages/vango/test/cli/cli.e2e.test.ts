@@ -5,11 +5,20 @@
  * re-renders the open page without a reload and keeps the counter, a stylesheet edit
  * applies in place, an edit that does not compile and a module that throws at start show
  * in the overlay and the terminal while the page keeps working, so does a handler that
- * throws (with its code frame), and the overlay clears when they are fixed; `build` + `start` with plain node in production mode; `gen`
- * outputs and the typed route manifest pass `tsc`.
+ * throws (with its code frame), and the overlay clears when they are fixed; `build` +
+ * `start` with plain node in production mode, the client served as the build compressed
+ * it; `gen` outputs and the typed route manifest pass `tsc`.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { join } from "node:path";
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  gunzipSync,
+  gzipSync,
+} from "node:zlib";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -58,6 +67,24 @@ const connected = (page: Page) =>
   });
 const counter = (page: Page) => page.getByTestId("counter-value").textContent();
 const marker = (page: Page) => page.evaluate(() => (window as { marker?: number }).marker);
+
+/** A GET whose body comes back as the bytes on the wire (fetch would decode them). */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 /** Replaces `from` with `to` in the app's file `rel`. */
 function edit(rel: string, from: string | RegExp, to: string): void {
@@ -245,9 +272,26 @@ describe("vango CLI", () => {
     const routes = JSON.parse(readFileSync(join(app, "dist/routes.json"), "utf8"));
     expect(routes).toEqual([{ key: "/", file: "app/routes/index.tsx" }]);
     const client = JSON.parse(readFileSync(join(app, "dist/client/manifest.json"), "utf8"));
-    for (const ext of ["", ".br", ".gz"]) {
-      expect(readFileSync(join(app, "dist/client", client.file + ext)).length).toBeGreaterThan(0);
-    }
+    expect(client).toEqual({
+      hash: expect.stringMatching(/^[0-9a-f]{16}$/),
+      file: `client.${client.hash}.js`,
+      br: `${client.file}.br`,
+      gzip: `${client.file}.gz`,
+    });
+    const built = (name: string) => readFileSync(join(app, "dist/client", name));
+    const code = built(client.file);
+    expect(brotliDecompressSync(built(client.br))).toEqual(code);
+    expect(gunzipSync(built(client.gzip))).toEqual(code);
+    // Written at brotli quality 11 (text mode) and gzip level 9, as the server compresses.
+    const q11 = {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
+      },
+    };
+    expect(built(client.br).equals(brotliCompressSync(code, q11))).toBe(true);
+    expect(built(client.gzip).equals(gzipSync(code, { level: 9 }))).toBe(true);
 
     // Production mode refuses to start without the shared secret.
     const port = await sparePort();
@@ -257,10 +301,24 @@ describe("vango CLI", () => {
     expect(refused.stderr).toContain("cli_start_failed");
     expect(refused.stderr).toContain("VANGO_SECRET");
 
-    const s = spawnVango(["start"], app, {
-      ...env,
-      VANGO_SECRET: "cli-test-secret-0123456789abcdef",
-    });
+    const secret = { VANGO_SECRET: "cli-test-secret-0123456789abcdef" };
+    // A compressed file that is not the client's stops start: its URL is cached for a year.
+    const brFile = join(app, "dist/client", client.br);
+    const goodBr = built(client.br);
+    writeFileSync(brFile, brotliCompressSync("other code"));
+    const stale = await vango(["start"], app, { ...env, ...secret });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("cli_not_built");
+    // The server would compress at quality 11 and level 9, deterministically, so the
+    // build's files are swapped for other valid encodings of the client: start must
+    // serve exactly these bytes, which it could only have read from dist/.
+    const otherBr = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } });
+    const otherGzip = gzipSync(code, { level: 1 });
+    expect(otherBr.equals(goodBr)).toBe(false);
+    writeFileSync(brFile, otherBr);
+    writeFileSync(join(app, "dist/client", client.gzip), otherGzip);
+
+    const s = spawnVango(["start"], app, { ...env, ...secret });
     running.push(s);
     await s.waitFor("Vango app on");
     const res = await fetch(`http://127.0.0.1:${port}/`);
@@ -270,6 +328,28 @@ describe("vango CLI", () => {
     expect(html).toContain("Welcome to Vango, edited");
     expect(html).not.toContain("vango-dev");
     expect(html).toContain(`/_vango/client.${client.hash}.js`);
+    // The prebuilt client keeps the bundled client's form recovery script (and hook chunks).
+    expect(html).toMatch(/\/_vango\/client-recovery\.[0-9a-f]{16}\.js/);
+
+    const clientUrl = `http://127.0.0.1:${port}/_vango/client.${client.hash}.js`;
+    for (const [ae, coding, file, decode] of [
+      ["br", "br", client.br, brotliDecompressSync],
+      ["gzip", "gzip", client.gzip, gunzipSync],
+      ["", undefined, client.file, (b: Buffer) => b],
+    ] as const) {
+      const r = await rawGet(clientUrl, ae === "" ? {} : { "accept-encoding": ae });
+      expect([ae, r.status, r.headers["content-encoding"], r.headers.vary]).toEqual([
+        ae,
+        200,
+        coding,
+        "Accept-Encoding",
+      ]);
+      expect(r.headers.etag).toBe(
+        coding === undefined ? `"${client.hash}"` : `"${client.hash}-${coding}"`,
+      );
+      expect(r.body.equals(built(file)), ae).toBe(true);
+      expect(decode(r.body).equals(code), ae).toBe(true);
+    }
 
     const { page, problems } = await newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -353,8 +433,7 @@ describe("vango create --template full", () => {
     const full = join(dir, "full-app");
     const r = await vango(["create", "full-app", "--template", "full"], dir);
     expect(r.code, r.stderr).toBe(0);
-    // Its packages beyond the minimal app's may not be in npm's cache yet.
-    await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], full);
+    await install(full);
     await npm(["run", "typecheck"], full);
     expect(await npm(["test"], full)).toContain("# pass 1");
     const pg = await import("pg");

@@ -1,7 +1,8 @@
 /**
  * Serves the browser client bundle at `/_vango/client.<hash>.js`: built and compressed
- * once (brotli quality 11 and gzip, off the event loop), content-addressed, so it can be
- * cached forever (`immutable`). Each request gets the smallest coding its
+ * once (brotli quality 11 and gzip, off the event loop; a bundle that brings its
+ * compressed forms, as `vango start`'s prebuilt one does, is not compressed again),
+ * content-addressed, so it can be cached forever (`immutable`). Each request gets the smallest coding its
  * `Accept-Encoding` allows, with `Vary: Accept-Encoding` and an ETag per coding;
  * revalidation answers 304.
  */
@@ -22,6 +23,14 @@ import {
 export interface ClientBundle {
   readonly code: string;
   readonly hash: string;
+  /**
+   * `code` compressed ahead of time with brotli (`vango build` writes it at quality 11):
+   * served as given, so the process does not compress it at startup. Without it the
+   * server compresses `code` itself.
+   */
+  readonly br?: Buffer | undefined;
+  /** `code` compressed ahead of time with gzip; as `br`. */
+  readonly gzip?: Buffer | undefined;
 }
 
 export type ClientBuilder = () => Promise<ClientBundle>;
@@ -40,6 +49,15 @@ export const RECOVERY_PREFIX = "/_vango/client-recovery.";
  */
 const CLIENT_BROTLI_QUALITY = 11;
 
+/**
+ * The client's compressed forms as the server makes them (brotli quality 11, gzip 9), for
+ * `vango build` to write them ahead of time.
+ * @example const { br, gzip } = await compressClient(Buffer.from(code));
+ */
+export function compressClient(body: Buffer): Promise<Encoded> {
+  return precompress(body, CLIENT_BROTLI_QUALITY);
+}
+
 export interface Prepared {
   readonly body: Buffer;
   readonly encoded: Encoded;
@@ -54,12 +72,15 @@ export interface Prepared {
  */
 const prepared = new WeakMap<ClientBundle, Promise<Prepared>>();
 
-/** The bundle's compressed forms and ETag, served at `<prefix><hash>.js` (memoised per bundle). */
+/**
+ * The bundle's compressed forms (its own `br`/`gzip` when it brings them) and ETag,
+ * served at `<prefix><hash>.js` (memoised per bundle).
+ */
 export function prepare(bundle: ClientBundle, prefix: string): Promise<Prepared> {
   let p = prepared.get(bundle);
   if (p === undefined) {
     const body = Buffer.from(bundle.code, "utf8");
-    p = precompress(body, CLIENT_BROTLI_QUALITY).then((encoded) => ({
+    p = precompress(body, CLIENT_BROTLI_QUALITY, bundle).then((encoded) => ({
       body,
       encoded,
       etag: `"${bundle.hash}"`,
@@ -116,6 +137,31 @@ export function defaultClientBuilder(minify: boolean): ClientBuilder {
     }
     return build;
   };
+}
+
+/** Builders that hand out the bundled client built ahead of time ({@link prebuiltClientBuilder}). */
+const prebuilt = new WeakSet<ClientBuilder>();
+
+/**
+ * A builder for the bundled client built ahead of time (`vango build`'s, with its
+ * compressed forms): unlike a builder of an app's own client, it keeps the bundled
+ * client's tools — hook chunks, form recovery, the dev overlay — which are built on
+ * first use as with the default builder.
+ * @example createApp({ routes, clientBuilder: prebuiltClientBuilder({ code, hash, br, gzip }) })
+ */
+export function prebuiltClientBuilder(bundle: ClientBundle): ClientBuilder {
+  const build: ClientBuilder = async () => bundle;
+  prebuilt.add(build);
+  return build;
+}
+
+/**
+ * True when `build` serves the bundled client (none given, or {@link prebuiltClientBuilder}'s),
+ * so the app serves the bundled client's chunks beside it; an app's own builder brings its
+ * own tools.
+ */
+export function isBundledClient(build: ClientBuilder | undefined): boolean {
+  return build === undefined || prebuilt.has(build);
 }
 
 export class ClientAsset {

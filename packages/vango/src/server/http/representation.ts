@@ -25,19 +25,26 @@ const gz = promisify(gzip);
 
 /**
  * Compresses `body` as brotli (at `brotliQuality`, text mode) and gzip (level 9), both off
- * the event loop; a result not smaller than `body` is dropped.
+ * the event loop; a result not smaller than `body` is dropped. A coding in `given` (bytes
+ * compressed ahead of time, such as `vango build`'s) is taken as it is, not compressed
+ * again; it too is kept only when smaller.
  * @example const { br, gzip } = await precompress(Buffer.from(code), 11);
  */
-export async function precompress(body: Buffer, brotliQuality: number): Promise<Encoded> {
+export async function precompress(
+  body: Buffer,
+  brotliQuality: number,
+  given: { readonly br?: Buffer | undefined; readonly gzip?: Buffer | undefined } = {},
+): Promise<Encoded> {
   const [br, gzipped] = await Promise.all([
-    brotli(body, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
-      },
-    }),
-    gz(body, { level: 9 }),
+    given.br ??
+      brotli(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+        },
+      }),
+    given.gzip ?? gz(body, { level: 9 }),
   ]);
   return {
     br: br.byteLength < body.byteLength ? br : undefined,

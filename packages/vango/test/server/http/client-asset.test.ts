@@ -1,5 +1,11 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  gunzipSync,
+  gzipSync,
+} from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientAsset, defaultClientBuilder } from "../../../src/server/http/client-asset.ts";
 
@@ -156,6 +162,68 @@ describe("ClientAsset", () => {
     const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "h7" })));
     const r = await rawGet(base + "/_vango/client.old.js", { accept: "application/json" });
     expect([r.status, r.headers["x-vango-error"]]).toEqual([404, "not_found"]);
+  });
+
+  it("serves a bundle's own precompressed bytes as given, not compressed again", async () => {
+    // Quality 1 and level 1: bytes the server's quality 11 and level 9 would never produce.
+    const br = brotliCompressSync(CODE, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } });
+    const gzip = gzipSync(CODE, { level: 1 });
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "p1", br, gzip })));
+    const url = base + "/_vango/client.p1.js";
+    const got = new Map<
+      string,
+      { encoding: unknown; vary: unknown; etag: unknown; body: Buffer }
+    >();
+    for (const ae of ["br", "gzip", ""]) {
+      const r = await rawGet(url, ae === "" ? {} : { "accept-encoding": ae });
+      expect(r.status).toBe(200);
+      expect(r.headers["content-length"]).toBe(String(r.body.byteLength));
+      const h = r.headers;
+      got.set(ae, { encoding: h["content-encoding"], vary: h.vary, etag: h.etag, body: r.body });
+    }
+    expect(got.get("br")).toEqual({
+      encoding: "br",
+      vary: "Accept-Encoding",
+      etag: '"p1-br"',
+      body: br,
+    });
+    expect(got.get("gzip")).toEqual({
+      encoding: "gzip",
+      vary: "Accept-Encoding",
+      etag: '"p1-gzip"',
+      body: gzip,
+    });
+    expect(got.get("")).toEqual({
+      encoding: undefined,
+      vary: "Accept-Encoding",
+      etag: '"p1"',
+      body: Buffer.from(CODE),
+    });
+    const hit = await rawGet(url, { "accept-encoding": "br", "if-none-match": '"p1-br"' });
+    expect(hit.status).toBe(304);
+  });
+
+  it("compresses only the codings a bundle does not bring", async () => {
+    const gzip = gzipSync(CODE, { level: 1 });
+    const base = await serve(new ClientAsset(async () => ({ code: CODE, hash: "p2", gzip })));
+    const url = base + "/_vango/client.p2.js";
+    const br = await rawGet(url, { "accept-encoding": "br" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(br.body).toString()).toBe(CODE);
+    expect((await rawGet(url, { "accept-encoding": "gzip" })).body).toEqual(gzip);
+  });
+
+  it("drops a given coding that is not smaller than the code", async () => {
+    const code = "x()";
+    const br = brotliCompressSync(code);
+    expect(br.byteLength).toBeGreaterThanOrEqual(code.length);
+    const base = await serve(new ClientAsset(async () => ({ code, hash: "p3", br })));
+    const r = await rawGet(base + "/_vango/client.p3.js", { "accept-encoding": "br, gzip" });
+    expect([r.headers["content-encoding"], r.headers.vary, r.body.toString()]).toEqual([
+      undefined,
+      undefined,
+      code,
+    ]);
   });
 
   it("shares one default build, and so one compression, between the apps of a process", async () => {
