@@ -36,12 +36,17 @@ const redis =
 
 function persistence(): { persistence?: false | PersistenceOptions } {
   // `VANGO_BENCH_CHECKPOINT_TTL_MS`: checkpoints of ended sessions expire this soon (churn).
+  // `VANGO_BENCH_CHECKPOINT_MS`: the checkpoint interval (default 1 s).
   const ttl = process.env.VANGO_BENCH_CHECKPOINT_TTL_MS;
-  const ttlMs = ttl ? { ttlMs: Number(ttl) } : {};
+  const every = process.env.VANGO_BENCH_CHECKPOINT_MS;
+  const ttlMs = {
+    ...(ttl ? { ttlMs: Number(ttl) } : {}),
+    ...(every ? { checkpointMs: Number(every) } : {}),
+  };
   switch (process.env.VANGO_BENCH_PERSIST) {
     case undefined:
     case "":
-      return ttl ? { persistence: ttlMs } : {};
+      return ttl || every ? { persistence: ttlMs } : {};
     case "off":
       return { persistence: false };
     case "memory":
