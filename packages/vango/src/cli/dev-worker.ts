@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       routes,
       setup,
       publicDir: p.publicDir,
+      clientDir: p.clientDir,
       dev: { eventsUrl: process.env.VANGO_DEV_EVENTS ?? "/_vango/dev/events" },
       port: 0,
       metricsPort: 0,

@@ -4,6 +4,7 @@
  * ```
  * app/routes/      file routes (required)
  * app/server.ts    optional set-up: more `createApp` options, auth, shutdown (see AppSetup)
+ * app/client/      the app's client hooks and islands, `*.client.ts` (optional: `clientDir`)
  * public/          static files, served at `/` (optional)
  * dist/            `vango build`'s output
  * .vango/          state: session snapshots and the generated development secret
@@ -20,6 +21,8 @@ export interface Project {
   /** `app/server.ts` (or `.tsx`, `.js`) when the app has one. */
   readonly setupFile: string | undefined;
   readonly publicDir: string | undefined;
+  /** `app/client/` when the app has one: its `clientDir`, which `build` bundles into hook chunks. */
+  readonly clientDir: string | undefined;
   readonly distDir: string;
   readonly name: string;
 }
@@ -41,12 +44,14 @@ export function project(root: string): Project {
   }
   const setup = SETUP_NAMES.map((n) => join(appDir, n)).find((f) => existsSync(f));
   const pub = join(abs, "public");
+  const client = join(appDir, "client");
   return {
     root: abs,
     appDir,
     routesDir,
     setupFile: setup,
     publicDir: isDir(pub) ? pub : undefined,
+    clientDir: isDir(client) ? client : undefined,
     distDir: join(abs, "dist"),
     name: abs.split(/[\\/]/).pop() ?? "app",
   };

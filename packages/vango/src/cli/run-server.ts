@@ -1,8 +1,9 @@
 /**
  * The server the CLI runs, for `vango dev`'s worker and for `vango start` alike: the
  * app's routes and `public/`, sessions kept in `VANGO_STATE_DIR` (default `.vango` in
- * the app), the secret from `VANGO_SECRET`, the app's own `app/server.ts` set-up, the
- * page on `PORT` and Prometheus metrics on the internal `METRICS_PORT`.
+ * the app), the secret from `VANGO_SECRET`, the hooks in `app/client/`, the app's own
+ * `app/server.ts` set-up, the page on `PORT` and Prometheus metrics on the internal
+ * `METRICS_PORT`.
  */
 import { join } from "node:path";
 import { serveMetrics } from "../observability/metrics-server.ts";
@@ -21,6 +22,8 @@ export interface RunServerOptions {
   readonly routes: RouteTable;
   readonly setup?: AppSetup | undefined;
   readonly publicDir?: string | undefined;
+  /** The app's hooks and islands (`app/client/`): `createApp`'s `clientDir`. */
+  readonly clientDir?: string | undefined;
   /** `vango dev`: devMode, and where the dev overlay hears about edits and compile errors. */
   readonly dev?: { readonly eventsUrl: string } | undefined;
   readonly port: number;
@@ -58,6 +61,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     ...(env.VANGO_SECRET ? { secret: env.VANGO_SECRET } : {}),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     ...(o.publicDir === undefined ? {} : { publicDir: o.publicDir }),
+    ...(o.clientDir === undefined ? {} : { clientDir: o.clientDir }),
     ...(o.logger === undefined ? {} : { logger: o.logger }),
     ...(o.clientBuilder === undefined ? {} : { clientBuilder: o.clientBuilder }),
   };

@@ -19,14 +19,16 @@ import { assembleApp } from "./assemble.ts";
 import type { AppOptions, ServerTimeouts } from "./config/options.ts";
 import type { HttpMiddleware, NextFn } from "./core/middleware.ts";
 import { SocketDrain } from "./core/socket-drain.ts";
-import { ChunkAssets, defaultChunkBuilder } from "./http/chunk-assets.ts";
+import { ChunkAssets, chunkBuilderFor } from "./http/chunk-assets.ts";
 import {
   ClientAsset,
   chunkBuilder,
   DEV_OVERLAY_PREFIX,
   defaultClientBuilder,
   isBundledClient,
+  prebuiltTools,
   RECOVERY_PREFIX,
+  recoveryBuilder,
 } from "./http/client-asset.ts";
 import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.ts";
 import { StaticFiles } from "./http/static-files.ts";
@@ -82,6 +84,8 @@ export function createApp(options: AppOptions): App {
   const { logger, sessions, observability: obs } = rt;
   const minify = options.minifyClient ?? !rt.devMode;
   const bundled = isBundledClient(options.clientBuilder);
+  // `vango start`'s recovery script and hook chunks, built by `vango build`.
+  const tools = prebuiltTools(options.clientBuilder);
   let closing = false;
   const httpHost: HttpHost = {
     devMode: rt.devMode,
@@ -98,9 +102,11 @@ export function createApp(options: AppOptions): App {
         : undefined,
     recovery:
       options.formRecovery !== false && bundled
-        ? new ClientAsset(chunkBuilder("recovery", minify), RECOVERY_PREFIX)
+        ? new ClientAsset(recoveryBuilder(tools, minify), RECOVERY_PREFIX)
         : undefined,
-    chunks: bundled ? new ChunkAssets(defaultChunkBuilder(minify, options.clientDir)) : undefined,
+    chunks: bundled
+      ? new ChunkAssets(chunkBuilderFor(tools, minify, options.clientDir))
+      : undefined,
     statics: staticFiles(options.publicDir),
     title: options.title,
     pageDataMs: rt.timeouts.pageDataMs,

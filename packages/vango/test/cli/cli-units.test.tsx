@@ -1,13 +1,13 @@
 /**
  * The CLI's pure parts, in-process: the code frame, the typed route manifest's text,
  * the build entry, package names, the workspace check, the error codes' docs, and how
- * `start` reads and checks the prebuilt client.
+ * `start` reads and checks the prebuilt client, recovery script and hook chunks.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { entrySource } from "../../src/cli/build.ts";
 import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
@@ -167,42 +167,93 @@ describe("checkSources", () => {
 });
 
 describe("loadPrebuiltClient", () => {
-  const code = "(function(){var n=0;function inc(){n++}inc();})();\n".repeat(50);
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const file = `client.${hash}.js`;
+  const script = (code: string, prefix: string) => {
+    const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+    return { code, hash, file: `${prefix}${hash}.js` };
+  };
+  const client = script(
+    "(function(){var n=0;function inc(){n++}inc();})();\n".repeat(50),
+    "client.",
+  );
+  const { code, hash, file } = client;
+  const recovery = script(
+    "(()=>{var r=sessionStorage;r.clear();})();\n".repeat(40),
+    "client-recovery.",
+  );
+  const hook = script(
+    "window.__vangoHooks.define('Tooltip',{mounted(){}});\n".repeat(30),
+    "chunk.",
+  );
+  const runtime = script(
+    `(()=>{startHooks(document,{"Tooltip":"/_vango/chunk/${hook.hash}.js"});})();\n`.repeat(20),
+    "chunk.",
+  );
+  type Script = typeof client;
+  const entry = (s: Script) => ({
+    hash: s.hash,
+    file: s.file,
+    br: `${s.file}.br`,
+    gzip: `${s.file}.gz`,
+  });
+  const full = {
+    ...entry(client),
+    recovery: entry(recovery),
+    chunks: { clientDir: "app/client", runtime: entry(runtime), hooks: { Tooltip: entry(hook) } },
+  };
 
   /** A `dist/` as `vango build` writes it; `manifest` overrides its manifest. */
   async function dist(manifest?: unknown): Promise<string> {
     const root = mkdtempSync(join(tmpdir(), "vango-dist-"));
     const dir = join(root, "client");
     mkdirSync(dir);
-    const body = Buffer.from(code);
-    const { br, gzip } = await compressClient(body);
-    writeFileSync(join(dir, file), body);
-    writeFileSync(join(dir, `${file}.br`), br!);
-    writeFileSync(join(dir, `${file}.gz`), gzip!);
-    const m = manifest ?? { hash, file, br: `${file}.br`, gzip: `${file}.gz` };
-    writeFileSync(join(dir, "manifest.json"), JSON.stringify(m));
+    for (const s of [client, recovery, hook, runtime]) {
+      const body = Buffer.from(s.code);
+      const { br, gzip } = await compressClient(body);
+      writeFileSync(join(dir, s.file), body);
+      writeFileSync(join(dir, `${s.file}.br`), br!);
+      writeFileSync(join(dir, `${s.file}.gz`), gzip!);
+    }
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest ?? full));
     return root;
   }
+  const bytes = (root: string, name: string) => readFileSync(join(root, "client", name));
 
-  it("reads the client with the brotli and gzip files the manifest names, byte for byte", async () => {
+  it("reads the client, recovery script and hook chunks with the files the manifest names, byte for byte", async () => {
     const root = await dist();
-    const c = await loadPrebuiltClient(root);
+    const { client: c, tools } = await loadPrebuiltClient(root, "/srv/app");
     expect([c.code, c.hash]).toEqual([code, hash]);
-    expect(c.br).toEqual(readFileSync(join(root, "client", `${file}.br`)));
-    expect(c.gzip).toEqual(readFileSync(join(root, "client", `${file}.gz`)));
+    expect(c.br).toEqual(bytes(root, `${file}.br`));
+    expect(c.gzip).toEqual(bytes(root, `${file}.gz`));
+    for (const [got, want] of [
+      [tools.recovery, recovery],
+      [tools.chunks?.set.runtime, runtime],
+      [tools.chunks?.set.hooks.get("Tooltip"), hook],
+    ] as const) {
+      expect([got?.code, got?.hash]).toEqual([want.code, want.hash]);
+      expect(got?.br).toEqual(bytes(root, `${want.file}.br`));
+      expect(got?.gzip).toEqual(bytes(root, `${want.file}.gz`));
+    }
+    expect([...(tools.chunks?.set.hooks.keys() ?? [])]).toEqual(["Tooltip"]);
+    // The hook folder, from the app's root (dist/'s parent by default).
+    expect(tools.chunks?.clientDir).toBe(resolve("/srv/app/app/client"));
+    const noDir = await dist({ ...full, chunks: { ...full.chunks, clientDir: null } });
+    const own = await loadPrebuiltClient(noDir);
+    expect(own.tools.chunks?.clientDir).toBeUndefined();
     rmSync(root, { recursive: true, force: true });
+    rmSync(noDir, { recursive: true, force: true });
   });
 
-  it("a manifest without compressed files (an older build) leaves compression to the server", async () => {
+  it("a manifest of an older build: no compressed files, no recovery script or chunks", async () => {
     const root = await dist({ hash, file });
-    const c = await loadPrebuiltClient(root);
+    const { client: c, tools } = await loadPrebuiltClient(root);
     expect([c.code, c.br, c.gzip]).toEqual([code, undefined, undefined]);
+    expect(tools).toEqual({ recovery: undefined, chunks: undefined });
     rmSync(root, { recursive: true, force: true });
   });
 
   it("refuses a dist/client/ whose files do not match its manifest with cli_not_built", async () => {
+    const manifest = (m: unknown) => (r: string) =>
+      writeFileSync(join(r, "client/manifest.json"), JSON.stringify(m));
     const cases: [string, (root: string) => void | Promise<void>][] = [
       ["no manifest", (r) => rmSync(join(r, "client/manifest.json"))],
       ["manifest not JSON", (r) => writeFileSync(join(r, "client/manifest.json"), "{")],
@@ -214,14 +265,28 @@ describe("loadPrebuiltClient", () => {
         (r) => writeFileSync(join(r, "client", `${file}.br`), gzipSync("x")),
       ],
       ["gzip not gzip", (r) => writeFileSync(join(r, "client", `${file}.gz`), "plain")],
+      ["a path outside the folder", manifest({ hash, file: `../client/${file}` })],
+      ["recovery edited", (r) => writeFileSync(join(r, "client", recovery.file), "x")],
+      ["recovery missing", (r) => rmSync(join(r, "client", recovery.file))],
+      ["recovery entry not an object", manifest({ ...full, recovery: "x" })],
       [
-        "a path outside the folder",
-        (r) =>
-          writeFileSync(
-            join(r, "client/manifest.json"),
-            JSON.stringify({ hash, file: `../client/${file}` }),
-          ),
+        "recovery brotli of other bytes",
+        (r) => writeFileSync(join(r, "client", `${recovery.file}.br`), brotliCompressSync("x")),
       ],
+      ["runtime edited", (r) => writeFileSync(join(r, "client", runtime.file), "x")],
+      ["hook gzip not gzip", (r) => writeFileSync(join(r, "client", `${hook.file}.gz`), "x")],
+      ["hook missing", (r) => rmSync(join(r, "client", hook.file))],
+      [
+        "a hook the runtime does not name",
+        manifest({ ...full, chunks: { ...full.chunks, hooks: { Tooltip: entry(recovery) } } }),
+      ],
+      [
+        "chunks without a runtime",
+        manifest({ ...full, chunks: { ...full.chunks, runtime: null } }),
+      ],
+      ["chunks without hooks", manifest({ ...full, chunks: { ...full.chunks, hooks: null } })],
+      ["clientDir not a path", manifest({ ...full, chunks: { ...full.chunks, clientDir: 1 } })],
+      ["chunks not an object", manifest({ ...full, chunks: 1 })],
     ];
     for (const [what, spoil] of cases) {
       const root = await dist();

@@ -6,12 +6,14 @@
  * applies in place, an edit that does not compile and a module that throws at start show
  * in the overlay and the terminal while the page keeps working, so does a handler that
  * throws (with its code frame), and the overlay clears when they are fixed; `build` +
- * `start` with plain node in production mode, the client served as the build compressed
- * it; `gen` outputs and the typed route manifest pass `tsc`.
+ * `start` with plain node in production mode and without esbuild, the client, form
+ * recovery script and hook chunks served as the build compressed them; `gen` outputs and the typed route manifest pass `tsc`.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   brotliCompressSync,
   brotliDecompressSync,
@@ -266,19 +268,74 @@ describe("vango CLI", () => {
     expect(await d.exited).toBe(0);
   }, 120_000);
 
-  it("build + start: plain node, production mode", async () => {
+  it("build + start: plain node, production mode, no esbuild", async () => {
+    // An app hook in app/client/ (the CLI's clientDir): build bundles it into a chunk.
+    mkdirSync(join(app, "app/client"), { recursive: true });
+    writeFileSync(
+      join(app, "app/client/mark.client.ts"),
+      [
+        'import { defineHook } from "vango/client";',
+        "",
+        "/** Marks its element while the pointer is over it; big enough to compress. */",
+        "export default defineHook<{ label: string }>((ctx) => {",
+        '  const enter = () => ctx.el.setAttribute("data-marked", ctx.options.label);',
+        '  const leave = () => ctx.el.removeAttribute("data-marked");',
+        '  ctx.el.addEventListener("pointerenter", enter);',
+        '  ctx.el.addEventListener("pointerleave", leave);',
+        "  return {",
+        "    destroyed: () => {",
+        '      ctx.el.removeEventListener("pointerenter", enter);',
+        '      ctx.el.removeEventListener("pointerleave", leave);',
+        "    },",
+        "  };",
+        "});",
+        "",
+      ].join("\n"),
+    );
     const b = await npm(["run", "build"], app);
     expect(b).toContain("built 1 routes");
     const routes = JSON.parse(readFileSync(join(app, "dist/routes.json"), "utf8"));
     expect(routes).toEqual([{ key: "/", file: "app/routes/index.tsx" }]);
     const client = JSON.parse(readFileSync(join(app, "dist/client/manifest.json"), "utf8"));
-    expect(client).toEqual({
+    const prebuilt = (prefix: string) => ({
       hash: expect.stringMatching(/^[0-9a-f]{16}$/),
-      file: `client.${client.hash}.js`,
-      br: `${client.file}.br`,
-      gzip: `${client.file}.gz`,
+      file: expect.stringMatching(new RegExp(`^${prefix.replace(".", "\\.")}[0-9a-f]{16}\\.js$`)),
+      br: expect.stringMatching(/\.js\.br$/),
+      gzip: expect.stringMatching(/\.js\.gz$/),
     });
+    // The client, and beside it the form recovery script and the hook chunks: the runtime,
+    // the built-in hooks and the app's own.
+    expect(client).toEqual({
+      ...prebuilt("client."),
+      recovery: prebuilt("client-recovery."),
+      chunks: {
+        clientDir: "app/client",
+        runtime: prebuilt("chunk."),
+        hooks: expect.objectContaining({
+          Tooltip: prebuilt("chunk."),
+          Sortable: prebuilt("chunk."),
+          "./mark.client.ts": prebuilt("chunk."),
+        }),
+      },
+    });
+    type Built = { hash: string; file: string; br: string; gzip: string };
+    const scripts: [string, Built][] = [
+      [`/_vango/client-recovery.${client.recovery.hash}.js`, client.recovery],
+      ...[
+        client.chunks.runtime,
+        ...Object.values(client.chunks.hooks as Record<string, Built>),
+      ].map((f): [string, Built] => [`/_vango/chunk/${f.hash}.js`, f]),
+    ];
+    for (const f of [client, ...scripts.map(([, f]) => f)]) {
+      expect(f.file.endsWith(`.${f.hash}.js`) || f.file === `chunk.${f.hash}.js`, f.file).toBe(
+        true,
+      );
+      expect([f.br, f.gzip]).toEqual([`${f.file}.br`, `${f.file}.gz`]);
+    }
     const built = (name: string) => readFileSync(join(app, "dist/client", name));
+    // The runtime names every hook chunk by its URL.
+    const runtimeCode = built(client.chunks.runtime.file).toString();
+    for (const [url, f] of scripts.slice(2)) expect(runtimeCode, f.file).toContain(url);
     const code = built(client.file);
     expect(brotliDecompressSync(built(client.br))).toEqual(code);
     expect(gunzipSync(built(client.gzip))).toEqual(code);
@@ -292,6 +349,12 @@ describe("vango CLI", () => {
     };
     expect(built(client.br).equals(brotliCompressSync(code, q11))).toBe(true);
     expect(built(client.gzip).equals(gzipSync(code, { level: 9 }))).toBe(true);
+    for (const [, f] of scripts) {
+      const plain = built(f.file);
+      const q = { params: { ...q11.params, [constants.BROTLI_PARAM_SIZE_HINT]: plain.length } };
+      expect(built(f.br).equals(brotliCompressSync(plain, q)), f.file).toBe(true);
+      expect(built(f.gzip).equals(gzipSync(plain, { level: 9 })), f.file).toBe(true);
+    }
 
     // Production mode refuses to start without the shared secret.
     const port = await sparePort();
@@ -309,6 +372,15 @@ describe("vango CLI", () => {
     const stale = await vango(["start"], app, { ...env, ...secret });
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("cli_not_built");
+    writeFileSync(brFile, goodBr);
+    // So does a hook chunk that is not the one the manifest names.
+    const hookFile = join(app, "dist/client", client.chunks.hooks.Tooltip.file);
+    const goodHook = built(client.chunks.hooks.Tooltip.file);
+    writeFileSync(hookFile, `${goodHook};`);
+    const staleHook = await vango(["start"], app, { ...env, ...secret });
+    expect(staleHook.code).toBe(1);
+    expect(staleHook.stderr).toContain("cli_not_built");
+    writeFileSync(hookFile, goodHook);
     // The server would compress at quality 11 and level 9, deterministically, so the
     // build's files are swapped for other valid encodings of the client: start must
     // serve exactly these bytes, which it could only have read from dist/.
@@ -318,7 +390,30 @@ describe("vango CLI", () => {
     writeFileSync(brFile, otherBr);
     writeFileSync(join(app, "dist/client", client.gzip), otherGzip);
 
-    const s = spawnVango(["start"], app, { ...env, ...secret });
+    // start must not load esbuild: the recovery script and hook chunks come from dist/.
+    // A module-resolution hook, installed in the start process through NODE_OPTIONS,
+    // makes every import of esbuild fail (whether or not it is installed), so a chunk or
+    // script built at run time would fail its request (or the page naming it). It is shown
+    // to work on a plain node first, so the check cannot pass vacuously.
+    const hooks = join(dir, "no-esbuild-hooks.mjs");
+    writeFileSync(
+      hooks,
+      'export async function resolve(specifier, context, next) {\n  if (specifier === "esbuild" || specifier.startsWith("esbuild/")) throw new Error("esbuild is blocked");\n  return next(specifier, context);\n}\n',
+    );
+    const noEsbuild = join(dir, "no-esbuild.mjs");
+    writeFileSync(
+      noEsbuild,
+      `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const nodeOptions = { NODE_OPTIONS: `--import=${pathToFileURL(noEsbuild).href}` };
+    const probe = execFileSync(
+      process.execPath,
+      ["-e", 'import("esbuild").then(() => console.log("loaded"), (e) => console.log(e.message))'],
+      { cwd: app, env: { ...process.env, ...nodeOptions }, encoding: "utf8" },
+    );
+    expect(probe).toContain("esbuild is blocked");
+
+    const s = spawnVango(["start"], app, { ...env, ...secret, ...nodeOptions });
     running.push(s);
     await s.waitFor("Vango app on");
     const res = await fetch(`http://127.0.0.1:${port}/`);
@@ -328,27 +423,38 @@ describe("vango CLI", () => {
     expect(html).toContain("Welcome to Vango, edited");
     expect(html).not.toContain("vango-dev");
     expect(html).toContain(`/_vango/client.${client.hash}.js`);
-    // The prebuilt client keeps the bundled client's form recovery script (and hook chunks).
-    expect(html).toMatch(/\/_vango\/client-recovery\.[0-9a-f]{16}\.js/);
+    // The prebuilt client keeps the bundled client's form recovery script and hook chunks:
+    // build's.
+    expect(html).toContain(scripts[0]![0]);
+    const boot = JSON.parse(/<script[^>]*id="vango-boot"[^>]*>([^<]*)<\/script>/.exec(html)![1]!);
+    expect(boot.h).toBe(`/_vango/chunk/${client.chunks.runtime.hash}.js`);
 
-    const clientUrl = `http://127.0.0.1:${port}/_vango/client.${client.hash}.js`;
-    for (const [ae, coding, file, decode] of [
-      ["br", "br", client.br, brotliDecompressSync],
-      ["gzip", "gzip", client.gzip, gunzipSync],
-      ["", undefined, client.file, (b: Buffer) => b],
-    ] as const) {
-      const r = await rawGet(clientUrl, ae === "" ? {} : { "accept-encoding": ae });
-      expect([ae, r.status, r.headers["content-encoding"], r.headers.vary]).toEqual([
-        ae,
-        200,
-        coding,
-        "Accept-Encoding",
-      ]);
-      expect(r.headers.etag).toBe(
-        coding === undefined ? `"${client.hash}"` : `"${client.hash}-${coding}"`,
-      );
-      expect(r.body.equals(built(file)), ae).toBe(true);
-      expect(decode(r.body).equals(code), ae).toBe(true);
+    // Served as build wrote them, by Accept-Encoding, byte for byte.
+    for (const [url, f] of [[`/_vango/client.${client.hash}.js`, client], ...scripts] as [
+      string,
+      Built,
+    ][]) {
+      const plain = built(f.file);
+      for (const [ae, coding, file, decode] of [
+        ["br", "br", f.br, brotliDecompressSync],
+        ["gzip", "gzip", f.gzip, gunzipSync],
+        ["", undefined, f.file, (b: Buffer) => b],
+      ] as const) {
+        const r = await rawGet(
+          `http://127.0.0.1:${port}${url}`,
+          ae === "" ? {} : { "accept-encoding": ae },
+        );
+        expect([f.file, ae, r.status, r.headers["content-encoding"], r.headers.vary]).toEqual([
+          f.file,
+          ae,
+          200,
+          coding,
+          "Accept-Encoding",
+        ]);
+        expect(r.headers.etag).toBe(coding === undefined ? `"${f.hash}"` : `"${f.hash}-${coding}"`);
+        expect(r.body.equals(built(file)), `${f.file} ${ae}`).toBe(true);
+        expect(decode(r.body).equals(plain), `${f.file} ${ae}`).toBe(true);
+      }
     }
 
     const { page, problems } = await newPage();
@@ -360,8 +466,10 @@ describe("vango CLI", () => {
     await page.close();
     // Plain node: no loader, no TypeScript at run time.
     expect(s.output()).not.toMatch(/tsx/);
+    expect(s.output()).not.toContain("esbuild is blocked");
     s.child.kill("SIGTERM");
     expect(await s.exited).toBe(0);
+    rmSync(join(app, "app/client"), { recursive: true, force: true });
   }, 120_000);
 
   it("gen: route, component, middleware and the typed route manifest compile", async () => {

@@ -6,11 +6,12 @@
  * given `minify` and `clientDir`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolve } from "node:path";
 import type { ChunkSet } from "../../client/build-chunks.ts";
 import { CHUNK_PATH_PREFIX } from "../../protocol/dom-attrs.ts";
 import { ErrorCode as E } from "../../protocol/errors.ts";
 import { sendError } from "../core/http-error.ts";
-import { type Prepared, prepare, sendPrepared } from "./client-asset.ts";
+import { type PrebuiltTools, type Prepared, prepare, sendPrepared } from "./client-asset.ts";
 
 /** Route label of the chunks in metrics, logs and spans. */
 export const CHUNK_ROUTE = "/_vango/chunk";
@@ -44,6 +45,24 @@ export function defaultChunkBuilder(minify: boolean, clientDir: string | undefin
     }
     return set;
   };
+}
+
+/**
+ * The chunk set `vango build` wrote, when it fits the app: minified like the app's, and
+ * built for the app's `clientDir`. Otherwise the default builder (esbuild, on first use).
+ * @example new ChunkAssets(chunkBuilderFor(prebuiltTools(options.clientBuilder), true, clientDir))
+ */
+export function chunkBuilderFor(
+  tools: PrebuiltTools | undefined,
+  minify: boolean,
+  clientDir: string | undefined,
+): ChunkBuilder {
+  const given = tools?.chunks;
+  const same = (a: string | undefined, b: string | undefined) =>
+    a === undefined || b === undefined ? a === b : resolve(a) === resolve(b);
+  return given !== undefined && minify && same(given.clientDir, clientDir)
+    ? async () => given.set
+    : defaultChunkBuilder(minify, clientDir);
 }
 
 export class ChunkAssets {

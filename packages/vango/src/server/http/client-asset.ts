@@ -7,6 +7,7 @@
  * revalidation answers 304.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ChunkSet } from "../../client/build-chunks.ts";
 import { ErrorCode as E } from "../../protocol/errors.ts";
 import { sendError } from "../core/http-error.ts";
 import {
@@ -139,20 +140,59 @@ export function defaultClientBuilder(minify: boolean): ClientBuilder {
   };
 }
 
-/** Builders that hand out the bundled client built ahead of time ({@link prebuiltClientBuilder}). */
-const prebuilt = new WeakSet<ClientBuilder>();
+/**
+ * The bundled client's tools built ahead of time (minified, as `vango build` writes them),
+ * handed to {@link prebuiltClientBuilder} so an app serves them without esbuild.
+ */
+export interface PrebuiltTools {
+  /** The form recovery script. */
+  readonly recovery?: ClientBundle | undefined;
+  /**
+   * The hook chunks, built for `clientDir` (absolute; `undefined`: the built-in hooks only).
+   * An app whose `clientDir` is another folder builds its own set as without them.
+   */
+  readonly chunks?:
+    | { readonly clientDir: string | undefined; readonly set: PrebuiltChunkSet }
+    | undefined;
+}
+
+/** A {@link ChunkSet} whose chunks may bring their compressed forms. */
+export interface PrebuiltChunkSet extends ChunkSet {
+  readonly runtime: ClientBundle;
+  readonly hooks: ReadonlyMap<string, ClientBundle>;
+}
+
+/** Builders that hand out the bundled client built ahead of time, with its prebuilt tools. */
+const prebuilt = new WeakMap<ClientBuilder, PrebuiltTools>();
 
 /**
  * A builder for the bundled client built ahead of time (`vango build`'s, with its
  * compressed forms): unlike a builder of an app's own client, it keeps the bundled
- * client's tools — hook chunks, form recovery, the dev overlay — which are built on
- * first use as with the default builder.
+ * client's tools — hook chunks, form recovery, the dev overlay — served from `tools`
+ * where given (and the app minifies), else built on first use as with the default builder.
  * @example createApp({ routes, clientBuilder: prebuiltClientBuilder({ code, hash, br, gzip }) })
  */
-export function prebuiltClientBuilder(bundle: ClientBundle): ClientBuilder {
+export function prebuiltClientBuilder(
+  bundle: ClientBundle,
+  tools: PrebuiltTools = {},
+): ClientBuilder {
   const build: ClientBuilder = async () => bundle;
-  prebuilt.add(build);
+  prebuilt.set(build, tools);
   return build;
+}
+
+/** The tools given to {@link prebuiltClientBuilder} with `build` (`undefined` for any other builder). */
+export function prebuiltTools(build: ClientBuilder | undefined): PrebuiltTools | undefined {
+  return build === undefined ? undefined : prebuilt.get(build);
+}
+
+/**
+ * The form recovery script's builder: the prebuilt one when there is one and the app
+ * minifies (it was built minified), else built on first use.
+ */
+export function recoveryBuilder(tools: PrebuiltTools | undefined, minify: boolean): ClientBuilder {
+  const given = tools?.recovery;
+  return given !== undefined && minify ? async () => given : chunkBuilder("recovery", minify);
 }
 
 /**
