@@ -1,10 +1,12 @@
 /**
  * The code blocks of the guides type-check: each `ts`/`tsx` block is
  * compiled as its own module (as if it sat in `docs/`), with the project's compiler
- * options, against the package's sources.
+ * options, against the package's sources. The VangoUI guide's blocks are route files of
+ * an app (`app/routes/`) that imports its copies of the components from
+ * `app/components/ui/` — here, the registry's own files.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
@@ -24,7 +26,18 @@ const GUIDES = [
   "docs/state.md",
   "docs/auth.md",
   "docs/observability.md",
+  "docs/ui.md",
 ];
+
+/** Where `vango add` puts the components by default, read from the registry itself. */
+const APP_UI = join(ROOT, "app", "components", "ui");
+const REGISTRY_UI = join(ROOT, "packages", "vango", "registry", "ui");
+
+/** The registry file for a path under the app's component folder, else the path itself. */
+function real(file: string): string {
+  const abs = resolve(file);
+  return abs.startsWith(APP_UI + sep) ? join(REGISTRY_UI, abs.slice(APP_UI.length + 1)) : abs;
+}
 
 interface Block {
   readonly guide: string;
@@ -40,7 +53,8 @@ function blocks(): Block[] {
     for (const m of text.matchAll(/```(tsx?)\n([\s\S]*?)```/g)) {
       const line = text.slice(0, m.index).split("\n").length;
       const name = `${guide.replace(/[/.]/g, "_")}_${line}.${m[1]}`;
-      out.push({ guide, line, file: join(ROOT, "docs", name), code: m[2]! });
+      const dir = guide === "docs/ui.md" ? join(ROOT, "app", "routes") : join(ROOT, "docs");
+      out.push({ guide, line, file: join(dir, name), code: m[2]! });
     }
   }
   return out;
@@ -67,14 +81,25 @@ describe("guides", () => {
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (file, lang, onError, create) => {
       const code = virtual.get(resolve(file));
-      return code !== undefined
-        ? ts.createSourceFile(file, code, lang, true)
-        : getSourceFile(file, lang, onError, create);
+      if (code !== undefined) return ts.createSourceFile(file, code, lang, true);
+      const path = real(file);
+      return path === resolve(file)
+        ? getSourceFile(file, lang, onError, create)
+        : ts.createSourceFile(file, readFileSync(path, "utf8"), lang, true);
     };
     const fileExists = host.fileExists.bind(host);
-    host.fileExists = (file) => virtual.has(resolve(file)) || fileExists(file);
+    host.fileExists = (file) => virtual.has(resolve(file)) || fileExists(real(file));
     const readFile = host.readFile.bind(host);
-    host.readFile = (file) => virtual.get(resolve(file)) ?? readFile(file);
+    host.readFile = (file) => virtual.get(resolve(file)) ?? readFile(real(file));
+    // The app's folders exist only here: module resolution looks for them first.
+    const directoryExists = host.directoryExists?.bind(host);
+    host.directoryExists = (dir) => {
+      const abs = resolve(dir);
+      if (APP_UI === abs || APP_UI.startsWith(abs + sep) || abs.startsWith(APP_UI + sep))
+        return true;
+      if (abs === join(ROOT, "app", "routes")) return true;
+      return directoryExists?.(real(dir)) ?? true;
+    };
     const program = ts.createProgram([...virtual.keys()], options, host);
     const problems = ts
       .getPreEmitDiagnostics(program)
