@@ -6,7 +6,9 @@
  * Why the bus re-subscribes itself instead of ioredis' `autoResubscribe`: the port must
  * say when every channel is in place again after a reconnection (`status(true)`), and
  * ioredis does not tell when its automatic re-subscription is done; the shared-state
- * layer asks its peers for what it missed right after that moment.
+ * layer asks its peers for what it missed right after that moment — by publishing, so
+ * "up" also waits for the app's client (the publisher) to be connected, and a drop of
+ * either connection reports down.
  *
  * Redis pub/sub delivers in order per publishing connection and channel, to every
  * connection subscribed at that moment, the publisher's own included. On Redis Cluster
@@ -27,10 +29,16 @@ export interface RedisBusSubscriber {
   readonly status: string;
 }
 
-/** What the bus needs of the app's client (an ioredis `Redis` fits). */
+/**
+ * What the bus needs of the app's client (an ioredis `Redis` fits). `status`, `on` and
+ * `off`, when the client has them, let the bus report up only once publishing works too.
+ */
 export interface RedisBusClient {
   publish(channel: string, message: Buffer): Promise<unknown>;
   duplicate(override?: { autoResubscribe?: boolean }): RedisBusSubscriber;
+  readonly status?: string;
+  on?(event: "ready" | "close", listener: () => void): unknown;
+  off?(event: "ready" | "close", listener: () => void): unknown;
 }
 
 export interface RedisBusOptions {
@@ -59,6 +67,9 @@ export class RedisBus implements Bus {
   #listener: BusListener | undefined;
   #up = false;
   #closed = false;
+  /** Listeners on the app's client (removed at close: the client stays the caller's). */
+  #onClientReady: (() => void) | undefined = undefined;
+  #onClientClose: (() => void) | undefined = undefined;
 
   constructor(options: RedisBusOptions) {
     this.#client = options.client;
@@ -83,14 +94,21 @@ export class RedisBus implements Bus {
         new Uint8Array(message.buffer, message.byteOffset, message.byteLength),
       );
     });
-    // Reconnection is the client's (its retryStrategy); this only follows it.
-    sub.on("error", () => {});
-    sub.on("close", () => {
+    // Reconnection is the clients' (their retryStrategy); this only follows it.
+    const down = () => {
       if (!this.#up) return;
       this.#up = false;
       listener.status(false);
-    });
+    };
+    sub.on("error", () => {});
+    sub.on("close", down);
     sub.on("ready", () => void this.#ready(sub, listener));
+    if (this.#client.on !== undefined) {
+      this.#onClientReady = () => void this.#ready(sub, listener);
+      this.#onClientClose = down;
+      this.#client.on("ready", this.#onClientReady);
+      this.#client.on("close", this.#onClientClose);
+    }
     if (sub.status === "ready") void this.#ready(sub, listener);
   }
 
@@ -120,6 +138,8 @@ export class RedisBus implements Bus {
     if (this.#closed) return;
     this.#closed = true;
     this.#channels.clear();
+    if (this.#onClientReady !== undefined) this.#client.off?.("ready", this.#onClientReady);
+    if (this.#onClientClose !== undefined) this.#client.off?.("close", this.#onClientClose);
     const sub = this.#sub;
     if (sub === undefined) return;
     sub.removeAllListeners();
@@ -134,9 +154,12 @@ export class RedisBus implements Bus {
     sub.disconnect();
   }
 
-  /** Puts every channel in place on a (re)connected subscriber, then reports up. */
+  /**
+   * Puts every channel in place on a (re)connected subscriber, then reports up — once
+   * the publishing client is connected too (its own 'ready' calls this again).
+   */
   async #ready(sub: RedisBusSubscriber, listener: BusListener): Promise<void> {
-    if (this.#closed || this.#up) return;
+    if (this.#closed || this.#up || sub.status !== "ready") return;
     try {
       if (this.#channels.size > 0) {
         await sub.subscribe(...[...this.#channels].map((c) => this.#prefix + c));
@@ -146,7 +169,14 @@ export class RedisBus implements Bus {
       return;
     }
     if (this.#closed || this.#up || sub.status !== "ready") return;
+    if (!this.#publisherReady()) return;
     this.#up = true;
     listener.status(true);
+  }
+
+  /** The app's client can publish (a client that does not say is taken as ready). */
+  #publisherReady(): boolean {
+    const status = this.#client.status;
+    return status === undefined || status === "ready";
   }
 }
