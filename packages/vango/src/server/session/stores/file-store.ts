@@ -125,49 +125,41 @@ function encodeFileInto(
   return end;
 }
 
-/** Where a file's id and checkpoint are, or `undefined` when its header or CRC is bad. */
-interface Parsed {
-  readonly idStart: number;
-  readonly idEnd: number;
+/** Where a checkpoint's parts are in its file, by format. */
+interface Layout {
+  /** Where the CRC-covered bytes start. */
+  readonly crcFrom: number;
+  readonly idAt: number;
+  readonly idLen: number;
+  /** End of the checkpoint (the first format: the end of what was read). */
   readonly end: number;
 }
 
-function parseFile(buf: Buffer): Parsed | undefined {
-  if (buf.length < OFF_CRC + 4) return undefined;
-  const magic = buf.readUInt32LE(0);
-  let crcFrom: number;
-  let idStart: number;
-  let idLen: number;
-  let end: number;
-  if (magic === MAGIC && buf.length >= HEADER) {
-    crcFrom = OFF_LENGTH;
-    idStart = HEADER;
-    idLen = buf.readUInt16LE(OFF_ID_LEN);
-    end = HEADER + buf.readUInt32LE(OFF_LENGTH);
-  } else if (magic === MAGIC_V1 && buf.length >= V1_HEADER) {
-    crcFrom = V1_OFF_ID_LEN;
-    idStart = V1_HEADER;
-    idLen = buf.readUInt16LE(V1_OFF_ID_LEN);
-    end = buf.length;
-  } else {
-    return undefined;
-  }
-  if (end > buf.length || idStart + idLen > end) return undefined;
-  if (crc32(buf.subarray(crcFrom, end)) !== buf.readUInt32LE(OFF_CRC)) return undefined;
-  return { idStart, idEnd: idStart + idLen, end };
-}
-
-/** The id field's offset and length in a header, by format (`undefined`: not a checkpoint). */
-function idField(head: Buffer, bytesRead: number): { at: number; len: number } | undefined {
+/** The layout of the first `bytesRead` bytes of a file, or `undefined` when it is no checkpoint. */
+function layoutOf(head: Buffer, bytesRead: number): Layout | undefined {
   if (bytesRead < OFF_CRC + 4) return undefined;
   const magic = head.readUInt32LE(0);
   if (magic === MAGIC && bytesRead >= HEADER) {
-    return { at: HEADER, len: head.readUInt16LE(OFF_ID_LEN) };
+    const idLen = head.readUInt16LE(OFF_ID_LEN);
+    return {
+      crcFrom: OFF_LENGTH,
+      idAt: HEADER,
+      idLen,
+      end: HEADER + head.readUInt32LE(OFF_LENGTH),
+    };
   }
   if (magic === MAGIC_V1 && bytesRead >= V1_HEADER) {
-    return { at: V1_HEADER, len: head.readUInt16LE(V1_OFF_ID_LEN) };
+    const idLen = head.readUInt16LE(V1_OFF_ID_LEN);
+    return { crcFrom: V1_OFF_ID_LEN, idAt: V1_HEADER, idLen, end: bytesRead };
   }
   return undefined;
+}
+
+/** The layout of a whole file whose lengths and CRC check out, else `undefined`. */
+function parseFile(buf: Buffer): Layout | undefined {
+  const l = layoutOf(buf, buf.length);
+  if (l === undefined || l.end > buf.length || l.idAt + l.idLen > l.end) return undefined;
+  return crc32(buf.subarray(l.crcFrom, l.end)) === buf.readUInt32LE(OFF_CRC) ? l : undefined;
 }
 
 /**
@@ -341,7 +333,7 @@ export class FileSessionStore implements SessionStore {
   async #read(id: string): Promise<Uint8Array | undefined> {
     const path = join(this.#dir, fileName(id));
     let buf: Buffer | undefined;
-    let parsed: Parsed | undefined;
+    let parsed: Layout | undefined;
     for (let attempt = 0; attempt < 2 && parsed === undefined; attempt++) {
       // A second look first: another process may have been overwriting the page.
       if (attempt > 0) await sleep(REREAD_MS);
@@ -358,8 +350,9 @@ export class FileSessionStore implements SessionStore {
       return undefined;
     }
     // Another id with the same SHA-256: never seen, but then this file is not ours.
-    if (buf!.toString("utf8", parsed.idStart, parsed.idEnd) !== id) return undefined;
-    return plainBytes(buf!.subarray(parsed.idEnd, parsed.end));
+    const idEnd = parsed.idAt + parsed.idLen;
+    if (buf!.toString("utf8", parsed.idAt, idEnd) !== id) return undefined;
+    return plainBytes(buf!.subarray(idEnd, parsed.end));
   }
 
   async #touch(name: string, ttlMs: number): Promise<boolean> {
@@ -371,10 +364,9 @@ export class FileSessionStore implements SessionStore {
       throw storeUnavailable("file touch", e);
     }
     try {
-      const head = Buffer.alloc(OFF_CRC);
-      const { bytesRead } = await fh.read(head, 0, OFF_CRC, 0);
-      const magic = head.readUInt32LE(0);
-      if (bytesRead < OFF_CRC || (magic !== MAGIC && magic !== MAGIC_V1)) return false;
+      const head = Buffer.alloc(HEADER);
+      const { bytesRead } = await fh.read(head, 0, HEADER, 0);
+      if (layoutOf(head, bytesRead) === undefined) return false;
       const now = Date.now();
       if (head.readDoubleLE(OFF_EXPIRY) <= now) return false;
       head.writeDoubleLE(now + ttlMs, OFF_EXPIRY);
@@ -453,11 +445,11 @@ async function inspect(path: string, head: Buffer): Promise<string | typeof LIVE
   }
   try {
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const field = idField(head, bytesRead);
-    if (field === undefined) return CORRUPT;
+    const l = layoutOf(head, bytesRead);
+    if (l === undefined) return CORRUPT;
     if (head.readDoubleLE(OFF_EXPIRY) > Date.now()) return LIVE;
-    if (field.at + field.len > bytesRead) return CORRUPT;
-    return head.toString("utf8", field.at, field.at + field.len);
+    if (l.idAt + l.idLen > bytesRead) return CORRUPT;
+    return head.toString("utf8", l.idAt, l.idAt + l.idLen);
   } catch {
     return LIVE;
   } finally {
