@@ -169,9 +169,12 @@ new PerformanceObserver((list) => {
  * window, including objects the GC has since freed (what drives scavenge frequency),
  * and write the profile for Chrome DevTools or `bench/load/alloc-top.ts`. With
  * `VANGO_BENCH_ALLOC_LIVE=1`, only what is still alive at the end (what scavenges copy
- * and promote: the state each event leaves behind).
+ * and promote: the state each event leaves behind). With `VANGO_BENCH_ALLOC_PROMOTED=1`,
+ * what outlived the scavenges: alive at the end or freed only by a full GC (what
+ * scavenges copied into old space).
  */
 const allocLive = process.env.VANGO_BENCH_ALLOC_LIVE === "1";
+const allocPromoted = process.env.VANGO_BENCH_ALLOC_PROMOTED === "1";
 const allocFile = process.env.VANGO_BENCH_ALLOC;
 const inspector = allocFile ? new Inspector() : undefined;
 inspector?.connect();
@@ -186,8 +189,8 @@ process.on("message", async (m: { cmd: string }) => {
     gcCount = 0;
     await inspector?.post("HeapProfiler.startSampling", {
       samplingInterval: 4096,
-      includeObjectsCollectedByMajorGC: !allocLive,
-      includeObjectsCollectedByMinorGC: !allocLive,
+      includeObjectsCollectedByMajorGC: !allocLive || allocPromoted,
+      includeObjectsCollectedByMinorGC: !allocLive && !allocPromoted,
     });
     cpu0 = process.cpuUsage();
     t0 = performance.now();

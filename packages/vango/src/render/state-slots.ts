@@ -80,23 +80,63 @@ export class StateSlots {
    */
   collect(fibers: readonly Fiber[]): StateEntry[] {
     const out: StateEntry[] = [];
-    const ordinals: Ordinals = new Map();
-    const paths = new Map<Instance, string>();
-    const walk = (list: readonly Fiber[]): void => {
-      for (const f of list) {
-        if (f.kind === VKind.Component) {
-          const inst = f as Instance;
-          const parent = inst.parent;
-          const path = placeOf(inst, parent === null ? undefined : paths.get(parent), ordinals);
-          paths.set(inst, path);
-          const state = inst.state;
-          if (state !== null && state.length > 0) out.push([path, state.map((s) => s.peek())]);
-          walk(inst.children);
-        } else if (f.kind === VKind.Element || f.kind === VKind.Fragment) walk(f.children);
-      }
-    };
-    walk(fibers);
+    collectFrom(fibers, undefined, new Siblings(), out);
     return out;
+  }
+}
+
+/**
+ * Counts the unkeyed component children of one component by type (a short list of
+ * `type, count` pairs: a component has few child types). A checkpoint walks every
+ * component every second, so it keeps to one small array per component with children.
+ */
+class Siblings {
+  #counts: (Component | number)[] | null = null;
+
+  /** The ordinal of the next unkeyed child of type `t`. */
+  next(t: Component): number {
+    const c = this.#counts;
+    if (c === null) {
+      this.#counts = [t, 1];
+      return 0;
+    }
+    for (let i = 0; i < c.length; i += 2) {
+      if (c[i] !== t) continue;
+      const n = c[i + 1] as number;
+      c[i + 1] = n + 1;
+      return n;
+    }
+    c.push(t, 1);
+    return 0;
+  }
+}
+
+function collectFrom(
+  list: readonly Fiber[],
+  parentPath: string | undefined,
+  siblings: Siblings,
+  out: StateEntry[],
+): void {
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i]!;
+    if (f.kind === VKind.Component) {
+      const inst = f as Instance;
+      const name = inst.type.name || "anonymous";
+      const step =
+        inst.key !== undefined
+          ? `${name}#${String(inst.key)}`
+          : `${name}:${siblings.next(inst.type)}`;
+      const path = parentPath === undefined ? step : `${parentPath}/${step}`;
+      const state = inst.state;
+      if (state !== null && state.length > 0) {
+        const values = new Array<unknown>(state.length);
+        for (let k = 0; k < state.length; k++) values[k] = state[k]!.peek();
+        out.push([path, values]);
+      }
+      if (inst.children.length > 0) collectFrom(inst.children, path, new Siblings(), out);
+    } else if (f.kind === VKind.Element || f.kind === VKind.Fragment) {
+      collectFrom(f.children, parentPath, siblings, out);
+    }
   }
 }
 

@@ -9,7 +9,6 @@
  * router's own binding (the client's Navigate event), and `recover(err)` turns a
  * `redirect()`/`notFound()` thrown by a handler into a navigation.
  */
-import { createHash } from "node:crypto";
 import { PatchOp } from "../protocol/constants.ts";
 import { ATTR_OPTIMISTIC } from "../protocol/dom-attrs.ts";
 import type { JsonValue, Patch } from "../protocol/patch.ts";
@@ -17,8 +16,8 @@ import { batch } from "../reactive/index.ts";
 import { ClientInfoContext } from "../render/client-info.ts";
 import { provide } from "../render/context.ts";
 import { FormEnhancerContext } from "../render/form-enhancer.ts";
+import { hashHost } from "../render/host-hash.ts";
 import { type LiveRoot, mountLive } from "../render/live-root.ts";
-import { serializeHost } from "../render/serialize-host.ts";
 import type { Session } from "../server/session/session.ts";
 import { SessionContext } from "../server/session/session-context.ts";
 import type { SessionView, ViewSnapshot } from "../server/session/view.ts";
@@ -277,11 +276,9 @@ export class PageView implements SessionView {
     };
   }
 
-  /** A hash of the page's HTML as the browser's DOM holds it (hids included). */
+  /** A fingerprint of what the browser's DOM holds of the page (hids included). */
   htmlHash(): string {
-    const h = createHash("sha256");
-    for (const c of this.#live.root.children) h.update(serializeHost(c));
-    return h.digest("base64url").slice(0, 22);
+    return hashHost(this.#live.root.children);
   }
 
   /**

@@ -340,34 +340,55 @@ export class StateCodec {
     return out;
   }
 
-  #encArray(a: readonly unknown[], depth: number, stack: object[]): unknown[] {
+  /**
+   * `a` as JSON can carry it. Copy on write: an array whose elements JSON carries as they
+   * are is returned itself, so a checkpoint of plain data copies nothing.
+   */
+  #encArray(a: readonly unknown[], depth: number, stack: object[]): readonly unknown[] {
     const n = a.length;
-    const out = new Array<unknown>(n);
+    let out: unknown[] | null = null;
     let i = 0;
     try {
-      for (; i < n; i++) out[i] = this.#enc(a[i], depth + 1, stack);
+      for (; i < n; i++) {
+        const v = a[i];
+        // A hole reads as undefined and encodes as a tag: it is copied, never skipped.
+        const e = this.#enc(v, depth + 1, stack);
+        if (out !== null) out[i] = e;
+        else if (e !== v) {
+          out = a.slice(0, n);
+          out[i] = e;
+        }
+      }
     } catch (e) {
       throw at(e, i);
     }
-    return out;
+    return out ?? a;
   }
 
+  /** `o` as JSON can carry it; copy on write, as {@link #encArray}. */
   #encObject(o: object, depth: number, stack: object[]): unknown {
     const src = o as Record<string, unknown>;
     const keys = Object.keys(src);
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> | null = null;
     let escaped = false;
     let key = "";
     try {
       for (let i = 0; i < keys.length; i++) {
         key = keys[i]!;
         if (key === "$") escaped = true;
-        setValue(out, key, this.#enc(src[key], depth + 1, stack));
+        const v = src[key];
+        const e = this.#enc(v, depth + 1, stack);
+        if (out === null && e !== v) {
+          out = {};
+          for (let j = 0; j < i; j++) setValue(out, keys[j]!, src[keys[j]!]);
+        }
+        if (out !== null) setValue(out, key, e);
       }
     } catch (e) {
       throw at(e, key);
     }
-    return escaped ? { $: Tag.Object, v: out } : out;
+    const plain = out ?? src;
+    return escaped ? { $: Tag.Object, v: plain } : plain;
   }
 
   #encMap(m: Map<unknown, unknown>, depth: number, stack: object[]): unknown {

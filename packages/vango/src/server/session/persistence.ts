@@ -16,7 +16,6 @@
  * kind and minute), counted, and the session goes on; the store wrapper
  * (`ResilientSessionStore`) bounds how long a call may take.
  */
-import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
@@ -78,7 +77,7 @@ export class Persistence {
   #timer: NodeJS.Timeout | undefined = undefined;
   readonly #loggedAt = new Map<string, number>();
   /** Fingerprint of what was last saved for each session (state, URL, hids). */
-  readonly #saved = new WeakMap<Persistable, string>();
+  readonly #saved = new WeakMap<Persistable, number>();
   /** Sessions that ended for good (their checkpoint deleted): a running flush skips them. */
   readonly #ended = new WeakSet<Persistable>();
   readonly #flushDue = (): void => this.#flushChanged();
@@ -232,9 +231,8 @@ export class Persistence {
   #entry(s: Persistable): SessionEntry | undefined {
     const cp = s.checkpoint();
     if (cp === undefined) return undefined;
-    const { bytes, skipped } = encodeCheckpoint(this.codec, cp);
+    const { bytes, skipped, print } = encodeCheckpoint(this.codec, cp);
     if (skipped.length > 0) s.stateSkipped(skipped);
-    const print = fingerprint(this.codec, cp, skipped);
     if (this.#saved.get(s) === print) return undefined;
     this.#saved.set(s, print);
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
@@ -255,14 +253,4 @@ export class Persistence {
       "session store failed",
     );
   }
-}
-
-/** A hash of what a checkpoint persists besides seqs and the HTML hash. */
-function fingerprint(codec: StateCodec, cp: Checkpoint, skipped: readonly SkippedState[]): string {
-  const left = new Set(skipped.map((k) => k.path));
-  const state = left.size === 0 ? cp.state : cp.state.filter((e) => !left.has(e[0]));
-  const h = createHash("sha1");
-  h.update(cp.url);
-  h.update(codec.encode([state, cp.hids]));
-  return h.digest("base64url");
 }
