@@ -300,7 +300,7 @@ describe("keyboard only: overlays run by client hooks", () => {
     await page.close();
   });
 
-  it("DropdownMenu: arrows move through items (skipping disabled), Enter picks, Escape closes to the button", async () => {
+  it("DropdownMenu: arrows move through items (a disabled one reached but inert), Enter picks, Escape closes to the button", async () => {
     const { page, problems } = await open();
     const button = "#ui-menu > button";
     const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? "");
@@ -312,10 +312,23 @@ describe("keyboard only: overlays run by client hooks", () => {
     expect(await focusedText()).toBe("Newest first");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("Oldest first");
+    // The disabled item is focusable (APG), and choosing it does nothing: the menu stays.
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedText()).toBe("Archived");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-disabled"))).toBe(
+      "true",
+    );
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Space");
+    expect(await focusedText()).toBe("Archived");
+    expect(await page.isVisible("#ui-menu [role=menu]")).toBe(true);
+    expect(await page.textContent(button)).toBe("Sort: newest▾");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("By name");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("Newest first");
+    await page.keyboard.press("ArrowUp");
+    expect(await focusedText()).toBe("By name");
     await page.keyboard.press("End");
     expect(await focusedText()).toBe("By name");
     await page.keyboard.press("Enter");
@@ -337,6 +350,73 @@ describe("keyboard only: overlays run by client hooks", () => {
     expect(
       await page.evaluate((b) => document.activeElement === document.querySelector(b), button),
     ).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("DropdownMenu: Tab closes the menu and goes on; a click outside closes it", async () => {
+    const { page, problems } = await open();
+    const button = "#ui-menu > button";
+    const menu = "#ui-menu [role=menu]";
+    await tabTo(page, button);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`${menu}:not([hidden])`);
+    await page.keyboard.press("Tab");
+    await page.waitForSelector(menu, { state: "hidden" });
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("false");
+    // Focus moved on from the menu, to the next control on the page.
+    expect(await focusedId(page)).toBe("ui-popover-trigger");
+
+    await page.click(button);
+    await page.waitForSelector(`${menu}:not([hidden])`);
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("true");
+    await page.click("h2.page-title");
+    await page.waitForSelector(menu, { state: "hidden" });
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("false");
+    expect(await page.textContent(button)).toBe("Sort: newest▾");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("Switch: Tab reaches it, Space toggles; role switch, its checked state and the server's follow", async () => {
+    const { page, problems } = await open();
+    // What Chromium exposes to assistive technology for the control.
+    const cdp = await page.context().newCDPSession(page);
+    const exposed = async () => {
+      const { root } = await cdp.send("DOM.getDocument");
+      const { nodeId } = await cdp.send("DOM.querySelector", {
+        nodeId: root.nodeId,
+        selector: "#ui-compact",
+      });
+      const { nodes } = await cdp.send("Accessibility.getPartialAXTree", {
+        nodeId,
+        fetchRelatives: false,
+      });
+      const node = nodes[0]!;
+      const checked = node.properties?.find((p) => p.name === "checked")?.value.value;
+      return { role: node.role?.value, name: node.name?.value, checked };
+    };
+    const state = () => page.textContent("[data-testid=compact-state]");
+    await tabTo(page, "#ui-popover-trigger");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ui-popover-panel:not([hidden])");
+    await page.keyboard.press("Tab");
+    expect(await focusedId(page)).toBe("ui-compact");
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "false" });
+    expect(await state()).toBe("Rows: comfortable");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=compact-state]")?.textContent === "Rows: compact",
+    );
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "true" });
+    expect(await focusedId(page)).toBe("ui-compact");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-testid=compact-state]")?.textContent === "Rows: comfortable",
+    );
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "false" });
+    await cdp.detach();
     expect(problems).toEqual([]);
     await page.close();
   });
