@@ -1,9 +1,11 @@
 /**
  * The /ui page in real Chromium, keyboard only: Tabs (one tab stop, arrows, Home/End,
- * disabled tab skipped), the form's Select and its errors, DataTable sorting, filtering
- * and paging, and the overlays the client hooks run (Dialog: focus trap, Escape, focus
- * back on the trigger; DropdownMenu: arrows, Enter, Escape; Popover; tooltip); then axe-core on the whole page, light and dark, with no serious or
- * critical violation.
+ * disabled tab skipped), Accordion (Enter/Space, arrows between headers), the form's
+ * Select and its errors, DataTable sorting, filtering and paging, and the overlays the
+ * client hooks run (Dialog: focus trap, Escape, focus back on the trigger; DropdownMenu:
+ * arrows, Enter, Escape; Popover; tooltip). Dark mode as computed colours: the theme
+ * switch, and a dark OS. Then axe-core on the whole page, light and dark, and with each
+ * overlay open, with no serious or critical violation.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -77,6 +79,66 @@ describe("keyboard only", () => {
     expect(await page.evaluate((s) => document.activeElement?.matches(s), list)).toBe(true);
     await page.keyboard.press("Tab");
     expect(await focusedId(page)).toBe("ui-tabs-billing-panel");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("Accordion: Enter and Space toggle a header, Tab enters the open panel; arrows, Home and End move between headers", async () => {
+    const { page, problems } = await open();
+    const header = (v: string) => `#ui-faq-${v}-trigger`;
+    const state = (v: string) =>
+      page.evaluate(
+        (v) => [
+          document.querySelector(`#ui-faq-${v}-trigger`)?.getAttribute("aria-expanded"),
+          (document.querySelector(`#ui-faq-${v}-panel`) as HTMLElement).hidden,
+        ],
+        v,
+      );
+    expect(await state("what")).toEqual(["true", false]);
+    expect(await state("js")).toEqual(["false", true]);
+    await tabTo(page, header("what"));
+    // The open panel holds no focusable element: Tab goes on to the next header.
+    await page.keyboard.press("Tab");
+    expect(await focusedId(page)).toBe("ui-faq-js-trigger");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`${header("js")}[aria-expanded=true]`);
+    expect(await state("js")).toEqual(["true", false]);
+    expect(await state("what")).toEqual(["false", true]); // single: the other one closed
+    await page.keyboard.press("Space");
+    await page.waitForSelector(`${header("js")}[aria-expanded=false]`);
+    expect(await state("js")).toEqual(["false", true]);
+    await page.keyboard.press("Space");
+    await page.waitForSelector(`${header("js")}[aria-expanded=true]`);
+    expect(await focusedId(page)).toBe("ui-faq-js-trigger");
+    // Tab moves into the open panel: to its link.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.closest("section")?.id ?? "")).toBe(
+      "ui-faq-js-panel",
+    );
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "client hooks at work",
+    );
+    await page.keyboard.press("Shift+Tab");
+    expect(await focusedId(page)).toBe("ui-faq-js-trigger");
+    // The pattern's optional keys (the Accordion hook): focus moves, nothing toggles.
+    const moves: [string, string][] = [
+      ["ArrowDown", "ui-faq-style-trigger"],
+      ["ArrowDown", "ui-faq-what-trigger"],
+      ["ArrowUp", "ui-faq-style-trigger"],
+      ["ArrowUp", "ui-faq-js-trigger"],
+      ["Home", "ui-faq-what-trigger"],
+      ["End", "ui-faq-style-trigger"],
+    ];
+    const scrolled = () => page.evaluate(() => window.scrollY);
+    const before = await scrolled();
+    for (const [key, id] of moves) {
+      await page.keyboard.press(key);
+      expect([key, await focusedId(page)]).toEqual([key, id]);
+    }
+    expect(await state("js")).toEqual(["true", false]);
+    expect(await state("style")).toEqual(["false", true]);
+    // The page did not scroll on the arrows, Home and End: the hook took them.
+    expect(await scrolled()).toBe(before);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -238,7 +300,7 @@ describe("keyboard only: overlays run by client hooks", () => {
     await page.close();
   });
 
-  it("DropdownMenu: arrows move through items (skipping disabled), Enter picks, Escape closes to the button", async () => {
+  it("DropdownMenu: arrows move through items (a disabled one reached but inert), Enter picks, Escape closes to the button", async () => {
     const { page, problems } = await open();
     const button = "#ui-menu > button";
     const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? "");
@@ -250,10 +312,23 @@ describe("keyboard only: overlays run by client hooks", () => {
     expect(await focusedText()).toBe("Newest first");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("Oldest first");
+    // The disabled item is focusable (APG), and choosing it does nothing: the menu stays.
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedText()).toBe("Archived");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-disabled"))).toBe(
+      "true",
+    );
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Space");
+    expect(await focusedText()).toBe("Archived");
+    expect(await page.isVisible("#ui-menu [role=menu]")).toBe(true);
+    expect(await page.textContent(button)).toBe("Sort: newest▾");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("By name");
     await page.keyboard.press("ArrowDown");
     expect(await focusedText()).toBe("Newest first");
+    await page.keyboard.press("ArrowUp");
+    expect(await focusedText()).toBe("By name");
     await page.keyboard.press("End");
     expect(await focusedText()).toBe("By name");
     await page.keyboard.press("Enter");
@@ -279,6 +354,73 @@ describe("keyboard only: overlays run by client hooks", () => {
     await page.close();
   });
 
+  it("DropdownMenu: Tab closes the menu and goes on; a click outside closes it", async () => {
+    const { page, problems } = await open();
+    const button = "#ui-menu > button";
+    const menu = "#ui-menu [role=menu]";
+    await tabTo(page, button);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`${menu}:not([hidden])`);
+    await page.keyboard.press("Tab");
+    await page.waitForSelector(menu, { state: "hidden" });
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("false");
+    // Focus moved on from the menu, to the next control on the page.
+    expect(await focusedId(page)).toBe("ui-popover-trigger");
+
+    await page.click(button);
+    await page.waitForSelector(`${menu}:not([hidden])`);
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("true");
+    await page.click("h2.page-title");
+    await page.waitForSelector(menu, { state: "hidden" });
+    expect(await page.getAttribute(button, "aria-expanded")).toBe("false");
+    expect(await page.textContent(button)).toBe("Sort: newest▾");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("Switch: Tab reaches it, Space toggles; role switch, its checked state and the server's follow", async () => {
+    const { page, problems } = await open();
+    // What Chromium exposes to assistive technology for the control.
+    const cdp = await page.context().newCDPSession(page);
+    const exposed = async () => {
+      const { root } = await cdp.send("DOM.getDocument");
+      const { nodeId } = await cdp.send("DOM.querySelector", {
+        nodeId: root.nodeId,
+        selector: "#ui-compact",
+      });
+      const { nodes } = await cdp.send("Accessibility.getPartialAXTree", {
+        nodeId,
+        fetchRelatives: false,
+      });
+      const node = nodes[0]!;
+      const checked = node.properties?.find((p) => p.name === "checked")?.value.value;
+      return { role: node.role?.value, name: node.name?.value, checked };
+    };
+    const state = () => page.textContent("[data-testid=compact-state]");
+    await tabTo(page, "#ui-popover-trigger");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ui-popover-panel:not([hidden])");
+    await page.keyboard.press("Tab");
+    expect(await focusedId(page)).toBe("ui-compact");
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "false" });
+    expect(await state()).toBe("Rows: comfortable");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=compact-state]")?.textContent === "Rows: compact",
+    );
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "true" });
+    expect(await focusedId(page)).toBe("ui-compact");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-testid=compact-state]")?.textContent === "Rows: comfortable",
+    );
+    expect(await exposed()).toEqual({ role: "switch", name: "Compact rows", checked: "false" });
+    await cdp.detach();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("Popover and tooltip: Enter opens the panel, Escape closes it to its button; focus shows the tooltip", async () => {
     const { page, problems } = await open();
     await tabTo(page, "#ui-popover-trigger");
@@ -295,6 +437,80 @@ describe("keyboard only: overlays run by client hooks", () => {
     expect(described).toBe(await tip.getAttribute("id"));
     await page.keyboard.press("Escape");
     await page.waitForSelector("[role=tooltip]", { state: "hidden" });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("dark mode", () => {
+  /** The computed `--vui-bg` and background colour of the page's `.vui-theme` root, and the toggle's text. */
+  const look = (page: Page) =>
+    page.evaluate(() => {
+      const ui = document.querySelector(".ui-page")!;
+      return {
+        toggle: document.querySelector("[data-testid=theme-toggle]")?.textContent,
+        bg: getComputedStyle(ui).getPropertyValue("--vui-bg").trim(),
+        background: getComputedStyle(ui).backgroundColor,
+        header: getComputedStyle(document.querySelector("header")!).color,
+        scheme: getComputedStyle(document.documentElement).colorScheme,
+      };
+    });
+  const tooltipBackground = async (page: Page) => {
+    await page.mouse.move(0, 0);
+    await page.hover("[data-testid=tooltip-button]");
+    const tip = await page.waitForSelector("[role=tooltip]:not([hidden])");
+    return tip.evaluate((t) => getComputedStyle(t).backgroundColor);
+  };
+  const LIGHT = { bg: "#ffffff", background: "rgb(255, 255, 255)" };
+  const DARK = { bg: "#16121f", background: "rgb(22, 18, 31)" };
+
+  it("the theme toggle switches the palette: computed colours change, and back", async () => {
+    const { page, problems } = await open();
+    expect(await look(page)).toMatchObject({ toggle: "Light theme", ...LIGHT });
+    const button = await page.evaluate(
+      () => getComputedStyle(document.querySelector(".vui-btn--primary")!).backgroundColor,
+    );
+    expect(button).toBe("rgb(91, 33, 182)");
+    await page.click("[data-testid=theme-toggle]");
+    await page.waitForSelector(".demo.dark");
+    expect(await look(page)).toMatchObject({ toggle: "Dark theme", ...DARK });
+    expect(
+      await page.evaluate(
+        () => getComputedStyle(document.querySelector(".vui-btn--primary")!).backgroundColor,
+      ),
+    ).toBe("rgb(196, 181, 253)");
+    await page.click("[data-testid=theme-toggle]");
+    await page.waitForSelector(".demo:not(.dark)");
+    expect(await look(page)).toMatchObject({ toggle: "Light theme", ...LIGHT });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("a dark OS: the stylesheet follows it with no .dark class; the demo shows what its toggle says", async () => {
+    const { page, problems } = await open();
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await page.evaluate(() => document.querySelector(".dark") === null)).toBe(true);
+    // vango-ui.css alone: the root (no .light there) takes the dark palette from the OS.
+    expect(
+      await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue("--vui-bg").trim(),
+      ),
+    ).toBe(DARK.bg);
+    // The demo's toggle says "Light": its pages stay light, header and all.
+    expect(await look(page)).toEqual({
+      toggle: "Light theme",
+      ...LIGHT,
+      header: "rgb(0, 0, 0)",
+      scheme: "light",
+    });
+    // The tooltip layer (at the end of <body>, outside the shell) too: the light one, dark.
+    expect(await tooltipBackground(page)).toBe("rgb(24, 24, 27)");
+    await page.click("[data-testid=theme-toggle]");
+    await page.waitForSelector(".demo.dark");
+    expect(await look(page)).toMatchObject({ toggle: "Dark theme", ...DARK, scheme: "dark" });
+    await page.emulateMedia({ colorScheme: "light" });
+    expect(await look(page)).toMatchObject({ toggle: "Dark theme", ...DARK, scheme: "dark" });
+    expect(await tooltipBackground(page)).toBe("rgb(244, 244, 245)");
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -336,6 +552,31 @@ describe("axe-core", () => {
     // Dark, with the dialog open (the page behind it is aria-modal'd away).
     await page.click("[data-testid=dialog-open]");
     await page.waitForSelector("#ui-dialog:not([hidden])");
+    expect(await axe(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("finds none with each overlay open, light: the menu, the popover, the tooltip, the dialog", async () => {
+    const { page, problems } = await open();
+    await page.click("#ui-menu > button");
+    await page.waitForSelector("#ui-menu [role=menu]:not([hidden])");
+    expect(await axe(page)).toEqual([]);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#ui-menu [role=menu]", { state: "hidden" });
+    await page.click("#ui-popover-trigger");
+    await page.waitForSelector("#ui-popover-panel:not([hidden])");
+    expect(await axe(page)).toEqual([]);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#ui-popover-panel", { state: "hidden" });
+    await page.hover("[data-testid=tooltip-button]");
+    await page.waitForSelector("[role=tooltip]:not([hidden])");
+    expect(await axe(page)).toEqual([]);
+    await page.click("[data-testid=dialog-open]");
+    await page.waitForSelector("#ui-dialog:not([hidden])");
+    expect(
+      await page.evaluate(() => document.querySelector(".demo")?.classList.contains("dark")),
+    ).toBe(false);
     expect(await axe(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

@@ -2,13 +2,15 @@ import { type Children, signal, Toasts, useUser } from "vango";
 
 /**
  * The demo's shell: every page renders inside it, and it stays mounted across live
- * navigation — the theme switch keeps its state while the pages below it change.
+ * navigation — the theme switch keeps its state while the pages below it change. The
+ * switch decides the theme, whatever the system prefers: `.light` or `.dark` on the
+ * shell picks VangoUI's palette (without either, vango-ui.css follows the system).
  */
 export default function Shell(props: { children?: Children }) {
   const dark = signal(false);
   const user = useUser();
   return () => (
-    <div class={["demo", { dark: dark() }]}>
+    <div class={["demo", dark() ? "dark" : "light"]}>
       <header>
         <h1 class="brand">Vango demo</h1>
         <nav aria-label="Demo pages">

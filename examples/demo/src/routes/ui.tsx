@@ -131,7 +131,7 @@ export default function UiPage() {
         <CardHeader>
           <CardTitle>Tabs and accordion</CardTitle>
           <CardDescription>
-            Focus the tab list, then use the arrow keys, Home and End.
+            Focus the tab list, or an accordion header, then use the arrow keys, Home and End.
           </CardDescription>
         </CardHeader>
         <CardContent class="ui-stack">
@@ -158,7 +158,12 @@ export default function UiPage() {
               {
                 value: "js",
                 title: "Does it need client JavaScript?",
-                content: <p>Only the few behaviours a browser must run, loaded on demand.</p>,
+                content: (
+                  <p>
+                    Only the few behaviours a browser must run, loaded on demand: see the{" "}
+                    <a href="/widgets">client hooks at work</a>.
+                  </p>
+                ),
               },
               {
                 value: "style",

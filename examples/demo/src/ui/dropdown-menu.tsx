@@ -1,12 +1,13 @@
-// vango-ui dropdown-menu 0.1.0 sha256-tnXevPlvt8xMFthvCJm7bJjam1mX1tScZ1hh2kvKEwU=
+// vango-ui dropdown-menu 0.1.0 sha256-9JVZGi5hhj1Uc/s19b2eBYuOoLY98/1PVYJkOaD6JJY=
 // Added by `vango add`: yours to edit. `vango add --check` lists changed files; `vango add upgrade` never overwrites them.
 /**
  * DropdownMenu: a menu button (WAI-ARIA Menu Button pattern). The server renders the
- * button and the `menu` of `menuitem`s (hidden); the built-in `Dropdown` client hook
- * (loaded on demand) opens it from the button (click, Enter, Space, ArrowDown; ArrowUp
- * for the last item), moves focus with the arrows, Home, End and type-ahead, closes on
- * Escape with focus back on the button, and on Tab or a click outside. Choosing an item
- * runs its `onSelect` on the server.
+ * button (`aria-haspopup`, `aria-expanded`, and with an `id` also `aria-controls`) and
+ * the `menu` of `menuitem`s (hidden); the built-in `Dropdown` client hook (loaded on
+ * demand) opens it from the button (click, Enter, Space, ArrowDown; ArrowUp for the last
+ * item), moves focus with the arrows, Home, End and type-ahead — disabled items too,
+ * which do nothing when chosen —, closes on Escape with focus back on the button, and on
+ * Tab or a click outside. Choosing an item runs its `onSelect` on the server.
  * @example
  * <DropdownMenu label="Sort" menuLabel="Sort order" items={[
  *   { label: "Newest", onSelect: () => sort.set("newest") },
@@ -39,43 +40,54 @@ export interface DropdownMenuProps {
   size?: Size;
   /** Called with the menu's new state when it opens or closes. */
   onOpenChange?: (open: boolean) => void;
+  /** The wrapper's id; the menu's is this with `-menu` (without it, the hook names the menu). */
   id?: string;
   class?: string;
 }
 
 export function DropdownMenu(props: DropdownMenuProps) {
-  return () => (
-    <div
-      id={props.id}
-      class={cn("vui-dropdown", props.class)}
-      {...hook("Dropdown")}
-      onOpenChange={
-        props.onOpenChange === undefined
-          ? undefined
-          : (e: { detail: { open: boolean } }) => props.onOpenChange?.(e.detail.open)
-      }
-    >
-      <Button variant={props.variant ?? "outline"} size={props.size}>
-        {props.label}
-        <span aria-hidden="true">▾</span>
-      </Button>
-      <div role="menu" aria-label={props.menuLabel} class="vui-menu" hidden>
-        {props.items.map((item, i) => (
-          <button
-            key={item.key ?? i}
-            type="button"
-            role="menuitem"
-            tabindex={-1}
-            class={cn("vui-menu__item", {
-              "vui-menu__item--destructive": item.variant === "destructive",
-            })}
-            aria-disabled={item.disabled ? "true" : undefined}
-            onClick={item.disabled ? undefined : item.onSelect}
-          >
-            {item.label}
-          </button>
-        ))}
+  return () => {
+    const menuId = props.id === undefined ? undefined : `${props.id}-menu`;
+    return (
+      <div
+        id={props.id}
+        class={cn("vui-dropdown", props.class)}
+        {...hook("Dropdown")}
+        onOpenChange={
+          props.onOpenChange === undefined
+            ? undefined
+            : (e: { detail: { open: boolean } }) => props.onOpenChange?.(e.detail.open)
+        }
+      >
+        {/* Closed as the server renders it: the hook keeps aria-expanded in step in the browser. */}
+        <Button
+          variant={props.variant ?? "outline"}
+          size={props.size}
+          aria-haspopup="menu"
+          aria-expanded="false"
+          aria-controls={menuId}
+        >
+          {props.label}
+          <span aria-hidden="true">▾</span>
+        </Button>
+        <div id={menuId} role="menu" aria-label={props.menuLabel} class="vui-menu" hidden>
+          {props.items.map((item, i) => (
+            <button
+              key={item.key ?? i}
+              type="button"
+              role="menuitem"
+              tabindex={-1}
+              class={cn("vui-menu__item", {
+                "vui-menu__item--destructive": item.variant === "destructive",
+              })}
+              aria-disabled={item.disabled ? "true" : undefined}
+              onClick={item.disabled ? undefined : item.onSelect}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
       </div>
-    </div>
-  );
+    );
+  };
 }

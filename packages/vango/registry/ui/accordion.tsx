@@ -2,12 +2,14 @@
  * Accordion (WAI-ARIA Accordion pattern): each header is a heading holding a `<button>`
  * with `aria-expanded` and `aria-controls`; each panel a `<section>` (a region) labelled
  * by its button, `hidden` when closed. Enter and Space toggle (native buttons); which panels
- * are open is server state, kept with the session.
+ * are open is server state, kept with the session. The built-in `Accordion` client hook
+ * (loaded on demand) adds the pattern's optional keys: ArrowDown/ArrowUp move focus to the
+ * next/previous header, Home/End to the first/last.
  * @example
  * <Accordion id="faq" items={[{ value: "ship", title: "Shipping", content: <p>2–3 days.</p> }]} />
  */
 import type { VChild } from "vango";
-import { signal } from "vango";
+import { hook, signal } from "vango";
 import { cn } from "./cn.ts";
 
 export interface AccordionItem {
@@ -41,7 +43,7 @@ export function Accordion(props: AccordionProps) {
     const Heading = `h${props.headingLevel ?? 3}` as "h2" | "h3" | "h4" | "h5" | "h6";
     const part = (value: string) => `${props.id}-${value.replace(/[^A-Za-z0-9_-]/g, "-")}`;
     return (
-      <div class={cn("vui-accordion", props.class)} id={props.id}>
+      <div class={cn("vui-accordion", props.class)} id={props.id} {...hook("Accordion")}>
         {props.items.map((item) => {
           const expanded = open().includes(item.value);
           const trigger = `${part(item.value)}-trigger`;

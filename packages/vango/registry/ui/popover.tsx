@@ -2,8 +2,9 @@
  * Popover: a button that shows a floating panel of server-rendered content, non-modal
  * (the panel is a `dialog` named by its button, not trapping focus). The built-in
  * `Popover` client hook (loaded on demand) toggles it on click, Enter or Space, keeps
- * `aria-expanded` in step, places the panel next to the button, and closes it on
- * Escape (focus back on the button) or a click outside.
+ * `aria-expanded` (rendered `false`, with `aria-haspopup` and `aria-controls`) in step,
+ * places the panel next to the button, and closes it on Escape (focus back on the
+ * button) or a click outside.
  * @example
  * <Popover id="filters" trigger="Filters"><Checkbox label="Only open" … /></Popover>
  */
@@ -33,6 +34,9 @@ export function Popover(props: PopoverProps) {
         id={`${props.id}-trigger`}
         variant={props.variant ?? "outline"}
         size={props.size}
+        aria-haspopup="dialog"
+        aria-expanded="false"
+        aria-controls={`${props.id}-panel`}
         {...hook("Popover", { panel: `${props.id}-panel` })}
         onOpenChange={
           props.onOpenChange === undefined

@@ -1,6 +1,8 @@
 /**
- * Toast: short notices in a polite live region (destructive ones as `alert`s), each
- * with a dismiss button, gone on their own after `duration` ms. The queue is server
+ * Toast: short notices in live regions that are on the page before any toast — a
+ * polite list, and an assertive one for destructive toasts (two sibling lists, never a
+ * region nested in another, which screen readers may announce twice or not at all) —
+ * each with a dismiss button, gone on their own after `duration` ms. The queue is server
  * state: `createToasts()` in a page's or layout's setup, `show()` from any handler,
  * `<Toaster toasts={…} />` once on the page. Toasts are not checkpointed (a page
  * rebuilt after a restart starts without them) and their timers stop with the owner.
@@ -91,28 +93,33 @@ export interface ToasterProps {
 }
 
 export function Toaster(props: ToasterProps) {
-  return () => (
-    <section aria-label={props.label ?? "Notifications"}>
-      <ol class={cn("vui-toaster", props.class)} aria-live="polite">
-        {props.toasts.list().map((t) => (
-          <li key={t.id} class={cn("vui-toast", `vui-toast--${t.variant}`)} data-testid="toast">
-            <div class="vui-toast__body" role={t.variant === "destructive" ? "alert" : "status"}>
-              <span class="vui-toast__title">{t.title}</span>
-              {t.description !== undefined && (
-                <span class="vui-toast__description">{t.description}</span>
-              )}
-            </div>
-            <Button
-              variant="ghost"
-              size="sm"
-              aria-label={`Dismiss: ${t.title}`}
-              onClick={() => props.toasts.dismiss(t.id)}
-            >
-              <span aria-hidden="true">×</span>
-            </Button>
-          </li>
-        ))}
-      </ol>
-    </section>
+  const item = (t: ToastItem) => (
+    <li key={t.id} class={cn("vui-toast", `vui-toast--${t.variant}`)} data-testid="toast">
+      <div class="vui-toast__body">
+        <span class="vui-toast__title">{t.title}</span>
+        {t.description !== undefined && <span class="vui-toast__description">{t.description}</span>}
+      </div>
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-label={`Dismiss: ${t.title}`}
+        onClick={() => props.toasts.dismiss(t.id)}
+      >
+        <span aria-hidden="true">×</span>
+      </Button>
+    </li>
   );
+  return () => {
+    const all = props.toasts.list();
+    return (
+      <section aria-label={props.label ?? "Notifications"} class={cn("vui-toaster", props.class)}>
+        <ol class="vui-toaster__list" aria-live="polite">
+          {all.filter((t) => t.variant !== "destructive").map(item)}
+        </ol>
+        <ol class="vui-toaster__list" aria-live="assertive">
+          {all.filter((t) => t.variant === "destructive").map(item)}
+        </ol>
+      </section>
+    );
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * `vango add`: VangoUI components copied into the app (see `ui-registry/`) —
- * `init`, `<names…>` (with their dependencies), `--check`, `upgrade [names…]`, `list`.
+ * `init` (which also links the stylesheet in the page head of `app/server.tsx`, or says
+ * how), `<names…>` (with their dependencies), `--check`, `upgrade [names…]`, `list`.
  * Prints one line per file; a file it would overwrite but may not (changed since it was
  * copied, or the app's own) is kept and makes the command fail (exit 1) after the rest
  * is done, as does `--check` when a copy is not current.
@@ -11,8 +12,10 @@ import {
   type FileReport,
   initUi,
   listUi,
+  readConfig,
   upgradeUi,
 } from "../ui-registry/install.ts";
+import { type LinkReport, linkStylesheet } from "../ui-registry/link-stylesheet.ts";
 import { UiRegistryError, UiRegistryErrorCode } from "../ui-registry/registry-error.ts";
 import { CliError, CliErrorCode } from "./cli-error.ts";
 import { dim, green, yellow } from "./term.ts";
@@ -41,6 +44,19 @@ const MARK: Record<FileReport["status"], (s: string) => string> = {
 
 function report(reports: readonly FileReport[], write: (line: string) => void): void {
   for (const r of reports) write(MARK[r.status](r.path));
+}
+
+function linkLine(r: LinkReport, css: string): string {
+  switch (r.status) {
+    case "linked":
+      return `${green("+")} ${r.file} ${dim(`(links ${r.href})`)}`;
+    case "current":
+      return `${dim("=")} ${r.file} ${dim(`(links ${r.href})`)}`;
+    case "manual":
+      return `${yellow("!")} link the stylesheet in the page head: ${r.tag}`;
+    case "unserved":
+      return `${yellow("!")} ${css} is outside public/: serve it, then link it in the page head`;
+  }
 }
 
 /** Fails with `ui_changed_locally` when a file that should have been written was kept. */
@@ -81,6 +97,8 @@ export function add(c: AddCommand): void {
         ...(c.css === undefined ? {} : { css: c.css }),
       });
       report(reports, c.write);
+      const config = readConfig(c.cwd);
+      c.write(linkLine(linkStylesheet(c.cwd, config), config.css));
       keptCheck(reports);
       return;
     }

@@ -3,7 +3,7 @@
  * put a hook on an element (spread them on it), `useHook(name)` does the same and lets
  * handlers call the mounted hook. The hook's code runs in the browser, loaded on demand
  * (`docs/hooks.md`): a built-in by name (`Sortable`, `Tooltip`, `Popover`, `Dialog`,
- * `Dropdown`, `Combobox`) or one of the app's modules by path (`./chart.client.ts`,
+ * `Dropdown`, `Combobox`, `Accordion`) or one of the app's modules by path (`./chart.client.ts`,
  * relative to the app's `clientDir`). Events a hook pushes reach the element's
  * `on<Name>` handler.
  */

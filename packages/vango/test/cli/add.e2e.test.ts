@@ -1,16 +1,17 @@
 /**
  * `vango add` end to end, as a user runs it (issue 18): an app made by `vango create`
- * in a temporary folder, installed from npm's cache; `add init`, components with their
- * dependencies, used in a validated form and a data table that the app's own tests and
- * `tsc` accept; then a local edit that `--check` reports and `upgrade` refuses to
- * overwrite, while it upgrades an untouched, older copy beside it; coded errors and exit
- * codes for misuse.
+ * in a temporary folder, installed from npm's cache; `add init` (which links the
+ * stylesheet in the app's page head: `vango dev` serves it and the page links it; and
+ * with `--dir`/`--css`), components with their dependencies, used in a validated form
+ * and a data table that the app's own tests and `tsc` accept; then a local edit that
+ * `--check` reports and `upgrade` refuses to overwrite, while it upgrades an untouched,
+ * older copy beside it; coded errors and exit codes for misuse.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRegistry, stamp } from "../../src/ui-registry/registry.ts";
-import { install, npm, tempDir, vango } from "./cli-process.ts";
+import { install, npm, sparePort, spawnVango, tempDir, vango } from "./cli-process.ts";
 
 let dir = "";
 let app = "";
@@ -115,8 +116,10 @@ describe("vango add", () => {
       `+ ${UI}/cn.ts`,
       `+ ${UI}/variants.ts`,
       "+ public/vango-ui.css",
+      "+ app/server.tsx (links /vango-ui.css)",
     ]);
     expect(JSON.parse(read("vango-ui.json"))).toEqual({ dir: UI, css: "public/vango-ui.css" });
+    expect(read("app/server.tsx")).toContain('<link rel="stylesheet" href="/vango-ui.css" />');
 
     const unknown = await vango(["add", "buton"], app);
     expect([unknown.code, unknown.stderr]).toEqual([
@@ -146,6 +149,52 @@ describe("vango add", () => {
     expect(list.stdout).toMatch(/✓ data-table/);
     expect(list.stdout).toMatch(/ {2}tabs /);
   }, 240_000);
+
+  it("add init --dir --css: files where asked, the stylesheet linked at its URL; again: nothing new", async () => {
+    const other = join(dir, "ui-app-paths");
+    expect((await vango(["create", "ui-app-paths"], dir)).code).toBe(0);
+    const args = ["add", "init", "--dir", "src/ui", "--css", "public/css/ui.css"];
+    const first = await vango(args, other);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim().split("\n")).toEqual([
+      "+ src/ui/cn.ts",
+      "+ src/ui/variants.ts",
+      "+ public/css/ui.css",
+      "+ app/server.tsx (links /css/ui.css)",
+    ]);
+    const at = (rel: string) => readFileSync(join(other, rel), "utf8");
+    expect(JSON.parse(at("vango-ui.json"))).toEqual({ dir: "src/ui", css: "public/css/ui.css" });
+    expect(at("public/css/ui.css")).toMatch(/^\/\* vango-ui theme /);
+    expect(at("src/ui/cn.ts")).toMatch(/^\/\/ vango-ui utils /);
+    expect(at("app/server.tsx")).toContain('<link rel="stylesheet" href="/css/ui.css" />');
+    const again = await vango(args, other);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim().split("\n")).toEqual([
+      "= src/ui/cn.ts",
+      "= src/ui/variants.ts",
+      "= public/css/ui.css",
+      "= app/server.tsx (links /css/ui.css)",
+    ]);
+    expect(at("app/server.tsx").match(/href="\/css\/ui\.css"/g)).toHaveLength(1);
+  }, 60_000);
+
+  it("the app serves the stylesheet init wrote, and its pages link it", async () => {
+    const port = await sparePort();
+    const d = spawnVango(["dev"], app, { PORT: String(port), METRICS_PORT: "off" });
+    try {
+      await d.waitFor("vango dev on");
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<link rel="stylesheet" href="\/vango-ui\.css"\/?>/);
+      const css = await fetch(`http://127.0.0.1:${port}/vango-ui.css`);
+      expect(css.status).toBe(200);
+      expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+      expect(await css.text()).toBe(read("public/vango-ui.css"));
+    } finally {
+      d.child.kill("SIGTERM");
+      await d.exited;
+    }
+  }, 120_000);
 
   it("the components work in the app: a validated form and a data table, tests and tsc pass", async () => {
     writeFileSync(join(app, "app/routes/signup.tsx"), SIGNUP);

@@ -1,7 +1,8 @@
 /**
  * Accordion in a live session: headings holding buttons with aria-expanded and
  * aria-controls, regions labelled by their buttons and hidden when closed; single and
- * multiple modes; disabled items.
+ * multiple modes; disabled items; the `Accordion` hook named on the wrapper (the arrow
+ * keys run in the browser: the demo's Chromium tests).
  */
 import { mountTest } from "vango/testing";
 import { expect, test } from "vitest";
@@ -14,12 +15,12 @@ const items = [
 ];
 const strip = (s: string) => s.replace(/ data-hid="\d+"/g, "");
 
-test("server-rendered: one item open by default, heading level 2", () => {
+test("server-rendered: one item open by default, heading level 2; the Accordion hook for the arrow keys", () => {
   const t = mountTest(() => (
     <Accordion id="faq" items={items.slice(0, 2)} defaultOpen={["ship"]} headingLevel={2} />
   ));
   expect(strip(t.html())).toBe(
-    '<div class="vui-accordion" id="faq">' +
+    '<div class="vui-accordion" id="faq" data-vh="Accordion">' +
       '<div class="vui-accordion__item" data-state="open"><h2 class="vui-accordion__heading">' +
       '<button type="button" id="faq-ship-trigger" class="vui-accordion__trigger" aria-expanded="true" aria-controls="faq-ship-panel" data-on="click">Shipping</button></h2>' +
       '<section id="faq-ship-panel" aria-labelledby="faq-ship-trigger" class="vui-accordion__panel">2–3 days</section></div>' +

@@ -66,7 +66,7 @@ describe("Dialog", () => {
 });
 
 describe("DropdownMenu", () => {
-  test("a menu button: the Dropdown hook, a hidden named menu of menuitems; items run on the server", async () => {
+  test("a menu button: the Dropdown hook, the button's ARIA in the HTML, a hidden named menu of menuitems; items run on the server", async () => {
     const picked = signal("none");
     const opened: boolean[] = [];
     const t = mountTest(() => () => (
@@ -86,7 +86,7 @@ describe("DropdownMenu", () => {
     ));
     expect(strip(t.html())).toBe(
       '<div><div class="vui-dropdown" data-vh="Dropdown" data-on="openchange">' +
-        '<button type="button" class="vui-btn vui-btn--outline vui-btn--md">Sort<span aria-hidden="true">▾</span></button>' +
+        '<button aria-haspopup="menu" aria-expanded="false" type="button" class="vui-btn vui-btn--outline vui-btn--md">Sort<span aria-hidden="true">▾</span></button>' +
         '<div role="menu" aria-label="Sort order" class="vui-menu" hidden="">' +
         '<button type="button" role="menuitem" tabindex="-1" class="vui-menu__item" data-on="click">Newest</button>' +
         '<button type="button" role="menuitem" tabindex="-1" class="vui-menu__item" aria-disabled="true">Oldest</button>' +
@@ -104,19 +104,52 @@ describe("DropdownMenu", () => {
     expect(opened).toEqual([true]);
     t.dispose();
   });
+
+  test("with an id, the button controls the menu by id before any script runs", () => {
+    const t = mountTest(() => (
+      <DropdownMenu id="sort" label="Sort" menuLabel="Sort order" items={[]} />
+    ));
+    expect(t.find("#sort button").attrs).toMatchObject({
+      "aria-haspopup": "menu",
+      "aria-expanded": "false",
+      "aria-controls": "sort-menu",
+    });
+    expect(t.find("#sort-menu").attrs.role).toBe("menu");
+    t.dispose();
+  });
 });
 
 describe("Popover and tooltip", () => {
-  test("Popover: a button with the hook naming its panel; the panel a hidden dialog named by the button", () => {
+  test("Popover: a button with the hook naming its panel and its ARIA in the HTML; the panel a hidden dialog named by the button", () => {
     const t = mountTest(() => (
       <Popover id="filters" trigger="Filters">
         <p>Only open ones</p>
       </Popover>
     ));
     expect(strip(t.html())).toBe(
-      '<button id="filters-trigger" data-vh="Popover" data-vh-o="{&quot;panel&quot;:&quot;filters-panel&quot;}" type="button" class="vui-btn vui-btn--outline vui-btn--md">Filters</button>' +
+      '<button id="filters-trigger" aria-haspopup="dialog" aria-expanded="false" aria-controls="filters-panel" data-vh="Popover" data-vh-o="{&quot;panel&quot;:&quot;filters-panel&quot;}" type="button" class="vui-btn vui-btn--outline vui-btn--md">Filters</button>' +
         '<div id="filters-panel" role="dialog" aria-labelledby="filters-trigger" class="vui-popover" hidden=""><p>Only open ones</p></div>',
     );
+    t.dispose();
+  });
+
+  test("Popover: the hook's openchange reaches onOpenChange on the server with the new state", async () => {
+    const changes: boolean[] = [];
+    const t = mountTest(() => () => (
+      <Popover id="filters" trigger="Filters" onOpenChange={(o) => changes.push(o)}>
+        <p>Only open ones</p>
+      </Popover>
+    ));
+    const trigger = t.find("#filters-trigger");
+    expect(trigger.attrs["data-on"]).toBe("openchange");
+    for (const open of [true, false]) {
+      await t.fire(trigger.hid, { type: EventType.Hook, name: "openchange", payload: { open } });
+    }
+    expect(changes).toEqual([true, false]);
+    // Without onOpenChange the button listens to nothing: the hook sends nothing.
+    const quiet = mountTest(() => <Popover id="q" trigger="Q" />);
+    expect(quiet.find("#q-trigger").attrs["data-on"]).toBeUndefined();
+    quiet.dispose();
     t.dispose();
   });
 

@@ -1,7 +1,8 @@
 /**
- * Toasts in a live session: a polite live region that is always on the page, toasts
- * shown from handlers (destructive ones as alerts), dismissed by their button, gone on
- * their own after their duration, at most `limit` on show; timers stop with the owner.
+ * Toasts in a live session: a polite and an assertive live region, siblings that are
+ * always on the page (no live region inside another), toasts shown from handlers
+ * (destructive ones in the assertive list), dismissed by their button, gone on their
+ * own after their duration, at most `limit` on show; timers stop with the owner.
  */
 import { mountTest } from "vango/testing";
 import { expect, test } from "vitest";
@@ -36,24 +37,36 @@ function Page(props: { onToasts?: (t: Toasts) => void; duration?: number }) {
 
 const strip = (s: string) => s.replace(/ data-hid="\d+"/g, "");
 
-test("the live region is there before any toast; a toast is a status with a dismiss button", async () => {
+test("the live regions are there before any toast, side by side; a toast has a dismiss button", async () => {
   const t = mountTest(Page);
   expect(strip(t.html())).toContain(
-    '<section aria-label="Notifications"><ol class="vui-toaster" aria-live="polite"></ol></section>',
+    '<section aria-label="Notifications" class="vui-toaster">' +
+      '<ol class="vui-toaster__list" aria-live="polite"></ol>' +
+      '<ol class="vui-toaster__list" aria-live="assertive"></ol></section>',
   );
   await t.click("#ok");
   expect(strip(t.html())).toContain(
-    '<ol class="vui-toaster" aria-live="polite">' +
+    '<ol class="vui-toaster__list" aria-live="polite">' +
       '<li class="vui-toast vui-toast--primary" data-testid="toast">' +
-      '<div class="vui-toast__body" role="status"><span class="vui-toast__title">Saved 1</span>' +
+      '<div class="vui-toast__body"><span class="vui-toast__title">Saved 1</span>' +
       '<span class="vui-toast__description">All good</span></div>' +
       '<button aria-label="Dismiss: Saved 1" type="button" class="vui-btn vui-btn--ghost vui-btn--sm" data-on="click">' +
       '<span aria-hidden="true">×</span></button></li></ol>',
   );
   await t.click("#bad");
-  expect(t.findAll(".vui-toast__body").map((x) => x.attrs.role)).toEqual(["status", "alert"]);
+  const titles = (live: string) =>
+    t
+      .findAll(`.vui-toaster__list[aria-live=${live}] .vui-toast__title`)
+      .map((x) => (x.children[0] as { text: string }).text);
+  expect(titles("polite")).toEqual(["Saved 1"]);
+  expect(titles("assertive")).toEqual(["Failed"]);
+  // No live region (aria-live or a live role) inside another.
+  for (const inner of ["[aria-live]", "[role=status]", "[role=alert]", "[role=log]"]) {
+    expect(t.findAll(`[aria-live] ${inner}`)).toEqual([]);
+  }
   await t.click(t.findAll(".vui-toast button")[0]!.hid);
-  expect(t.findAll(".vui-toast__body").map((x) => x.attrs.role)).toEqual(["alert"]);
+  expect(titles("polite")).toEqual([]);
+  expect(titles("assertive")).toEqual(["Failed"]);
   t.dispose();
 });
 

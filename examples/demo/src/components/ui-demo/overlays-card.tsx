@@ -86,6 +86,7 @@ export function OverlaysCard() {
             checked={compact()}
             onChange={(e) => compact.set(e.checked === true)}
           />
+          <p data-testid="compact-state">Rows: {compact() ? "compact" : "comfortable"}</p>
         </Popover>
         <Button variant="ghost" data-testid="tooltip-button" {...tooltip("Copies the page's link")}>
           Copy link

@@ -5,8 +5,10 @@
  * and focuses the first item (ArrowUp: the last); ArrowUp/ArrowDown/Home/End move
  * between items, a letter jumps to the next item starting with it, Enter or Space
  * activates the focused item (its own `onClick` runs on the server), Escape closes and
- * returns focus to the button, Tab or a click outside closes. `openchange` (`{ open }`)
- * reaches the wrapper's `onOpenChange`.
+ * returns focus to the button, Tab or a click outside closes. Items marked
+ * `aria-disabled="true"` are reached like the others, so they can be discovered, but
+ * choosing one does nothing and leaves the menu open (WAI-ARIA APG, "Focusability of
+ * disabled controls"). `openchange` (`{ open }`) reaches the wrapper's `onOpenChange`.
  * @example
  * <div {...hook("Dropdown")}>
  *   <button type="button">Sort</button>
@@ -24,9 +26,7 @@ export default defineHook((ctx) => {
   const button = (): HTMLElement | null => root.querySelector("button");
   const menu = (): HTMLElement | null => root.querySelector('[role="menu"]');
   const items = (): HTMLElement[] =>
-    Array.from(menu()?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []).filter(
-      (i) => i.getAttribute("aria-disabled") !== "true",
-    );
+    Array.from(menu()?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
   let open = false;
 
   const wire = (): void => {
@@ -66,7 +66,10 @@ export default defineHook((ctx) => {
       return;
     }
     // An item's own click reaches the server through its handler; the menu closes.
-    if (t.closest('[role="menuitem"]') && open) set(false, "button");
+    const item = t.closest('[role="menuitem"]');
+    if (item !== null && open && item.getAttribute("aria-disabled") !== "true") {
+      set(false, "button");
+    }
   };
 
   const onKey = (e: KeyboardEvent): void => {
