@@ -6,11 +6,20 @@
  * logout, and the per-event cost staying a clock comparison.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { EventType, FrameType, PatchOp } from "../../src/protocol/constants.ts";
-import type { ServerFrame } from "../../src/protocol/frame.ts";
-import type { Patch } from "../../src/protocol/patch.ts";
-import { TestSocket } from "../server/helpers.ts";
-import { type AuthApp, formLogin, Jar, startAuthApp } from "./fixtures.tsx";
+import { EventType, PatchOp } from "../../src/protocol/constants.ts";
+import type { TestSocket } from "../server/helpers.ts";
+import {
+  type AuthApp,
+  errors,
+  formLogin,
+  frames,
+  Jar,
+  type Live,
+  live as liveOn,
+  patches,
+  startAuthApp,
+  urls,
+} from "./fixtures.tsx";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const apps: AuthApp[] = [];
@@ -20,57 +29,14 @@ afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
 });
 
+function live(a: AuthApp, jar: Jar, path: string): Promise<Live> {
+  return liveOn(a, jar, path, sockets);
+}
+
 async function start(auth: Parameters<typeof startAuthApp>[0] = {}): Promise<AuthApp> {
   const a = await startAuthApp({ ...auth, app: { devMode: true, ...auth.app } });
   apps.push(a);
   return a;
-}
-
-interface Live {
-  readonly socket: TestSocket;
-  readonly html: string;
-  hid(selector: RegExp): number;
-}
-
-/** GETs `path` with the jar's cookies and attaches its session over a WebSocket. */
-async function live(a: AuthApp, jar: Jar, path: string): Promise<Live> {
-  const page = await jar.page(a.base, path);
-  expect(page.status).toBe(200);
-  const socket = await TestSocket.open(a.port, jar.header());
-  sockets.push(socket);
-  const reply = await socket.attach(page);
-  expect(reply).toMatchObject({ status: "ok" });
-  await socket.quiet(30);
-  return {
-    socket,
-    html: page.html,
-    hid(re) {
-      const m = re.exec(page.html);
-      if (m === null) throw new Error(`no ${re} in the page`);
-      return Number(m[1]);
-    },
-  };
-}
-
-/** Frames until one with patches (or an error) arrived and things went quiet. */
-async function frames(s: TestSocket, ms = 150): Promise<ServerFrame[]> {
-  const out: ServerFrame[] = [s.frames.length > 0 ? s.frames.shift()! : await s.next(2_000)];
-  out.push(...(await s.quiet(ms)));
-  return out;
-}
-
-function patches(fs: ServerFrame[]): Patch[] {
-  return fs.flatMap((f) => (f.type === FrameType.Patches ? f.patches : []));
-}
-
-function errors(fs: ServerFrame[]): string[] {
-  return fs.flatMap((f) => (f.type === FrameType.Error ? [f.code] : []));
-}
-
-function urls(fs: ServerFrame[]): unknown[] {
-  return patches(fs).filter(
-    (p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl || p.op === PatchOp.Navigate,
-  );
 }
 
 describe("live login", () => {
