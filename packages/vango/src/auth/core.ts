@@ -173,7 +173,10 @@ export class AuthCore {
     const fam = tokenId();
     const jti = tokenId();
     const end = now + this.config.refreshTtlMs;
+    const epoch = this.live.epoch;
     const created = await this.breaker.run(() => this.families.create(fam, user.id, jti, end));
+    // New, so not revoked: the live session it opens need not ask.
+    if (created.ok) this.live.remember(fam, false, epoch);
     // Without the store the sign-in cannot be refreshed: it lasts one access token.
     const signInExp = created.ok ? end : now + this.config.accessTtlMs;
     const access = await this.tokens.signAccess(
@@ -219,12 +222,14 @@ export class AuthCore {
       this.#clear(cookies);
       return;
     }
+    const epoch = this.live.epoch;
     const r = await this.breaker.run(() =>
       this.families.rotate(c.fam, c.jti, tokenId(), this.config.graceMs),
     );
     if (!r.ok) return;
     const { outcome, current } = r.value;
     if ((outcome === Rotation.Rotated || outcome === Rotation.Grace) && current !== undefined) {
+      this.live.remember(c.fam, false, epoch);
       const now = Date.now();
       const access = await this.tokens.signAccess(
         user,

@@ -13,9 +13,10 @@
  * sending it to a page load every 15 minutes would lose its state. When its access
  * token's time is up, the event that finds it checks what a refresh would check — the
  * sign-in's own end, its revocation, the user still in the directory (roles re-read) —
- * and extends the window by one access lifetime. That costs one store and one directory
- * call per session per access lifetime; the browser's cookies are refreshed by its next
- * HTTP request as usual.
+ * and extends the window by one access lifetime. That costs one directory call per
+ * session per access lifetime (the revocation is the view's to answer: the page request
+ * put the sign-in in it; one store call when it cannot); the browser's cookies are
+ * refreshed by its next HTTP request as usual.
  *
  * **Revocation view.** Families seen by HTTP requests are remembered as revoked or not
  * (bounded, least recently used first). A "not revoked" is only trusted while the

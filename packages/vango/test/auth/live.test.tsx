@@ -2,10 +2,15 @@
  * Auth in live sessions over a real WebSocket: a login submitted live (a grant loaded as
  * a page sets the cookies), guards on live navigation, a sign-in that expires while the
  * page is live (extended in place while the sign-in lasts, then `auth_expired` and the
- * login page with `next`), revocation reaching open pages without an event, a live
- * logout, and the per-event cost staying a clock comparison.
+ * login page with `next`; on the memory and the Redis family store), revocation reaching
+ * open pages without an event, a live logout, and the per-event cost staying a clock
+ * comparison (counted: no family-store or directory call per event).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { FamilyStore } from "../../src/auth/families/family-store.ts";
+import { RedisFamilyStore } from "../../src/auth/families/redis-family-store.ts";
+import type { UserDirectory } from "../../src/auth/users.ts";
 import { EventType, PatchOp } from "../../src/protocol/constants.ts";
 import type { TestSocket } from "../server/helpers.ts";
 import {
@@ -18,15 +23,26 @@ import {
   live as liveOn,
   patches,
   startAuthApp,
+  TestFamilyStore,
+  testRedis,
   urls,
+  usersForTests,
 } from "./fixtures.tsx";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const apps: AuthApp[] = [];
 const sockets: TestSocket[] = [];
+const stores_: FamilyStore[] = [];
+const redis = testRedis();
+const prefix = `test:vango:auth-live:${randomUUID()}:`;
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
   for (const a of apps.splice(0)) await a.close();
+  for (const s of stores_.splice(0)) await s.close();
+});
+afterAll(async () => {
+  await redis.cleanup(prefix);
+  await redis.client.quit();
 });
 
 function live(a: AuthApp, jar: Jar, path: string): Promise<Live> {
@@ -127,10 +143,19 @@ describe("guards in a live session", () => {
   });
 });
 
-describe("a live session whose sign-in expires", () => {
+const stores: [string, () => FamilyStore | undefined][] = [
+  ["memory", () => undefined],
+  ["redis", () => new RedisFamilyStore({ client: redis.client, prefix })],
+];
+
+describe.each(stores)("a live session whose sign-in expires (%s family store)", (_, families) => {
   it("extends its access window in place while the sign-in lasts, then auth_expired and login with next", async () => {
+    const store = families();
+    if (store !== undefined) stores_.push(store);
     // Token times are whole seconds: the access token lasts up to 1 s, the sign-in 4–5 s.
-    const a = await start({ auth: { accessTtlMs: 1_000, refreshTtlMs: 5_000 } });
+    const a = await start({
+      auth: { accessTtlMs: 1_000, refreshTtlMs: 5_000, ...(store ? { families: store } : {}) },
+    });
     const jar = new Jar();
     await formLogin(a, jar, "ada", "correct horse");
     const l = await live(a, jar, "/account");
@@ -153,6 +178,56 @@ describe("a live session whose sign-in expires", () => {
     expect(JSON.stringify(patches(ended))).not.toContain("clicked 3");
     // The layout, still mounted, shows the visitor as anonymous now.
     expect(JSON.stringify(patches(ended))).toContain("Sign in");
+  }, 15_000);
+});
+
+describe("what a live session's events cost", () => {
+  /** Clicks `hid` `n` times, one after the other (each answered), up to `clicked <to>`. */
+  async function clicks(l: Live, hid: number, n: number, to: number): Promise<void> {
+    for (let i = to - n + 1; i <= to; i++) {
+      l.socket.click(hid);
+      const out = await frames(l.socket, 0);
+      expect(errors(out)).toEqual([]);
+      expect(JSON.stringify(patches(out))).toContain(`clicked ${i}`);
+    }
+  }
+
+  it("no family-store or directory call per event; the access window running out costs one directory call, and a store call only when the view cannot answer", async () => {
+    const store = new TestFamilyStore();
+    const base = await usersForTests();
+    const asked: string[] = [];
+    const users: UserDirectory = {
+      findByName: (n) => {
+        asked.push("findByName");
+        return base.findByName(n);
+      },
+      findById: (id) => {
+        asked.push("findById");
+        return base.findById(id);
+      },
+    };
+    const a = await start({
+      auth: { families: store, accessTtlMs: 3_000, refreshTtlMs: 60_000 },
+      users,
+    });
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/account");
+    const inc = l.hid(/<button data-hid="(\d+)" type="button" class="inc"/);
+    store.calls.length = 0;
+    asked.length = 0;
+    // Token times are whole seconds: the access window is 2–3 s from the page request.
+    await clicks(l, inc, 30, 30);
+    expect([store.calls, asked]).toEqual([[], []]);
+    await sleep(3_100); // past the access window
+    await clicks(l, inc, 10, 40);
+    // The view (kept current by announcements) answered the revocation check.
+    expect([store.calls, asked]).toEqual([[], ["findById"]]);
+    // The feed drops: the view's "not revoked" no longer counts, the next window asks.
+    a.auth.core.live.lost();
+    await sleep(3_100);
+    await clicks(l, inc, 10, 50);
+    expect([store.calls, asked]).toEqual([["revoked"], ["findById", "findById"]]);
   }, 15_000);
 });
 
