@@ -32,6 +32,8 @@ import type { ServerFrame } from "../../src/protocol/frame.ts";
 import type { Patch } from "../../src/protocol/patch.ts";
 import { createApp } from "../../src/server/app.ts";
 import type { AppOptions } from "../../src/server/config/options.ts";
+import type { HttpContext } from "../../src/server/core/middleware.ts";
+import type { EventContext } from "../../src/server/session/event-context.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
 import { captureLogger, fakeClient, getPage, type Page, TestSocket } from "../server/helpers.ts";
 
@@ -111,6 +113,24 @@ function Mine() {
   return <p class="mine">mine: {user.name}</p>;
 }
 
+function Staff() {
+  const user = requireUser({ roles: ["admin"] });
+  return <p class="staff">staff: {user.name}</p>;
+}
+
+/** A page with a button (events under the admin guard, and under the auditing middleware). */
+function Clicker(props: { title: string }) {
+  const n = signal(0);
+  return () => (
+    <main>
+      <h1>{props.title}</h1>
+      <button type="button" class="tick" onClick={() => n.set(n() + 1)}>
+        ticks {n()}
+      </button>
+    </main>
+  );
+}
+
 async function noteAction(ctx: ActionContext) {
   audit(ctx, "note.add", ctx.form.get("text") ?? "");
 }
@@ -138,8 +158,21 @@ export const routes = {
     action: noteAction,
   },
   "/admin/_middleware": guard({ roles: ["admin"] }),
-  "/admin": () => <h1>Admin</h1>,
+  "/admin": () => <Clicker title="Admin" />,
   "/mine": Mine,
+  "/staff": Staff,
+  // Middleware that audits: the row gets the request's (or the page request's) facts.
+  "/audited/_middleware": {
+    http: (ctx: HttpContext, next: () => Promise<void>) => {
+      audit(ctx, "mw.http", ctx.path);
+      return next();
+    },
+    event: (ctx: EventContext, next: () => Promise<void>) => {
+      audit(ctx, "mw.event", String(ctx.hid));
+      return next();
+    },
+  },
+  "/audited": () => <Clicker title="Audited" />,
   "/_404": () => <h1>Nothing here</h1>,
 };
 

@@ -148,6 +148,63 @@ const stores: [string, () => FamilyStore | undefined][] = [
   ["redis", () => new RedisFamilyStore({ client: redis.client, prefix })],
 ];
 
+describe("guards and audit on events", () => {
+  it("a role taken away while the page is live: the next window's event gets the not-found page (guard via event)", async () => {
+    const base = await usersForTests();
+    let rootRoles: readonly string[] = ["user", "admin"];
+    const users: UserDirectory = {
+      findByName: (n) => base.findByName(n),
+      findById: async (id) => {
+        const u = await base.findById(id);
+        return u === undefined || id !== "u-root" ? u : { ...u, roles: rootRoles };
+      },
+    };
+    // Token times are whole seconds: the access window is 1–2 s from the page request.
+    const a = await start({ auth: { accessTtlMs: 2_000 }, users });
+    const jar = new Jar();
+    await formLogin(a, jar, "root", "root-password");
+    const l = await live(a, jar, "/admin");
+    const tick = l.hid(/<button data-hid="(\d+)" type="button" class="tick"/);
+    l.socket.click(tick);
+    expect(JSON.stringify(patches(await frames(l.socket)))).toContain("ticks 1");
+    rootRoles = ["user"];
+    await sleep(2_100); // the window runs out: the event re-reads the user
+    l.socket.click(tick);
+    const out = await frames(l.socket);
+    expect(errors(out)).toEqual([]);
+    const text = JSON.stringify(patches(out));
+    expect([text.includes("Nothing here"), text.includes("ticks 2")]).toEqual([true, false]);
+    await a.audit.flush();
+    const row = a.sink.rows.find((r) => r.action === "guard.refused")!;
+    expect([row.target, row.userId, JSON.parse(row.metadata!)]).toEqual([
+      "/admin",
+      "u-root",
+      { reason: "role", via: "event", roles: ["admin"] },
+    ]);
+  }, 10_000);
+
+  it("audit() from an event middleware records the page request's id, the session and the user", async () => {
+    const a = await start();
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/audited");
+    const tick = l.hid(/<button data-hid="(\d+)" type="button" class="tick"/);
+    l.socket.click(tick);
+    expect(JSON.stringify(patches(await frames(l.socket)))).toContain("ticks 1");
+    await a.audit.flush();
+    const http = a.sink.rows.filter((r) => r.action === "mw.http");
+    const event = a.sink.rows.find((r) => r.action === "mw.event")!;
+    expect(http).toHaveLength(1);
+    expect(event).toMatchObject({
+      target: String(tick),
+      userId: "u-ada",
+      ip: "127.0.0.1",
+      requestId: http[0]!.requestId,
+    });
+    expect(event.sessionId).toMatch(/\S/);
+  });
+});
+
 describe.each(stores)("a live session whose sign-in expires (%s family store)", (_, families) => {
   it("extends its access window in place while the sign-in lasts, then auth_expired and login with next", async () => {
     const store = families();
