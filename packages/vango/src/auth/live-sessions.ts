@@ -6,8 +6,8 @@
  * way — the family store announces each one (Redis pub/sub; in process for the memory
  * store), and this listener ends every live sign-in of that family at once: the user
  * signal turns anonymous, and a session that has been live is sent `auth_expired` and
- * the login page (with `next` where it was). A session not live yet learns it on its
- * first event.
+ * the login page (with `next` where it was, and the page's state handed off for the
+ * login to bring back). A session not live yet learns it on its first event.
  *
  * **The access window moves on in place.** A live page cannot receive new cookies, and
  * sending it to a page load every 15 minutes would lose its state. When its access
@@ -230,6 +230,7 @@ export class LiveSessions implements RevocationListener {
   event(ctx: EventContext, next: () => Promise<void>): Promise<void> {
     const sa = authOfSession(ctx.session);
     if (sa === undefined) return next();
+    if (sa.leaving) return Promise.resolve();
     if (sa.session !== ctx.session) sa.session = ctx.session;
     if (sa.ended !== undefined && !sa.told) {
       this.#tell(sa);
@@ -303,7 +304,12 @@ export class LiveSessions implements RevocationListener {
     }
   }
 
-  /** `auth_expired`, then the login page with `next` where the page was. */
+  /**
+   * `auth_expired`, then the login page with `next` where the page was — and, with
+   * session persistence, `restore`: the page hands itself off first (its checkpoint, as
+   * the ended sign-in's user's), so the same user signing in again on this browser comes
+   * back to it with its state. Its events are dropped meanwhile (one store write).
+   */
   #tell(sa: SessionAuth): void {
     const s = sa.session;
     if (s === undefined || s.state === SessionState.Closed) return;
@@ -313,7 +319,13 @@ export class LiveSessions implements RevocationListener {
     const view = s.root as PageView;
     const here = view.state.url.peek();
     const login = this.#core.config.paths.login;
-    if (here.pathname !== login)
-      view.navigate(loginUrl(login, here.pathname + here.search), true, false);
+    if (here.pathname === login) return;
+    const next = here.pathname + here.search;
+    sa.leaving = true;
+    void s.handOff(sa.endedUserId).then((key) => {
+      sa.leaving = false;
+      if (s.state === SessionState.Closed || s.root !== view) return;
+      view.navigate(loginUrl(login, next, key), true, false);
+    });
   }
 }

@@ -12,6 +12,7 @@ import type { FamilyStore } from "../../src/auth/families/family-store.ts";
 import { RedisFamilyStore } from "../../src/auth/families/redis-family-store.ts";
 import type { UserDirectory } from "../../src/auth/users.ts";
 import { EventType, PatchOp } from "../../src/protocol/constants.ts";
+import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import type { TestSocket } from "../server/helpers.ts";
 import {
   type AuthApp,
@@ -29,6 +30,8 @@ import {
   usersForTests,
 } from "./fixtures.tsx";
 
+/** The login URL an expired `/account` page goes to, with its handed-off state's key. */
+const RESTORE_TO_ACCOUNT = /^\/login\?next=%2Faccount&restore=[\w-]{24}$/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const apps: AuthApp[] = [];
 const sockets: TestSocket[] = [];
@@ -230,11 +233,124 @@ describe.each(stores)("a live session whose sign-in expires (%s family store)", 
     l.socket.click(inc);
     const ended = await frames(l.socket);
     expect(errors(ended)).toEqual(["auth_expired"]);
-    expect(urls(ended)).toEqual([{ op: PatchOp.ReplaceUrl, url: "/login?next=%2Faccount" }]);
+    // With the page's state handed off for the login to bring back (below).
+    expect(urls(ended)).toEqual([
+      { op: PatchOp.ReplaceUrl, url: expect.stringMatching(RESTORE_TO_ACCOUNT) },
+    ]);
     // The event that found it did not run.
     expect(JSON.stringify(patches(ended))).not.toContain("clicked 3");
     // The layout, still mounted, shows the visitor as anonymous now.
     expect(JSON.stringify(patches(ended))).toContain("Sign in");
+  }, 15_000);
+});
+
+describe("after login the page comes back with its state", () => {
+  /**
+   * A live `/account?tab=2` clicked `n` times whose sign-in then ends: the login URL it
+   * is sent to (with the key of its handed-off state), the socket, and the hid of the
+   * login form the socket now shows.
+   */
+  async function expired(
+    a: AuthApp,
+    jar: Jar,
+    n: number,
+  ): Promise<{ login: string; l: Live; form: number }> {
+    await formLogin(a, jar, "ada", "correct horse");
+    const l = await live(a, jar, "/account?tab=2");
+    const inc = l.hid(/<button data-hid="(\d+)" type="button" class="inc"/);
+    for (let i = 1; i <= n; i++) {
+      l.socket.click(inc);
+      expect(JSON.stringify(patches(await frames(l.socket, 0)))).toContain(`clicked ${i}`);
+    }
+    await sleep(2_100); // past the sign-in
+    l.socket.click(inc);
+    const ended = await frames(l.socket);
+    expect(errors(ended)).toEqual(["auth_expired"]);
+    const nav = urls(ended) as { url: string }[];
+    expect(nav).toEqual([
+      {
+        op: PatchOp.ReplaceUrl,
+        url: expect.stringMatching(/^\/login\?next=%2Faccount%3Ftab%3D2&restore=[\w-]{24}$/),
+      },
+    ]);
+    const form = /"tag":"form","hid":(\d+)/.exec(JSON.stringify(patches(ended)));
+    return { login: nav[0]!.url, l, form: Number(form![1]) };
+  }
+
+  /** Logs in with JavaScript off at `login` (its URL, query included). */
+  async function formLoginAt(a: AuthApp, jar: Jar, login: string, name: string, pw: string) {
+    const p = await jar.page(a.base, login);
+    return jar.post(a.base, login, p.csrf, { username: name, password: pw });
+  }
+
+  const counter = (html: string) => /clicked (\d+)/.exec(html)?.[1];
+
+  async function startShort(): Promise<AuthApp> {
+    // Token times are whole seconds: the sign-in ends 1–2 s after the login.
+    return start({
+      auth: { accessTtlMs: 1_000, refreshTtlMs: 2_000 },
+      app: { persistence: { store: new MemorySessionStore() } },
+    });
+  }
+
+  it("with JavaScript off: back on the original path and query with the counter as it was, once", async () => {
+    const a = await startShort();
+    const jar = new Jar();
+    const { login } = await expired(a, jar, 3);
+    // Another browser that got hold of the URL: signed in, but not given the page's state.
+    const stranger = new Jar();
+    const s = await formLoginAt(a, stranger, login, "ada", "correct horse");
+    expect([s.status, s.headers.get("location")]).toEqual([303, "/account?tab=2"]);
+    expect(counter((await stranger.page(a.base, "/account?tab=2")).html)).toBe("0");
+    // The browser whose page it was, the same user: the page as it was.
+    const res = await formLoginAt(a, jar, login, "ada", "correct horse");
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/account?tab=2"]);
+    const back = await jar.page(a.base, "/account?tab=2");
+    expect([back.status, counter(back.html)]).toEqual([200, "3"]);
+    expect(back.html).toMatch(/class="account"[^>]*>ada</);
+    // One time: the next load of the page starts afresh.
+    expect(counter((await jar.page(a.base, "/account?tab=2")).html)).toBe("0");
+  }, 15_000);
+
+  it("live: the login submitted on the socket comes back through the grant with the state kept", async () => {
+    const a = await startShort();
+    const jar = new Jar();
+    const { login, l, form } = await expired(a, jar, 2);
+    expect(login).toContain("restore=");
+    // The socket now shows the login page: submit its form there.
+    l.socket.event(form, {
+      type: EventType.Submit,
+      fields: [
+        ["username", "ada"],
+        ["password", "correct horse"],
+      ],
+    });
+    const nav = urls(await frames(l.socket)) as { url: string }[];
+    expect(nav).toEqual([
+      {
+        op: PatchOp.Navigate,
+        url: expect.stringMatching(/^\/_vango\/auth\/grant\?code=/),
+        replace: false,
+      },
+    ]);
+    const res = await jar.fetch(a.base + nav[0]!.url);
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/account?tab=2"]);
+    const back = await jar.page(a.base, "/account?tab=2");
+    expect(counter(back.html)).toBe("2");
+  }, 15_000);
+
+  it("never to another user signing in on the same browser", async () => {
+    const a = await startShort();
+    const jar = new Jar();
+    const { login } = await expired(a, jar, 4);
+    const res = await formLoginAt(a, jar, login, "root", "root-password");
+    expect(res.status).toBe(303);
+    const page = await jar.page(a.base, "/account?tab=2");
+    expect(page.html).toMatch(/class="account"[^>]*>root</);
+    expect(counter(page.html)).toBe("0");
+    // Spent: ada signing in afterwards does not get it either.
+    await formLoginAt(a, jar, login, "ada", "correct horse");
+    expect(counter((await jar.page(a.base, "/account?tab=2")).html)).toBe("0");
   }, 15_000);
 });
 
@@ -311,12 +427,12 @@ describe("revocation reaches live pages", () => {
     const res = await jar.post(a.base, "/logout", p.csrf, {});
     expect(res.status).toBe(303);
     for (const [t, where] of [
-      [tab1, "/login?next=%2Faccount%3Fx%3D1"],
-      [tab2, "/login?next=%2F%3Fx%3D1"],
+      [tab1, "/login?next=%2Faccount%3Fx%3D1&restore="],
+      [tab2, "/login?next=%2F%3Fx%3D1&restore="],
     ] as const) {
       const out = await frames(t.socket);
       expect(errors(out)).toEqual(["auth_expired"]);
-      expect(urls(out)).toEqual([{ op: PatchOp.ReplaceUrl, url: where }]);
+      expect(urls(out)).toEqual([{ op: PatchOp.ReplaceUrl, url: expect.stringContaining(where) }]);
     }
     expect(await bystander.socket.quiet(200)).toEqual([]);
   });
