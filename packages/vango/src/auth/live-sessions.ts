@@ -199,6 +199,7 @@ export class LiveSessions implements RevocationListener {
     for (let attempt = 0; attempt < RECHECK_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         await sleep(Math.max(core.breaker.retryInMs(), RECHECK_DELAY_MS));
+        // The feed dropped again (its own resync rechecks), or auth was closed.
         if (epoch !== this.#epoch || this.#timer === undefined) return;
       }
       await this.store();
