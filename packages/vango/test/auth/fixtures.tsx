@@ -34,6 +34,7 @@ import { createApp } from "../../src/server/app.ts";
 import type { AppOptions } from "../../src/server/config/options.ts";
 import type { HttpContext } from "../../src/server/core/middleware.ts";
 import type { EventContext } from "../../src/server/session/event-context.ts";
+import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
 import { captureLogger, fakeClient, getPage, type Page, TestSocket } from "../server/helpers.ts";
 
@@ -206,6 +207,8 @@ export async function startAuthApp(
       clientBuilder: fakeClient,
       logger: captureLogger(),
       secret: SECRET,
+      // In memory unless a test asks otherwise: tests never share a state folder.
+      persistence: { store: new MemorySessionStore() },
       ...opts.app,
     }),
   );
@@ -465,6 +468,20 @@ export async function live(
 export async function frames(s: TestSocket, ms = 150): Promise<ServerFrame[]> {
   const out: ServerFrame[] = [s.frames.length > 0 ? s.frames.shift()! : await s.next(2_000)];
   out.push(...(await s.quiet(ms)));
+  return out;
+}
+
+/**
+ * Frames until one navigates (an ended sign-in's page goes to login once its state is
+ * handed off: a store write after the `auth_expired` frame), then until quiet.
+ */
+export async function framesUntilUrl(s: TestSocket, ms = 5_000): Promise<ServerFrame[]> {
+  const deadline = Date.now() + ms;
+  const out: ServerFrame[] = [];
+  while (urls(out).length === 0) {
+    out.push(s.frames.length > 0 ? s.frames.shift()! : await s.next(deadline - Date.now()));
+  }
+  out.push(...(await s.quiet(50)));
   return out;
 }
 

@@ -12,13 +12,13 @@ import type { FamilyStore } from "../../src/auth/families/family-store.ts";
 import { RedisFamilyStore } from "../../src/auth/families/redis-family-store.ts";
 import type { UserDirectory } from "../../src/auth/users.ts";
 import { EventType, PatchOp } from "../../src/protocol/constants.ts";
-import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import type { TestSocket } from "../server/helpers.ts";
 import {
   type AuthApp,
   errors,
   formLogin,
   frames,
+  framesUntilUrl,
   Jar,
   type Live,
   live as liveOn,
@@ -231,7 +231,7 @@ describe.each(stores)("a live session whose sign-in expires (%s family store)", 
     expect(JSON.stringify(patches(extended))).toContain("clicked 2");
     await sleep(3_200); // past the sign-in
     l.socket.click(inc);
-    const ended = await frames(l.socket);
+    const ended = await framesUntilUrl(l.socket);
     expect(errors(ended)).toEqual(["auth_expired"]);
     // With the page's state handed off for the login to bring back (below).
     expect(urls(ended)).toEqual([
@@ -264,7 +264,7 @@ describe("after login the page comes back with its state", () => {
     }
     await sleep(2_100); // past the sign-in
     l.socket.click(inc);
-    const ended = await frames(l.socket);
+    const ended = await framesUntilUrl(l.socket);
     expect(errors(ended)).toEqual(["auth_expired"]);
     const nav = urls(ended) as { url: string }[];
     expect(nav).toEqual([
@@ -289,7 +289,6 @@ describe("after login the page comes back with its state", () => {
     // Token times are whole seconds: the sign-in ends 1–2 s after the login.
     return start({
       auth: { accessTtlMs: 1_000, refreshTtlMs: 2_000 },
-      app: { persistence: { store: new MemorySessionStore() } },
     });
   }
 
@@ -430,7 +429,7 @@ describe("revocation reaches live pages", () => {
       [tab1, "/login?next=%2Faccount%3Fx%3D1&restore="],
       [tab2, "/login?next=%2F%3Fx%3D1&restore="],
     ] as const) {
-      const out = await frames(t.socket);
+      const out = await framesUntilUrl(t.socket);
       expect(errors(out)).toEqual(["auth_expired"]);
       expect(urls(out)).toEqual([{ op: PatchOp.ReplaceUrl, url: expect.stringContaining(where) }]);
     }
