@@ -11,6 +11,7 @@ import {
   AuditLog,
   type AuditSink,
   type Auth,
+  type AuthOptions,
   createAuth,
   keyRingFromEnv,
   memoryUsers,
@@ -23,12 +24,16 @@ import type { Dependencies } from "./dependencies.ts";
 /** The demo user, outside production mode. */
 export const DEMO_USER = { name: "demo", password: "demo-password" } as const;
 
+/** Sign-in lifetimes other than the defaults (tests watch a sign-in end). */
+export type DemoLifetimes = Pick<AuthOptions, "accessTtlMs" | "refreshTtlMs">;
+
 /**
  * @example const auth = await demoAuth(process.env, deps);
  */
 export async function demoAuth(
   env: Readonly<Record<string, string | undefined>>,
   deps?: Pick<Dependencies, "redis" | "pool" | "rateLimitStore">,
+  lifetimes: DemoLifetimes = {},
 ): Promise<Auth> {
   const production = env.NODE_ENV === "production";
   const users = await memoryUsers(
@@ -51,5 +56,6 @@ export async function demoAuth(
     audit,
     audience: "vango-demo",
     paths: { afterLogin: "/account", afterLogout: "/login" },
+    ...lifetimes,
   });
 }

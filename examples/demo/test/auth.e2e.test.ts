@@ -3,12 +3,14 @@
  * cookies, Secure, which Chromium accepts on loopback http): with JavaScript off — the
  * guard's 302 to /login?next=…, a refused login (422), a login (303 to next), the
  * cookies' flags, logout (303, cookies gone, guarded again) — and with JavaScript — the
- * login form submitted over the socket, its grant setting the cookies, logout — with no
- * console errors. (Guards on live navigation are covered in-process:
- * packages/vango/test/auth/live.test.tsx.)
+ * login form submitted over the socket, its grant setting the cookies, logout — and a
+ * live page whose sign-in ends (a short one here) coming back after the login with its
+ * counter and typed text — with no console errors. (Guards on live navigation are
+ * covered in-process: packages/vango/test/auth/live.test.tsx.)
  */
-import { createApp } from "vango/server";
+import { createApp, MemorySessionStore } from "vango/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoAuth } from "../src/auth.ts";
 import { demoOptions } from "../src/options.tsx";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
 
@@ -117,4 +119,59 @@ describe("sign-in with JavaScript (live)", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+});
+
+describe("a live page whose sign-in ends", () => {
+  it("goes to login with next, and comes back after the login with its counter and typed text", async () => {
+    // The demo with a short sign-in (it ends 7–8 s after the login), sessions in memory.
+    const auth = await demoAuth({}, undefined, { accessTtlMs: 2_000, refreshTtlMs: 8_000 });
+    const app = createApp(
+      await demoOptions({ auth, app: { persistence: { store: new MemorySessionStore() } } }),
+    );
+    const l = await app.listen(0, "127.0.0.1");
+    const at = `http://127.0.0.1:${l.port}`;
+    const { page, problems } = await browser.page();
+    try {
+      const login = async () => {
+        await page.fill('[data-testid="login-form"] input[name=username]', "demo");
+        await page.fill('[data-testid="login-form"] input[name=password]', "demo-password");
+        await page.click('[data-testid="login-form"] [type=submit]');
+        await page.waitForURL(`${at}/?tab=2`);
+        await waitForStatus(page, "connected");
+      };
+      await page.goto(`${at}/login?next=%2F%3Ftab%3D2`);
+      await waitForStatus(page, "connected");
+      await login();
+      const signedInAt = Date.now();
+      expect(await page.getByTestId("nav-user").textContent()).toBe("demo");
+      for (let i = 0; i < 3; i++) await page.click('[data-testid="counter-inc"]');
+      await page.fill('[data-testid="echo-input"]', "kept across the login");
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="counter-value"]')?.textContent === "3",
+      );
+      await page.waitForFunction(() =>
+        (document.querySelector("#echo-output")?.textContent ?? "").includes("kept across"),
+      );
+      // Past the sign-in's end: the next event finds it over.
+      await page.waitForTimeout(Math.max(0, signedInAt + 8_500 - Date.now()));
+      await page.click('[data-testid="counter-inc"]');
+      await page.waitForURL(/\/login\?next=%2F%3Ftab%3D2&restore=[\w-]{24}$/);
+      expect(await page.locator('nav a[href="/login"]').count()).toBe(1);
+      await login();
+      // The page as it was: the click that found the sign-in over did not count.
+      expect(await page.getByTestId("counter-value").textContent()).toBe("3");
+      expect(await page.inputValue('[data-testid="echo-input"]')).toBe("kept across the login");
+      expect(await page.getByTestId("nav-user").textContent()).toBe("demo");
+      // It stays live: the restored state goes on from there.
+      await page.click('[data-testid="counter-inc"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="counter-value"]')?.textContent === "4",
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await l.close();
+      await auth.close();
+    }
+  }, 40_000);
 });

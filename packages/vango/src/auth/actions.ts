@@ -5,14 +5,17 @@
  */
 import { ErrorCode } from "../protocol/errors.ts";
 import { type ActionContext, type ActionFailure, invalid } from "../routing/actions.ts";
-import { safeNext } from "./redirects.ts";
+import { isTokenShaped } from "../server/core/tokens.ts";
+import { RESTORE_PARAM, safeNext } from "./redirects.ts";
 import { requireAuthOf } from "./session-auth.ts";
 import type { LoginFailure } from "./sign-in.ts";
 import { checkCredentials, completeLogin, signOut } from "./sign-in.ts";
 
 /**
  * Signs in from the form fields `username` and `password`; on success goes to the
- * URL's `next` (when it is a path of this site) or `paths.afterLogin`. A refusal
+ * URL's `next` (when it is a path of this site) or `paths.afterLogin` — with the page
+ * state the URL's `restore` names, when the live page an expired sign-in sent here
+ * handed it off (the same user signing in again gets it back). A refusal
  * re-renders the page with a {@link LoginFailure} (`useActionData()`): status 422, or
  * 429 with `Retry-After` when too many attempts failed.
  * @example
@@ -36,7 +39,15 @@ export async function login(ctx: ActionContext): Promise<ActionFailure<LoginFail
     ctx.url.searchParams.get("next") ?? ctx.form.get("next"),
     core.config.paths.afterLogin,
   );
-  return completeLogin(core, sa, r.user, next);
+  const restore = ctx.url.searchParams.get(RESTORE_PARAM) ?? ctx.form.get(RESTORE_PARAM);
+  return completeLogin(
+    core,
+    sa,
+    r.user,
+    next,
+    "form",
+    restore !== null && restore !== undefined && isTokenShaped(restore) ? restore : undefined,
+  );
 }
 
 /**

@@ -5,8 +5,10 @@
  * counted, logged and audited in one place.
  *
  * Outages of the family store (Redis) degrade, never block:
- * - revocation checks answer from what this instance knows (every revocation it heard
- *   of, or made, is in its local view) and otherwise let the token through;
+ * - revocation checks answer from what this instance knows — every revocation it heard
+ *   of before the outage, and every one it made since (a logout here is honoured here at
+ *   once, and written to the store when it is back) — and otherwise let the token
+ *   through;
  * - a refresh is not possible: the request is anonymous, the cookies are kept for when
  *   the store is back;
  * - a sign-in is issued without a refresh token (it lasts one access-token lifetime);
@@ -94,9 +96,11 @@ export class AuthCore {
     this.audit = audit;
     this.breaker = new CircuitBreaker(breaker, (t) => {
       const fields = { dependency: AUTH_STORE, circuit: t.to, from: t.from, cause: t.cause };
-      if (t.to === BreakerState.Closed)
+      if (t.to === BreakerState.Closed) {
         this.logger.info({ ...fields, down_ms: t.downMs }, "auth store recovered");
-      else if (t.from === BreakerState.Closed) {
+        // Revocations made here meanwhile go to the store (and so to every instance).
+        void this.live.store();
+      } else if (t.from === BreakerState.Closed) {
         this.logger.warn(
           { ...fields, code: ErrorCode.store_unavailable, err: t.error },
           "auth store unavailable: revocations answered locally, refresh paused",
@@ -145,16 +149,19 @@ export class AuthCore {
 
   /**
    * Whether sign-in `fam` is revoked: this instance's view (kept current by the store's
-   * announcements), else the store once; while the store is unreachable, not revoked.
+   * announcements; its revocations answer during an outage too), else the store once;
+   * while the store is unreachable, not revoked.
    */
   async isRevoked(fam: string): Promise<boolean> {
-    const known = this.live.known(fam);
+    const live = this.live;
+    const known = live.known(fam);
     if (known !== undefined) return known;
+    const epoch = live.epoch;
     const r = await this.breaker.run(() => this.families.revoked([fam]));
-    if (!r.ok) return false;
+    if (!r.ok) return live.known(fam) === true;
     const revoked = r.value[0] === true;
-    this.live.remember(fam, revoked);
-    return revoked;
+    live.remember(fam, revoked, epoch);
+    return revoked || live.known(fam) === true;
   }
 
   /**
@@ -166,7 +173,10 @@ export class AuthCore {
     const fam = tokenId();
     const jti = tokenId();
     const end = now + this.config.refreshTtlMs;
+    const epoch = this.live.epoch;
     const created = await this.breaker.run(() => this.families.create(fam, user.id, jti, end));
+    // New, so not revoked: the live session it opens need not ask.
+    if (created.ok) this.live.remember(fam, false, epoch);
     // Without the store the sign-in cannot be refreshed: it lasts one access token.
     const signInExp = created.ok ? end : now + this.config.accessTtlMs;
     const access = await this.tokens.signAccess(
@@ -206,12 +216,20 @@ export class AuthCore {
       this.#clear(cookies);
       return;
     }
+    // Revoked here while the store was down (it may not know yet): no rotation.
+    if (this.live.known(c.fam) === true) {
+      this.refused(C.tokenRevoked, sa);
+      this.#clear(cookies);
+      return;
+    }
+    const epoch = this.live.epoch;
     const r = await this.breaker.run(() =>
       this.families.rotate(c.fam, c.jti, tokenId(), this.config.graceMs),
     );
     if (!r.ok) return;
     const { outcome, current } = r.value;
     if ((outcome === Rotation.Rotated || outcome === Rotation.Grace) && current !== undefined) {
+      this.live.remember(c.fam, false, epoch);
       const now = Date.now();
       const access = await this.tokens.signAccess(
         user,
@@ -245,7 +263,8 @@ export class AuthCore {
 
   /**
    * Ends sign-in `fam` of user `userId` everywhere (`auth.revoke` audited with
-   * `reason`): in the store (announced to every instance) and at once here.
+   * `reason`): in the store (announced to every instance) and at once here — while the
+   * store is down, here only until it is back, then in the store.
    */
   async revoke(
     sa: SessionAuth | undefined,
@@ -254,7 +273,8 @@ export class AuthCore {
     reason: string,
   ): Promise<void> {
     const r = await this.breaker.run(() => this.families.revoke(fam));
-    this.live.revoked(fam);
+    if (r.ok) this.live.revoked(fam);
+    else this.live.notStored(fam);
     this.record(
       sa,
       "auth.revoke",

@@ -6,42 +6,58 @@
  * way — the family store announces each one (Redis pub/sub; in process for the memory
  * store), and this listener ends every live sign-in of that family at once: the user
  * signal turns anonymous, and a session that has been live is sent `auth_expired` and
- * the login page (with `next` where it was). A session not live yet learns it on its
- * first event.
+ * the login page (with `next` where it was, and the page's state handed off for the
+ * login to bring back). A session not live yet learns it on its first event.
  *
  * **The access window moves on in place.** A live page cannot receive new cookies, and
  * sending it to a page load every 15 minutes would lose its state. When its access
  * token's time is up, the event that finds it checks what a refresh would check — the
  * sign-in's own end, its revocation, the user still in the directory (roles re-read) —
- * and extends the window by one access lifetime. That costs one store and one directory
- * call per session per access lifetime; the browser's cookies are refreshed by its next
- * HTTP request as usual.
+ * and extends the window by one access lifetime. That costs one directory call per
+ * session per access lifetime (the revocation is the view's to answer: the page request
+ * put the sign-in in it; one store call when it cannot); the browser's cookies are
+ * refreshed by its next HTTP request as usual.
  *
  * **Revocation view.** Families seen by HTTP requests are remembered as revoked or not
- * (bounded, least recently used first). The view is only trusted while the announcement
- * feed is up: when it drops, it is cleared; when it is back, it is cleared again and every
- * tracked live session's family is checked in one call (announcements may have been
- * missed in between).
+ * (bounded, least recently used first). A "not revoked" is only trusted while the
+ * announcement feed is up — it was concluded from the absence of announcements — so
+ * when the feed drops, those answers go; revocations stay (they never come undone), and
+ * so do the ones made here while the store is down, which the view keeps apart until the
+ * store has taken them. When the feed is back, every tracked live session's family is
+ * checked in one call (announcements may have been missed in between), and the
+ * revocations the store has not taken yet are written to it (and so announced to every
+ * instance); also whenever the store's circuit closes again.
  */
 
 import { ErrorCode } from "../protocol/errors.ts";
 import type { PageView } from "../routing/page-view.ts";
 import type { EventContext } from "../server/session/event-context.ts";
 import { SessionState } from "../server/session/services.ts";
-import type { AuthCore } from "./core.ts";
+import { AUTH_STORE, type AuthCore } from "./core.ts";
 import type { RevocationListener } from "./families/family-store.ts";
 import { loginUrl } from "./redirects.ts";
 import { authOfSession, EndReason, type SessionAuth } from "./session-auth.ts";
 
 /** Families whose revocation state is remembered. */
 const VIEW_MAX = 100_000;
+/** Tries of the check after the feed is back (the store's circuit may still be open). */
+const RECHECK_ATTEMPTS = 20;
+const RECHECK_DELAY_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export class LiveSessions implements RevocationListener {
   readonly #core: AuthCore;
   readonly #byFamily = new Map<string, Set<WeakRef<SessionAuth>>>();
+  /** Store answers and announcements: family → revoked (least recently used first). */
   readonly #view = new Map<string, boolean>();
-  /** The announcement feed is up: the view may answer. */
+  /** Revoked here, not (yet) in the store: it was down (oldest first). */
+  readonly #unstored = new Set<string>();
+  /** The announcement feed is up: the view's "not revoked" may answer. */
   #trusted = true;
+  /** Bumped when the feed drops or comes back: a store answer asked for before is stale. */
+  #epoch = 0;
+  #storing: Promise<void> | undefined = undefined;
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -58,6 +74,21 @@ export class LiveSessions implements RevocationListener {
     return n;
   }
 
+  /** The announcement feed is up (its "not revoked" answers count). */
+  get trusted(): boolean {
+    return this.#trusted;
+  }
+
+  /** Revocations made here that the store has not taken yet. */
+  get unstored(): number {
+    return this.#unstored.size;
+  }
+
+  /** Pass to {@link remember} with the answer of a store call started now. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
   /** Follows a signed-in page's state until its session is gone. */
   track(sa: SessionAuth): void {
     const fam = sa.family;
@@ -70,31 +101,32 @@ export class LiveSessions implements RevocationListener {
     set.add(new WeakRef(sa));
   }
 
-  /** What the view knows of `fam` (`undefined`: ask the store). */
+  /**
+   * What this instance knows of `fam`: revoked (always answered), not revoked (while the
+   * feed is up), or `undefined` (ask the store).
+   */
   known(fam: string): boolean | undefined {
-    if (!this.#trusted) return undefined;
+    if (this.#unstored.has(fam)) return true;
     const v = this.#view.get(fam);
-    if (v === undefined) return undefined;
+    if (v === undefined || (!v && !this.#trusted)) return undefined;
     // Most recently used last: re-insert.
     this.#view.delete(fam);
     this.#view.set(fam, v);
     return v;
   }
 
-  remember(fam: string, revoked: boolean): void {
-    if (!this.#trusted) return;
-    this.#view.delete(fam);
-    if (this.#view.size >= VIEW_MAX) {
-      const oldest = this.#view.keys().next().value;
-      if (oldest !== undefined) this.#view.delete(oldest);
-    }
-    this.#view.set(fam, revoked);
+  /**
+   * The store's answer for `fam`, asked at `epoch`; ignored when the feed dropped or came
+   * back since (an announcement may have been missed in between).
+   */
+  remember(fam: string, revoked: boolean, epoch: number): void {
+    if (epoch !== this.#epoch || (!revoked && !this.#trusted)) return;
+    this.#set(fam, revoked);
   }
 
   /** A revocation, from any instance (or this one): ends its live sign-ins now. */
   revoked(fam: string): void {
-    this.#view.delete(fam);
-    this.#view.set(fam, true);
+    this.#set(fam, true);
     const set = this.#byFamily.get(fam);
     if (set === undefined) return;
     this.#byFamily.delete(fam);
@@ -104,25 +136,92 @@ export class LiveSessions implements RevocationListener {
     }
   }
 
+  /**
+   * A revocation made here that the store did not take (it is down): answered here
+   * whatever the feed, and written to the store once it answers again.
+   */
+  notStored(fam: string): void {
+    this.revoked(fam);
+    this.#unstored.delete(fam);
+    if (this.#unstored.size >= VIEW_MAX) {
+      const oldest = this.#unstored.values().next().value;
+      if (oldest !== undefined) this.#unstored.delete(oldest);
+      this.#core.logger.warn(
+        { code: ErrorCode.store_unavailable, family: oldest },
+        "auth store down too long: a revocation made here will not reach it",
+      );
+    }
+    this.#unstored.add(fam);
+  }
+
   lost(): void {
     this.#trusted = false;
-    this.#view.clear();
+    this.#epoch++;
+    for (const [fam, revoked] of this.#view) if (!revoked) this.#view.delete(fam);
   }
 
   resync(): void {
-    this.#view.clear();
     this.#trusted = true;
-    const fams = [...this.#byFamily.keys()];
-    if (fams.length === 0) return;
-    void this.#core.breaker
-      .run(() => this.#core.families.revoked(fams))
-      .then((r) => {
-        if (!r.ok) return;
-        for (let i = 0; i < fams.length; i++) {
-          if (r.value[i] === true) this.revoked(fams[i]!);
-          else this.remember(fams[i]!, false);
-        }
-      });
+    this.#epoch++;
+    void this.#recheck();
+  }
+
+  /**
+   * Writes the revocations made here while the store was down to it (each is announced
+   * to every instance); those it takes are its to answer from then on. One run at a time.
+   */
+  store(): Promise<void> {
+    if (this.#unstored.size === 0) return Promise.resolve();
+    this.#storing ??= this.#store().finally(() => {
+      this.#storing = undefined;
+    });
+    return this.#storing;
+  }
+
+  async #store(): Promise<void> {
+    const core = this.#core;
+    for (const fam of [...this.#unstored]) {
+      const r = await core.breaker.run(() => core.families.revoke(fam));
+      if (!r.ok) return;
+      this.#unstored.delete(fam);
+    }
+    core.logger.info({ dependency: AUTH_STORE }, "revocations made during the outage stored");
+  }
+
+  /**
+   * After the feed was down: the revocations made here go to the store, and the live
+   * sign-ins' families are asked again in one call — retried while the store's circuit
+   * is still open from the outage, until the feed drops again.
+   */
+  async #recheck(): Promise<void> {
+    const core = this.#core;
+    const epoch = this.#epoch;
+    for (let attempt = 0; attempt < RECHECK_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        await sleep(Math.max(core.breaker.retryInMs(), RECHECK_DELAY_MS));
+        // The feed dropped again (its own resync rechecks), or auth was closed.
+        if (epoch !== this.#epoch || this.#timer === undefined) return;
+      }
+      await this.store();
+      const fams = [...this.#byFamily.keys()];
+      if (fams.length === 0 && this.#unstored.size === 0) return;
+      const r = await core.breaker.run(() => core.families.revoked(fams));
+      if (!r.ok) continue;
+      for (let i = 0; i < fams.length; i++) {
+        if (r.value[i] === true) this.revoked(fams[i]!);
+        else this.remember(fams[i]!, false, epoch);
+      }
+      if (this.#unstored.size === 0) return;
+    }
+  }
+
+  #set(fam: string, revoked: boolean): void {
+    this.#view.delete(fam);
+    if (this.#view.size >= VIEW_MAX) {
+      const oldest = this.#view.keys().next().value;
+      if (oldest !== undefined) this.#view.delete(oldest);
+    }
+    this.#view.set(fam, revoked);
   }
 
   /**
@@ -132,6 +231,7 @@ export class LiveSessions implements RevocationListener {
   event(ctx: EventContext, next: () => Promise<void>): Promise<void> {
     const sa = authOfSession(ctx.session);
     if (sa === undefined) return next();
+    if (sa.leaving) return Promise.resolve();
     if (sa.session !== ctx.session) sa.session = ctx.session;
     if (sa.ended !== undefined && !sa.told) {
       this.#tell(sa);
@@ -205,7 +305,12 @@ export class LiveSessions implements RevocationListener {
     }
   }
 
-  /** `auth_expired`, then the login page with `next` where the page was. */
+  /**
+   * `auth_expired`, then the login page with `next` where the page was — and, with
+   * session persistence, `restore`: the page hands itself off first (its checkpoint, as
+   * the ended sign-in's user's), so the same user signing in again on this browser comes
+   * back to it with its state. Its events are dropped meanwhile (one store write).
+   */
   #tell(sa: SessionAuth): void {
     const s = sa.session;
     if (s === undefined || s.state === SessionState.Closed) return;
@@ -215,7 +320,13 @@ export class LiveSessions implements RevocationListener {
     const view = s.root as PageView;
     const here = view.state.url.peek();
     const login = this.#core.config.paths.login;
-    if (here.pathname !== login)
-      view.navigate(loginUrl(login, here.pathname + here.search), true, false);
+    if (here.pathname === login) return;
+    const next = here.pathname + here.search;
+    sa.leaving = true;
+    void s.handOff(sa.endedUserId).then((key) => {
+      sa.leaving = false;
+      if (s.state === SessionState.Closed || s.root !== view) return;
+      view.navigate(loginUrl(login, next, key), true, false);
+    });
   }
 }

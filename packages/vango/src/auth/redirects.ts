@@ -35,10 +35,15 @@ export function safeNext(next: string | null | undefined, fallback: string): str
   return u.pathname + u.search + u.hash;
 }
 
+/** The login URL's parameter naming the page state a login brings back. */
+export const RESTORE_PARAM = "restore";
+
 /**
- * The login page's URL that comes back to `next` afterwards.
+ * The login page's URL that comes back to `next` afterwards — with the page state kept
+ * under `restore` (a handed-off page's key), when there is one.
  * @example loginUrl("/login", "/account?tab=2") // "/login?next=%2Faccount%3Ftab%3D2"
  */
-export function loginUrl(loginPath: string, next: string): string {
-  return `${loginPath}?next=${encodeURIComponent(next)}`;
+export function loginUrl(loginPath: string, next: string, restore?: string): string {
+  const url = `${loginPath}?next=${encodeURIComponent(next)}`;
+  return restore === undefined ? url : `${url}&${RESTORE_PARAM}=${encodeURIComponent(restore)}`;
 }

@@ -17,9 +17,17 @@ import { requestRecord } from "../observability/http-observer.ts";
 import type { HttpContext } from "../server/core/middleware.ts";
 import { requestLocals } from "../server/core/request-locals.ts";
 import { CLIENT_ROUTE } from "../server/http/client-asset.ts";
+import { HAND_OFF_LOCAL } from "../server/http/page.ts";
 import { clientIp } from "../server/security/client-ip.ts";
 import { isHttps } from "../server/security/security-headers.ts";
-import { ACCESS_COOKIE, CookieWriter, REFRESH_COOKIE, readTokenCookies } from "./cookies.ts";
+import {
+  ACCESS_COOKIE,
+  CookieWriter,
+  REFRESH_COOKIE,
+  RESTORE_COOKIE,
+  readAuthCookie,
+  readTokenCookies,
+} from "./cookies.ts";
 import type { AuthCore } from "./core.ts";
 import { AuthErrorCode as C } from "./errors.ts";
 import { AUTH_LOCAL, SessionAuth } from "./session-auth.ts";
@@ -70,8 +78,17 @@ export async function authenticateRequest(
       return await redeemGrant(core, ctx, sa);
     }
     await signInFromCookies(core, sa, cookies, req.headers.cookie, ctx.route !== undefined);
-    // Pages start live sessions: follow the signed-in ones for revocations.
-    if (ctx.route !== undefined && req.method === "GET") core.live.track(sa);
+    if (ctx.route !== undefined && req.method === "GET") {
+      // Pages start live sessions: follow the signed-in ones for revocations.
+      core.live.track(sa);
+      // A login's redirect names the page state it brings back: this page takes it (the
+      // page checks it is this browser's, this user's and at this URL), once.
+      const restore = readAuthCookie(req.headers.cookie, RESTORE_COOKIE, core.devMode);
+      if (restore !== undefined) {
+        cookies.clear(RESTORE_COOKIE);
+        requestLocals(req).set(HAND_OFF_LOCAL, restore);
+      }
+    }
     await next();
   } finally {
     // The response is made: from now on this state belongs to the live session.

@@ -71,6 +71,10 @@ export class SessionAuth {
   ended: EndReason | undefined = undefined;
   /** The session was told (`auth_expired`, sent to login). */
   told = false;
+  /** Whose sign-in ended (the user a page handed off to login may come back as). */
+  endedUserId: string | undefined = undefined;
+  /** The page is being handed off on its way to login: its events are dropped. */
+  leaving = false;
 
   constructor(facts: RequestFacts) {
     this.core = facts.core;
@@ -122,7 +126,9 @@ export class SessionAuth {
    * False when it was anonymous already.
    */
   end(reason: EndReason): boolean {
-    if (this.#user.peek() === undefined) return false;
+    const user = this.#user.peek();
+    if (user === undefined) return false;
+    this.endedUserId = user.id;
     this.ended = reason;
     this.told = false;
     this.family = undefined;

@@ -12,6 +12,11 @@
  *   60-second token naming the user, bound to this browser's session cookie (by hash)
  *   and usable once — and loads `grant?code=…` as a page; that GET sets the cookies and
  *   redirects to `next` (LiveView's `phx-trigger-action`, without a second form post).
+ *
+ * A login that names a page state to bring back (`restore`: the live page an expired
+ * sign-in sent here handed itself off under that key) passes it on in a short cookie
+ * with the redirect; the page request that follows starts from that state when it is
+ * the same browser's, the same user's and at the same URL (`servePage` checks).
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { ErrorCode } from "../protocol/errors.ts";
@@ -19,7 +24,7 @@ import { controlOf, Redirect, redirect, redirectDocument } from "../routing/cont
 import { ServerError } from "../server/core/errors.ts";
 import type { HttpContext } from "../server/core/middleware.ts";
 import { readSessionCookie } from "../server/security/cookies.ts";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "./cookies.ts";
+import { ACCESS_COOKIE, REFRESH_COOKIE, RESTORE_COOKIE } from "./cookies.ts";
 import type { AuthCore } from "./core.ts";
 import { GRANT_TTL_MS } from "./core.ts";
 import { AuthErrorCode as C } from "./errors.ts";
@@ -104,12 +109,14 @@ export async function completeLogin(
   user: AuthUser,
   next: string,
   via: "form" | "live" = "form",
+  restore?: string,
 ): Promise<never> {
   // A new sign-in replaces the one this browser had (it is not left valid behind it).
   const previous = sa.family;
   if (previous !== undefined) await core.revoke(sa, previous, sa.userId ?? user.id, "replaced");
   if (sa.cookies !== undefined) {
     await core.issue(sa, sa.cookies, user, via);
+    if (restore !== undefined) sa.cookies.set(RESTORE_COOKIE, restore, GRANT_TTL_MS);
     redirect(next, 303);
   }
   const session = sa.session;
@@ -121,6 +128,7 @@ export async function completeLogin(
     sidHash(session.sid),
     next,
     Date.now() + GRANT_TTL_MS,
+    restore,
   );
   redirectDocument(`${core.config.paths.grant}?code=${code}`, 303);
 }
@@ -152,7 +160,8 @@ export async function redeemGrant(
   if (stored === undefined) return fail(C.tokenRevoked);
   const user = { id: stored.id, name: stored.name, roles: stored.roles };
   try {
-    await completeLogin(core, sa, user, safeNext(g.next, core.config.paths.afterLogin), "live");
+    const next = safeNext(g.next, core.config.paths.afterLogin);
+    await completeLogin(core, sa, user, next, "live", g.restore);
   } catch (err) {
     const r = controlOf(err);
     if (!(r instanceof Redirect)) throw err;

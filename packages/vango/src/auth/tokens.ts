@@ -5,7 +5,7 @@
  * | ------- | ------------ | --------------- | -------------------------------------- |
  * | access  | `at+jwt`     | ~15 min         | the user (`sub`, `name`, `roles`), `fam`, `fexp` |
  * | refresh | `rt+jwt`     | ~7 days         | `sub`, `fam`, and a `jti` rotated on use |
- * | grant   | `grant+jwt`  | 60 s, one use   | a live sign-in's user, the browser session's hash, `next` |
+ * | grant   | `grant+jwt`  | 60 s, one use   | a live sign-in's user, the browser session's hash, `next` (and `rs`, the page state to bring back) |
  *
  * `fam` names the sign-in (the refresh family): revoking it revokes every token it
  * produced; `fexp` is when the sign-in itself ends (its refresh tokens' expiry), which a
@@ -58,6 +58,8 @@ export interface GrantClaims extends Common {
   /** Hash of the browser session the grant may be redeemed from. */
   readonly sid: string;
   readonly next: string;
+  /** The key of the page state the login brings back to `next` (`rs`). */
+  readonly restore: string | undefined;
 }
 
 /** A verification's outcome. */
@@ -125,8 +127,20 @@ export class TokenService {
     return (await this.#sign(TokenType.Refresh, { fam }, sub, jti, expMs)).token;
   }
 
-  async signGrant(user: AuthUser, sid: string, next: string, expMs: number): Promise<string> {
-    const payload = { name: user.name, roles: [...user.roles], sid, next };
+  async signGrant(
+    user: AuthUser,
+    sid: string,
+    next: string,
+    expMs: number,
+    restore?: string,
+  ): Promise<string> {
+    const payload = {
+      name: user.name,
+      roles: [...user.roles],
+      sid,
+      next,
+      ...(restore === undefined ? {} : { rs: restore }),
+    };
     return (await this.#sign(TokenType.Grant, payload, user.id, tokenId(), expMs)).token;
   }
 
@@ -168,10 +182,16 @@ export class TokenService {
     if (!v.ok) return v;
     const p = v.claims;
     const user = userOf(p);
-    if (user === undefined || typeof p.sid !== "string" || typeof p.next !== "string") {
+    const rs = p.rs;
+    if (
+      user === undefined ||
+      typeof p.sid !== "string" ||
+      typeof p.next !== "string" ||
+      (rs !== undefined && typeof rs !== "string")
+    ) {
       return refused(C.tokenMalformed);
     }
-    return { ok: true, claims: { ...common(p), user, sid: p.sid, next: p.next } };
+    return { ok: true, claims: { ...common(p), user, sid: p.sid, next: p.next, restore: rs } };
   }
 
   async #sign(

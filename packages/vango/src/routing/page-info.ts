@@ -47,6 +47,8 @@ export interface PageInit {
   readonly request: RequestInfo;
   /** What a failed action gave `invalid()` (the JS-off 422 answer renders with it). */
   readonly actionData?: unknown;
+  /** Persisted values to start the page's components from (a handed-off page's). */
+  readonly restore?: ReadonlyMap<string, readonly unknown[]>;
 }
 
 /** The page a session shows: a route's page, or a not-found page. */

@@ -115,6 +115,7 @@ export function createApp(options: AppOptions): App {
     get runHttp() {
       return rt.runHttp;
     },
+    persistence: rt.persistence,
     closing: () => closing,
     openSession: (match, sid, facts) => rt.openSession(match, sid, facts),
   };

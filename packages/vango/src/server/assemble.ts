@@ -249,6 +249,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
           csrf: csrf.sign(sid),
           actionData: init.actionData,
           persist: persistence !== undefined,
+          ...(init.restore === undefined ? {} : { restore: init.restore }),
         });
       } catch (err) {
         session.dispose();

@@ -4,8 +4,15 @@
  * user; a cookie jar for fetch; and an audit sink that keeps its rows.
  */
 import { Redis } from "ioredis";
+import { expect } from "vitest";
 import { AuditLog, type AuditRow, type AuditSink } from "../../src/auth/audit/audit-log.ts";
 import { type Auth, type AuthOptions, createAuth } from "../../src/auth/auth.ts";
+import type {
+  FamilyStore,
+  RevocationListener,
+  RotateResult,
+} from "../../src/auth/families/family-store.ts";
+import { MemoryFamilyStore } from "../../src/auth/families/memory-family-store.ts";
 import { memoryUsers, type UserDirectory } from "../../src/auth/users.ts";
 import {
   type ActionContext,
@@ -20,10 +27,16 @@ import {
   useAudit,
   useUser,
 } from "../../src/index.ts";
+import { FrameType, PatchOp } from "../../src/protocol/constants.ts";
+import type { ServerFrame } from "../../src/protocol/frame.ts";
+import type { Patch } from "../../src/protocol/patch.ts";
 import { createApp } from "../../src/server/app.ts";
 import type { AppOptions } from "../../src/server/config/options.ts";
+import type { HttpContext } from "../../src/server/core/middleware.ts";
+import type { EventContext } from "../../src/server/session/event-context.ts";
+import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
-import { captureLogger, fakeClient, getPage, type Page } from "../server/helpers.ts";
+import { captureLogger, fakeClient, getPage, type Page, TestSocket } from "../server/helpers.ts";
 
 /** Cheap scrypt for tests (the default costs ~100 ms per hash). */
 export const FAST = { ln: 10, r: 8, p: 1 };
@@ -101,6 +114,24 @@ function Mine() {
   return <p class="mine">mine: {user.name}</p>;
 }
 
+function Staff() {
+  const user = requireUser({ roles: ["admin"] });
+  return <p class="staff">staff: {user.name}</p>;
+}
+
+/** A page with a button (events under the admin guard, and under the auditing middleware). */
+function Clicker(props: { title: string }) {
+  const n = signal(0);
+  return () => (
+    <main>
+      <h1>{props.title}</h1>
+      <button type="button" class="tick" onClick={() => n.set(n() + 1)}>
+        ticks {n()}
+      </button>
+    </main>
+  );
+}
+
 async function noteAction(ctx: ActionContext) {
   audit(ctx, "note.add", ctx.form.get("text") ?? "");
 }
@@ -128,8 +159,21 @@ export const routes = {
     action: noteAction,
   },
   "/admin/_middleware": guard({ roles: ["admin"] }),
-  "/admin": () => <h1>Admin</h1>,
+  "/admin": () => <Clicker title="Admin" />,
   "/mine": Mine,
+  "/staff": Staff,
+  // Middleware that audits: the row gets the request's (or the page request's) facts.
+  "/audited/_middleware": {
+    http: (ctx: HttpContext, next: () => Promise<void>) => {
+      audit(ctx, "mw.http", ctx.path);
+      return next();
+    },
+    event: (ctx: EventContext, next: () => Promise<void>) => {
+      audit(ctx, "mw.event", String(ctx.hid));
+      return next();
+    },
+  },
+  "/audited": () => <Clicker title="Audited" />,
   "/_404": () => <h1>Nothing here</h1>,
 };
 
@@ -163,6 +207,8 @@ export async function startAuthApp(
       clientBuilder: fakeClient,
       logger: captureLogger(),
       secret: SECRET,
+      // In memory unless a test asks otherwise: tests never share a state folder.
+      persistence: { store: new MemorySessionStore() },
       ...opts.app,
     }),
   );
@@ -273,6 +319,101 @@ export async function formLogin(
   return jar.post(a.base, path, p.csrf, { username, password });
 }
 
+/**
+ * A family store around another (memory by default) that counts its calls and can be
+ * taken down: every call then fails, and its listeners are told the feed was `lost`
+ * (announcements made meanwhile never reach them), then `resync` when it is back.
+ */
+export class TestFamilyStore implements FamilyStore {
+  readonly inner: FamilyStore;
+  /** Every call made, by method name, in order. */
+  readonly calls: string[] = [];
+  #down = false;
+  readonly #listeners = new Set<RevocationListener>();
+
+  constructor(inner: FamilyStore = new MemoryFamilyStore({ sweepIntervalMs: 0 })) {
+    this.inner = inner;
+    inner.subscribe({
+      revoked: (fam) => {
+        if (!this.#down) for (const l of this.#listeners) l.revoked(fam);
+      },
+      lost: () => {},
+      resync: () => {},
+    });
+  }
+
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /** Every call fails from now on; listeners are told the feed was lost. */
+  takeDown(): void {
+    this.#down = true;
+    for (const l of this.#listeners) l.lost();
+  }
+
+  /** Calls work again; listeners are told to resync (`quietly`: not yet). */
+  bringBack(quietly = false): void {
+    this.#down = false;
+    if (!quietly) for (const l of this.#listeners) l.resync();
+  }
+
+  /** The feed is back (after `bringBack(true)`). */
+  resync(): void {
+    for (const l of this.#listeners) l.resync();
+  }
+
+  #call<T>(name: string, f: () => Promise<T>): Promise<T> {
+    this.calls.push(name);
+    if (this.#down) return Promise.reject(new Error("family store down (test)"));
+    return f();
+  }
+
+  create(fam: string, sub: string, jti: string, expMs: number): Promise<void> {
+    return this.#call("create", () => this.inner.create(fam, sub, jti, expMs));
+  }
+  rotate(fam: string, presented: string, next: string, graceMs: number): Promise<RotateResult> {
+    return this.#call("rotate", () => this.inner.rotate(fam, presented, next, graceMs));
+  }
+  revoke(fam: string): Promise<boolean> {
+    return this.#call("revoke", () => this.inner.revoke(fam));
+  }
+  revokeUser(sub: string): Promise<string[]> {
+    return this.#call("revokeUser", () => this.inner.revokeUser(sub));
+  }
+  revoked(fams: readonly string[]): Promise<boolean[]> {
+    return this.#call("revoked", () => this.inner.revoked(fams));
+  }
+  useOnce(id: string, ttlMs: number): Promise<boolean> {
+    return this.#call("useOnce", () => this.inner.useOnce(id, ttlMs));
+  }
+  subscribe(listener: RevocationListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  close(): Promise<void> {
+    this.#listeners.clear();
+    return this.inner.close();
+  }
+}
+
+/** The claims of a JWT, unverified (tests read `fam`, `sub`). */
+export function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** Waits until `cond()` holds. */
+export async function until(cond: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** A Redis client for tests, and a prefix of its own to clean up. */
 export function testRedis(): { client: Redis; cleanup(prefix: string): Promise<void> } {
   const client = new Redis({ host: "127.0.0.1", port: 6379 });
@@ -287,6 +428,75 @@ export function testRedis(): { client: Redis; cleanup(prefix: string): Promise<v
       } while (cursor !== "0");
     },
   };
+}
+
+export interface Live {
+  readonly socket: TestSocket;
+  readonly html: string;
+  hid(selector: RegExp): number;
+}
+
+/**
+ * GETs `path` with the jar's cookies and attaches its session over a WebSocket (added to
+ * `opened`, for the test to close).
+ */
+export async function live(
+  a: { base: string; port: number },
+  jar: Jar,
+  path: string,
+  opened: TestSocket[],
+): Promise<Live> {
+  const page = await jar.page(a.base, path);
+  expect(page.status).toBe(200);
+  const socket = await TestSocket.open(a.port, jar.header());
+  opened.push(socket);
+  const reply = await socket.attach(page);
+  expect(reply).toMatchObject({ status: "ok" });
+  await socket.quiet(30);
+  return {
+    socket,
+    html: page.html,
+    hid(re) {
+      const m = re.exec(page.html);
+      if (m === null) throw new Error(`no ${re} in the page`);
+      return Number(m[1]);
+    },
+  };
+}
+
+/** Frames until one with patches (or an error) arrived and things went quiet. */
+export async function frames(s: TestSocket, ms = 150): Promise<ServerFrame[]> {
+  const out: ServerFrame[] = [s.frames.length > 0 ? s.frames.shift()! : await s.next(2_000)];
+  out.push(...(await s.quiet(ms)));
+  return out;
+}
+
+/**
+ * Frames until one navigates (an ended sign-in's page goes to login once its state is
+ * handed off: a store write after the `auth_expired` frame), then until quiet.
+ */
+export async function framesUntilUrl(s: TestSocket, ms = 5_000): Promise<ServerFrame[]> {
+  const deadline = Date.now() + ms;
+  const out: ServerFrame[] = [];
+  while (urls(out).length === 0) {
+    out.push(s.frames.length > 0 ? s.frames.shift()! : await s.next(deadline - Date.now()));
+  }
+  out.push(...(await s.quiet(50)));
+  return out;
+}
+
+export function patches(fs: ServerFrame[]): Patch[] {
+  return fs.flatMap((f) => (f.type === FrameType.Patches ? f.patches : []));
+}
+
+export function errors(fs: ServerFrame[]): string[] {
+  return fs.flatMap((f) => (f.type === FrameType.Error ? [f.code] : []));
+}
+
+export function urls(fs: ServerFrame[]): unknown[] {
+  return patches(fs).filter(
+    (p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl || p.op === PatchOp.Navigate,
+  );
 }
 
 export { getPage };

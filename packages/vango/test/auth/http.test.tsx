@@ -10,7 +10,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyRing } from "../../src/auth/keys.ts";
-import { TokenType } from "../../src/auth/tokens.ts";
+import { TokenService, TokenType } from "../../src/auth/tokens.ts";
+import { tracingHttpMiddleware } from "../../src/observability/tracing/http-tracing.ts";
+import { registerTestSdk } from "../observability/tracing/tracing-sdk.ts";
 import { type AuthApp, formLogin, Jar, SECRET, startAuthApp } from "./fixtures.tsx";
 
 const AT = "__Host-vango_at";
@@ -115,6 +117,38 @@ describe("login without JavaScript", () => {
   });
 });
 
+describe("the per-address login budget over HTTP", () => {
+  it("refuses a burst of failures from one address whatever the user names, with 429 and Retry-After", async () => {
+    const a = await startAuthApp({
+      auth: { loginLimits: { perIp: { limit: 3, windowMs: 60_000 } } },
+    });
+    try {
+      const answers: [number, string | null][] = [];
+      for (const name of ["ada", "root", "nobody", "someone", "ada"]) {
+        const res = await formLogin(a, new Jar(), name, "wrong");
+        answers.push([res.status, res.headers.get("x-vango-error")]);
+        if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      }
+      expect(answers).toEqual([
+        [422, null],
+        [422, null],
+        [422, null],
+        [429, "rate_limited"],
+        [429, "rate_limited"],
+      ]);
+      // The right password from that address waits too (the budget is the address's).
+      expect((await formLogin(a, new Jar(), "root", "root-password")).status).toBe(429);
+      await a.audit.flush();
+      const throttled = a.sink.rows.filter(
+        (r) => r.action === "login.failure" && JSON.parse(r.metadata!).reason === "throttled",
+      );
+      expect(throttled.map((r) => r.target)).toEqual(["someone", "ada", "root"]);
+    } finally {
+      await a.close();
+    }
+  });
+});
+
 describe("guards over HTTP", () => {
   let a: AuthApp;
   beforeAll(async () => {
@@ -158,6 +192,47 @@ describe("guards over HTTP", () => {
     await formLogin(a, root, "root", "root-password");
     const ok = await root.fetch(`${a.base}/admin`, { headers: { accept: "text/html" } });
     expect([ok.status, (await ok.text()).includes("Admin")]).toEqual([200, true]);
+  });
+
+  it("requireUser({ roles }): anonymous to login, without the role the not-found page, with it the page", async () => {
+    const anon = await new Jar().fetch(`${a.base}/staff?x=1`, { headers: { accept: "text/html" } });
+    expect([anon.status, anon.headers.get("location")]).toEqual([
+      302,
+      "/login?next=%2Fstaff%3Fx%3D1",
+    ]);
+    const ada = new Jar();
+    await formLogin(a, ada, "ada", "correct horse");
+    const refused = await ada.fetch(`${a.base}/staff`, { headers: { accept: "text/html" } });
+    const html = await refused.text();
+    expect([refused.status, html.includes("Nothing here"), html.includes("staff:")]).toEqual([
+      404,
+      true,
+      false,
+    ]);
+    const root = new Jar();
+    await formLogin(a, root, "root", "root-password");
+    expect((await root.page(a.base, "/staff")).html).toMatch(/class="staff"[^>]*>staff: root</);
+    await a.audit.flush();
+    const rows = a.sink.rows.filter((r) => r.action === "guard.refused" && r.target === "/staff");
+    expect(rows.map((r) => [r.userId, JSON.parse(r.metadata!)])).toEqual([
+      [null, { reason: "anonymous", via: "page", roles: ["admin"] }],
+      ["u-ada", { reason: "role", via: "page", roles: ["admin"] }],
+    ]);
+  });
+
+  it("audit() from an HTTP middleware records the request's id, user and address", async () => {
+    const jar = new Jar();
+    await formLogin(a, jar, "ada", "correct horse");
+    const page = await jar.page(a.base, "/audited");
+    expect(page.status).toBe(200);
+    await a.audit.flush();
+    const row = a.sink.rows.find((r) => r.action === "mw.http")!;
+    expect(row).toMatchObject({
+      target: "/audited",
+      userId: "u-ada",
+      ip: "127.0.0.1",
+      requestId: page.headers.get("x-request-id"),
+    });
   });
 
   it("audit() from an action records the POST's request id and the user", async () => {
@@ -287,6 +362,17 @@ describe("refresh rotation, reuse detection and logout", () => {
     expect(await metric(a, "vango_auth_refusals_total")).toMatch(/reason="refresh_reused"} 1/);
   });
 
+  it("a refresh token of a sign-in the store does not know is refused (refresh_unknown) and cleared", async () => {
+    // Validly signed, for a family this app's store never created (another store's, or expired).
+    const tokens = new TokenService(KeyRing.fromSecret(SECRET), "vango", "vango-app");
+    const jar = new Jar();
+    jar.set(RT, await tokens.signRefresh("u-ada", "fam-unknown", "j1", Date.now() + 60_000));
+    const res = await jar.fetch(`${a.base}/account`, { headers: { accept: "text/html" } });
+    expect([res.status, res.headers.get("location")]).toEqual([302, "/login?next=%2Faccount"]);
+    expect([jar.get(AT), jar.get(RT)]).toEqual([undefined, undefined]);
+    expect(await metric(a, "vango_auth_refusals_total")).toMatch(/reason="refresh_unknown"} 1/);
+  });
+
   it("logout revokes both tokens and clears them; replaying them afterwards is refused", async () => {
     const jar = new Jar();
     await formLogin(a, jar, "ada", "correct horse");
@@ -335,6 +421,33 @@ describe("key pairs", () => {
       expect((await fetch(`${hs.base}/.well-known/jwks.json`)).status).toBe(404);
     } finally {
       await hs.close();
+    }
+  });
+});
+
+describe("audit rows and tracing", () => {
+  it("trace_id is the active OpenTelemetry span's: the login request's trace", async () => {
+    const sdk = registerTestSdk();
+    const a = await startAuthApp({ app: { httpMiddleware: [tracingHttpMiddleware()] } });
+    try {
+      const res = await formLogin(a, new Jar(), "ada", "correct horse");
+      const traceId = /^00-([0-9a-f]{32})-/.exec(res.headers.get("traceparent") ?? "")?.[1];
+      expect(traceId).toBeDefined();
+      await a.audit.flush();
+      const row = a.sink.rows.find((r) => r.action === "login.success")!;
+      expect(row.traceId).toBe(traceId);
+    } finally {
+      await a.close();
+      await sdk.stop();
+    }
+    // Without an SDK there is no active span: no trace id.
+    const b = await startAuthApp();
+    try {
+      await formLogin(b, new Jar(), "ada", "correct horse");
+      await b.audit.flush();
+      expect(b.sink.rows.find((r) => r.action === "login.success")!.traceId).toBeNull();
+    } finally {
+      await b.close();
     }
   });
 });

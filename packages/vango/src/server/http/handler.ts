@@ -23,6 +23,7 @@ import type { CsrfSigner } from "../security/csrf.ts";
 import { guardRequest } from "../security/guard.ts";
 import type { Security } from "../security/security.ts";
 import type { OpenFacts } from "../session/manager.ts";
+import type { Persistence } from "../session/persistence.ts";
 import type { Session } from "../session/session.ts";
 import { CHUNK_ROUTE, type ChunkAssets } from "./chunk-assets.ts";
 import { CLIENT_ROUTE, type ClientAsset } from "./client-asset.ts";
@@ -52,6 +53,8 @@ export interface HttpHost {
   readonly head: VChild | undefined;
   /** The HTTP middleware chain around {@link serveRequest}. */
   readonly runHttp: (ctx: HttpContext) => Promise<void>;
+  /** Where checkpoints go (`undefined`: persistence off): handed-off pages come from it. */
+  readonly persistence: Persistence | undefined;
   /** True once shutdown began: no new pages. */
   closing(): boolean;
   openSession(page: PageInit, sid: string, facts: OpenFacts): Session | ErrorCode | Redirect;

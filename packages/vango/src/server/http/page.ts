@@ -3,6 +3,12 @@
  * document — the page shell from `render/page.ts` around the live root's already
  * rendered children (serialized from the host tree the session will diff against, so the
  * DOM and the server agree on every hid); a POST runs the page's action.
+ *
+ * A page may start from a handed-off one: a middleware names the key a live session's
+ * `handOff()` returned (`HAND_OFF_LOCAL`), and the page is mounted with that
+ * checkpoint's persisted values — only when it is this browser's (session cookie), this
+ * request's user's (`userOf`) and this URL's; the key is spent either way. That is how
+ * a live page sent to the login page by an expired sign-in comes back with its state.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestRecord } from "../../observability/http-observer.ts";
@@ -23,6 +29,7 @@ import { raw, trustedHtml } from "../../vdom/trusted-html.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import { describeError, formatReport } from "../core/dev-report.ts";
 import { sendError } from "../core/http-error.ts";
+import { requestLocals } from "../core/request-locals.ts";
 import { isTokenShaped, randomToken } from "../core/tokens.ts";
 import { clientIp } from "../security/client-ip.ts";
 import {
@@ -35,10 +42,18 @@ import {
 import { formBody, readBody } from "../security/csrf.ts";
 import { responseNonce } from "../security/guard.ts";
 import { isHttps } from "../security/security-headers.ts";
+import type { Persistence } from "../session/persistence.ts";
 import { SessionState } from "../session/services.ts";
 import type { Session } from "../session/session.ts";
 import type { HttpHost } from "./handler.ts";
 import { requestInfo } from "./request-info.ts";
+
+/**
+ * The `requestLocals` key under which a middleware names a handed-off page's key for
+ * the page this request renders.
+ * @example requestLocals(ctx.req).set(HAND_OFF_LOCAL, key);
+ */
+export const HAND_OFF_LOCAL: unique symbol = Symbol("vango.handOff");
 
 export interface PageParts {
   readonly title: string | undefined;
@@ -112,6 +127,7 @@ type PageHost = Pick<
   | "openSession"
   | "pageDataMs"
   | "pageStreamMs"
+  | "persistence"
 >;
 
 /**
@@ -149,18 +165,22 @@ export async function servePage(
   if (host.devOverlay !== undefined) scripts.push(await host.devOverlay.path());
   const hooks = await hooksBuilt;
   const rec = requestRecord(req);
+  // Asked once per page: the session's events carry it (`EventContext.userId`).
+  const userId = sec.userOf?.(req);
+  const restore =
+    actionFailure === undefined ? await handedOff(host, req, sid, userId, url) : undefined;
   let session: Session | ErrorCode | Redirect;
   try {
-    // Asked once per page: the session's events carry it (`EventContext.userId`).
     session = host.openSession(
       {
         url,
         request: requestInfo(req),
         ...(actionFailure === undefined ? {} : { actionData: actionFailure.data }),
+        ...(restore === undefined ? {} : { restore }),
       },
       sid,
       {
-        userId: sec.userOf?.(req),
+        userId,
         requestId: rec?.requestId,
         ip: clientIp(req, { trustProxy: sec.trustProxy }),
       },
@@ -253,6 +273,39 @@ export async function servePage(
   headers["content-length"] = body.byteLength;
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/**
+ * The persisted values of the page handed off under the key a middleware named
+ * (`HAND_OFF_LOCAL`), when that page was this browser's, this user's and at this URL;
+ * else `undefined` (a key this browser presents is spent either way).
+ */
+async function handedOff(
+  host: PageHost,
+  req: IncomingMessage,
+  sid: string,
+  userId: string | undefined,
+  url: URL,
+): Promise<ReadonlyMap<string, readonly unknown[]> | undefined> {
+  const key = requestLocals(req).get(HAND_OFF_LOCAL);
+  if (typeof key !== "string" || host.persistence === undefined) return undefined;
+  let cp: Awaited<ReturnType<Persistence["takeHandOff"]>>;
+  try {
+    cp = await host.persistence.takeHandOff(key, sid);
+  } catch (err) {
+    host.logger.warn(
+      { err, code: E.store_unavailable, op: "takeHandOff" },
+      "handed-off page state unavailable: the page starts afresh",
+    );
+    return undefined;
+  }
+  if (cp === undefined) return undefined;
+  // Taken: this browser's. Another user's page (or another page) is not this one's to show.
+  const at = new URL(cp.url, "http://localhost");
+  if (cp.userId !== userId || at.pathname + at.search !== url.pathname + url.search) {
+    return undefined;
+  }
+  return new Map(cp.state);
 }
 
 /**

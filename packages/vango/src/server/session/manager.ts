@@ -14,6 +14,7 @@ import { getHeapStatistics } from "node:v8";
 import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Persistence } from "./persistence.ts";
 import {
@@ -217,6 +218,20 @@ export class SessionManager implements SessionServices {
 
   changed(s: Session): void {
     this.persistence?.changed(s);
+  }
+
+  async handOff(cp: Checkpoint): Promise<string | undefined> {
+    const p = this.persistence;
+    if (p === undefined) return undefined;
+    try {
+      return await p.handOff(cp);
+    } catch (err) {
+      this.logger.warn(
+        { err, code: E.store_unavailable, op: "handOff" },
+        "page state not handed off: the page after the next load starts afresh",
+      );
+      return undefined;
+    }
   }
 
   /**

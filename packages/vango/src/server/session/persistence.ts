@@ -19,6 +19,7 @@
 import { performance } from "node:perf_hooks";
 import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
+import { isTokenShaped, randomToken } from "../core/tokens.ts";
 import {
   type Checkpoint,
   decodeCheckpoint,
@@ -53,6 +54,9 @@ export interface PersistenceConfig {
   readonly ttlMs: number;
   readonly logger: Logger;
 }
+
+/** Store ids of handed-off pages (apart from sessions' keys). */
+const HAND_OFF_PREFIX = "handoff:";
 
 /** Minimum ms between two log lines for the same kind of store failure. */
 const LOG_EVERY_MS = 60_000;
@@ -157,6 +161,34 @@ export class Persistence {
       this.#failed("decode", err);
       return undefined;
     }
+  }
+
+  /**
+   * Keeps `cp` under a new one-time key for `ttlMs`, for a later page load of the same
+   * browser to start from (a page handed over a full page load: the login a live page
+   * was sent to, and back); the key. Values the codec refuses are left out. Throws the
+   * store's `store_unavailable`.
+   */
+  async handOff(cp: Checkpoint): Promise<string> {
+    const key = randomToken();
+    const { bytes } = encodeCheckpoint(this.codec, cp);
+    await this.#config.store.save(HAND_OFF_PREFIX + key, bytes, this.#config.ttlMs);
+    return key;
+  }
+
+  /**
+   * The checkpoint handed off under `key` by the browser whose session cookie is `sid`,
+   * once: it is deleted as it is taken. `undefined` for a key of another shape, none, one
+   * taken already, or another browser's (left for its own: a key seen elsewhere cannot
+   * spend it). Throws the store's `store_unavailable`.
+   */
+  async takeHandOff(key: string, sid: string): Promise<Checkpoint | undefined> {
+    if (!isTokenShaped(key)) return undefined;
+    const id = HAND_OFF_PREFIX + key;
+    const cp = await this.load(id);
+    if (cp === undefined || cp.sid !== sid) return undefined;
+    await this.#config.store.delete(id);
+    return cp;
   }
 
   /** Stops the timer and closes the store (what is pending was saved by `saveAll`). */

@@ -6,6 +6,7 @@
 
 import type { ErrorCode } from "../../protocol/error-code.ts";
 import type { Logger } from "../core/logger.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Session } from "./session.ts";
 
@@ -58,6 +59,11 @@ export interface SessionServices {
   readonly devMode: boolean;
   /** The session sent a frame: its checkpoint is due (persistence on). */
   changed?(session: Session): void;
+  /**
+   * Keeps `cp` for a later page load of the same browser (persistence on): its one-time
+   * key, or `undefined` (no persistence, or the store failed).
+   */
+  handOff?(cp: Checkpoint): Promise<string | undefined>;
   /** The composed event middleware chain (its innermost call is {@link invokeHandler}). */
   readonly runEvent: (ctx: EventContext) => void | Promise<void>;
   /** Called when the session loses its transport (not on dispose). */

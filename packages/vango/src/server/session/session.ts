@@ -419,6 +419,21 @@ export class Session implements Flushable {
     };
   }
 
+  /**
+   * Keeps what the page shows now — its checkpoint, as `userId`'s page, taken at this
+   * call — for a later page load of the same browser to start from: the page request
+   * that names its key (`HAND_OFF_LOCAL`, set by a middleware) at the same URL, for the
+   * same user, is rendered with its persisted values. The key, or `undefined` when there
+   * is nothing to keep (persistence off) or the store failed.
+   * @example const key = await session.handOff(user.id);
+   */
+  handOff(userId: string | undefined): Promise<string | undefined> {
+    const cp = this.checkpoint();
+    const keep = this.#services.handOff;
+    if (cp === undefined || keep === undefined) return Promise.resolve(undefined);
+    return keep.call(this.#services, { ...cp, userId });
+  }
+
   /** Picks up the seqs a checkpoint reflects (a session rebuilt in this process). */
   restoreSeqs(seq: number, cseq: number): void {
     this.seq = seq;
