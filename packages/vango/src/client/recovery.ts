@@ -229,7 +229,7 @@ export function createRecovery(doc: Document): Recovery {
     }
   };
 
-  const observer = new MutationObserver(() => {
+  const observer = new MutationObserver((records) => {
     here();
     if (late.size > 0) {
       const shown = new Set<FormKey>();
@@ -238,11 +238,15 @@ export function createRecovery(doc: Document): Recovery {
       if (shown.size > 0) restore(true, shown);
     }
     if (followed.size === 0) return;
+    let saving = false;
     for (const f of followed) {
-      if (f.isConnected) snap(f);
-      else followed.delete(f);
+      if (!f.isConnected) followed.delete(f);
+      else if (records.some((r) => f.contains(r.target))) {
+        snap(f);
+        saving = true;
+      }
     }
-    save();
+    if (saving) save();
   });
   observer.observe(doc.documentElement, {
     childList: true,

@@ -288,6 +288,20 @@ describe("form arrays", () => {
     expect(input(10).value).toBe("a");
   });
 
+  it("changes elsewhere in the page leave the record alone", async () => {
+    mountRoot(`${rows(["a"])}<ul data-hid="50"></ul>`);
+    rec = createRecovery(document);
+    type(10, "typed");
+    // A marker the recovery would overwrite with its next write.
+    sessionStorage.setItem(STORE_KEY, "untouched");
+    byHid(50).insertAdjacentHTML("beforeend", "<li>a chat message</li>");
+    await observed();
+    expect(sessionStorage.getItem(STORE_KEY)).toBe("untouched");
+    addRow(11, 1);
+    await observed();
+    expect(stored().m[key("edit", "tasks[1].title")]).toBe("");
+  });
+
   it("a page that matches the record sends nothing", () => {
     mountRoot(rows(["a", "b"]));
     rec = createRecovery(document);
