@@ -3,12 +3,15 @@
  * form (a plain POST form: the server knows nothing of it until the submit) and into the
  * live echo input survives a dropped socket, a restart that loses the session (a fresh
  * state dir: the page is rebuilt from its URL and sent whole) and a reload; a submit
- * forgets it.
+ * forgets it. Sub-tasks added to the /todos/<id> edit form (a `useForm` array) come back
+ * with their text after a reload and a lost session (the browser hands its record to the
+ * server); after a restart that keeps the session, from the checkpoint alone.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { DEFAULT_PERSISTENCE } from "vango/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
 import { type DemoProcess, startDemo } from "./demo-process.ts";
@@ -44,6 +47,37 @@ async function restartEmpty(d: DemoProcess, stateDir: string): Promise<DemoProce
   return start(stateDir, d.port);
 }
 
+/** Stops `d` with `signal` and starts it again on its port with the same state dir. */
+async function restartKept(
+  d: DemoProcess,
+  signal: "SIGTERM" | "SIGKILL",
+  stateDir: string,
+): Promise<DemoProcess> {
+  d.child.kill(signal);
+  await d.exited;
+  running.splice(running.indexOf(d), 1);
+  return start(stateDir, d.port);
+}
+
+/** The edit form's sub-task texts, in order. */
+const subtasks = (page: Page) =>
+  page.evaluate(() =>
+    Array.from(
+      document.querySelectorAll<HTMLInputElement>('[data-testid="subtask"] input'),
+      (i) => i.value,
+    ),
+  );
+
+/** Adds a sub-task row (a live click) and types `text` into it. */
+async function addSubtask(page: Page, text: string): Promise<void> {
+  const rows = page.getByTestId("subtask");
+  const n = await rows.count();
+  await page.getByTestId("subtask-add").click();
+  await expect.poll(() => rows.count()).toBe(n + 1);
+  await rows.nth(n).locator("input").fill(text);
+  await expect.poll(() => subtasks(page)).toEqual(expect.arrayContaining([text]));
+}
+
 const value = (page: Page, selector: string) =>
   page.evaluate((s) => (document.querySelector(s) as HTMLInputElement).value, selector);
 
@@ -60,6 +94,31 @@ const countResyncs = (page: Page) =>
   });
 const resyncs = (page: Page) =>
   page.evaluate(() => (window as unknown as { resyncs: number }).resyncs);
+
+interface RecoverFacts {
+  recovers: number;
+  reconnects: number;
+  marker: number;
+  resyncs: number;
+}
+
+/** Counts form recovery's hand-overs and reconnects, and marks the page (a reload loses it). */
+const watchRecover = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as RecoverFacts;
+    w.recovers = 0;
+    w.reconnects = 0;
+    w.marker = 7;
+    document.addEventListener("formrecover", () => w.recovers++);
+    document.addEventListener("vango:status", (e) => {
+      if ((e as CustomEvent<{ status: string }>).detail.status === "connected") w.reconnects++;
+    });
+  });
+const recoverFacts = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as RecoverFacts;
+    return { recovers: w.recovers, reconnects: w.reconnects, marker: w.marker, resyncs: w.resyncs };
+  });
 
 describe("form recovery", () => {
   it("the /todos form keeps what was typed through a socket drop, a lost session and a reload", async () => {
@@ -124,6 +183,99 @@ describe("form recovery", () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("sub-tasks added to the edit form come back with their text after a reload and a lost session", async () => {
+    let demo = await start("f");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    const status = page.locator(".todo-edit-status");
+    await addSubtask(page, "Buy stamps");
+    await addSubtask(page, "Post the letter");
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+
+    // A reload: the server's page has no sub-tasks; the rows come back with their text.
+    await page.reload();
+    await waitForStatus(page, "connected");
+    await expect.poll(() => subtasks(page)).toEqual(["Buy stamps", "Post the letter"]);
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+
+    // A restart that loses the session: rebuilt from the URL, sent whole, rows put back.
+    await countResyncs(page);
+    demo = await restartEmpty(demo, "f2");
+    await expect.poll(() => resyncs(page), { timeout: 15_000 }).toBe(1);
+    await waitForStatus(page, "connected");
+    await expect.poll(() => subtasks(page)).toEqual(["Buy stamps", "Post the letter"]);
+
+    // A removed row stays removed across a reload (the record follows the page).
+    await page.getByTestId("subtask-remove").first().click();
+    await expect.poll(() => subtasks(page)).toEqual(["Post the letter"]);
+    await page.reload();
+    await waitForStatus(page, "connected");
+    await expect.poll(() => subtasks(page)).toEqual(["Post the letter"]);
+
+    // The server's form holds the recovered row: saving stores it.
+    await page.getByTestId("edit-save").click();
+    await page.waitForURL(`${demo.base}/todos?saved=1`);
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    expect(await subtasks(page)).toEqual(["Post the letter"]);
+    expect(await status.textContent()).toBe("Saved");
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("the edit form's rows and values survive restarts from the checkpoint, with nothing to recover", async () => {
+    let demo = await start("g");
+    const { page, problems } = await browser.page();
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    const status = page.locator(".todo-edit-status");
+    await page.getByTestId("edit-title").fill("Read the README twice");
+    await addSubtask(page, "From the checkpoint");
+    await addSubtask(page, "Second");
+    await page.getByTestId("subtask-up").nth(1).click();
+    await expect.poll(() => subtasks(page)).toEqual(["Second", "From the checkpoint"]);
+    await expect.poll(() => status.textContent()).toBe("Unsaved changes");
+    await countResyncs(page);
+    await watchRecover(page);
+
+    let reconnects = 0;
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      // SIGKILL finds only what the last checkpoint holds: wait one out.
+      if (signal === "SIGKILL") {
+        await new Promise((r) => setTimeout(r, DEFAULT_PERSISTENCE.checkpointMs + 500));
+      }
+      demo = await restartKept(demo, signal, "g");
+      reconnects++;
+      await expect
+        .poll(async () => (await recoverFacts(page)).reconnects, { timeout: 15_000 })
+        .toBe(reconnects);
+      await waitForStatus(page, "connected");
+      // The rebuilt session's form (mounted once its todo loaded, under <Async>) found its
+      // state in the checkpoint: nothing was resent, no page was sent whole.
+      expect(await recoverFacts(page)).toEqual({ recovers: 0, reconnects, marker: 7, resyncs: 0 });
+      expect(await subtasks(page)).toEqual(["Second", "From the checkpoint"]);
+      expect(await page.getByTestId("edit-title").inputValue()).toBe("Read the README twice");
+      expect(await status.textContent()).toBe("Unsaved changes");
+      // The server holds the rows: it moves them.
+      await page.getByTestId("subtask-up").nth(1).click();
+      await expect.poll(() => subtasks(page)).toEqual(["From the checkpoint", "Second"]);
+      await page.getByTestId("subtask-up").nth(1).click();
+      await expect.poll(() => subtasks(page)).toEqual(["Second", "From the checkpoint"]);
+    }
+
+    await page.getByTestId("edit-save").click();
+    await page.waitForURL(`${demo.base}/todos?saved=1`);
+    await expect
+      .poll(() => page.getByTestId("todo-item").first().textContent())
+      .toBe("Read the README twice");
+    await page.goto(`${demo.base}/todos/1`);
+    await waitForStatus(page, "connected");
+    expect(await subtasks(page)).toEqual(["Second", "From the checkpoint"]);
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it("a live input gets its text back after a lost session, and the server hears it", async () => {
     let demo = await start("c");

@@ -14,6 +14,7 @@ import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
 let browser: TestBrowser;
 let base = "";
 let noStreamBase = "";
+let patientBase = "";
 const closers: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   browser = await launch();
@@ -26,7 +27,14 @@ beforeAll(async () => {
     timeouts: { pageStreamMs: 0 },
   }).listen(0, "127.0.0.1");
   noStreamBase = `http://127.0.0.1:${ns.port}`;
-  closers.push(l.close, ns.close);
+  // A page wait of 1 s: 300 ms of data is inline.
+  const pt = await createApp({
+    ...(await demoOptions()),
+    devMode: true,
+    timeouts: { pageDataMs: 1_000 },
+  }).listen(0, "127.0.0.1");
+  patientBase = `http://127.0.0.1:${pt.port}`;
+  closers.push(l.close, ns.close, pt.close);
 });
 afterAll(async () => {
   for (const c of closers) await c();
@@ -60,6 +68,20 @@ describe("/slow", () => {
     const html = await res.text();
     expect(html).toMatch(/data-testid="slow-ready"/);
     expect(html).not.toMatch(/Loading…|<template/);
+  });
+
+  it("waits as long as timeouts.pageDataMs says: with 1 s, 300 ms of data is inline", async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${patientBase}/slow?ms=300`);
+    const html = await res.text();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(295);
+    expect(res.headers.get("content-length")).toBe(String(Buffer.byteLength(html)));
+    expect(html).toMatch(/data-testid="slow-ready"/);
+    expect(html).not.toMatch(/Loading…|<template/);
+    // Slower than that wait, it streams as with the default one.
+    const slower = await fetch(`${patientBase}/slow?ms=1200`);
+    expect(slower.headers.get("content-length")).toBeNull();
+    expect(await slower.text()).toMatch(/Loading….*<template id="vango-s1">.*slow-ready/s);
   });
 
   it("streams slower data later in the same response, swapped in under the CSP nonce", async () => {

@@ -17,7 +17,9 @@ function loadFruit(ms: number, signal: AbortSignal): Promise<string[]> {
 
 /**
  * `/slow?ms=N`: data that arrives after N ms. Below the page's wait (50 ms) it is in the
- * server's HTML; slower, the fallback shows and the list arrives as a patch.
+ * server's HTML; slower, the fallback goes out first and the list is streamed into the same
+ * response when it arrives — or comes as a patch once the socket is up, when it is slower
+ * than the stream lasts (5 s).
  */
 export default function Slow() {
   const ms = urlState("ms", 300);

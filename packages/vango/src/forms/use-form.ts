@@ -13,7 +13,7 @@
  */
 import { batch, onCleanup, type Signal, signal } from "../reactive/index.ts";
 import type { StandardSchemaV1 } from "../schema/standard-schema.ts";
-import type { InputEventPayload, SubmitEventPayload } from "../vdom/events.ts";
+import type { CustomEventPayload, InputEventPayload, SubmitEventPayload } from "../vdom/events.ts";
 import { FormError, FormErrorCode } from "./form-error.ts";
 import {
   type FormValue,
@@ -112,6 +112,8 @@ export type FormProps = {
   id: string;
   method: "post";
   onSubmit: (e: SubmitEventPayload) => Promise<void>;
+  /** Form recovery's `formrecover` event: the browser's record of a form whose rows changed. */
+  onFormrecover: (e: CustomEventPayload) => void;
   "aria-describedby": string | undefined;
 };
 
@@ -181,6 +183,17 @@ export interface Form<S extends StandardSchemaV1 = StandardSchemaV1> {
    * when valid; resolves whether it was. Ignored (false) while a submit is running.
    */
   submit(fields?: Iterable<readonly [string, string]>): Promise<boolean>;
+  /**
+   * Takes back what the browser recorded of this form, as a submit would send it, when
+   * the page's controls are not the recorded ones — rows added to or removed from a form
+   * array before a reload, or before a restart that lost the session. Values are set over
+   * the current ones; an array the fields name gets as many rows as they do (rows matched
+   * by index; new rows get new keys). Validates. The form's `formrecover` event (form
+   * recovery, see `props()`) calls it. Throws `form_invalid_name` for a name that does
+   * not parse, `form_index_too_large` past index 1,000.
+   * @example form.recover([["title", "Trip"], ["subtasks[0].title", "Tickets"], ["subtasks[1].title", "Hotel"]]);
+   */
+  recover(fields: Iterable<readonly [string, string]>): void;
   props(): FormProps;
 }
 
@@ -217,6 +230,7 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
   readonly #keys = new Map<string, string[]>();
   #nextKey = 0;
   readonly #onSubmit: (e: SubmitEventPayload) => Promise<void>;
+  readonly #onRecover: (e: CustomEventPayload) => void;
 
   constructor(options: UseFormOptions<S>) {
     assertSchema(options.schema);
@@ -233,8 +247,11 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
     this.#onSubmit = async (e) => {
       await this.submit(e.fields);
     };
+    this.#onRecover = (e) => this.recover(recoveredFields(e.detail));
     onCleanup(() => this.#cancelExtra());
-    this.#validate();
+    // The schema only: `validate` runs after a change (and on submit), so a page load —
+    // or a session rebuilt from its checkpoint, which kept its errors — does not wait on it.
+    this.#validate(false);
   }
 
   values(): FormValues {
@@ -454,11 +471,23 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
     return true;
   }
 
+  recover(fields: Iterable<readonly [string, string]>): void {
+    const now = this.#values.peek();
+    const next = mergeValues(now, parseFormFields(fields)) as FormValues;
+    if (sameValue(next, now)) return;
+    batch(() => {
+      // New rows get their keys from `rows()`, after the rows the form already had.
+      this.#values.set(next);
+      this.#validate();
+    });
+  }
+
   props(): FormProps {
     return {
       id: this.id,
       method: "post",
       onSubmit: this.#onSubmit,
+      onFormrecover: this.#onRecover,
       "aria-describedby": this.error("") === undefined ? undefined : this.errorId(""),
     };
   }
@@ -546,24 +575,24 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
     return [...schema, ...extra];
   }
 
-  /** Validates the values now (the schema), then `validate` after the debounce. */
-  #validate(): void {
+  /** Validates the values now (the schema), then (`extra`) `validate` after the debounce. */
+  #validate(extra = true): void {
     const run = ++this.#run;
     this.#cancelExtra();
     const result = validateForm(this.schema, this.#values.peek());
     if (result instanceof Promise) {
       void this.#tracked(result).then((r) => {
-        if (run === this.#run) this.#applied(r, run);
+        if (run === this.#run) this.#applied(r, run, extra);
       });
     } else {
-      this.#applied(result, run);
+      this.#applied(result, run, extra);
     }
   }
 
-  #applied(result: FormResult<StandardSchemaV1.InferOutput<S>>, run: number): void {
+  #applied(result: FormResult<StandardSchemaV1.InferOutput<S>>, run: number, extra: boolean): void {
     this.#schemaErrors.set(result.ok ? NO_ERRORS : result.errors);
     const check = this.#options.validate;
-    if (!result.ok || check === undefined) return;
+    if (!result.ok || check === undefined || !extra) return;
     const ctrl = new AbortController();
     this.#extra = ctrl;
     this.#validations.update((n) => n + 1);
@@ -714,6 +743,50 @@ async function runCheck<T>(
 ): Promise<FieldErrors> {
   const r = await check(value, { signal });
   return r === undefined ? NO_ERRORS : normalizeErrors(r);
+}
+
+/** The `formrecover` event's detail: `[name, value]` pairs, else `form_invalid_name`. */
+function recoveredFields(detail: unknown): [string, string][] {
+  if (!Array.isArray(detail)) {
+    throw new FormError(FormErrorCode.invalidName, "recovered fields must be a list");
+  }
+  for (const f of detail) {
+    if (
+      !Array.isArray(f) ||
+      f.length !== 2 ||
+      typeof f[0] !== "string" ||
+      typeof f[1] !== "string"
+    ) {
+      throw new FormError(
+        FormErrorCode.invalidName,
+        "recovered fields must be [name, value] pairs",
+      );
+    }
+  }
+  return detail as [string, string][];
+}
+
+/**
+ * `from` laid over `into`: strings replace, objects merge by key, arrays by index and take
+ * `from`'s length (`{}` for rows `from` skips, when its rows are objects).
+ */
+function mergeValues(into: FormValue, from: FormValue): FormValue {
+  if (from === undefined) return into;
+  if (typeof from === "string") return from;
+  if (Array.isArray(from)) {
+    const out = Array.isArray(into) ? into.slice(0, from.length) : [];
+    const row = from.find((v) => v !== undefined);
+    const blank = row !== undefined && typeof row === "object" && !Array.isArray(row);
+    while (out.length < from.length) out.push(blank ? {} : undefined);
+    for (let i = 0; i < from.length; i++) {
+      if (from[i] !== undefined) out[i] = mergeValues(out[i], from[i]);
+    }
+    return out;
+  }
+  const out: FormValues =
+    into !== undefined && typeof into === "object" && !Array.isArray(into) ? { ...into } : {};
+  for (const k of Object.keys(from)) out[k] = mergeValues(out[k], from[k]);
+  return out;
 }
 
 function normalizeErrors(errors: ErrorsInput): FieldErrors {

@@ -131,6 +131,8 @@ export function mountBoundary(
 ): Instance {
   const inst = new Instance(env, v, parent, hostParent);
   inst.boundary = new Boundary(v.type === Async ? BoundaryKind.Async : BoundaryKind.Error, inst);
+  // A restoring mount finds its children's persisted state below the boundary's place.
+  env.state?.place(inst);
   try {
     inst.children = refreshBoundary(env, inst);
   } catch (error) {

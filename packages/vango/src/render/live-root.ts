@@ -146,6 +146,8 @@ class LiveView implements LiveRoot {
   /** A flush failed: the next one rebuilds every host node from fibers. */
   #broken = false;
   #disposed = false;
+  /** Restoring persisted state until the first mount's data has arrived and rendered. */
+  #restoring = false;
 
   constructor(node: VChild, opts: MountLiveOptions) {
     let disposeOwner: () => void = noop;
@@ -161,7 +163,18 @@ class LiveView implements LiveRoot {
     this.root = newHostElement("div", fid, rootAttrs(opts.rootAttrs), null);
     this.#fiber = new ElementFiber(fid, null, this.root, NO_FIBERS);
     this.#mount(node);
-    slots?.restored();
+    this.#restoring = slots !== null;
+    this.#endRestore();
+  }
+
+  /**
+   * Ends the restore once nothing the first mount started is in flight: components that
+   * mount when that data arrives (under `<Async>`) still find their checkpointed state.
+   */
+  #endRestore(): void {
+    if (!this.#restoring || this.#state.tasks.count > 0) return;
+    this.#restoring = false;
+    this.#state.state?.restored();
   }
 
   collectState(): StateEntry[] {
@@ -271,6 +284,7 @@ class LiveView implements LiveRoot {
     }
     this.#broken = false;
     s.busy = false;
+    if (this.#restoring) this.#endRestore();
     s.notifyIfDirty();
     return out.length - start;
   }

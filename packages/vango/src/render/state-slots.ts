@@ -23,7 +23,7 @@ export type StateEntry = readonly [path: string, values: readonly unknown[]];
 type Ordinals = Map<Instance | null, Map<Component, number>>;
 
 export class StateSlots {
-  readonly #restore: ReadonlyMap<string, readonly unknown[]> | undefined;
+  #restore: ReadonlyMap<string, readonly unknown[]> | undefined;
   /**
    * Paths of instances set up while restoring (to extend them to their children), and
    * the sibling counts; made on first use (only a restoring mount needs them).
@@ -43,14 +43,8 @@ export class StateSlots {
   begin(inst: Instance): SignalRecorder | null {
     const list: Signal<unknown>[] = [];
     inst.state = list;
-    let values: readonly unknown[] | undefined;
-    if (this.#restore !== undefined) {
-      if (this.#paths === null) this.#paths = new WeakMap();
-      if (this.#ordinals === null) this.#ordinals = new Map();
-      const path = placeOf(inst, this.#paths.get(inst.parent as Instance), this.#ordinals);
-      this.#paths.set(inst, path);
-      values = this.#restore.get(path);
-    }
+    const path = this.place(inst);
+    const values = path === undefined ? undefined : this.#restore!.get(path);
     let k = 0;
     return setSignalRecorder({
       adopt: (initial) => (values !== undefined && k < values.length ? values[k++] : initial),
@@ -58,6 +52,20 @@ export class StateSlots {
         list.push(s);
       },
     });
+  }
+
+  /**
+   * While restoring, the place of `inst` (counted among its siblings, as a checkpoint
+   * counts it). Boundaries (`<Async>`, `<ErrorBoundary>`) have no setup and are placed
+   * with this directly: their children's places start from theirs.
+   */
+  place(inst: Instance): string | undefined {
+    if (this.#restore === undefined) return undefined;
+    if (this.#paths === null) this.#paths = new WeakMap();
+    if (this.#ordinals === null) this.#ordinals = new Map();
+    const path = placeOf(inst, this.#paths.get(inst.parent as Instance), this.#ordinals);
+    this.#paths.set(inst, path);
+    return path;
   }
 
   /** Ends a {@link begin}; a stateless component keeps no state. */
@@ -69,8 +77,14 @@ export class StateSlots {
     else inst.state = list.slice();
   }
 
-  /** The restore map applies to the first mount only: later components start afresh. */
+  /**
+   * The restore is over: the page's first mount, and what its first data revealed (a
+   * component under `<Async>` mounted when its resource resolved), found their state;
+   * components mounted from now on start afresh.
+   */
   restored(): void {
+    this.#restore = undefined;
+    this.#paths = null;
     this.#ordinals = null;
   }
 

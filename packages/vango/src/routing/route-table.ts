@@ -22,17 +22,25 @@
 import { ConfigError } from "../server/core/errors.ts";
 import type { HttpMiddleware } from "../server/core/middleware.ts";
 import type { EventMiddleware } from "../server/session/event-context.ts";
+import type { AsyncComponent } from "../vdom/jsx-types.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
 import type { PageAction } from "./actions.ts";
 import type { PageInfo, RequestInfo } from "./page-info.ts";
 import type { ParamParsers } from "./params.ts";
 
+/**
+ * A page, layout or error page: a component, or an `async` one (awaited once; what it
+ * resolves to is its output — the page's HTML waits for it as for any page data).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: props are the route's own (params, children), as for `Component`.
+export type RouteComponent = Component | AsyncComponent<any>;
+
 /** What a page module (or a `routes` entry object) may export. */
 export interface PageModule {
   /** The page component (a file route's default export). */
-  readonly default?: Component;
+  readonly default?: RouteComponent;
   /** The page component (the programmatic spelling). */
-  readonly component?: Component;
+  readonly component?: RouteComponent;
   /** The document title, fixed or from the page's params and URL. */
   readonly title?: string | ((page: PageInfo) => string);
   /** Extra `<head>` content of this page (meta, canonical link). */
@@ -44,7 +52,7 @@ export interface PageModule {
 }
 
 /** A `_layout` entry: the component, or a module exporting it. */
-export type LayoutInput = Component | { readonly default: Component };
+export type LayoutInput = RouteComponent | { readonly default: RouteComponent };
 
 /**
  * A check run before a page is mounted: on the page request and on every live navigation
@@ -62,7 +70,7 @@ export interface MiddlewareModule {
 }
 
 /** One `routes` value. */
-export type RouteInput = Component | PageModule | MiddlewareModule;
+export type RouteInput = RouteComponent | PageModule | MiddlewareModule;
 
 /** The `routes` option. */
 export type RouteTable = Readonly<Record<string, RouteInput>>;
@@ -162,7 +170,8 @@ export class RouteTree {
       return {
         pattern,
         segments,
-        component: (mod.default ?? mod.component)!,
+        // An async component is a `Component` to the renderer (it awaits the promise).
+        component: (mod.default ?? mod.component) as Component,
         title: mod.title,
         head: mod.head,
         params: mod.params,

@@ -214,6 +214,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
             logger,
             upgradeLocals: options.upgradeLocals,
             userOf: options.userOf,
+            pageDataMs: timeouts.pageDataMs,
           }),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};

@@ -3,9 +3,10 @@
  * behind a load balancer without stickiness, or after it left memory: the resume token
  * is checked against the session cookie (any instance sharing the secret can), the
  * checkpoint is loaded from the session store, and the page is rebuilt at its URL with
- * every component's persisted signals restored and the browser's hids adopted. When the
- * rebuilt HTML is the checkpoint's and the browser is at the checkpoint's seq, nothing
- * needs sending; otherwise the attach sends the whole view (hids kept, so focus and caret
+ * every component's persisted signals restored and the browser's hids adopted. As for a
+ * page request, the rebuild waits up to `pageDataMs` for the page's data (components that
+ * mount when it arrives find their state too). When the rebuilt HTML is the checkpoint's
+ * and the browser is at the checkpoint's seq, nothing needs sending; otherwise the attach sends the whole view (hids kept, so focus and caret
  * survive). Without a checkpoint (the page was served elsewhere and never changed, or its
  * checkpoint expired) the page is rebuilt from the URL the token carries.
  */
@@ -37,6 +38,8 @@ export interface ResumeDeps {
   readonly upgradeLocals?: ((req: IncomingMessage) => void | Promise<void>) | undefined;
   /** The signed-in user of a request (`AppOptions.userOf`). */
   readonly userOf?: ((req: IncomingMessage) => string | undefined) | undefined;
+  /** How long the rebuilt page waits for its data (`timeouts.pageDataMs`); default 0. */
+  readonly pageDataMs?: number;
 }
 
 /** The request facts of a page rebuilt without an upgrade request (in-process tests). */
@@ -135,6 +138,14 @@ async function rebuild(
   session.setRoot(view);
   session.rebuilt = true;
   session.route = view.state.entry.peek().pattern;
+  try {
+    // The browser shows the page with its data: compare with that, not with fallbacks.
+    await view.settle(deps.pageDataMs ?? 0);
+  } catch (err) {
+    session.dispose();
+    deps.logger.error({ err, code: E.render_error, path: url.pathname }, "rebuilt page failed");
+    return E.session_expired;
+  }
   if (cp !== undefined) {
     session.restoreSeqs(cp.seq, cp.cseq);
     // Same shape and same HTML as the checkpoint: the browser's DOM already shows it.

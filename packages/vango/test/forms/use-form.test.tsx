@@ -5,14 +5,26 @@
  * are exact.
  */
 import { describe, expect, test } from "vitest";
+import { FormError } from "../../src/forms/form-error.ts";
 import { type Form, useForm } from "../../src/forms/use-form.ts";
 import { EventType } from "../../src/protocol/constants.ts";
 import { PatchOp } from "../../src/protocol/patch.ts";
+import { RECOVER_EVENT } from "../../src/protocol/recover-event.ts";
 import { signal } from "../../src/reactive/index.ts";
 import { renderToString } from "../../src/render/ssr.ts";
 import { mountTest } from "../../src/testing/mount-test.ts";
 import { deferred, plainPatches, tick } from "../data/helpers.ts";
 import { type Todo, validators } from "./validators.ts";
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof FormError) return e.code;
+    throw e;
+  }
+  throw new Error("expected a FormError");
+}
 
 describe.each(validators)("useForm with %s", (_name, schema) => {
   function TodoForm(props: { onSubmit?: (t: Todo, form: Form) => unknown; initial?: object }) {
@@ -41,7 +53,7 @@ describe.each(validators)("useForm with %s", (_name, schema) => {
     const t = mountTest(TodoForm);
     // In a page, Vango adds the CSRF field last to every POST form (its value varies).
     expect(t.html().replace(/value="[\w-]{43}"/, 'value="…"')).toBe(
-      '<form data-hid="2" id="form" method="post" data-on="submit">' +
+      '<form data-hid="2" id="form" method="post" data-on="submit,formrecover">' +
         '<input data-hid="3" id="form-title" name="title" value="" data-on="input,blur">' +
         '<input data-hid="4" type="checkbox" id="form-done" name="done" value="on" data-on="change">' +
         '<select data-hid="5" id="form-priority" name="priority" value="low" data-on="input,blur">' +
@@ -224,6 +236,134 @@ describe("useForm arrays", () => {
     t.dispose();
   });
 
+  function TaskForm(props: { expose: (f: Form) => void }) {
+    const form = useForm({
+      schema,
+      initial: { title: "Trip", priority: "low", tasks: [{ title: "a" }] },
+    });
+    props.expose(form);
+    const tasks = form.array("tasks");
+    return () => (
+      <form {...form.props()}>
+        <ul>
+          {tasks.rows().map((row) => (
+            <li key={row.key}>
+              <input {...form.field(row.name("title"))} />
+            </li>
+          ))}
+        </ul>
+      </form>
+    );
+  }
+
+  test("formrecover (rows the reloaded page lacked) adds the rows with their values", async () => {
+    let form!: Form;
+    const t = mountTest(TaskForm, { props: { expose: (f: Form) => (form = f) } });
+    const keys = () =>
+      form
+        .array("tasks")
+        .rows()
+        .map((r) => r.key);
+    const first = keys()[0];
+    const patches = await t.fire(t.find("form").hid, {
+      type: EventType.Custom,
+      name: RECOVER_EVENT,
+      payload: [
+        ["tasks[1].title", "b"],
+        ["tasks[2].title", "c"],
+      ],
+    });
+    expect(plainPatches(patches)).toEqual([
+      {
+        op: PatchOp.Insert,
+        parent: 3,
+        index: 1,
+        node: {
+          tag: "li",
+          hid: 7,
+          attrs: {},
+          children: [
+            {
+              tag: "input",
+              hid: 8,
+              attrs: {
+                id: "form-tasks-1--title",
+                name: "tasks[1].title",
+                value: "b",
+                "data-on": "input,blur",
+              },
+              children: [],
+            },
+          ],
+        },
+      },
+      {
+        op: PatchOp.Insert,
+        parent: 3,
+        index: 2,
+        node: {
+          tag: "li",
+          hid: 9,
+          attrs: {},
+          children: [
+            {
+              tag: "input",
+              hid: 10,
+              attrs: {
+                id: "form-tasks-2--title",
+                name: "tasks[2].title",
+                value: "c",
+                "data-on": "input,blur",
+              },
+              children: [],
+            },
+          ],
+        },
+      },
+    ]);
+    expect(form.values().tasks).toEqual([{ title: "a" }, { title: "b" }, { title: "c" }]);
+    // The first row keeps its key (and element); the new rows get keys of their own.
+    expect(keys()[0]).toBe(first);
+    expect(new Set(keys()).size).toBe(3);
+    expect(form.dirty("tasks")).toBe(true);
+    // Values of rows that exist are set over them; the record's length is the array's.
+    form.recover([
+      ["tasks[0].title", "a"],
+      ["tasks[1].title", "b"],
+      ["tasks[2].title", "c"],
+    ]);
+    expect(await t.settle()).toEqual([]);
+    form.recover([
+      ["tasks[0].title", "a"],
+      ["tasks[1].title", "c"],
+    ]);
+    expect(await t.settle()).toEqual([
+      { op: PatchOp.SetProp, hid: 8, name: "value", value: "c" },
+      { op: PatchOp.Remove, parent: 3, index: 2 },
+    ]);
+    expect(keys()[0]).toBe(first);
+    t.dispose();
+  });
+
+  test("recover() fills skipped rows, and refuses bad names and malformed details", async () => {
+    const form = useForm({ schema, initial: { tasks: [{ title: "a" }] } });
+    form.recover([["tasks[3].title", "d"]]);
+    expect(form.values().tasks).toEqual([{ title: "a" }, {}, {}, { title: "d" }]);
+    expect(form.array("tasks").length()).toBe(4);
+    // Fields not named keep their values; named arrays take the recorded rows.
+    form.recover([["tasks[0].title", "a"]]);
+    expect(form.values()).toEqual({ tasks: [{ title: "a" }] });
+    expect(codeOf(() => form.recover([["tasks[x]", "1"]]))).toBe("form_invalid_name");
+    expect(codeOf(() => form.recover([["tasks[5000].title", "1"]]))).toBe("form_index_too_large");
+    const onRecover = form.props().onFormrecover;
+    const detail = (d: unknown) => () => onRecover({ type: RECOVER_EVENT, target: 2, detail: d });
+    expect(codeOf(detail({ title: "x" }))).toBe("form_invalid_name");
+    expect(codeOf(detail([["title"]]))).toBe("form_invalid_name");
+    expect(codeOf(detail([["title", 1]]))).toBe("form_invalid_name");
+    detail([["title", "via the event"]])();
+    expect(form.value("title")).toBe("via the event");
+  });
+
   test("row names, radios and checkbox groups", () => {
     const form = useForm({ schema, initial: { tags: ["x"], priority: "low" } });
     expect(form.array("tasks").rows()).toEqual([]);
@@ -275,7 +415,7 @@ describe("useForm without JavaScript", () => {
       );
     }
     expect(renderToString(<Edit />)).toBe(
-      '<form data-hid="1" id="edit" method="post" data-on="submit">' +
+      '<form data-hid="1" id="edit" method="post" data-on="submit,formrecover">' +
         '<textarea data-hid="2" id="edit-notes" name="notes" data-on="input,blur">a &lt; b</textarea>' +
         '<input data-hid="3" type="radio" id="edit-priority-low" name="priority" value="low" data-on="change">' +
         '<input data-hid="4" type="radio" id="edit-priority-high" name="priority" value="high" checked="" data-on="change">' +
@@ -322,6 +462,26 @@ describe("useForm validation", () => {
     taken.add("Trek");
     expect(await form.submit()).toBe(false);
     expect(form.error("title")).toBe("Taken");
+  });
+
+  test("a new form runs the schema only: the async check waits for a change", async () => {
+    const seen: string[] = [];
+    const form = useForm({
+      schema,
+      initial: { title: "Trip", priority: "low" },
+      debounce: 1,
+      validate: (v) => {
+        seen.push(v.title);
+        return undefined;
+      },
+    });
+    // Not "Checking…" on a page load (or a session rebuilt from its checkpoint).
+    expect(form.validating()).toBe(false);
+    expect(form.valid()).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([]);
+    form.set("title", "Trek");
+    await expect.poll(() => seen).toEqual(["Trek"]);
   });
 
   test("a submit while one runs is ignored", async () => {

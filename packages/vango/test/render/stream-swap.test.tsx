@@ -63,6 +63,49 @@ describe("StreamSwap", () => {
     expect(await h.view.progressed(10)).toBe(true);
   });
 
+  test("out of order: the later boundary resolves first and is sent first; each swap targets its own element", async () => {
+    function Two(props: { a: Promise<string>; b: Promise<string> }) {
+      const a = resource(() => props.a);
+      const b = resource(() => props.b);
+      return () => (
+        <div>
+          <section>
+            <Async fallback={<p>a…</p>}>{() => <p>{a.value()}</p>}</Async>
+          </section>
+          <section>
+            <Async fallback={<p>b…</p>}>{() => <p>{b.value()}</p>}</Async>
+          </section>
+        </div>
+      );
+    }
+    const a = deferred<string>();
+    const b = deferred<string>();
+    const h = mount(<Two a={a.promise} b={b.promise} />);
+    const swap = new StreamSwap("n+1");
+    const out: Patch[] = [];
+    setTimeout(() => b.resolve("B"), 1);
+    expect(await h.view.progressed(1000)).toBe(true);
+    h.view.flush(out);
+    const first = swap.chunk(h.view.root, out);
+    expect(first.slice(0, first.indexOf("<script"))).toBe(
+      '<template id="vango-s1"><section data-hid="5"><p data-hid="7">B</p></section></template>',
+    );
+    expect(SCRIPT.exec(first)![1]!.endsWith("}$vangoSwap(1,5,0);")).toBe(true);
+    expect(h.view.pending).toBe(1);
+
+    setTimeout(() => a.resolve("A"), 1);
+    expect(await h.view.progressed(1000)).toBe(true);
+    out.length = 0;
+    h.view.flush(out);
+    // The first boundary's section only (its content numbered after B's, in arrival
+    // order); the function is not sent again.
+    expect(swap.chunk(h.view.root, out)).toBe(
+      '<template id="vango-s2"><section data-hid="3"><p data-hid="8">A</p></section></template>' +
+        '<script nonce="n+1">$vangoSwap(2,3,0);</script>',
+    );
+    expect(h.view.pending).toBe(0);
+  });
+
   test("the root container swaps its children; nothing changed sends nothing", () => {
     const h = mount(<p>x</p>);
     const swap = new StreamSwap(undefined);

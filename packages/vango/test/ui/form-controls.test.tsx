@@ -53,7 +53,7 @@ describe("bound to useForm", () => {
   test("server-rendered: labels for the controls, description linked, no error before touch", () => {
     const t = mountTest(SignupForm);
     expect(strip(t.html())).toBe(
-      '<form id="su" method="post" data-on="submit">' +
+      '<form id="su" method="post" data-on="submit,formrecover">' +
         '<div class="vui-field"><label for="su-email" class="vui-label">Email</label>' +
         '<input type="email" id="su-email" name="email" value="" aria-describedby="su-email-description" class="vui-input vui-input--md" data-on="input,blur">' +
         '<p id="su-email-description" class="vui-field__description">Work address</p></div>' +

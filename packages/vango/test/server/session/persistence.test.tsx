@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { resource } from "../../../src/data/resource.ts";
 import { FrameType, PatchOp } from "../../../src/protocol/constants.ts";
 import { signal } from "../../../src/reactive/index.ts";
+import { Async } from "../../../src/render/boundaries.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
 import { captureLogger, getPage, type Running, sleep, start, TestSocket } from "../helpers.ts";
@@ -56,6 +58,27 @@ function Row(props: { id: number }) {
       </button>
     </li>
   );
+}
+
+/** A counter that mounts only once its data (after `ms`) arrived, under `<Async>`. */
+function Loaded(props: { label: string }) {
+  const count = signal(0);
+  return () => (
+    <button type="button" onClick={() => count.set(count() + 1)}>
+      {props.label} {count()}
+    </button>
+  );
+}
+
+function DataPage(ms: number) {
+  return function Data() {
+    const label = resource(() => new Promise<string>((r) => setTimeout(() => r("loaded"), ms)));
+    return () => (
+      <main>
+        <Async fallback={<p>Loading…</p>}>{() => <Loaded label={label.value()} />}</Async>
+      </main>
+    );
+  };
 }
 
 const open: Running[] = [];
@@ -135,6 +158,68 @@ describe("session persistence", () => {
     expect(await t.next()).toMatchObject({
       patches: [{ op: PatchOp.SetText, text: "row 3: 2" }],
     });
+    t.close();
+  });
+
+  it("a component mounted when its data arrived (under <Async>) gets its state back; fast data: nothing sent", async () => {
+    shared = new MemorySessionStore();
+    const routes = { "/": DataPage(5) };
+    const a = await app({ routes });
+    const b = await app({ routes });
+    const p = await getPage(a.base);
+    expect(p.html).toMatch(
+      /<button data-hid="(\d+)" type="button" data-on="click">loaded 0<\/button>/,
+    );
+    const hid = Number(/<button data-hid="(\d+)"/.exec(p.html)![1]);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(hid, 1);
+    s.click(hid, 2);
+    await s.next();
+    await s.next();
+    s.send({ type: FrameType.Ack, seq: 2 });
+    s.close();
+    await s.whenClosed();
+    await sleep(60);
+    // Instance B rebuilds the page: its data comes within the page's wait, the counter
+    // mounts with its checkpointed count, and the page is the browser's: nothing is sent.
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p, 2);
+    expect([reply.status, reply.nextSeq]).toEqual(["ok", 3]);
+    expect(await t.quiet(80)).toEqual([]);
+    t.click(hid, 3);
+    expect(await t.next()).toMatchObject({
+      patches: [{ op: PatchOp.SetText, text: "loaded 3" }],
+    });
+    t.close();
+  });
+
+  it("slower data: the rebuilt page is sent with its fallback, then the component with its state", async () => {
+    shared = new MemorySessionStore();
+    const routes = { "/": DataPage(150) };
+    const a = await app({ routes });
+    const b = await app({ routes });
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    // The counter came later in the same response (streamed after the page's wait).
+    expect(p.html).toMatch(/Loading….*<template id="vango-s1">.*loaded 0/s);
+    const hid = Number(/<button data-hid="(\d+)"/.exec(p.html)![1]);
+    s.click(hid, 1);
+    expect(await s.next()).toMatchObject({
+      patches: [{ op: PatchOp.SetText, text: "loaded 1" }],
+    });
+    s.send({ type: FrameType.Ack, seq: 1 });
+    s.close();
+    await s.whenClosed();
+    await sleep(60);
+    const t = await TestSocket.open(b.port, p.cookie);
+    expect((await t.attach(p, 1)).status).toBe("ok");
+    const full = await t.next();
+    expect(full.type).toBe(FrameType.FullResync);
+    expect(JSON.stringify(full)).toContain("Loading…");
+    const later = await t.next();
+    expect(JSON.stringify(later)).toMatch(/"text":"loaded 1"/);
     t.close();
   });
 
