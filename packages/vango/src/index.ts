@@ -118,6 +118,7 @@ export {
   type PageAction,
 } from "./routing/actions.ts";
 export { NotFound, notFound, Redirect, redirect, redirectDocument } from "./routing/control.ts";
+export { Link, type LinkProps } from "./routing/link.ts";
 export {
   type PageInfo,
   type PageRequest,

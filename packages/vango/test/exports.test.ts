@@ -39,6 +39,7 @@ describe("package exports", () => {
       "HookError",
       "HookErrorCode",
       "Island",
+      "Link",
       "NotFound",
       "ReactiveError",
       "ReactiveErrorCode",

@@ -34,6 +34,7 @@ export const BUILTIN_HOOKS: Readonly<Record<string, string>> = {
   Combobox: "combobox.ts",
   Upload: "upload.ts",
   Viewport: "viewport.ts",
+  Prefetch: "prefetch.ts",
 };
 
 /** `vango/client` (what app hook modules import) as source: no build of the package needed. */

@@ -30,6 +30,7 @@ import type { Component, VChild, VElement, VNode } from "../vdom/vnode.ts";
 import { isFailure } from "./actions.ts";
 import { controlOf, NotFound, Redirect } from "./control.ts";
 import { PageContext, type PageEntry, PageState, type RequestInfo } from "./page-info.ts";
+import { Prefetcher, type PrefetchGate } from "./prefetch.ts";
 import type { RouteMatch, Router } from "./router.ts";
 
 /** Hidden field every POST form rendered in a session carries. */
@@ -52,6 +53,16 @@ export interface PageViewInit {
   readonly persist?: boolean;
   /** State to start from: a checkpoint's, when the session is rebuilt. */
   readonly restore?: ReadonlyMap<string, readonly unknown[]>;
+  /** What the app's pages share (absent: no default title, no warm-ups). */
+  readonly app?: AppPages;
+}
+
+/** What the pages of one app share. */
+export interface AppPages {
+  /** The document title of a page that sets none (`createApp({ title })`). */
+  readonly title: string | undefined;
+  /** The bound on the app's route warm-ups running at once. */
+  readonly prefetchGate: PrefetchGate;
 }
 
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
@@ -114,6 +125,8 @@ export class PageView implements SessionView {
   /** Made on first use (most sessions never navigate live or submit a page action). */
   #navigate: EventBinding | undefined = undefined;
   #submit: EventBinding | undefined = undefined;
+  /** Made on the first `<Link prefetch>` hint. */
+  #prefetcher: Prefetcher | undefined = undefined;
 
   /**
    * Mounts the page for `init.url`. A `redirect()` during setup returns the `Redirect`;
@@ -262,6 +275,7 @@ export class PageView implements SessionView {
   }
 
   dispose(): void {
+    this.#prefetcher?.dispose();
     this.#live.dispose();
   }
 
@@ -370,6 +384,48 @@ export class PageView implements SessionView {
     const path = url.pathname + url.search + url.hash;
     this.#pending.push({ op: replace || pop ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
     this.#init.session.markDirty();
+  }
+
+  /**
+   * Warms the route of `location` for a live navigation that may follow: matches it
+   * (its parsers run), runs its `enter` checks against the session's request, then
+   * the page's `prefetch` export in the background. Nothing is mounted and the page on
+   * show does not change; another origin, an unknown path, a refusal or a hint over the
+   * bounds of `prefetch.ts` does nothing.
+   */
+  prefetch(location: string): void {
+    const cur = this.state.url.peek();
+    let url: URL;
+    try {
+      url = new URL(location, cur);
+    } catch {
+      return;
+    }
+    if (url.origin !== cur.origin) return;
+    const gate = this.#init.app?.prefetchGate;
+    if (gate === undefined) return;
+    this.#prefetcher ??= new Prefetcher(gate);
+    const p = this.#prefetcher;
+    if (!p.admit(url.pathname + url.search)) return;
+    const m = this.#init.router.match(url.pathname);
+    if (m === undefined || typeof m === "string") return;
+    const warm = m.page.prefetch;
+    if (warm === undefined) return;
+    const request = this.state.request;
+    try {
+      enter(pageEntry(m), url, request);
+    } catch {
+      return;
+    }
+    const session = this.#init.session;
+    p.run(
+      (signal) => warm({ url, params: m.params, pattern: m.page.pattern, signal }, request),
+      (err) =>
+        session.logger.warn(
+          { err, session_id: session.id, route: m.page.pattern },
+          "page prefetch failed",
+        ),
+    );
   }
 
   /**

@@ -15,7 +15,7 @@
  * | `/_404`, `/_error`     | `_404.tsx`, `_error.tsx`      | not-found / error pages below |
  *
  * `[id]` and `[...slug]` are accepted in keys too. A value is a component or a module
- * object (`{ default, title, head, params, action }` — what `import()` of a route file
+ * object (`{ default, title, head, params, action, prefetch }` — what `import()` of a route file
  * gives).
  */
 
@@ -41,7 +41,22 @@ export interface PageModule {
   readonly params?: ParamParsers;
   /** Handles POST to the page (forms, with and without JavaScript). */
   readonly action?: PageAction;
+  /** Warms what the page will need when a `<Link prefetch>` to it is about to be followed. */
+  readonly prefetch?: PagePrefetch;
 }
+
+/** What a page's `prefetch` receives besides the request: where the link points. */
+export interface PrefetchInfo extends PageInfo {
+  /** Aborted when the warm-up runs out of time or the session ends. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Warms what the page will need (data into a shared `ResourceCache`, a connection)
+ * when a `<Link prefetch>` to it is about to be followed; runs after the page's `enter`
+ * checks let the session's request in, never mounts the page. Its result is not used.
+ */
+export type PagePrefetch = (page: PrefetchInfo, request: RequestInfo) => unknown;
 
 /** A `_layout` entry: the component, or a module exporting it. */
 export type LayoutInput = Component | { readonly default: Component };
@@ -86,6 +101,7 @@ export interface CompiledPage {
   readonly head: PageModule["head"];
   readonly params: ParamParsers | undefined;
   readonly action: PageAction | undefined;
+  readonly prefetch: PagePrefetch | undefined;
   /** Outermost first. */
   readonly layouts: readonly Component[];
   /** Outermost first. */
@@ -167,6 +183,7 @@ export class RouteTree {
         head: mod.head,
         params: mod.params,
         action: mod.action,
+        prefetch: mod.prefetch,
         layouts: this.#along(this.#layouts, chain),
         httpMiddleware: http,
         eventMiddleware: event,
@@ -289,6 +306,9 @@ function pageModule(input: unknown, where: string): PageModule {
   }
   if (m.action !== undefined && typeof m.action !== "function") {
     throw new ConfigError(where, "action must be a function");
+  }
+  if (m.prefetch !== undefined && typeof m.prefetch !== "function") {
+    throw new ConfigError(where, "prefetch must be a function");
   }
   if (m.params !== undefined && (m.params === null || typeof m.params !== "object")) {
     throw new ConfigError(where, "params must be an object of parsers");
