@@ -125,6 +125,8 @@ export class PageView implements SessionView {
   /** Made on first use (most sessions never navigate live or submit a page action). */
   #navigate: EventBinding | undefined = undefined;
   #submit: EventBinding | undefined = undefined;
+  /** The last client event the session had received when the last live action settled. */
+  #actionSeen = 0;
   /** Made on the first `<Link prefetch>` hint. */
   #prefetcher: Prefetcher | undefined = undefined;
 
@@ -453,11 +455,24 @@ export class PageView implements SessionView {
     this.navigate(d.path, d.replace === true, d.replace === true);
   }
 
-  /** A live submission of a POST form: the page's action, as the JS-off POST runs it. */
+  /**
+   * A live submission of a POST form: the page's action, as the JS-off POST runs it.
+   * A submit that reached the session while the previous action ran is dropped: the
+   * session's queue held it until that action settled, but the user made it without
+   * having seen the answer — the same click twice (the client only knows the first
+   * started, not that it finished).
+   */
   async #runAction(e: SubmitEventPayload): Promise<void> {
     const entry = this.state.entry.peek();
     const action = entry.page?.action;
-    if (action === undefined || this.state.submitting.peek()) return;
+    const session = this.#init.session;
+    if (
+      action === undefined ||
+      this.state.submitting.peek() ||
+      session.processedCseq <= this.#actionSeen
+    ) {
+      return;
+    }
     this.state.submitting.set(true);
     try {
       const r = await action({
@@ -483,6 +498,7 @@ export class PageView implements SessionView {
       else if (c instanceof Redirect) this.navigate(c.location, false, false, true);
       else if (!this.recover(err)) throw err;
     } finally {
+      this.#actionSeen = session.lastCseq;
       this.state.submitting.set(false);
     }
   }

@@ -9,7 +9,13 @@ import { PatchOp } from "../../src/protocol/constants.ts";
 import { signal } from "../../src/reactive/index.ts";
 import { type ActionContext, invalid } from "../../src/routing/actions.ts";
 import { notFound, redirect } from "../../src/routing/control.ts";
-import { useActionData, useNavigate, useTitle, useUrl } from "../../src/routing/page-info.ts";
+import {
+  useActionData,
+  useNavigate,
+  useSubmitting,
+  useTitle,
+  useUrl,
+} from "../../src/routing/page-info.ts";
 import { mountPage } from "../../src/testing/mount-test.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
 
@@ -187,6 +193,53 @@ describe("live navigation", () => {
     expect(t.url()).toBe("/");
     t.dispose();
   });
+});
+
+describe("double submits", () => {
+  // Whether the action succeeds (the page starts afresh: new form) or refuses (the same
+  // form stays), a submit that arrived while it ran is the same click twice.
+  for (const outcome of ["success", "refusal"] as const) {
+    it(`a second submit arriving while the action is pending is dropped (${outcome}): it runs once`, async () => {
+      const gate: { open?: () => void } = {};
+      const runs: string[] = [];
+      async function slowAction({ form }: ActionContext) {
+        runs.push(form.get("title") ?? "");
+        await new Promise<void>((resolve) => {
+          gate.open = resolve;
+        });
+        if (outcome === "refusal") return invalid({ error: "Taken" });
+      }
+      function Busy() {
+        const busy = useSubmitting();
+        return () => (
+          <form method="post">
+            <input name="title" />
+            <button type="submit" disabled={busy()}>
+              Add
+            </button>
+          </form>
+        );
+      }
+      const t = mountPage({ "/": { default: Busy, action: slowAction } }, "/");
+      const first = t.submit("form", { title: "once" });
+      // The session's queue holds the second until the first settles: it must not run then.
+      const second = t.submit("form", { title: "once" });
+      await Promise.resolve();
+      expect(runs).toEqual(["once"]);
+      gate.open!();
+      await first;
+      await Promise.race([second, new Promise((r) => setTimeout(r, 200))]);
+      expect(runs).toEqual(["once"]);
+      // A submit made after the answer runs as usual.
+      const third = t.submit("form", { title: "again" });
+      await Promise.resolve();
+      gate.open!();
+      await third;
+      expect(runs).toEqual(["once", "again"]);
+      expect(t.errors()).toEqual([]);
+      t.dispose();
+    });
+  }
 });
 
 describe("route event middleware", () => {
