@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { PatchOp } from "../protocol/constants.ts";
 import { ATTR_OPTIMISTIC } from "../protocol/dom-attrs.ts";
+import { ErrorCode } from "../protocol/errors.ts";
 import type { JsonValue, Patch } from "../protocol/patch.ts";
 import { batch } from "../reactive/index.ts";
 import { ClientInfoContext } from "../render/client-info.ts";
@@ -125,6 +126,12 @@ export class PageView implements SessionView {
   /** Made on first use (most sessions never navigate live or submit a page action). */
   #navigate: EventBinding | undefined = undefined;
   #submit: EventBinding | undefined = undefined;
+  /**
+   * The page a live navigation is leaving, until the new page has rendered with nothing
+   * pending: its URL, entry, how many patches were pending before the navigation's own,
+   * and whether the new page was shown already (its first frame sent).
+   */
+  #leaving: { url: URL; entry: PageEntry; patches: number; shown: boolean } | undefined = undefined;
   /** The last client event the session had received when the last live action settled. */
   #actionSeen = 0;
   /** Made on the first `<Link prefetch>` hint. */
@@ -148,15 +155,9 @@ export class PageView implements SessionView {
           continue;
         }
         // The nearest `_error` page, inside the same layouts, answers 500 (once).
-        const errorPage = entry.page?.errorPage;
-        if (errorPage === undefined || entry.pattern === "500") throw err;
-        entry = {
-          ...entry,
-          component: errorPage,
-          params: { code: codeOf(err) },
-          pattern: "500",
-          key: "500",
-        };
+        const failed = errorEntry(entry, err);
+        if (failed === undefined) throw err;
+        entry = failed;
         const view = PageView.#errorView(init, entry, err);
         if (view !== undefined) return view;
         throw err;
@@ -239,7 +240,9 @@ export class PageView implements SessionView {
     return this.state.title.peek();
   }
 
-  owesAnswer(hid: number): boolean {
+  owesAnswer(hid: number, eventName: string): boolean {
+    // A navigation that fails (a middleware refuses it, a check throws) is answered too.
+    if (eventName === "navigate") return true;
     return this.#live.element(hid)?.attrs[ATTR_OPTIMISTIC] !== undefined;
   }
 
@@ -258,10 +261,16 @@ export class PageView implements SessionView {
     for (let i = 0; ; i++) {
       try {
         this.#live.flush(out);
+        const leaving = this.#leaving;
+        // Arrived once nothing of the new page is pending (async setups, data).
+        if (leaving !== undefined) {
+          if (this.#live.pending === 0) this.#leaving = undefined;
+          else leaving.shown = true;
+        }
         break;
       } catch (err) {
-        // A page mounted by navigation may redirect or be not found during its setup.
-        if (i >= MAX_REDIRECTS || !this.recover(err)) throw err;
+        // A page mounted by navigation may redirect, be not found or fail during its setup.
+        if (i >= MAX_REDIRECTS || !(this.recover(err) || this.#arrivalFailed(err))) throw err;
       }
     }
     const title = this.state.title.peek();
@@ -325,6 +334,56 @@ export class PageView implements SessionView {
   }
 
   /**
+   * A page a live navigation mounts threw while rendering (its setup, its render, or
+   * later, an async setup rejecting before it finished loading): as its page request
+   * would, the nearest `_error` page answers, in the same layouts (the failure is
+   * logged). Without one — or when the `_error` page throws too — the view goes back to
+   * the page it left and the browser loads the URL as a document, to get the HTTP
+   * answer (a 500 page). Either way a frame answers the navigation, so the client's
+   * progress ends. False when no navigation is arriving.
+   */
+  #arrivalFailed(err: unknown): boolean {
+    const leaving = this.#leaving;
+    if (leaving === undefined) return false;
+    const session = this.#init.session;
+    const entry = this.state.entry.peek();
+    const failed = errorEntry(entry, err);
+    session.logger.error(
+      {
+        err,
+        code: ErrorCode.render_error,
+        session_id: session.id,
+        route: entry.pattern,
+        component_stack: (err as { componentStack?: unknown }).componentStack,
+      },
+      failed === undefined
+        ? "page render failed during a live navigation; loading it as a document"
+        : "page render failed during a live navigation; its _error page answers",
+    );
+    if (failed !== undefined) {
+      this.state.status = 500;
+      this.state.entry.set(failed);
+      return true;
+    }
+    const url = this.state.url.peek();
+    this.#leaving = undefined;
+    // Not shown yet: the browser's URL never moved (its push is dropped); shown: the
+    // document load replaces the entry the push made.
+    if (!leaving.shown) this.#pending.length = leaving.patches;
+    batch(() => {
+      this.state.url.set(leaving.url);
+      this.state.entry.set(leaving.entry);
+    });
+    session.route = leaving.entry.pattern;
+    this.#pending.push({
+      op: PatchOp.Navigate,
+      url: url.pathname + url.search + url.hash,
+      replace: leaving.shown,
+    });
+    return true;
+  }
+
+  /**
    * Moves the page to `location` (resolved against the current URL): the same page with
    * another query keeps its instance; another page (or other params) replaces it below
    * the shared layouts. `pop`: the browser already moved (back/forward), so no history
@@ -373,6 +432,11 @@ export class PageView implements SessionView {
     const same = next.key === this.state.entry.peek().key;
     // `fresh`: after a successful action the page starts afresh even on the same path.
     if (same && fresh) next = { ...next, key: `${next.key}#${++this.#remounts}` };
+    // (A redirect within this navigation, before anything was shown, keeps the first.)
+    if ((!same || fresh) && (this.#leaving === undefined || this.#leaving.shown)) {
+      const entry = this.state.entry.peek();
+      this.#leaving = { url: cur, entry, patches: this.#pending.length, shown: false };
+    }
     batch(() => {
       this.state.url.set(url);
       if (!same || fresh) {
@@ -544,6 +608,22 @@ function enter(entry: PageEntry, url: URL, request: RequestInfo): void {
   if (checks === undefined || checks.length === 0) return;
   const info = { url, params: entry.params, pattern: entry.pattern };
   for (const check of checks) check(info, request);
+}
+
+/**
+ * The nearest `_error` page in place of `entry`'s page, told the code of `err`;
+ * `undefined` when there is none, or `entry` is that page already.
+ */
+function errorEntry(entry: PageEntry, err: unknown): PageEntry | undefined {
+  const errorPage = entry.page?.errorPage;
+  if (errorPage === undefined || entry.pattern === "500") return undefined;
+  return {
+    ...entry,
+    component: errorPage,
+    params: { code: codeOf(err) },
+    pattern: "500",
+    key: "500",
+  };
 }
 
 /** The code an `_error` page is told (never the message: it may hold internals). */

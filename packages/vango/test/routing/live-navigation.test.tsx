@@ -16,6 +16,7 @@ import {
   useTitle,
   useUrl,
 } from "../../src/routing/page-info.ts";
+import type { RouteTable } from "../../src/routing/route-table.ts";
 import { mountPage } from "../../src/testing/mount-test.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
 
@@ -191,6 +192,121 @@ describe("live navigation", () => {
     expect(t.html()).not.toContain("Required");
     await t.submit("form", { title: "go" });
     expect(t.url()).toBe("/");
+    t.dispose();
+  });
+});
+
+describe("a page that throws during a live navigation", () => {
+  function Broken(): VChild {
+    throw new Error("secret detail");
+  }
+  // An async page (the route table's type names sync components only).
+  const LateBroken = (async (): Promise<VChild> => {
+    await new Promise((r) => setTimeout(r, 5));
+    throw new Error("late secret");
+  }) as unknown as () => VChild;
+  const errorPage = (p: { params: { code: string } }) => <h1>Sorry ({p.params.code})</h1>;
+  const logged = () => {
+    const lines: string[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (_o: object, msg?: string) => lines.push(msg ?? ""),
+    };
+    return { lines, logger };
+  };
+
+  it("shows the nearest _error page in the shared layout, answering the navigation", async () => {
+    const log = logged();
+    const t = mountPage(
+      {
+        "/_layout": Shell,
+        "/": Home,
+        "/broken": Broken,
+        "/late": LateBroken,
+        "/_error": errorPage,
+      },
+      "/",
+      { logger: log.logger },
+    );
+    await t.click(".shell");
+    const patches = await t.navigate("/broken");
+    expect(patches.filter((p) => p.op === PatchOp.PushUrl)).toEqual([
+      { op: PatchOp.PushUrl, url: "/broken" },
+    ]);
+    expect(t.html()).toMatch(/<h1[^>]*>Sorry \(render_error\)<\/h1>/);
+    expect(t.html()).toContain("shell 1");
+    expect(t.html()).not.toContain("secret");
+    expect(t.errors()).toEqual([]);
+    expect(log.lines).toEqual([
+      "page render failed during a live navigation; its _error page answers",
+    ]);
+    // The session goes on: other pages, and back to the broken one again.
+    await t.navigate("/");
+    expect(t.html()).toMatch(/<h1[^>]*>Home<\/h1>/);
+    await t.navigate("/broken");
+    expect(t.html()).toContain("Sorry (render_error)");
+    await t.navigate("/");
+    expect(t.url()).toBe("/");
+    // An async setup that rejects once the page is on show: the _error page too.
+    await t.navigate("/late");
+    expect(t.url()).toBe("/late");
+    await new Promise((r) => setTimeout(r, 20));
+    await t.settle();
+    expect(t.html()).toContain("Sorry (render_error)");
+    expect([t.errors(), log.lines.length]).toEqual([[], 3]);
+    t.dispose();
+  });
+
+  it("a navigation that fails before any page renders is still answered by a frame (the progress ends)", async () => {
+    const t = mountPage(
+      {
+        "/": Home,
+        "/guarded/x": Home,
+        "/guarded/_middleware": {
+          enter: () => {
+            throw new Error("check broke");
+          },
+        },
+      },
+      "/",
+    );
+    const seq = t.session.seq;
+    expect(await t.navigate("/guarded/x")).toEqual([]);
+    // An empty Patches frame carrying the navigation's cseq, then the coded error.
+    expect(t.session.seq).toBe(seq + 1);
+    expect(t.errors()).toEqual(["handler_error"]);
+    expect(t.url()).toBe("/");
+    t.dispose();
+  });
+
+  it("without an _error page (or when it throws too) the browser loads the URL as a document", async () => {
+    for (const extra of [{}, { "/_error": Broken }] as RouteTable[]) {
+      const log = logged();
+      const t = mountPage({ "/_layout": Shell, "/": Home, "/broken": Broken, ...extra }, "/", {
+        logger: log.logger,
+      });
+      const html = t.html();
+      const patches = await t.navigate("/broken?x=1");
+      expect(patches.filter((p) => p.op !== PatchOp.SetText)).toEqual([
+        { op: PatchOp.Navigate, url: "/broken?x=1", replace: false },
+      ]);
+      expect([t.url(), t.errors()]).toEqual(["/", []]);
+      expect(t.html().replace(/data-hid="\d+"/g, "")).toBe(html.replace(/data-hid="\d+"/g, ""));
+      expect(log.lines.at(-1)).toBe(
+        "page render failed during a live navigation; loading it as a document",
+      );
+      await t.click(".shell");
+      expect(t.html()).toContain("shell 1");
+      t.dispose();
+    }
+    // Failing once shown (an async setup): the pushed entry is replaced by the load.
+    const t = mountPage({ "/": Home, "/late": LateBroken }, "/");
+    await t.navigate("/late");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await t.settle()).toContainEqual({ op: PatchOp.Navigate, url: "/late", replace: true });
+    expect(t.errors()).toEqual([]);
     t.dispose();
   });
 });
