@@ -117,7 +117,14 @@ export {
   invalid,
   type PageAction,
 } from "./routing/actions.ts";
-export { NotFound, notFound, Redirect, redirect, redirectDocument } from "./routing/control.ts";
+export {
+  NotFound,
+  notFound,
+  Redirect,
+  type RedirectOptions,
+  redirect,
+  redirectDocument,
+} from "./routing/control.ts";
 export { Link, type LinkProps } from "./routing/link.ts";
 export {
   type PageInfo,

@@ -321,8 +321,8 @@ export class PageView implements SessionView {
   recover(err: unknown): boolean {
     const c = controlOf(err);
     if (c instanceof Redirect) {
-      if (c.document) this.#load(c.location, c.replace);
-      else this.navigate(c.location, c.replace, false);
+      if (c.document) this.#load(c.location, c.replace ?? true);
+      else this.navigate(c.location, c.replace ?? true, false);
       return true;
     }
     if (c instanceof NotFound) {
@@ -558,8 +558,9 @@ export class PageView implements SessionView {
       });
     } catch (err) {
       const c = controlOf(err);
-      if (c instanceof Redirect && c.document) this.#load(c.location, false);
-      else if (c instanceof Redirect) this.navigate(c.location, false, false, true);
+      // The action's result is a step of its own: pushed unless it says replace.
+      if (c instanceof Redirect && c.document) this.#load(c.location, c.replace ?? false);
+      else if (c instanceof Redirect) this.navigate(c.location, c.replace ?? false, false, true);
       else if (!this.recover(err)) throw err;
     } finally {
       this.#actionSeen = session.lastCseq;

@@ -196,6 +196,111 @@ describe("live navigation", () => {
   });
 });
 
+describe("navigate with replace, from handlers and actions", () => {
+  const urlOps = (patches: readonly { op: number }[]) =>
+    patches.filter((p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl);
+
+  function Buttons() {
+    const go = useNavigate();
+    return () => (
+      <div>
+        <button type="button" class="push" onClick={() => go("/items/1")}>
+          push
+        </button>
+        <button
+          type="button"
+          class="replace"
+          onClick={async () => {
+            await Promise.resolve();
+            go("/items/2", { replace: true });
+          }}
+        >
+          replace
+        </button>
+        <button type="button" class="redirect" onClick={() => redirect("/items/3")}>
+          redirect
+        </button>
+        <button
+          type="button"
+          class="redirect-push"
+          onClick={() => redirect("/items/4", { replace: false })}
+        >
+          redirect push
+        </button>
+      </div>
+    );
+  }
+
+  let replaceNext = false;
+  function Form() {
+    return () => (
+      <form method="post">
+        <input name="to" />
+      </form>
+    );
+  }
+  async function go({ form }: ActionContext) {
+    const to = form.get("to") ?? "/";
+    redirect(to, replaceNext ? { replace: true } : undefined);
+  }
+  const table: RouteTable = {
+    "/": Buttons,
+    "/items/:id": { default: Item, params: { id: Number } },
+    "/form": { default: Form, action: go },
+  };
+
+  it("useNavigate() pushes or replaces; redirect() from a handler replaces unless told to push", async () => {
+    const cases: [string, string, PatchOp][] = [
+      [".push", "/items/1", PatchOp.PushUrl],
+      [".replace", "/items/2", PatchOp.ReplaceUrl],
+      [".redirect", "/items/3", PatchOp.ReplaceUrl],
+      [".redirect-push", "/items/4", PatchOp.PushUrl],
+    ];
+    for (const [button, url, op] of cases) {
+      const t = mountPage(table, "/");
+      expect(urlOps(await t.click(button))).toEqual([{ op, url }]);
+      expect(t.url()).toBe(url);
+      t.dispose();
+    }
+  });
+
+  it("redirect() from an action pushes by default, replaces with { replace: true }", async () => {
+    for (const [replace, op] of [
+      [false, PatchOp.PushUrl],
+      [true, PatchOp.ReplaceUrl],
+    ] as const) {
+      replaceNext = replace;
+      const t = mountPage(table, "/form");
+      expect(urlOps(await t.submit("form", { to: "/items/5" }))).toEqual([{ op, url: "/items/5" }]);
+      expect(t.html()).toContain("Item 6");
+      t.dispose();
+    }
+    replaceNext = false;
+  });
+
+  it("redirect() options are checked: a redirect status, a boolean replace", () => {
+    const thrown = (f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        return err;
+      }
+    };
+    expect(thrown(() => redirect("/a", { status: 303, replace: true }))).toMatchObject({
+      location: "/a",
+      httpStatus: 303,
+      replace: true,
+      document: false,
+    });
+    expect(thrown(() => redirect("/a", 301))).toMatchObject({
+      httpStatus: 301,
+      replace: undefined,
+    });
+    expect(thrown(() => redirect("/a", { status: 200 }))).toBeInstanceOf(RangeError);
+    expect(thrown(() => redirect("/a", { replace: "yes" as never }))).toBeInstanceOf(TypeError);
+  });
+});
+
 describe("a page that throws during a live navigation", () => {
   function Broken(): VChild {
     throw new Error("secret detail");
