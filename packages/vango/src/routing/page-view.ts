@@ -32,13 +32,17 @@ import { isFailure } from "./actions.ts";
 import { controlOf, NotFound, Redirect } from "./control.ts";
 import { PageContext, type PageEntry, PageState, type RequestInfo } from "./page-info.ts";
 import { Prefetcher, type PrefetchGate } from "./prefetch.ts";
-import type { RouteMatch, Router } from "./router.ts";
+import { MAX_PATH, type RouteMatch, type Router } from "./router.ts";
 
 /** Hidden field every POST form rendered in a session carries. */
 export const CSRF_FIELD = "_csrf";
 const CSRF_KEY = "vango:csrf";
 /** Redirects followed in a row before the view gives up (a redirect loop). */
 const MAX_REDIRECTS = 8;
+/** Longest path (query and fragment included) a client's Navigate event may name. */
+export const MAX_NAVIGATE_PATH = 4 * MAX_PATH;
+/** A path of this origin: `/…`, not `//host` or `/\host` (other origins to a browser). */
+const LOCAL_PATH = /^\/(?![/\\])/;
 
 /** What a page view is built from. */
 export interface PageViewInit {
@@ -511,12 +515,30 @@ export class PageView implements SessionView {
     this.#init.session.markDirty();
   }
 
-  /** The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward). */
+  /**
+   * The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward).
+   * The client sends a path of this origin: anything else, or a path over
+   * {@link MAX_NAVIGATE_PATH}, is refused with a `bad_request` Error frame (non-fatal;
+   * the page stays; `uri_too_long` is an HTTP code that does not travel in frames). A path the router refuses (a malformed escape, too
+   * many segments) is loaded as a document, so the browser shows what the page request
+   * answers (400, 414), as it would without JavaScript.
+   */
   #onNavigate(detail: unknown): void {
     const d = detail as { path?: unknown; replace?: unknown } | null;
-    if (typeof d?.path !== "string") return;
+    const path = d?.path;
+    const replace = d?.replace === true;
+    const session = this.#init.session;
+    if (typeof path !== "string" || !LOCAL_PATH.test(path) || path.length > MAX_NAVIGATE_PATH) {
+      session.sendError(ErrorCode.bad_request, false);
+      return;
+    }
+    const end = path.search(/[?#]/);
+    if (typeof this.#init.router.parts(end < 0 ? path : path.slice(0, end)) === "string") {
+      this.#load(path, replace);
+      return;
+    }
     // The client sends back/forward as a replace: the browser's history already moved.
-    this.navigate(d.path, d.replace === true, d.replace === true);
+    this.navigate(path, replace, replace);
   }
 
   /**

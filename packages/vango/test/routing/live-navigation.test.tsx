@@ -16,6 +16,7 @@ import {
   useTitle,
   useUrl,
 } from "../../src/routing/page-info.ts";
+import { MAX_NAVIGATE_PATH } from "../../src/routing/page-view.ts";
 import type { RouteTable } from "../../src/routing/route-table.ts";
 import { mountPage } from "../../src/testing/mount-test.ts";
 import type { VChild } from "../../src/vdom/vnode.ts";
@@ -412,6 +413,43 @@ describe("a page that throws during a live navigation", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await t.settle()).toContainEqual({ op: PatchOp.Navigate, url: "/late", replace: true });
     expect(t.errors()).toEqual([]);
+    t.dispose();
+  });
+});
+
+describe("bad Navigate events", () => {
+  it("a non-path or an over-long path is bad_request: coded, the page stays", async () => {
+    const t = mountPage(routes, "/items/1");
+    const html = t.html();
+    for (const [path, code] of [
+      ["javascript:alert(1)", "bad_request"],
+      ["//evil.example/x", "bad_request"],
+      ["/\\evil.example/x", "bad_request"],
+      ["https://evil.example/", "bad_request"],
+      ["", "bad_request"],
+      [`/items/1?${"q".repeat(MAX_NAVIGATE_PATH)}`, "bad_request"],
+    ] as const) {
+      expect(await t.navigate(path)).toEqual([]);
+      expect([path.slice(0, 20), t.errors()]).toEqual([path.slice(0, 20), [code]]);
+    }
+    expect([t.html(), t.url()]).toEqual([html, "/items/1"]);
+    // The session keeps working.
+    await t.navigate("/items/4");
+    expect(t.html()).toContain("Item 5");
+    t.dispose();
+  });
+
+  it("a path the router refuses (malformed escape, too many segments) loads as a document", async () => {
+    const t = mountPage(routes, "/");
+    for (const path of ["/items/%E0%A4%A", `/${"a/".repeat(100)}x`, `/${"x".repeat(3000)}`]) {
+      expect(await t.navigate(path)).toEqual([{ op: PatchOp.Navigate, url: path, replace: false }]);
+    }
+    expect(await t.navigate("/items/%ZZ?x=1", true)).toEqual([
+      { op: PatchOp.Navigate, url: "/items/%ZZ?x=1", replace: true },
+    ]);
+    expect([t.url(), t.errors()]).toEqual(["/", []]);
+    await t.navigate("/items/2");
+    expect(t.html()).toContain("Item 3");
     t.dispose();
   });
 });
