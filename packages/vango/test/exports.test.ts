@@ -60,6 +60,7 @@ describe("package exports", () => {
       "createResourceCache",
       "createRoot",
       "createTracker",
+      "definePage",
       "effect",
       "escapeAttr",
       "escapeText",

@@ -23,9 +23,9 @@ import { ConfigError } from "../server/core/errors.ts";
 import type { HttpMiddleware } from "../server/core/middleware.ts";
 import type { EventMiddleware } from "../server/session/event-context.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
-import type { PageAction } from "./actions.ts";
+import type { ActionContext, ActionResult, PageAction } from "./actions.ts";
 import type { PageInfo, RequestInfo } from "./page-info.ts";
-import type { ParamParsers } from "./params.ts";
+import type { PageProps, ParamParsers, ParsedParams } from "./params.ts";
 
 /** What a page module (or a `routes` entry object) may export. */
 export interface PageModule {
@@ -57,6 +57,41 @@ export interface PrefetchInfo extends PageInfo {
  * checks let the session's request in, never mounts the page. Its result is not used.
  */
 export type PagePrefetch = (page: PrefetchInfo, request: RequestInfo) => unknown;
+
+/** {@link PageInfo} with the params a page's parsers give. */
+export interface TypedPageInfo<P extends ParamParsers> extends Omit<PageInfo, "params"> {
+  readonly params: ParsedParams<P>;
+}
+
+/** A page module typed by its parsers `P`: every part sees the params they give. */
+export interface PageDefinition<P extends ParamParsers> {
+  /** Parsers by parameter name (a parameter without one is a raw string: declare `String`). */
+  readonly params?: P;
+  readonly default: Component<PageProps<P>>;
+  readonly title?: string | ((page: TypedPageInfo<P>) => string);
+  readonly head?: (page: TypedPageInfo<P>) => VChild;
+  readonly action?: (
+    ctx: Omit<ActionContext, "params"> & { readonly params: ParsedParams<P> },
+  ) => ActionResult | Promise<ActionResult>;
+  readonly prefetch?: (
+    page: TypedPageInfo<P> & { readonly signal: AbortSignal },
+    request: RequestInfo,
+  ) => unknown;
+}
+
+/**
+ * A page module whose component, `title`, `head`, `action` and `prefetch` are typed by
+ * its parsers: `props.params.id` is a `number` for `{ id: Number }`, and a component
+ * declaring other params does not compile. At run time it is the module as given. (A
+ * route file types its component with `PageProps<typeof params>` instead.)
+ * @example
+ * const routes = {
+ *   "/items/:id": definePage({ params: { id: Number }, default: (p) => <h1>{p.params.id + 1}</h1> }),
+ * };
+ */
+export function definePage<P extends ParamParsers = {}>(page: PageDefinition<P>): PageModule {
+  return page as unknown as PageModule;
+}
 
 /** A `_layout` entry: the component, or a module exporting it. */
 export type LayoutInput = Component | { readonly default: Component };
