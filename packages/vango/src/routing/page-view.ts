@@ -199,7 +199,15 @@ export class PageView implements SessionView {
       onDirty: () => session.markDirty(),
       ...(init.persist === true ? { persist: { restore: init.restore } } : {}),
     });
-    this.#title = this.state.title.peek();
+    this.#title = this.#documentTitle();
+  }
+
+  /**
+   * The title the browser's document shows: the page's, else the app's default, else
+   * none (""), so a live navigation never keeps the previous page's title.
+   */
+  #documentTitle(): string {
+    return this.state.title.peek() ?? this.#init.app?.title ?? "";
   }
 
   get root(): LiveRoot["root"] {
@@ -277,8 +285,8 @@ export class PageView implements SessionView {
         if (i >= MAX_REDIRECTS || !(this.recover(err) || this.#arrivalFailed(err))) throw err;
       }
     }
-    const title = this.state.title.peek();
-    if (title !== this.#title && title !== undefined) {
+    const title = this.#documentTitle();
+    if (title !== this.#title) {
       this.#title = title;
       this.#pending.push({ op: PatchOp.SetTitle, text: title });
     }

@@ -197,6 +197,26 @@ describe("live navigation", () => {
   });
 });
 
+describe("titles across live navigation", () => {
+  const titles = (patches: readonly { op: number }[]) =>
+    patches.filter((p) => p.op === PatchOp.SetTitle);
+
+  it("a page without a title gets the app's default, or none: never the previous page's", async () => {
+    const t = mountPage(routes, "/search");
+    expect(t.title()).toBe("Search");
+    expect(titles(await t.navigate("/"))).toEqual([{ op: PatchOp.SetTitle, text: "" }]);
+    expect(titles(await t.navigate("/search"))).toEqual([{ op: PatchOp.SetTitle, text: "Search" }]);
+    t.dispose();
+
+    const d = mountPage(routes, "/search", { title: "Demo" });
+    expect(titles(await d.navigate("/"))).toEqual([{ op: PatchOp.SetTitle, text: "Demo" }]);
+    // Untitled to untitled: nothing to change.
+    expect(titles(await d.navigate("/jump"))).toEqual([]);
+    expect(d.title()).toBe("Demo");
+    d.dispose();
+  });
+});
+
 describe("navigate with replace, from handlers and actions", () => {
   const urlOps = (patches: readonly { op: number }[]) =>
     patches.filter((p) => p.op === PatchOp.PushUrl || p.op === PatchOp.ReplaceUrl);
