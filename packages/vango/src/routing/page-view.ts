@@ -527,9 +527,10 @@ export class PageView implements SessionView {
    * The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward).
    * The client sends a path of this origin: anything else, or a path over
    * {@link MAX_NAVIGATE_PATH}, is refused with a `bad_request` Error frame (non-fatal;
-   * the page stays; `uri_too_long` is an HTTP code that does not travel in frames). A path the router refuses (a malformed escape, too
-   * many segments) is loaded as a document, so the browser shows what the page request
-   * answers (400, 414), as it would without JavaScript.
+   * the page stays; `uri_too_long` is an HTTP code that does not travel in frames). A
+   * path the router refuses (a malformed escape, too long, too many segments) is loaded
+   * as a document, so the browser shows what the page request answers (400, 414), as it
+   * would without JavaScript.
    */
   #onNavigate(detail: unknown): void {
     const d = detail as { path?: unknown; replace?: unknown } | null;
