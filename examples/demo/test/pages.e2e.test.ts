@@ -87,16 +87,24 @@ describe("live navigation and forms (JavaScript on)", () => {
     expect(await page.title()).toBe("Todos");
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     expect(await page.getByTestId("theme-toggle").textContent()).toBe("Dark theme");
-    // Focus moved to the new page's heading; the announcer read the title.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    // Focus moved to the new page's main heading (inside <main>, not the layout's brand
+    // <h1>); the announcer read the title.
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return `${el?.tagName} ${el?.textContent}`;
+      });
+    expect(await focused()).toBe("H2 Todos");
     expect(await page.textContent("#vango-announce")).toBe("Todos");
 
     await page.goBack();
     await page.waitForURL(`${base}/`);
     await page.getByTestId("counter-value").waitFor();
+    await expect.poll(focused).toBe("H2 Home");
     await page.goForward();
     await page.waitForURL(`${base}/todos`);
     await page.getByTestId("todo-form").waitFor();
+    await expect.poll(focused).toBe("H2 Todos");
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
     await page.click('nav a[href="/"]');

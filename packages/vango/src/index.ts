@@ -117,7 +117,15 @@ export {
   invalid,
   type PageAction,
 } from "./routing/actions.ts";
-export { NotFound, notFound, Redirect, redirect, redirectDocument } from "./routing/control.ts";
+export {
+  NotFound,
+  notFound,
+  Redirect,
+  type RedirectOptions,
+  redirect,
+  redirectDocument,
+} from "./routing/control.ts";
+export { Link, type LinkProps } from "./routing/link.ts";
 export {
   type PageInfo,
   type PageRequest,
@@ -130,7 +138,12 @@ export {
   useTitle,
   useUrl,
 } from "./routing/page-info.ts";
-export type { ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
+export type { PageProps, ParamParser, ParamParsers, ParsedParams } from "./routing/params.ts";
+export {
+  definePage,
+  type PageDefinition,
+  type TypedPageInfo,
+} from "./routing/route-table.ts";
 export { type UrlCodec, type UrlStateOptions, urlState } from "./routing/url-state.ts";
 export type { StandardSchemaV1 } from "./schema/standard-schema.ts";
 export type { Broadcast, BroadcastMessage, BroadcastOptions } from "./state/broadcast.ts";

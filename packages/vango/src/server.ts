@@ -93,6 +93,8 @@ export type {
   MiddlewareModule,
   PageEnter,
   PageModule,
+  PagePrefetch,
+  PrefetchInfo,
   RouteInput,
   RouteTable,
 } from "./routing/route-table.ts";

@@ -1,7 +1,8 @@
 /**
  * The code blocks of the guides type-check: each `ts`/`tsx` block is
  * compiled as its own module (as if it sat in `docs/`), with the project's compiler
- * options, against the package's sources. The VangoUI guide's blocks are route files of
+ * options, against the package's sources; so do the README's page, layout and server
+ * entry, as the files they name. The VangoUI guide's blocks are route files of
  * an app (`app/routes/`) that imports its copies of the components from
  * `app/components/ui/` — here, the registry's own files.
  */
@@ -46,8 +47,27 @@ interface Block {
   readonly code: string;
 }
 
-function blocks(): Block[] {
+/**
+ * The README's two-page app with a form ("Pages, navigation and forms"): each block is
+ * the file its first line names (`// app/routes/todos.tsx — …`), compiled where it says.
+ */
+function readmeBlocks(): Block[] {
+  const text = readFileSync(join(ROOT, "README.md"), "utf8");
+  const start = text.indexOf("## Pages, navigation and forms");
+  const end = text.indexOf("\n## ", start + 1);
   const out: Block[] = [];
+  for (const m of text
+    .slice(start, end)
+    .matchAll(/```tsx\n\/\/ ([\w./[\]-]+\.tsx)[^\n]*\n([\s\S]*?)```/g)) {
+    // The line of the fence's naming comment, the line before the code (as for guides).
+    const line = text.slice(0, start + m.index).split("\n").length + 1;
+    out.push({ guide: "README.md", line, file: join(ROOT, m[1]!), code: m[2]! });
+  }
+  return out;
+}
+
+function blocks(): Block[] {
+  const out: Block[] = readmeBlocks();
   for (const guide of GUIDES) {
     const text = readFileSync(join(ROOT, guide), "utf8");
     for (const m of text.matchAll(/```(tsx?)\n([\s\S]*?)```/g)) {
@@ -72,6 +92,12 @@ describe("guides", () => {
 
   it("have code blocks to check", () => {
     expect(all.length).toBeGreaterThanOrEqual(10);
+    // The README's layout, form page and server entry.
+    expect(readmeBlocks().map((b) => b.file.slice(ROOT.length + 1))).toEqual([
+      "app/routes/_layout.tsx",
+      "app/routes/todos.tsx",
+      "main.tsx",
+    ]);
   });
 
   it("every ts/tsx block type-checks", () => {

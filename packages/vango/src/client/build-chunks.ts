@@ -35,6 +35,7 @@ export const BUILTIN_HOOKS: Readonly<Record<string, string>> = {
   Upload: "upload.ts",
   Viewport: "viewport.ts",
   Accordion: "accordion.ts",
+  Prefetch: "prefetch.ts",
 };
 
 /** `vango/client` (what app hook modules import) as source: no build of the package needed. */

@@ -263,7 +263,6 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
       return;
     }
     processed(f.cseq);
-    const before = loc.pathname;
     try {
       applyPatches(ctx, f.patches);
     } catch {
@@ -273,7 +272,7 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     doc.documentElement.classList.remove("vango-error");
     hooks();
     applied(f.seq);
-    nav.applied(before, f.cseq);
+    nav.applied(f.cseq);
   };
 
   const onFrame = (f: ServerFrame): void => {

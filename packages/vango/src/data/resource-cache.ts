@@ -5,7 +5,12 @@
  * with {@link createResourceCache} can be shared, e.g. by the resources of one session
  * (provide it through a context) — never across users unless the data is public.
  * Bounded: past `max` keys the least recently used goes.
+ *
+ * A shared cache can also be filled ahead of need ({@link ResourceCache.prefetch}, from
+ * a page's `prefetch` export): a resource that asks for a key whose prefetch is still in
+ * flight waits for it instead of fetching the same thing again.
  */
+import type { FetchContext } from "./resource.ts";
 
 export interface ResourceCacheOptions {
   /** Most keys kept (least recently used dropped first); default 100. */
@@ -19,6 +24,8 @@ interface Entry {
 
 export class ResourceCache {
   readonly #entries = new Map<string, Entry>();
+  /** Prefetches in flight by key hash (at most `max`). */
+  readonly #flying = new Map<string, Promise<unknown>>();
   readonly #max: number;
 
   constructor(max: number) {
@@ -57,12 +64,61 @@ export class ResourceCache {
     }
   }
 
+  /** The prefetch of `hash` still in flight, if any. */
+  flying(hash: string): Promise<unknown> | undefined {
+    return this.#flying.get(hash);
+  }
+
+  /**
+   * Fetches the value for `key` into the cache now, for resources with this cache (and
+   * a `staleTime`) that will ask for it soon: one that mounts while the fetch is in
+   * flight waits for it, one that mounts later finds the value fresh. Nothing is fetched
+   * while a prefetch of the key is in flight, when the cached value is younger than
+   * `freshFor` ms (default 0: always fetch), or when `max` prefetches are in flight.
+   * Resolves when done; never rejects (a failed prefetch stores nothing, and a resource
+   * that waited on it fetches for itself).
+   * @example
+   * export const prefetch: PagePrefetch = ({ params, signal }) =>
+   *   items.prefetch(["item", params.id], ({ key, signal }) => getItem(key[1], signal), { signal });
+   */
+  prefetch<K, T>(
+    key: K,
+    fetcher: (ctx: FetchContext<K>) => T | PromiseLike<T>,
+    opts: { readonly signal?: AbortSignal; readonly freshFor?: number } = {},
+  ): Promise<void> {
+    const hash = keyHash(key);
+    const inFlight = this.#flying.get(hash);
+    if (inFlight !== undefined) return inFlight.then(noop, noop);
+    const held = this.#entries.get(hash);
+    if (held !== undefined && Date.now() - held.at < (opts.freshFor ?? 0)) return Promise.resolve();
+    if (this.#flying.size >= this.#max) return Promise.resolve();
+    const signal = opts.signal ?? new AbortController().signal;
+    let p: Promise<T>;
+    try {
+      p = Promise.resolve(fetcher({ key, signal }));
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    this.#flying.set(hash, p);
+    return p.then(
+      (value) => {
+        if (this.#flying.get(hash) === p) this.#flying.delete(hash);
+        this.set(hash, value, Date.now());
+      },
+      () => {
+        if (this.#flying.get(hash) === p) this.#flying.delete(hash);
+      },
+    );
+  }
+
   /** Forgets one key (e.g. after a mutation made it wrong), or everything. */
   invalidate(hash?: string): void {
     if (hash === undefined) this.#entries.clear();
     else this.#entries.delete(hash);
   }
 }
+
+function noop(): void {}
 
 /**
  * A cache that several resources can share: a value fetched under a key by one of them

@@ -265,9 +265,18 @@ class ResourceNode<T, K> implements Resource<T> {
     let result: T | PromiseLike<T>;
     const ctx: FetchContext<K> = { key, signal: ctrl.signal };
     const previous = this.#latest;
+    // A prefetch of this key still in flight: wait for it instead of fetching twice
+    // (when it fails, fetch after all).
+    const flying = kind === FETCH_KEY ? cache?.flying(hash) : undefined;
     try {
       // Untracked: what the fetcher reads must not subscribe a render that called refetch.
-      result = untracked(() => this.#fetcher(ctx, previous));
+      result =
+        flying === undefined
+          ? untracked(() => this.#fetcher(ctx, previous))
+          : flying.then(
+              (v) => v as T,
+              () => (ctrl.signal.aborted ? previous! : this.#fetcher(ctx, previous)),
+            );
     } catch (error) {
       this.#failed(error);
       return;

@@ -14,15 +14,24 @@ export class Redirect extends RedirectBase {
   readonly location: string;
   /** 301, 302, 303, 307 or 308 during a page request. */
   readonly httpStatus: number;
-  /** Replace the history entry in a live navigation (default true: a redirect is not a step). */
-  readonly replace: boolean;
+  /**
+   * Replace the history entry in a live navigation; `undefined`: as fits where it was
+   * thrown — replace from setup, render and handlers (a redirect is not a step of its
+   * own), push from an action (its result is).
+   */
+  readonly replace: boolean | undefined;
   /**
    * In a live session, load `location` as a new document instead of navigating over the
    * socket (from {@link redirectDocument}).
    */
   readonly document: boolean;
 
-  constructor(location: string, httpStatus: number, replace: boolean, document = false) {
+  constructor(
+    location: string,
+    httpStatus: number,
+    replace: boolean | undefined,
+    document = false,
+  ) {
     super("redirect", location);
     this.location = location;
     this.httpStatus = httpStatus;
@@ -40,16 +49,39 @@ export class NotFound extends NotFoundBase {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** How {@link redirect} and {@link redirectDocument} send the user on. */
+export interface RedirectOptions {
+  /** The HTTP status during a page request: 301, 302 (default), 303, 307 or 308. */
+  readonly status?: number;
+  /**
+   * In a live session, replace the current history entry (`true`) or add one (`false`).
+   * Default: replace from a component or a handler, add one from an action.
+   */
+  readonly replace?: boolean;
+}
+
+function redirectOf(location: string, opts: number | RedirectOptions | undefined, doc: boolean) {
+  const o: RedirectOptions = typeof opts === "number" ? { status: opts } : (opts ?? {});
+  const status = o.status ?? 302;
+  if (!REDIRECT_STATUSES.has(status)) throw new RangeError(`redirect status ${status}`);
+  if (o.replace !== undefined && typeof o.replace !== "boolean") {
+    throw new TypeError("redirect replace must be a boolean");
+  }
+  return new Redirect(location, status, o.replace, doc);
+}
+
 /**
  * Sends the user to `location` (a path, or an absolute same-origin URL): an HTTP
- * redirect during a page request (302 unless `status` says otherwise), a live
- * navigation in a session. Never returns.
+ * redirect during a page request (302 unless told otherwise), a live navigation in a
+ * session — from setup, render, a handler or a page action, also after an `await`.
+ * `{ replace }` picks whether the live navigation replaces the history entry (see
+ * {@link RedirectOptions}); a number is the status. Never returns.
  * @example
  * function Account() { if (!useUser()) redirect("/login?next=/account"); … }
+ * export async function action() { await save(); redirect("/saved", { replace: true }); }
  */
-export function redirect(location: string, status = 302): never {
-  if (!REDIRECT_STATUSES.has(status)) throw new RangeError(`redirect status ${status}`);
-  throw new Redirect(location, status, true);
+export function redirect(location: string, options?: number | RedirectOptions): never {
+  throw redirectOf(location, options, false);
 }
 
 /**
@@ -60,9 +92,8 @@ export function redirect(location: string, status = 302): never {
  * @example
  * export async function action() { const code = await grant(); redirectDocument(`/auth/complete?code=${code}`); }
  */
-export function redirectDocument(location: string, status = 302): never {
-  if (!REDIRECT_STATUSES.has(status)) throw new RangeError(`redirect status ${status}`);
-  throw new Redirect(location, status, true, true);
+export function redirectDocument(location: string, options?: number | RedirectOptions): never {
+  throw redirectOf(location, options, true);
 }
 
 /**

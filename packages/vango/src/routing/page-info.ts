@@ -69,6 +69,8 @@ export interface Navigator {
   navigate(location: string, replace: boolean, pop: boolean): void;
   /** Sends a `Dispatch` patch on the window with the next frame (server-to-hook calls). */
   dispatch(name: string, payload: JsonValue): void;
+  /** Warms the route of `location` for a navigation that may follow (`<Link prefetch>`). */
+  prefetch(location: string): void;
 }
 
 const TRANSIENT = { transient: true } as const;
@@ -114,6 +116,11 @@ export class PageState {
       throw new ServerError(ErrorCode.internal_error, "navigate() before the page is live");
     }
     n.navigate(location, opts.replace, false);
+  }
+
+  /** Warms the route of `location` (see `PageView.prefetch`); before the page is live: nothing. */
+  prefetch(location: string): void {
+    this.navigator?.prefetch(location);
   }
 
   /** Server-to-hook calls; before the page is live, nothing listens: dropped. */

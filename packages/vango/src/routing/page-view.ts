@@ -11,6 +11,7 @@
  */
 import { PatchOp } from "../protocol/constants.ts";
 import { ATTR_OPTIMISTIC } from "../protocol/dom-attrs.ts";
+import { ErrorCode } from "../protocol/errors.ts";
 import type { JsonValue, Patch } from "../protocol/patch.ts";
 import { batch } from "../reactive/index.ts";
 import { ClientInfoContext } from "../render/client-info.ts";
@@ -29,13 +30,18 @@ import type { Component, VChild, VElement, VNode } from "../vdom/vnode.ts";
 import { isFailure } from "./actions.ts";
 import { controlOf, NotFound, Redirect } from "./control.ts";
 import { PageContext, type PageEntry, PageState, type RequestInfo } from "./page-info.ts";
-import type { RouteMatch, Router } from "./router.ts";
+import { Prefetcher, type PrefetchGate } from "./prefetch.ts";
+import { MAX_PATH, type RouteMatch, type Router } from "./router.ts";
 
 /** Hidden field every POST form rendered in a session carries. */
 export const CSRF_FIELD = "_csrf";
 const CSRF_KEY = "vango:csrf";
 /** Redirects followed in a row before the view gives up (a redirect loop). */
 const MAX_REDIRECTS = 8;
+/** Longest path (query and fragment included) a client's Navigate event may name. */
+export const MAX_NAVIGATE_PATH = 4 * MAX_PATH;
+/** A path of this origin: `/…`, not `//host` or `/\host` (other origins to a browser). */
+const LOCAL_PATH = /^\/(?![/\\])/;
 
 /** What a page view is built from. */
 export interface PageViewInit {
@@ -51,6 +57,16 @@ export interface PageViewInit {
   readonly persist?: boolean;
   /** State to start from: a checkpoint's, when the session is rebuilt. */
   readonly restore?: ReadonlyMap<string, readonly unknown[]>;
+  /** What the app's pages share (absent: no default title, no warm-ups). */
+  readonly app?: AppPages;
+}
+
+/** What the pages of one app share. */
+export interface AppPages {
+  /** The document title of a page that sets none (`createApp({ title })`). */
+  readonly title: string | undefined;
+  /** The bound on the app's route warm-ups running at once. */
+  readonly prefetchGate: PrefetchGate;
 }
 
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
@@ -113,6 +129,16 @@ export class PageView implements SessionView {
   /** Made on first use (most sessions never navigate live or submit a page action). */
   #navigate: EventBinding | undefined = undefined;
   #submit: EventBinding | undefined = undefined;
+  /**
+   * The page a live navigation is leaving, until the new page has rendered with nothing
+   * pending: its URL, entry, how many patches were pending before the navigation's own,
+   * and whether the new page was shown already (its first frame sent).
+   */
+  #leaving: { url: URL; entry: PageEntry; patches: number; shown: boolean } | undefined = undefined;
+  /** The last client event the session had received when the last live action settled. */
+  #actionSeen = 0;
+  /** Made on the first `<Link prefetch>` hint. */
+  #prefetcher: Prefetcher | undefined = undefined;
 
   /**
    * Mounts the page for `init.url`. A `redirect()` during setup returns the `Redirect`;
@@ -132,15 +158,9 @@ export class PageView implements SessionView {
           continue;
         }
         // The nearest `_error` page, inside the same layouts, answers 500 (once).
-        const errorPage = entry.page?.errorPage;
-        if (errorPage === undefined || entry.pattern === "500") throw err;
-        entry = {
-          ...entry,
-          component: errorPage,
-          params: { code: codeOf(err) },
-          pattern: "500",
-          key: "500",
-        };
+        const failed = errorEntry(entry, err);
+        if (failed === undefined) throw err;
+        entry = failed;
         const view = PageView.#errorView(init, entry, err);
         if (view !== undefined) return view;
         throw err;
@@ -178,7 +198,15 @@ export class PageView implements SessionView {
       onDirty: () => session.markDirty(),
       ...(init.persist === true ? { persist: { restore: init.restore } } : {}),
     });
-    this.#title = this.state.title.peek();
+    this.#title = this.#documentTitle();
+  }
+
+  /**
+   * The title the browser's document shows: the page's, else the app's default, else
+   * none (""), so a live navigation never keeps the previous page's title.
+   */
+  #documentTitle(): string {
+    return this.state.title.peek() ?? this.#init.app?.title ?? "";
   }
 
   get root(): LiveRoot["root"] {
@@ -223,7 +251,9 @@ export class PageView implements SessionView {
     return this.state.title.peek();
   }
 
-  owesAnswer(hid: number): boolean {
+  owesAnswer(hid: number, eventName: string): boolean {
+    // A navigation that fails (a middleware refuses it, a check throws) is answered too.
+    if (eventName === "navigate") return true;
     return this.#live.element(hid)?.attrs[ATTR_OPTIMISTIC] !== undefined;
   }
 
@@ -242,14 +272,20 @@ export class PageView implements SessionView {
     for (let i = 0; ; i++) {
       try {
         this.#live.flush(out);
+        const leaving = this.#leaving;
+        // Arrived once nothing of the new page is pending (async setups, data).
+        if (leaving !== undefined) {
+          if (this.#live.pending === 0) this.#leaving = undefined;
+          else leaving.shown = true;
+        }
         break;
       } catch (err) {
-        // A page mounted by navigation may redirect or be not found during its setup.
-        if (i >= MAX_REDIRECTS || !this.recover(err)) throw err;
+        // A page mounted by navigation may redirect, be not found or fail during its setup.
+        if (i >= MAX_REDIRECTS || !(this.recover(err) || this.#arrivalFailed(err))) throw err;
       }
     }
-    const title = this.state.title.peek();
-    if (title !== this.#title && title !== undefined) {
+    const title = this.#documentTitle();
+    if (title !== this.#title) {
       this.#title = title;
       this.#pending.push({ op: PatchOp.SetTitle, text: title });
     }
@@ -261,6 +297,7 @@ export class PageView implements SessionView {
   }
 
   dispose(): void {
+    this.#prefetcher?.dispose();
     this.#live.dispose();
   }
 
@@ -293,8 +330,8 @@ export class PageView implements SessionView {
   recover(err: unknown): boolean {
     const c = controlOf(err);
     if (c instanceof Redirect) {
-      if (c.document) this.#load(c.location, c.replace);
-      else this.navigate(c.location, c.replace, false);
+      if (c.document) this.#load(c.location, c.replace ?? true);
+      else this.navigate(c.location, c.replace ?? true, false);
       return true;
     }
     if (c instanceof NotFound) {
@@ -303,6 +340,56 @@ export class PageView implements SessionView {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A page a live navigation mounts threw while rendering (its setup, its render, or
+   * later, an async setup rejecting before it finished loading): as its page request
+   * would, the nearest `_error` page answers, in the same layouts (the failure is
+   * logged). Without one — or when the `_error` page throws too — the view goes back to
+   * the page it left and the browser loads the URL as a document, to get the HTTP
+   * answer (a 500 page). Either way a frame answers the navigation, so the client's
+   * progress ends. False when no navigation is arriving.
+   */
+  #arrivalFailed(err: unknown): boolean {
+    const leaving = this.#leaving;
+    if (leaving === undefined) return false;
+    const session = this.#init.session;
+    const entry = this.state.entry.peek();
+    const failed = errorEntry(entry, err);
+    session.logger.error(
+      {
+        err,
+        code: ErrorCode.render_error,
+        session_id: session.id,
+        route: entry.pattern,
+        component_stack: (err as { componentStack?: unknown }).componentStack,
+      },
+      failed === undefined
+        ? "page render failed during a live navigation; loading it as a document"
+        : "page render failed during a live navigation; its _error page answers",
+    );
+    if (failed !== undefined) {
+      this.state.status = 500;
+      this.state.entry.set(failed);
+      return true;
+    }
+    const url = this.state.url.peek();
+    this.#leaving = undefined;
+    // Not shown yet: the browser's URL never moved (its push is dropped); shown: the
+    // document load replaces the entry the push made.
+    if (!leaving.shown) this.#pending.length = leaving.patches;
+    batch(() => {
+      this.state.url.set(leaving.url);
+      this.state.entry.set(leaving.entry);
+    });
+    session.route = leaving.entry.pattern;
+    this.#pending.push({
+      op: PatchOp.Navigate,
+      url: url.pathname + url.search + url.hash,
+      replace: leaving.shown,
+    });
+    return true;
   }
 
   /**
@@ -354,6 +441,11 @@ export class PageView implements SessionView {
     const same = next.key === this.state.entry.peek().key;
     // `fresh`: after a successful action the page starts afresh even on the same path.
     if (same && fresh) next = { ...next, key: `${next.key}#${++this.#remounts}` };
+    // (A redirect within this navigation, before anything was shown, keeps the first.)
+    if ((!same || fresh) && (this.#leaving === undefined || this.#leaving.shown)) {
+      const entry = this.state.entry.peek();
+      this.#leaving = { url: cur, entry, patches: this.#pending.length, shown: false };
+    }
     batch(() => {
       this.state.url.set(url);
       if (!same || fresh) {
@@ -367,6 +459,48 @@ export class PageView implements SessionView {
     const path = url.pathname + url.search + url.hash;
     this.#pending.push({ op: replace || pop ? PatchOp.ReplaceUrl : PatchOp.PushUrl, url: path });
     this.#init.session.markDirty();
+  }
+
+  /**
+   * Warms the route of `location` for a live navigation that may follow: matches it
+   * (its parsers run), runs its `enter` checks against the session's request, then
+   * the page's `prefetch` export in the background. Nothing is mounted and the page on
+   * show does not change; another origin, an unknown path, a refusal or a hint over the
+   * bounds of `prefetch.ts` does nothing.
+   */
+  prefetch(location: string): void {
+    const cur = this.state.url.peek();
+    let url: URL;
+    try {
+      url = new URL(location, cur);
+    } catch {
+      return;
+    }
+    if (url.origin !== cur.origin) return;
+    const gate = this.#init.app?.prefetchGate;
+    if (gate === undefined) return;
+    this.#prefetcher ??= new Prefetcher(gate);
+    const p = this.#prefetcher;
+    if (!p.admit(url.pathname + url.search)) return;
+    const m = this.#init.router.match(url.pathname);
+    if (m === undefined || typeof m === "string") return;
+    const warm = m.page.prefetch;
+    if (warm === undefined) return;
+    const request = this.state.request;
+    try {
+      enter(pageEntry(m), url, request);
+    } catch {
+      return;
+    }
+    const session = this.#init.session;
+    p.run(
+      (signal) => warm({ url, params: m.params, pattern: m.page.pattern, signal }, request),
+      (err) =>
+        session.logger.warn(
+          { err, session_id: session.id, route: m.page.pattern },
+          "page prefetch failed",
+        ),
+    );
   }
 
   /**
@@ -386,19 +520,51 @@ export class PageView implements SessionView {
     this.#init.session.markDirty();
   }
 
-  /** The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward). */
+  /**
+   * The client's Navigate event: `{ path, replace }` (`replace` also marks back/forward).
+   * The client sends a path of this origin: anything else, or a path over
+   * {@link MAX_NAVIGATE_PATH}, is refused with a `bad_request` Error frame (non-fatal;
+   * the page stays; `uri_too_long` is an HTTP code that does not travel in frames). A
+   * path the router refuses (a malformed escape, too long, too many segments) is loaded
+   * as a document, so the browser shows what the page request answers (400, 414), as it
+   * would without JavaScript.
+   */
   #onNavigate(detail: unknown): void {
     const d = detail as { path?: unknown; replace?: unknown } | null;
-    if (typeof d?.path !== "string") return;
+    const path = d?.path;
+    const replace = d?.replace === true;
+    const session = this.#init.session;
+    if (typeof path !== "string" || !LOCAL_PATH.test(path) || path.length > MAX_NAVIGATE_PATH) {
+      session.sendError(ErrorCode.bad_request, false);
+      return;
+    }
+    const end = path.search(/[?#]/);
+    if (typeof this.#init.router.parts(end < 0 ? path : path.slice(0, end)) === "string") {
+      this.#load(path, replace);
+      return;
+    }
     // The client sends back/forward as a replace: the browser's history already moved.
-    this.navigate(d.path, d.replace === true, d.replace === true);
+    this.navigate(path, replace, replace);
   }
 
-  /** A live submission of a POST form: the page's action, as the JS-off POST runs it. */
+  /**
+   * A live submission of a POST form: the page's action, as the JS-off POST runs it.
+   * A submit that reached the session while the previous action ran is dropped: the
+   * session's queue held it until that action settled, but the user made it without
+   * having seen the answer — the same click twice (the client only knows the first
+   * started, not that it finished).
+   */
   async #runAction(e: SubmitEventPayload): Promise<void> {
     const entry = this.state.entry.peek();
     const action = entry.page?.action;
-    if (action === undefined || this.state.submitting.peek()) return;
+    const session = this.#init.session;
+    if (
+      action === undefined ||
+      this.state.submitting.peek() ||
+      session.processedCseq <= this.#actionSeen
+    ) {
+      return;
+    }
     this.state.submitting.set(true);
     try {
       const r = await action({
@@ -420,10 +586,12 @@ export class PageView implements SessionView {
       });
     } catch (err) {
       const c = controlOf(err);
-      if (c instanceof Redirect && c.document) this.#load(c.location, false);
-      else if (c instanceof Redirect) this.navigate(c.location, false, false, true);
+      // The action's result is a step of its own: pushed unless it says replace.
+      if (c instanceof Redirect && c.document) this.#load(c.location, c.replace ?? false);
+      else if (c instanceof Redirect) this.navigate(c.location, c.replace ?? false, false, true);
       else if (!this.recover(err)) throw err;
     } finally {
+      this.#actionSeen = session.lastCseq;
       this.state.submitting.set(false);
     }
   }
@@ -469,6 +637,22 @@ function enter(entry: PageEntry, url: URL, request: RequestInfo): void {
   if (checks === undefined || checks.length === 0) return;
   const info = { url, params: entry.params, pattern: entry.pattern };
   for (const check of checks) check(info, request);
+}
+
+/**
+ * The nearest `_error` page in place of `entry`'s page, told the code of `err`;
+ * `undefined` when there is none, or `entry` is that page already.
+ */
+function errorEntry(entry: PageEntry, err: unknown): PageEntry | undefined {
+  const errorPage = entry.page?.errorPage;
+  if (errorPage === undefined || entry.pattern === "500") return undefined;
+  return {
+    ...entry,
+    component: errorPage,
+    params: { code: codeOf(err) },
+    pattern: "500",
+    key: "500",
+  };
 }
 
 /** The code an `_error` page is told (never the message: it may hold internals). */

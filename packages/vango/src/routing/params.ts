@@ -22,6 +22,19 @@ export type ParsedParams<P extends ParamParsers> = {
       : string;
 };
 
+/**
+ * The props a page component receives for the parsers `P` (`{}`: a page without
+ * parameters): what connects a page's `params` export to its component's type.
+ * @example
+ * export const params = { id: Number };
+ * export default function Item(props: PageProps<typeof params>) {
+ *   return <h1>Item {props.params.id + 1}</h1>; // id: number
+ * }
+ */
+export interface PageProps<P extends ParamParsers = {}> {
+  readonly params: ParsedParams<P>;
+}
+
 /** Marker of a refused value (a parser may legitimately return `null` or `false`). */
 export const INVALID: unique symbol = Symbol("vango.invalidParam");
 

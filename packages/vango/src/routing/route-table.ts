@@ -15,7 +15,7 @@
  * | `/_404`, `/_error`     | `_404.tsx`, `_error.tsx`      | not-found / error pages below |
  *
  * `[id]` and `[...slug]` are accepted in keys too. A value is a component or a module
- * object (`{ default, title, head, params, action }` — what `import()` of a route file
+ * object (`{ default, title, head, params, action, prefetch }` — what `import()` of a route file
  * gives).
  */
 
@@ -24,9 +24,9 @@ import type { HttpMiddleware } from "../server/core/middleware.ts";
 import type { EventMiddleware } from "../server/session/event-context.ts";
 import type { AsyncComponent } from "../vdom/jsx-types.ts";
 import type { Component, VChild } from "../vdom/vnode.ts";
-import type { PageAction } from "./actions.ts";
+import type { ActionContext, ActionResult, PageAction } from "./actions.ts";
 import type { PageInfo, RequestInfo } from "./page-info.ts";
-import type { ParamParsers } from "./params.ts";
+import type { PageProps, ParamParsers, ParsedParams } from "./params.ts";
 
 /**
  * A page, layout or error page: a component, or an `async` one (awaited once; what it
@@ -49,6 +49,56 @@ export interface PageModule {
   readonly params?: ParamParsers;
   /** Handles POST to the page (forms, with and without JavaScript). */
   readonly action?: PageAction;
+  /** Warms what the page will need when a `<Link prefetch>` to it is about to be followed. */
+  readonly prefetch?: PagePrefetch;
+}
+
+/** What a page's `prefetch` receives besides the request: where the link points. */
+export interface PrefetchInfo extends PageInfo {
+  /** Aborted when the warm-up runs out of time or the session ends. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Warms what the page will need (data into a shared `ResourceCache`, a connection)
+ * when a `<Link prefetch>` to it is about to be followed; runs after the page's `enter`
+ * checks let the session's request in, never mounts the page. Its result is not used.
+ */
+export type PagePrefetch = (page: PrefetchInfo, request: RequestInfo) => unknown;
+
+/** {@link PageInfo} with the params a page's parsers give. */
+export interface TypedPageInfo<P extends ParamParsers> extends Omit<PageInfo, "params"> {
+  readonly params: ParsedParams<P>;
+}
+
+/** A page module typed by its parsers `P`: every part sees the params they give. */
+export interface PageDefinition<P extends ParamParsers> {
+  /** Parsers by parameter name (a parameter without one is a raw string: declare `String`). */
+  readonly params?: P;
+  readonly default: Component<PageProps<P>>;
+  readonly title?: string | ((page: TypedPageInfo<P>) => string);
+  readonly head?: (page: TypedPageInfo<P>) => VChild;
+  readonly action?: (
+    ctx: Omit<ActionContext, "params"> & { readonly params: ParsedParams<P> },
+  ) => ActionResult | Promise<ActionResult>;
+  readonly prefetch?: (
+    page: TypedPageInfo<P> & { readonly signal: AbortSignal },
+    request: RequestInfo,
+  ) => unknown;
+}
+
+/**
+ * A page module whose component, `title`, `head`, `action` and `prefetch` are typed by
+ * its parsers: `props.params.id` is a `number` for `{ id: Number }`, and a component
+ * declaring other params does not compile. At run time it is the module as given. (A
+ * route file types its component with `PageProps<typeof params>` instead.)
+ * @example
+ * const routes = {
+ *   "/items/:id": definePage({ params: { id: Number }, default: (p) => <h1>{p.params.id + 1}</h1> }),
+ * };
+ */
+export function definePage<P extends ParamParsers = {}>(page: PageDefinition<P>): PageModule {
+  return page as unknown as PageModule;
 }
 
 /** A `_layout` entry: the component, or a module exporting it. */
@@ -94,6 +144,7 @@ export interface CompiledPage {
   readonly head: PageModule["head"];
   readonly params: ParamParsers | undefined;
   readonly action: PageAction | undefined;
+  readonly prefetch: PagePrefetch | undefined;
   /** Outermost first. */
   readonly layouts: readonly Component[];
   /** Outermost first. */
@@ -176,6 +227,7 @@ export class RouteTree {
         head: mod.head,
         params: mod.params,
         action: mod.action,
+        prefetch: mod.prefetch,
         layouts: this.#along(this.#layouts, chain),
         httpMiddleware: http,
         eventMiddleware: event,
@@ -298,6 +350,9 @@ function pageModule(input: unknown, where: string): PageModule {
   }
   if (m.action !== undefined && typeof m.action !== "function") {
     throw new ConfigError(where, "action must be a function");
+  }
+  if (m.prefetch !== undefined && typeof m.prefetch !== "function") {
+    throw new ConfigError(where, "prefetch must be a function");
   }
   if (m.params !== undefined && (m.params === null || typeof m.params !== "object")) {
     throw new ConfigError(where, "params must be an object of parsers");

@@ -2,7 +2,8 @@
  * `urlState`: a signal two-way bound to one query parameter. Reading it reads the URL
  * (so a reload, a shared link and back/forward all restore it); writing it updates the
  * value at once and the URL after an optional debounce (a `ReplaceUrl` patch by default,
- * so typing into a filter does not fill the history), without re-mounting the page.
+ * so typing into a filter does not fill the history; `{ replace: false }` adds an entry
+ * per change), without re-mounting the page.
  */
 
 import { ErrorCode } from "../protocol/errors.ts";
@@ -18,7 +19,12 @@ export interface UrlCodec<T> {
 }
 
 export interface UrlStateOptions<T> {
-  /** Write a new history entry instead of replacing the current one (default false). */
+  /**
+   * Replace the current history entry when the value changes (default `true`); `false`
+   * adds an entry per change, so back/forward steps through the values.
+   */
+  readonly replace?: boolean;
+  /** The older spelling of `replace: false` (ignored when `replace` is given). */
   readonly push?: boolean;
   /** Ms to wait after the last write before the URL changes (default 0). */
   readonly debounce?: number;
@@ -72,6 +78,7 @@ export function urlState<T>(key: string, initial: T, opts: UrlStateOptions<T> = 
   const state = useContext(PageContext);
   if (state === null) throw new ServerError(ErrorCode.internal_error, "urlState() outside a page");
   const codec = opts.codec ?? codecFor(initial);
+  const replace = opts.replace ?? opts.push !== true;
   const fromUrl = computed(() => {
     const text = state.url().searchParams.get(key);
     if (text === null) return initial;
@@ -94,7 +101,7 @@ export function urlState<T>(key: string, initial: T, opts: UrlStateOptions<T> = 
     if (text === codec.format(initial)) url.searchParams.delete(key);
     else url.searchParams.set(key, text);
     pending.set(null);
-    state.navigate(url.pathname + url.search + url.hash, { replace: opts.push !== true });
+    state.navigate(url.pathname + url.search + url.hash, { replace });
   };
   onCleanup(() => {
     if (timer !== undefined) clearTimeout(timer);

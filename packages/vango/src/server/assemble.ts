@@ -13,7 +13,8 @@ import type { ErrorCode } from "../protocol/errors.ts";
 import { CLIENT_FRAME_MAX_ITEMS, resolveLimits } from "../protocol/limits.ts";
 import { Redirect } from "../routing/control.ts";
 import type { PageInit, RequestInfo } from "../routing/page-info.ts";
-import { PageView } from "../routing/page-view.ts";
+import { type AppPages, PageView } from "../routing/page-view.ts";
+import { PrefetchGate } from "../routing/prefetch.ts";
 import type { CompiledPage } from "../routing/route-table.ts";
 import { Router } from "../routing/router.ts";
 import { StateCodec } from "../state/codec.ts";
@@ -174,6 +175,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const tokens = new ResumeTokens(secret);
   sessions.issue = (sid, path) => tokens.issue(sid, path);
   const router = new Router(options.routes);
+  const pages: AppPages = { title: options.title, prefetchGate: new PrefetchGate() };
   let persistence: Persistence | undefined;
   if (persist !== undefined) {
     const store = new ResilientSessionStore({
@@ -210,6 +212,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
             persistence,
             tokens,
             router,
+            app: pages,
             csrf,
             logger,
             upgradeLocals: options.upgradeLocals,
@@ -245,6 +248,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
         opened = PageView.open({
           session,
           router,
+          app: pages,
           url: init.url,
           request: init.request,
           csrf: csrf.sign(sid),

@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
 import { Redirect } from "../routing/control.ts";
 import type { RequestInfo } from "../routing/page-info.ts";
-import { PageView } from "../routing/page-view.ts";
+import { type AppPages, PageView } from "../routing/page-view.ts";
 import type { Router } from "../routing/router.ts";
 import type { Logger } from "./core/logger.ts";
 import { requestInfo } from "./http/request-info.ts";
@@ -32,6 +32,7 @@ export interface ResumeDeps {
   readonly persistence: Persistence;
   readonly tokens: ResumeTokens;
   readonly router: Router;
+  readonly app: AppPages;
   readonly csrf: CsrfSigner;
   readonly logger: Logger;
   /** Fills the upgrade request's locals as the HTTP middleware did the page request's. */
@@ -119,6 +120,7 @@ async function rebuild(
     view = PageView.open({
       session,
       router: deps.router,
+      app: deps.app,
       url,
       request,
       csrf: deps.csrf.sign(sid),

@@ -78,6 +78,8 @@ export interface TestSession {
 export interface MountPageOptions {
   readonly limits?: Partial<ServerLimits>;
   readonly logger?: Logger;
+  /** The app's default document title (`createApp({ title })`). */
+  readonly title?: string;
 }
 
 /** The viewport the in-memory client reports in its handshake (`useClientInfo()`). */
@@ -123,6 +125,7 @@ export function mountPage(
     routes,
     logger: opts.logger ?? silentLogger,
     ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+    ...(opts.title === undefined ? {} : { title: opts.title }),
     timeouts: { handshakeMs: 60_000 },
     metrics: false,
     health: false,

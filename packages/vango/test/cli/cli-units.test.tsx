@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { entrySource } from "../../src/cli/build.ts";
 import { CliError, CliErrorCode, EXIT_USAGE } from "../../src/cli/cli-error.ts";
@@ -21,6 +22,38 @@ import { silentLogger } from "../../src/server/core/logger.ts";
 import { compressClient } from "../../src/server/http/client-asset.ts";
 
 const REPO = resolve(PACKAGE_ROOT, "../..");
+
+/** Type errors of `files` (paths from the repo root) compiled with the repo's options. */
+function typeCheck(files: Record<string, string>): string[] {
+  const configPath = join(REPO, "tsconfig.json");
+  const config = ts.readConfigFile(configPath, ts.sys.readFile);
+  const options = {
+    ...ts.parseJsonConfigFileContent(config.config, ts.sys, REPO).options,
+    noEmit: true,
+  };
+  const virtual = new Map(Object.entries(files).map(([f, code]) => [join(REPO, f), code]));
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, lang, onError, create) => {
+    const code = virtual.get(resolve(file));
+    return code === undefined
+      ? getSourceFile(file, lang, onError, create)
+      : ts.createSourceFile(file, code, lang, true);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (file) => virtual.has(resolve(file)) || fileExists(file);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (file) => virtual.get(resolve(file)) ?? readFile(file);
+  // The virtual files' folders exist only here: module resolution looks for them first.
+  const dirs = new Set([...virtual.keys()].map((f) => dirname(f)));
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (dir) => dirs.has(resolve(dir)) || (directoryExists?.(dir) ?? true);
+  const program = ts.createProgram([...virtual.keys()], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file !== undefined && virtual.has(resolve(d.file.fileName)))
+    .map((d) => `${d.file!.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+}
 
 describe("cli pieces", () => {
   it("codeFrame marks the line and the column", () => {
@@ -52,6 +85,28 @@ describe("cli pieces", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal type
     expect(src).toContain('export type Path = "/" | `/docs/${string}` | `/items/${string}`;');
   });
+
+  it("the route manifest type-checks: vango's Link (prefetch too) with only the app's paths", () => {
+    const src = routesSource([
+      { key: "/", file: "/a/index.tsx" },
+      { key: "/items/:id", file: "/a/items/[id].tsx" },
+    ]);
+    const usage = `import { href, Link, useTypedNavigate } from "./routes.gen.tsx";
+export function Nav() {
+  const go = useTypedNavigate();
+  return () => (
+    <nav>
+      <Link href="/" prefetch class="home">Home</Link>
+      <Link href={href("/items/:id", { id: "4" })} prefetch>Item</Link>
+      {/* @ts-expect-error: not a path of this app */}
+      <Link href="/nowhere">Nowhere</Link>
+      <button type="button" onClick={() => go("/items/7")}>Seven</button>
+    </nav>
+  );
+}
+`;
+    expect(typeCheck({ "app/routes.gen.tsx": src, "app/links.tsx": usage })).toEqual([]);
+  }, 120_000);
 
   it("entrySource imports every route and the set-up statically", () => {
     const src = entrySource(

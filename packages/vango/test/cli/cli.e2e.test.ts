@@ -498,7 +498,7 @@ export function Nav() {
   const go = useTypedNavigate();
   return () => (
     <nav>
-      <Link href="/about">About</Link>
+      <Link href="/about" prefetch>About</Link>
       <Link href={href("/items/:id", { id: "42" })}>Item</Link>
       <Link href="/items/7?tab=info">Item 7</Link>
       {/* @ts-expect-error: not a route of this app */}

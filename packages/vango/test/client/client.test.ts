@@ -23,7 +23,7 @@ import {
   useClientHarness,
 } from "./client-harness.ts";
 import { FakeSocket } from "./fake-socket.ts";
-import { byHid } from "./fixtures.ts";
+import { byHid, mountRoot } from "./fixtures.ts";
 
 useClientHarness();
 
@@ -256,5 +256,27 @@ describe("debug handle and teardown", () => {
     const n = FakeSocket.all.length;
     ws.serverClose(1001);
     expect(FakeSocket.all.length).toBe(n);
+  });
+});
+
+describe("double submits", () => {
+  it("a second submit of a form whose first the server has not processed is dropped", async () => {
+    mountRoot('<form data-hid="5" data-on="submit"><input name="title" value="milk"></form>');
+    const ws = await connected();
+    const form = byHid(5) as HTMLFormElement;
+    const submit = () =>
+      form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+    submit();
+    submit();
+    const sent = ws.take();
+    expect(sent.map((f) => f.type === FrameType.Event && f.event.type)).toEqual([EventType.Submit]);
+    // A frame for an earlier event: still pending.
+    ws.receive({ type: FrameType.Patches, seq: 1, cseq: 0, patches: [] });
+    submit();
+    expect(ws.take()).toEqual([]);
+    // The server processed it: the form submits again.
+    ws.receive({ type: FrameType.Patches, seq: 2, cseq: 1, patches: [] });
+    submit();
+    expect(ws.take()).toMatchObject([{ type: FrameType.Event, cseq: 2, hid: 5 }]);
   });
 });

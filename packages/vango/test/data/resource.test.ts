@@ -245,6 +245,64 @@ describe("staleTime, cache and initial", () => {
     expect(refreshed.value()).toBe("server");
   });
 
+  test("prefetch fills the cache; a resource mounting meanwhile waits for it, not fetching again", async () => {
+    const cache = createResourceCache();
+    const f = controlledFetcher<string, string[]>();
+    const done = cache.prefetch(["user", "7"], f.fetcher);
+    expect(f.calls.map((c) => c.key)).toEqual([["user", "7"]]);
+    // A second prefetch of the key while the first flies: nothing new.
+    void cache.prefetch(["user", "7"], f.fetcher);
+    const r = resource(f.fetcher, { key: () => ["user", "7"], staleTime: 60_000, cache });
+    expect([f.calls.length, r.state(), r.loading()]).toEqual([1, "loading", true]);
+    f.calls[0]!.reply.resolve("Ada");
+    await done;
+    await tick();
+    expect(r.value()).toBe("Ada");
+    expect(cache.flying(keyHash(["user", "7"]))).toBeUndefined();
+    // Later: fresh in the cache, no fetch at all.
+    const later = resource(f.fetcher, { key: () => ["user", "7"], staleTime: 60_000, cache });
+    expect([f.calls.length, later.value()]).toEqual([1, "Ada"]);
+    // `freshFor`: a young value is not fetched again; without it, prefetch always fetches.
+    await cache.prefetch(["user", "7"], f.fetcher, { freshFor: 60_000 });
+    expect(f.calls).toHaveLength(1);
+    void cache.prefetch(["user", "7"], f.fetcher);
+    expect(f.calls).toHaveLength(2);
+  });
+
+  test("a failed prefetch stores nothing and never rejects; a resource that waited fetches itself", async () => {
+    const cache = createResourceCache();
+    const f = controlledFetcher<string, number>();
+    const signal = new AbortController().signal;
+    const done = cache.prefetch(1, f.fetcher, { signal });
+    expect(f.calls[0]!.signal).toBe(signal);
+    const r = resource(f.fetcher, { key: () => 1, staleTime: 60_000, cache });
+    f.calls[0]!.reply.reject(new Error("db down"));
+    await expect(done).resolves.toBeUndefined();
+    await tick();
+    expect(f.calls).toHaveLength(2);
+    f.calls[1]!.reply.resolve("one");
+    await tick();
+    expect([r.value(), cache.size]).toEqual(["one", 1]);
+    // A fetcher that throws synchronously: the same.
+    await expect(
+      cache.prefetch(2, () => {
+        throw new Error("bad");
+      }),
+    ).resolves.toBeUndefined();
+    expect(cache.flying(keyHash(2))).toBeUndefined();
+  });
+
+  test("prefetches in flight are bounded by the cache's max", async () => {
+    const cache = createResourceCache({ max: 2 });
+    const f = controlledFetcher<string, number>();
+    for (const k of [1, 2, 3]) void cache.prefetch(k, f.fetcher);
+    expect(f.calls.map((c) => c.key)).toEqual([1, 2]);
+    f.calls[0]!.reply.resolve("a");
+    await tick();
+    void cache.prefetch(3, f.fetcher);
+    expect(f.calls.map((c) => c.key)).toEqual([1, 2, 3]);
+  });
+
   test("the cache is bounded (least recently used goes) and keyHash is order-independent", () => {
     const cache = createResourceCache({ max: 2 });
     cache.set("a", 1, 0);

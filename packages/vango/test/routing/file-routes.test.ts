@@ -17,6 +17,9 @@ const files: Record<string, string> = {
   "_layout.js": "export default function Shell(p) { return p.children; }",
   "admin/_middleware.js": "export const http = async (ctx, next) => next();",
   "_404.js": "export default function NotFound() { return null; }",
+  "_error.js": "export default function Oops() { return null; }",
+  "admin/_error.js": "export default function AdminOops() { return null; }",
+  "admin/index.js": "export default function Admin() { return null; }",
   "_helpers.js": "export const notARoute = 1;",
   "items/item.test.js": "throw new Error('tests are not routes');",
   "README.md": "not code",
@@ -37,8 +40,11 @@ describe("file routes", () => {
     expect((await scanRoutes(dir)).map((f) => f.key)).toEqual([
       "/",
       "/_404",
+      "/_error",
       "/_layout",
       "/about",
+      "/admin",
+      "/admin/_error",
       "/admin/_middleware",
       "/docs/*slug",
       "/items",
@@ -55,6 +61,10 @@ describe("file routes", () => {
     const about = r.match("/about");
     expect(typeof about === "object" && about.page.title).toBe("About");
     expect(r.tree.notFoundFor(["x"])?.page.name).toBe("NotFound");
+    // The nearest `_error` file answers for a page's failures.
+    expect(typeof m === "object" && m.page.errorPage?.name).toBe("Oops");
+    const admin = r.match("/admin");
+    expect(typeof admin === "object" && admin.page.errorPage?.name).toBe("AdminOops");
   });
 
   it("a missing folder is a coded configuration error", async () => {

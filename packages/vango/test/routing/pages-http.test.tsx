@@ -57,6 +57,12 @@ function Who() {
   );
 }
 
+/** A parser that throws for anything but digits (a stack must not reach the answer). */
+function strictId(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`parser exploded on ${raw}`);
+  return Number(raw);
+}
+
 let srv: Running;
 beforeAll(async () => {
   srv = await start({
@@ -78,6 +84,10 @@ beforeAll(async () => {
       },
       "/todos": { default: Todos, action },
       "/who": Who,
+      "/strict/:id": {
+        default: (p: { params: { id: number } }) => <h1>Strict {p.params.id}</h1>,
+        params: { id: strictId },
+      },
       "/_404": () => <h1>Nothing here</h1>,
     },
   });
@@ -117,9 +127,34 @@ describe("pages over HTTP", () => {
   });
 
   it("malformed and over-long paths are coded refusals", async () => {
-    expect((await fetch(`${srv.base}/items/%E0%A4%A`)).status).toBe(400);
+    for (const path of ["/items/%E0%A4%A", "/%ZZ", "/items/%"]) {
+      const bad = await fetch(srv.base + path, { headers: HTML });
+      expect([path, bad.status, bad.headers.get("x-vango-error")]).toEqual([
+        path,
+        400,
+        "bad_request",
+      ]);
+    }
     const long = await fetch(`${srv.base}/${"x".repeat(3000)}`);
     expect([long.status, long.headers.get("x-vango-error")]).toEqual([414, "uri_too_long"]);
+    const deep = await fetch(`${srv.base}/${"a/".repeat(70)}`);
+    expect([deep.status, deep.headers.get("x-vango-error")]).toEqual([414, "uri_too_long"]);
+  });
+
+  it("a param parser that throws is a 404 page, never a 500 or a stack", async () => {
+    for (const path of ["/strict/abc", "/strict/boom", "/strict/%F0%9F%92%A5"]) {
+      const res = await fetch(srv.base + path, { headers: HTML });
+      const html = await res.text();
+      expect([path, res.status, res.headers.get("x-vango-error")]).toEqual([
+        path,
+        404,
+        "not_found",
+      ]);
+      expect(html).toMatch(/Nothing here/);
+      expect(html).not.toMatch(/parser exploded|at strictId|\.tsx?:\d+/);
+    }
+    const ok = await fetch(`${srv.base}/strict/12`, { headers: HTML });
+    expect([ok.status, await ok.text()]).toEqual([200, expect.stringContaining("Strict 12")]);
   });
 
   it("components read the query, headers and the app's cookies (never Vango's own)", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PatchOp } from "../../src/protocol/constants.ts";
-import { urlState } from "../../src/routing/url-state.ts";
+import { type UrlCodec, urlState } from "../../src/routing/url-state.ts";
 import { mountPage } from "../../src/testing/mount-test.ts";
 
 let setups = 0;
@@ -9,7 +9,8 @@ function Filter() {
   setups++;
   const q = urlState("q", "");
   const page = urlState("page", 1);
-  const open = urlState("open", false, { push: true });
+  const open = urlState("open", false, { replace: false });
+  const legacy = urlState("legacy", 0, { push: true });
   return () => (
     <div>
       <input onInput={(e) => q.set(e.value)} />
@@ -21,6 +22,9 @@ function Filter() {
       </button>
       <button type="button" class="open" onClick={() => open.set(!open())}>
         open
+      </button>
+      <button type="button" class="legacy" onClick={() => legacy.set(legacy() + 1)}>
+        legacy
       </button>
     </div>
   );
@@ -52,9 +56,14 @@ describe("urlState", () => {
     expect(opened.filter((p) => p.op === PatchOp.PushUrl)).toEqual([
       { op: PatchOp.PushUrl, url: "/search?q=milk&page=2&open=1" },
     ]);
+    // `push: true`, the older spelling of `replace: false`, still adds an entry.
+    const legacy = await t.click(".legacy");
+    expect(legacy.filter((p) => p.op === PatchOp.PushUrl)).toEqual([
+      { op: PatchOp.PushUrl, url: "/search?q=milk&page=2&open=1&legacy=1" },
+    ]);
     // Back to the default: the parameter leaves the URL.
     await t.input("input", "");
-    expect(t.url()).toBe("/search?page=2&open=1");
+    expect(t.url()).toBe("/search?page=2&open=1&legacy=1");
     expect(setups).toBe(1);
     t.dispose();
   });
@@ -73,6 +82,41 @@ describe("urlState", () => {
       { op: PatchOp.ReplaceUrl, url: "/?q=tea" },
     ]);
     t.dispose();
+  });
+
+  it("a codec turns values into query text and back (refused text reads as the default)", async () => {
+    const tags: UrlCodec<readonly string[]> = {
+      parse: (s) => (/^[a-z,]*$/.test(s) ? s.split(",").filter((x) => x !== "") : undefined),
+      format: (v) => [...v].sort().join(","),
+    };
+    function Tags() {
+      const t = urlState<readonly string[]>("tags", [], { codec: tags, replace: true });
+      return () => (
+        <div>
+          <p class="tags">{t().join("+") || "none"}</p>
+          <button type="button" class="add" onClick={() => t.set([...t(), "tea"])}>
+            add
+          </button>
+          <button type="button" class="clear" onClick={() => t.set([])}>
+            clear
+          </button>
+        </div>
+      );
+    }
+    const t = mountPage({ "/": Tags }, "/?tags=milk,bread");
+    expect(t.find(".tags").children).toMatchObject([{ text: "milk+bread" }]);
+    const added = await t.click(".add");
+    expect(added.filter((p) => p.op === PatchOp.ReplaceUrl)).toEqual([
+      { op: PatchOp.ReplaceUrl, url: "/?tags=bread%2Cmilk%2Ctea" },
+    ]);
+    expect(t.find(".tags").children).toMatchObject([{ text: "bread+milk+tea" }]);
+    // The default's text (the empty list) is not written.
+    await t.click(".clear");
+    expect(t.url()).toBe("/");
+    t.dispose();
+    const refused = mountPage({ "/": Tags }, "/?tags=Milk!");
+    expect(refused.find(".tags").children).toMatchObject([{ text: "none" }]);
+    refused.dispose();
   });
 
   it("follows back/forward", async () => {

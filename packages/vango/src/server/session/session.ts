@@ -607,7 +607,7 @@ export class Session implements Flushable {
     const binding = root.handler(q.hid, name);
     // A missing binding is a normal race (element removed by a patch in flight).
     if (binding === undefined) return;
-    if (root.owesAnswer?.(q.hid) === true) this.#owed = true;
+    if (root.owesAnswer?.(q.hid, name) === true) this.#owed = true;
     const ctx: EventContext = {
       sessionId: this.id,
       route: this.route,

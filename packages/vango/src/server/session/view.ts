@@ -14,11 +14,12 @@ export interface SessionView {
   /** The binding for `eventName` on element `hid`, if it still listens. */
   handler(hid: number, eventName: string): EventBinding | undefined;
   /**
-   * True when an event on element `hid` is owed an answer even if it changes nothing:
-   * the element predicted its result (`optimistic`), and the client reverts the
-   * prediction once it sees the event processed.
+   * True when event `eventName` on element `hid` is owed an answer even if it changes
+   * nothing (or fails): the element predicted its result (`optimistic`), and the client
+   * reverts the prediction once it sees the event processed; or it is a navigation,
+   * whose progress bar the client ends when it sees the event processed.
    */
-  owesAnswer?(hid: number): boolean;
+  owesAnswer?(hid: number, eventName: string): boolean;
   /** Re-renders dirty components, appending patches to `out`; returns their count. */
   flush(out: Patch[]): number;
   dispose(): void;
