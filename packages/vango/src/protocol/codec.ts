@@ -2,6 +2,7 @@
 import { decodeServerFrame, encodeClientFrame } from "./client-codec.ts";
 import { FrameType } from "./constants.ts";
 import type { ClientFrame, Frame, ServerFrame } from "./frame.ts";
+import { encodeDataFrame } from "./frame-data.ts";
 import { headerType } from "./frame-reader.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { decodeClientFrame, encodeServerFrame } from "./server-codec.ts";
@@ -23,6 +24,8 @@ function isServerType(type: number): boolean {
  * const bytes = encodeFrame({ type: FrameType.Ack, seq: 5 }); // Uint8Array [5, 5]
  */
 export function encodeFrame(frame: Frame): Uint8Array {
+  if (frame.type === FrameType.Data)
+    return encodeDataFrame(frame.channel, frame.offset, frame.data);
   return isServerType(frame.type)
     ? encodeServerFrame(frame as ServerFrame)
     : encodeClientFrame(frame as ClientFrame);
