@@ -25,6 +25,7 @@
  *
  * Progress, results and refusals are the server's to render.
  */
+import { ATTR_HOOK_KEY, RESYNC_EVENT } from "../../protocol/dom-attrs.ts";
 import { encodeDataFrame } from "../../protocol/frame-data.ts";
 import {
   type AcceptedCall,
@@ -72,6 +73,24 @@ interface Waiting {
   readonly tries: number;
 }
 
+/** What a hook whose input a full resync replaced hands to the hook of the new input. */
+interface Handover {
+  readonly files: { readonly file: File; readonly id: string }[];
+  readonly waiting: [number, Waiting][];
+}
+
+declare global {
+  interface Window {
+    /** Uploads in flight of inputs a full resync replaced, by hook key (`data-vh-k`). */
+    __vangoUploads?: Map<string, Handover>;
+  }
+}
+
+/** How long a handover waits for the new input's hook (it mounts in the same task). */
+const HANDOVER_MS = 5000;
+/** Announcement numbers, unique in the page: an answer may reach the hook that took over. */
+let n = 0;
+
 export default defineHook<null>((ctx) => {
   const input = ctx.el as HTMLInputElement;
   const doc = input.ownerDocument;
@@ -80,12 +99,14 @@ export default defineHook<null>((ctx) => {
   /** Ids this input's uploads ever had (a cancel click for another field's is not ours). */
   const mine = new Set<string>();
   const waiting = new Map<number, Waiting>();
-  let n = 0;
+  const key = input.getAttribute(ATTR_HOOK_KEY);
   let chunk = 65536;
   let max = 2;
   /** Chunks that may be unacknowledged (all files together), between 1 and `max`. */
   let win = 2;
   let down = false;
+  /** A full resync just replaced the page: a destroy now is the input being replaced. */
+  let resynced = false;
 
   const client = () => w.__vango;
   const ready = (): boolean => client()?.status === "connected";
@@ -302,7 +323,33 @@ export default defineHook<null>((ctx) => {
     else ctx.pushEvent(UPLOAD_EVENT, { op: UploadOp.Cancel, id });
   };
 
+  /**
+   * A session rebuilt on another instance may not render the page the browser shows (the
+   * upload entries are not persisted): the full resync replaces the input, and with it
+   * this hook. What it was sending goes to the new input's hook, which announces it again.
+   */
+  const onResync = (): void => {
+    resynced = true;
+    setTimeout(() => {
+      resynced = false;
+    }, 0);
+  };
+  const handover = w.__vangoUploads?.get(key ?? "");
+  if (handover !== undefined) {
+    w.__vangoUploads!.delete(key!);
+    for (const [k, wt] of handover.waiting) waiting.set(k, wt);
+    const covered = new Set(handover.waiting.flatMap(([, wt]) => wt.ids));
+    const rest = handover.files.filter((f) => !covered.has(f.id));
+    if (rest.length > 0) {
+      announce(
+        rest.map((f) => f.file),
+        rest.map((f) => f.id),
+      );
+    }
+  }
+
   input.addEventListener("change", onChange);
+  doc.addEventListener(RESYNC_EVENT, onResync);
   doc.addEventListener("vango:status", onStatus);
   doc.addEventListener("vango:error", onError);
   doc.addEventListener("click", onClick);
@@ -316,8 +363,21 @@ export default defineHook<null>((ctx) => {
       },
     },
     destroyed() {
+      if (resynced && key !== null && (sending.size > 0 || waiting.size > 0)) {
+        const all = (w.__vangoUploads ??= new Map());
+        const h: Handover = {
+          files: [...sending.values()].map((s) => ({ file: s.file, id: s.id })),
+          waiting: [...waiting],
+        };
+        all.set(key, h);
+        setTimeout(() => {
+          if (all.get(key) === h) all.delete(key);
+        }, HANDOVER_MS);
+      }
+      waiting.clear();
       for (const s of [...sending.values()]) stop(s);
       input.removeEventListener("change", onChange);
+      doc.removeEventListener(RESYNC_EVENT, onResync);
       doc.removeEventListener("vango:status", onStatus);
       doc.removeEventListener("vango:error", onError);
       doc.removeEventListener("click", onClick);

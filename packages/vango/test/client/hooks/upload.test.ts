@@ -49,9 +49,12 @@ function accept(n: number, files: unknown[], window = 2, chunk = 4): void {
 }
 
 const offsets = () => frames.map((f) => f.offset);
+/** The number of the i-th thing this test pushed, an announcement (numbers are unique in the page). */
+const nth = (i: number) => pushed[i]!.payload.n as number;
 
 beforeEach(() => {
-  document.body.innerHTML = '<input type="file" data-hid="3"><button data-vu-cancel="x">x</button>';
+  document.body.innerHTML =
+    '<input type="file" data-hid="3" data-vh-k="h1"><button data-vu-cancel="x">x</button>';
   input = document.querySelector("input")!;
   pushed = [];
   frames = [];
@@ -69,15 +72,19 @@ beforeEach(() => {
     },
   };
   Object.assign(window, { __vango: client });
-  hook = uploadHook({
-    el: input,
+  hook = mount(input);
+});
+
+function mount(el: HTMLInputElement): HookInstance {
+  return uploadHook({
+    el,
     options: null,
     pushEvent(name, payload) {
       client.cseq++;
       pushed.push({ name, payload: payload as Record<string, unknown> });
     },
   }) as HookInstance;
-});
+}
 
 afterEach(() => {
   hook.destroyed?.();
@@ -92,10 +99,14 @@ describe("Upload hook", () => {
     expect(pushed).toEqual([
       {
         name: "upload",
-        payload: { op: "announce", n: 1, files: [{ name: "a.txt", size: 10, type: "text/plain" }] },
+        payload: {
+          op: "announce",
+          n: expect.any(Number),
+          files: [{ name: "a.txt", size: 10, type: "text/plain" }],
+        },
       },
     ]);
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     // Two chunks of 4 bytes unacknowledged at most.
     expect(offsets()).toEqual([0, 4]);
@@ -115,7 +126,7 @@ describe("Upload hook", () => {
 
   it("narrows the window when acks come back slowly and widens it when they are quick", async () => {
     pick(new File(["x".repeat(64)], "a.bin"));
-    accept(1, [{ id: ID, at: 0 }], 4);
+    accept(nth(0), [{ id: ID, at: 0 }], 4);
     await settle();
     expect(offsets()).toEqual([0, 4]);
     // Slow: the ack of the first chunk took three targets.
@@ -137,7 +148,7 @@ describe("Upload hook", () => {
 
   it("sends nothing while the socket is down, then re-announces and goes on from the server's offset", async () => {
     pick(new File(["abcdefghijklmnop"], "a.bin"));
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     expect(offsets()).toEqual([0, 4]);
     status("reconnecting");
@@ -147,28 +158,57 @@ describe("Upload hook", () => {
     status("connected");
     expect(pushed[1]).toEqual({
       name: "upload",
-      payload: { op: "announce", n: 2, files: [{ name: "a.bin", size: 16, type: "", id: ID }] },
+      payload: {
+        op: "announce",
+        n: nth(0) + 1,
+        files: [{ name: "a.bin", size: 16, type: "", id: ID }],
+      },
     });
     await settle();
     expect(offsets()).toEqual([0, 4]); // paused until the answer
-    accept(2, [{ id: ID, at: 4 }]);
+    accept(nth(1), [{ id: ID, at: 4 }]);
     await settle();
     expect(offsets()).toEqual([0, 4, 4, 8]);
   });
 
   it("starts over under the new id when the server no longer holds the upload", async () => {
     pick(new File(["abcdefgh"], "a.bin"));
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     status("offline");
     status("connected");
     const fresh = "BBBBBBBBBBBBBBBBBBBBBBBB";
-    accept(2, [{ id: fresh, at: 0 }]);
+    accept(nth(1), [{ id: fresh, at: 0 }]);
     await settle();
     expect(frames.slice(2).map((f) => [f.channel, f.offset])).toEqual([
       [fresh, 0],
       [fresh, 4],
     ]);
+  });
+
+  it("hands its uploads over to the input a full resync puts in its place", async () => {
+    pick(new File(["abcdefghijkl"], "a.bin"));
+    accept(nth(0), [{ id: ID, at: 0 }]);
+    await settle();
+    status("reconnecting");
+    status("connected");
+    const resumeN = pushed[1]!.payload.n as number;
+    // The rebuilt page replaces the input; the old hook goes, a new one mounts.
+    document.dispatchEvent(new Event("vango:resync"));
+    hook.destroyed?.();
+    const fresh = document.createElement("input");
+    fresh.setAttribute("data-vh-k", "h1");
+    document.body.append(fresh);
+    hook = mount(fresh);
+    // The answer to the old hook's re-announcement reaches the new one: a new upload.
+    const other = "CCCCCCCCCCCCCCCCCCCCCCCC";
+    accept(resumeN, [{ id: other, at: 0 }]);
+    await settle();
+    expect(frames.filter((f) => f.channel === other).map((f) => f.offset)).toEqual([0, 4]);
+    // A plain destroy (the page went) hands nothing over.
+    hook.destroyed?.();
+    hook = mount(fresh);
+    expect(pushed).toHaveLength(2);
   });
 
   it("a cancel click stops the file at once, a read in flight included, and tells the server", async () => {
@@ -180,7 +220,7 @@ describe("Upload hook", () => {
       slice: () => ({ arrayBuffer: () => new Promise<ArrayBuffer>((r) => (release = r)) }),
     };
     pick(slow);
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     expect(frames).toEqual([]); // the first read waits
     // Another field's button: not ours.
@@ -196,7 +236,7 @@ describe("Upload hook", () => {
 
   it("the server's stop call ends the file", async () => {
     pick(new File(["x".repeat(40)], "a.bin"));
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     call("stop", { id: ID, code: "upload_cancelled" });
     call("ack", { id: ID, at: 8 });
@@ -213,7 +253,7 @@ describe("Upload hook", () => {
       type: "",
       slice: () => ({ arrayBuffer: () => Promise.reject(new Error("NotReadableError")) }),
     });
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await settle();
     expect(pushed[1]).toEqual({ name: "upload", payload: { op: "abort", id: ID } });
     expect(warn).toHaveBeenCalledOnce();
@@ -243,15 +283,15 @@ describe("Upload hook", () => {
     vi.useFakeTimers();
     vi.spyOn(console, "warn").mockImplementation(() => {});
     pick(new File(["x".repeat(40)], "a.bin"));
-    accept(1, [{ id: ID, at: 0 }]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
     await vi.advanceTimersByTimeAsync(0);
     expect(offsets()).toEqual([0, 4]);
     await vi.advanceTimersByTimeAsync(STALL_MS);
     expect(pushed[1]!.payload).toMatchObject({ op: "announce", files: [{ id: ID }] });
-    accept(2, [{ id: ID, at: 0 }]);
+    accept(nth(1), [{ id: ID, at: 0 }]);
     await vi.advanceTimersByTimeAsync(STALL_MS);
     expect(pushed[2]!.payload).toMatchObject({ op: "announce", files: [{ id: ID }] });
-    accept(3, [{ id: ID, at: 0 }]);
+    accept(nth(2), [{ id: ID, at: 0 }]);
     await vi.advanceTimersByTimeAsync(STALL_MS);
     expect(pushed[3]).toEqual({ name: "upload", payload: { op: "abort", id: ID } });
   });
