@@ -364,7 +364,8 @@ export default defineHook<null>((ctx) => {
     },
     destroyed() {
       if (resynced && key !== null && (sending.size > 0 || waiting.size > 0)) {
-        const all = (w.__vangoUploads ??= new Map());
+        w.__vangoUploads ??= new Map();
+        const all = w.__vangoUploads;
         const h: Handover = {
           files: [...sending.values()].map((s) => ({ file: s.file, id: s.id })),
           waiting: [...waiting],
