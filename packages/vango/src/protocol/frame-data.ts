@@ -11,24 +11,39 @@
 import { FrameType } from "./constants.ts";
 import type { DataFrame } from "./frame.ts";
 import { malformed, type Reader } from "./reader.ts";
-import { Writer } from "./writer.ts";
 
 /** Most header bytes a Data frame can have with a channel of up to 64 ASCII bytes. */
 export const DATA_HEADER_MAX = 1 + 1 + 64 + 8;
 
+let utf8: TextEncoder | undefined;
+
 /**
- * Encodes a Data frame (one allocation: header and bytes in one buffer).
+ * Encodes a Data frame (one allocation: header and bytes in one buffer). Written by hand
+ * rather than with the shared `Writer`, which would bring the error registry into the
+ * upload chunk (2.4 KB of brotli); `offset` must be a safe non-negative integer (the
+ * caller's to check: `encodeFrame` does).
  * @example ws.send(encodeDataFrame("Xq3…", 65536, bytes));
  */
 export function encodeDataFrame(channel: string, offset: number, data: Uint8Array): Uint8Array {
-  const w = new Writer(data.length + 16 + channel.length * 3);
-  w.u8(FrameType.Data);
-  w.str(channel);
-  w.uint(offset);
-  w.ensure(data.length);
-  w.buf.set(data, w.pos);
-  w.pos += data.length;
-  return w.buf.subarray(0, w.pos);
+  utf8 ??= new TextEncoder();
+  const name = utf8.encode(channel);
+  const out = new Uint8Array(1 + 8 + name.length + 8 + data.length);
+  out[0] = FrameType.Data;
+  let p = uint(out, 1, name.length);
+  out.set(name, p);
+  p = uint(out, p + name.length, offset);
+  out.set(data, p);
+  return out.subarray(0, p + data.length);
+}
+
+/** Unsigned LEB128 of `v` at `p` (the shortest form, as `Writer.uint`); returns the end. */
+function uint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    b[p++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  b[p++] = v;
+  return p;
 }
 
 /** Decodes the fields after the header byte; `data` is a view into `r.buf`. */

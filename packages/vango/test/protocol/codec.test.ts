@@ -260,6 +260,20 @@ describe("Data frames", () => {
     );
   });
 
+  it("refuse an offset the varint cannot carry when encoded", () => {
+    for (const offset of [-1, 1.5, 2 ** 53]) {
+      const f = { type: FrameType.Data, channel: "c", offset, data: new Uint8Array(1) } as const;
+      expect(codeOf(() => encodeFrame(f))).toBe(ErrorCode.encode_invalid);
+    }
+    const big = encodeFrame({
+      type: FrameType.Data,
+      channel: "ü",
+      offset: 2 ** 53 - 1,
+      data: new Uint8Array(0),
+    });
+    expect(decodeClientFrame(big)).toMatchObject({ channel: "ü", offset: 2 ** 53 - 1 });
+  });
+
   it("refuse header flags, a cut header and a server's decoder", () => {
     const ok = encodeFrame({
       type: FrameType.Data,
