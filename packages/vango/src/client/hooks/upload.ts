@@ -15,7 +15,9 @@
  *   never wait long behind file bytes on a slow link.
  * - **Reconnects**: nothing is sent while the socket is down; once it is back, the running
  *   uploads are announced again with their ids and continue from the offsets the server
- *   answers (or start over under a new id, when the session was rebuilt elsewhere).
+ *   answers (or start over under a new id, when the session was rebuilt elsewhere). When
+ *   the rebuilt page's full resync replaces the input, this hook hands its files and
+ *   pending announcements over to the new input's hook (same `data-vh-k`).
  * - **Giving up**: a file that cannot be read, or whose acks stop for {@link STALL_MS}
  *   three times in a row (each time after a re-announcement), is given up: an `abort`
  *   event tells the server, which marks the entry failed (`upload_aborted`).
