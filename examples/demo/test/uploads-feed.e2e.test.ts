@@ -1,9 +1,11 @@
 /**
  * `/upload` and `/feed` in Chromium against the demo: a 1 MiB file goes up in chunks
- * with progress that ends at 100 % and the exact byte count; a 12 MiB file is refused
- * before any byte is sent; the feed grows as it is scrolled while the page never holds
- * more than its limit of posts; the upload's toast survives a live navigation and a full
- * page load, and its count (a session signal) shows in every tab of the session.
+ * over the page's socket with progress that ends at 100 % and the exact byte count; a
+ * 12 MiB file is refused before any byte is sent; the Cancel button stops an upload at
+ * once in the browser and on the server; the feed grows as it is scrolled, 50 posts at
+ * a time, while the page never holds more than its limit of posts; the upload's toast
+ * survives a live navigation and a full page load, and its count (a session signal)
+ * shows in every tab of the session.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoOptions } from "../src/options.tsx";
 import { FEED_LIMIT, FEED_PAGE } from "../src/routes/feed.tsx";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
+import { watchUploads } from "./upload-watch.ts";
 
 let browser: TestBrowser;
 let base = "";
@@ -42,10 +45,7 @@ async function fileOf(name: string, bytes: number): Promise<string> {
 describe("/upload", () => {
   it("uploads 1 MiB with progress that stays at 100 % and shows the exact size", async () => {
     const { page, problems } = await browser.page();
-    const puts: number[] = [];
-    page.on("request", (r) => {
-      if (r.method() === "PUT" && r.url().includes("/_vango/upload/")) puts.push(Date.now());
-    });
+    const sent = watchUploads(page);
     await page.goto(`${base}/upload`);
     await waitForStatus(page, "connected");
     const file = await fileOf("one-mib.bin", 1024 * 1024);
@@ -64,8 +64,11 @@ describe("/upload", () => {
     expect(await page.getByTestId("upload-done").textContent()).toBe("one-mib.bin: 1048576 bytes");
     expect((await page.getByTestId("upload-progress").textContent())?.trim()).toBe("100 %");
     expect(await page.getByTestId("upload-error").count()).toBe(0);
-    // 256 KiB chunks: four requests, progress seen before the end.
-    expect(puts).toHaveLength(4);
+    // 64 KiB chunks on the socket (plus a few header bytes each), no HTTP request;
+    // progress seen before the end.
+    expect(sent.chunks).toHaveLength(16);
+    expect(sent.chunks.every((n) => n > 64 * 1024 && n < 64 * 1024 + 64)).toBe(true);
+    expect(sent.http).toEqual([]);
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(seen[0]?.trim()).toBe("0 %");
     expect(seen.map((s) => s.trim())).toContain("100 %");
@@ -76,10 +79,7 @@ describe("/upload", () => {
 
   it("refuses 12 MiB before sending a byte", async () => {
     const { page, problems } = await browser.page();
-    const puts: string[] = [];
-    page.on("request", (r) => {
-      if (r.method() === "PUT") puts.push(r.url());
-    });
+    const sent = watchUploads(page);
     await page.goto(`${base}/upload`);
     await waitForStatus(page, "connected");
     const file = await fileOf("twelve-mib.bin", 12 * 1024 * 1024);
@@ -87,20 +87,94 @@ describe("/upload", () => {
     await page.getByTestId("upload-error").waitFor({ timeout: 5_000 });
     expect(await page.getByTestId("upload-error").textContent()).toContain("upload_too_large");
     expect(await page.getByTestId("upload-done").count()).toBe(0);
-    expect(puts).toEqual([]);
+    expect(sent.chunks).toEqual([]);
     await page.close();
-    // The refused announcement is a 413 the browser logs as a failed resource.
-    expect(problems.filter((p) => !p.includes("413"))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("Cancel stops the upload at once in the browser and on the server", async () => {
+    const { page, problems } = await browser.page();
+    const sent = watchUploads(page);
+    // Counts the Data frames the page hands its socket, and that count when a click lands.
+    await page.addInitScript(() => {
+      const w = window as unknown as { dataSends: number; atClick: number };
+      w.dataSends = 0;
+      w.atClick = -1;
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (d) {
+        if (d instanceof Uint8Array && (d[0]! & 0x1f) === 12) w.dataSends++;
+        return send.call(this, d);
+      };
+      addEventListener("click", () => (w.atClick = w.dataSends), { capture: true });
+    });
+    await page.goto(`${base}/upload`);
+    await waitForStatus(page, "connected");
+    // A slow uplink (256 KB/s) so the 8 MiB file is still going when Cancel is clicked.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 20,
+      downloadThroughput: 4 * 1024 * 1024,
+      uploadThroughput: 256 * 1024,
+    });
+    await page.getByTestId("upload-input").setInputFiles(await fileOf("eight-mib.bin", 8 << 20));
+    await expect.poll(() => sent.chunks.length, { timeout: 10_000 }).toBeGreaterThan(2);
+    await page.getByTestId("upload-cancel").click();
+    await page.getByTestId("upload-cancelled").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("upload-cancelled").textContent()).toBe(
+      "eight-mib.bin: cancelled",
+    );
+    // Nothing was handed to the socket after the click: the hook stopped reading and
+    // sending at once (a read in flight is dropped), before the server answered.
+    await page.waitForTimeout(1000);
+    const counts = await page.evaluate(() => {
+      const w = window as unknown as { dataSends: number; atClick: number };
+      return { sends: w.dataSends, atClick: w.atClick };
+    });
+    expect(counts.atClick).toBeGreaterThan(2);
+    expect(counts.sends).toBe(counts.atClick);
+    expect(counts.sends).toBeLessThan(128);
+    const pct = Number(
+      (await page.getByTestId("upload-progress").textContent())?.trim().split(" ")[0],
+    );
+    expect(pct).toBeLessThan(100);
+    expect(await page.getByTestId("upload-cancel").count()).toBe(0);
+    expect(await page.getByTestId("upload-done").count()).toBe(0);
+    // The field takes a new file at once (the cancelled one no longer counts).
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await page.getByTestId("upload-input").setInputFiles(await fileOf("after.bin", 5000));
+    await page.getByTestId("upload-done").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("upload-done").textContent()).toBe("after.bin: 5000 bytes");
+    await page.close();
+    expect(problems).toEqual([]);
   });
 });
 
 describe("/feed", () => {
-  it("grows on scroll while the DOM stays bounded", async () => {
+  it("grows on scroll, 50 posts at a time, while the DOM stays bounded", async () => {
     const { page, problems } = await browser.page();
     await page.goto(`${base}/feed`);
     await waitForStatus(page, "connected");
     const items = page.getByTestId("feed-item");
-    expect(await items.count()).toBeGreaterThanOrEqual(FEED_PAGE);
+    // The first page is exactly one step; then every change the list goes through (one
+    // per patch frame) is recorded: first id, last id, count.
+    expect(await items.count()).toBe(FEED_PAGE);
+    await page.evaluate(() => {
+      const steps: [number, number, number][] = [];
+      (window as unknown as { steps: typeof steps }).steps = steps;
+      const list = document.querySelector("ol.feed")!;
+      new MutationObserver(() => {
+        const all = list.querySelectorAll('[data-testid="feed-item"]');
+        const id = (el: Element | undefined) => Number(el?.getAttribute("data-id"));
+        steps.push([id(all[0]), id(all[all.length - 1]), all.length]);
+      }).observe(list, { childList: true });
+    });
     const lastId = async () => Number(await items.last().getAttribute("data-id"));
     let max = 0;
     let most = 0;
@@ -122,6 +196,22 @@ describe("/feed", () => {
     }
     expect(Number(await items.first().getAttribute("data-id"))).toBe(0);
     expect(await items.count()).toBeLessThanOrEqual(FEED_LIMIT);
+    // Every state the list went through is whole pages of 50: posts lo … hi - 1 with lo
+    // and hi multiples of 50; each move of an edge is one page (down: hi + 50, up: lo - 50).
+    const steps = await page.evaluate(
+      () => (window as unknown as { steps: [number, number, number][] }).steps,
+    );
+    expect(steps.length).toBeGreaterThan(20);
+    let prev: [number, number, number] = [0, FEED_PAGE - 1, FEED_PAGE];
+    for (const [first, last, count] of steps) {
+      expect(first % FEED_PAGE).toBe(0);
+      expect((last + 1) % FEED_PAGE).toBe(0);
+      expect(count).toBe(last + 1 - first);
+      expect(count).toBeLessThanOrEqual(FEED_LIMIT);
+      if (last !== prev[1]) expect(Math.abs(last - prev[1])).toBe(FEED_PAGE);
+      if (first !== prev[0]) expect(Math.abs(first - prev[0])).toBe(FEED_PAGE);
+      prev = [first, last, count];
+    }
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -1,4 +1,11 @@
-import { sessionSignal, type UploadEntry, type UploadErrorCode, useFlash, useUpload } from "vango";
+import {
+  sessionSignal,
+  type Upload,
+  type UploadEntry,
+  type UploadErrorCode,
+  useFlash,
+  useUpload,
+} from "vango";
 
 export const title = "Upload";
 
@@ -9,14 +16,17 @@ const REFUSED: Record<UploadErrorCode, string> = {
   upload_too_large: "is larger than 10 MiB",
   upload_type_refused: "is not a type this page takes",
   upload_count_exceeded: "is one file too many",
+  upload_stalled: "stopped arriving",
+  upload_aborted: "could not be read by the browser",
   handler_error: "could not be stored",
+  internal_error: "could not be stored",
 };
 
 function percent(e: UploadEntry): number {
   return e.size === 0 ? 100 : Math.floor((e.received * 100) / e.size);
 }
 
-function Entry(props: { entry: UploadEntry; cancel: (id: string) => void }) {
+function Entry(props: { entry: UploadEntry; cancel: Upload["cancelButton"] }) {
   const e = props.entry;
   if (e.status === "failed") {
     return (
@@ -34,7 +44,7 @@ function Entry(props: { entry: UploadEntry; cancel: (id: string) => void }) {
       {e.status === "done" ? <p data-testid="upload-done">{`${e.name}: ${e.size} bytes`}</p> : null}
       {e.status === "cancelled" ? <p data-testid="upload-cancelled">{e.name}: cancelled</p> : null}
       {e.status === "uploading" ? (
-        <button type="button" data-testid="upload-cancel" onClick={() => props.cancel(e.id)}>
+        <button data-testid="upload-cancel" {...props.cancel(e.id)}>
           Cancel
         </button>
       ) : null}
@@ -43,7 +53,7 @@ function Entry(props: { entry: UploadEntry; cancel: (id: string) => void }) {
 }
 
 /**
- * `/upload`: one file up to 10 MiB, sent in 256 KiB chunks with progress. The file is
+ * `/upload`: one file up to 10 MiB, sent in 64 KiB chunks with progress. The file is
  * written to a temp file and dropped again with the entry or the session (the demo keeps
  * nothing); a larger file is refused before a byte is sent. A finished upload flashes a
  * toast (it stays through a navigation) and counts in a session signal that every tab
@@ -54,7 +64,6 @@ export default function UploadPage() {
   const uploaded = sessionSignal("demo.uploads", 0);
   const up = useUpload({
     maxFileBytes: MAX_UPLOAD,
-    chunkBytes: 256 * 1024,
     onFile: (f) => {
       uploaded.set(uploaded.peek() + 1);
       flash(`Uploaded ${f.name}`, "success");
@@ -70,7 +79,7 @@ export default function UploadPage() {
         </label>
       </p>
       {up.entries().map((e) => (
-        <Entry key={e.id || e.name} entry={e} cancel={up.cancel} />
+        <Entry key={e.id || e.name} entry={e} cancel={up.cancelButton} />
       ))}
     </>
   );

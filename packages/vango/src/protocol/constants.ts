@@ -13,9 +13,6 @@ export const PROTOCOL_VERSION = 1;
 /** Path of the WebSocket endpoint (the page's boot data names it to the client). */
 export const WS_PATH = "/_vango/ws";
 
-/** Prefix of the upload endpoint (`/_vango/upload/<field>[/<upload>]`, see `uploads/`). */
-export const UPLOAD_PATH = "/_vango/upload/";
-
 /**
  * Frame type: the low 5 bits of the first byte of every frame.
  * @example
@@ -44,6 +41,8 @@ export const FrameType = {
   Close: 10,
   /** server → client: a coded error. */
   Error: 11,
+  /** client → server: bytes for a channel the server opened (an upload's chunk), at an offset. */
+  Data: 12,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -3,13 +3,14 @@
  * (the HTTP/close mapping and messages live in `errors.ts`, which the browser never needs).
  */
 import { createError } from "../errors/create-error.ts";
+import { SERVER_CODES } from "./server-codes.ts";
 
 /**
  * The codes that travel in frames (Error frames, handshake statuses), in wire-id order:
  * a code's id is its 1-based position, so the list is append-only (a test locks the ids
  * against docs/protocol.md). Only this list ships in the browser client, so a code the
- * server uses only on HTTP or at startup belongs in {@link SERVER_CODES} — where it
- * costs the client nothing.
+ * server uses only on HTTP or at startup belongs in {@link SERVER_CODES}
+ * (`server-codes.ts`) — where it costs the client nothing.
  */
 const WIRE_CODES = [
   "frame_malformed",
@@ -45,26 +46,6 @@ const WIRE_CODES = [
   "catch_up_too_slow",
   "store_unavailable",
   "auth_expired",
-] as const;
-
-/** Codes that never travel in a frame: HTTP refusals, startup and storage errors. */
-const SERVER_CODES = [
-  "server_busy",
-  "request_timeout",
-  "client_closed_request",
-  "uri_too_long",
-  "state_unserializable",
-  "state_invalid",
-  "state_limit_exceeded",
-  "migration_invalid",
-  "migration_changed",
-  "migration_failed",
-  "bus_message_invalid",
-  "upload_too_large",
-  "upload_type_refused",
-  "upload_count_exceeded",
-  "upload_not_found",
-  "upload_chunk_invalid",
 ] as const;
 
 /** A code that can travel in a frame. */

@@ -225,15 +225,20 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorInfo>> = {
     close: C.PolicyViolation,
     message: "Too many files uploaded at once",
   },
-  [ErrorCode.upload_not_found]: {
-    status: 404,
-    close: C.NotFound,
-    message: "No such upload",
+  [ErrorCode.upload_cancelled]: {
+    status: 499,
+    close: C.GoingAway,
+    message: "Upload cancelled",
   },
-  [ErrorCode.upload_chunk_invalid]: {
+  [ErrorCode.upload_stalled]: {
+    status: 408,
+    close: C.PolicyViolation,
+    message: "Upload stalled",
+  },
+  [ErrorCode.upload_aborted]: {
     status: 400,
     close: C.PolicyViolation,
-    message: "Upload chunk refused",
+    message: "Upload given up by the browser",
   },
   [ErrorCode.auth_expired]: {
     status: 401,

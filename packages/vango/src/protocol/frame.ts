@@ -114,6 +114,19 @@ export interface ErrorFrame {
   readonly message: string;
 }
 
+/**
+ * Bytes for a channel the server opened for this session (an upload's id), to be put at
+ * `offset` of what the channel receives. The bytes are the rest of the frame: no length
+ * prefix, no string limit; `maxFrameBytes` bounds them.
+ */
+export interface DataFrame {
+  readonly type: typeof FrameType.Data;
+  readonly channel: string;
+  readonly offset: number;
+  /** A view into the decoded message (not a copy). */
+  readonly data: Uint8Array;
+}
+
 /** Frames the browser sends. */
 export type ClientFrame =
   | HandshakeFrame
@@ -122,7 +135,8 @@ export type ClientFrame =
   | PingFrame
   | PongFrame
   | ResyncRequestFrame
-  | CloseFrame;
+  | CloseFrame
+  | DataFrame;
 
 /** Frames the server sends. */
 export type ServerFrame =

@@ -36,6 +36,7 @@ export type {
   AckFrame,
   ClientFrame,
   CloseFrame,
+  DataFrame,
   ErrorFrame,
   EventFrame,
   Frame,

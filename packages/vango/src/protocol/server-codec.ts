@@ -11,6 +11,7 @@ import {
   writeError,
   writeUintFrame,
 } from "./frame-control.ts";
+import { readData } from "./frame-data.ts";
 import { readEventFrame } from "./frame-event.ts";
 import { readHandshake, writeHandshakeReply } from "./frame-handshake.ts";
 import { writeFullResync, writePatches } from "./frame-patches.ts";
@@ -85,6 +86,9 @@ export function decodeClientFrame(bytes: Uint8Array, limits?: Partial<Limits>): 
       break;
     case FrameType.Close:
       f = readClose(r, flags);
+      break;
+    case FrameType.Data:
+      f = readData(r, flags);
       break;
     default:
       throw unknown(`client frame type ${type}`);

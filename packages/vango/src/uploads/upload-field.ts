@@ -1,31 +1,38 @@
 /**
  * One upload field of a mounted component (what `useUpload` returns): its limits, the
- * files announced to it and their temp files.
+ * files announced to it, and where their bytes go.
  *
- * A file travels in three steps, all over HTTP (see `upload-http.ts`): the browser
- * announces the selection (names, sizes, types), the field judges every file against
- * its limits before a byte is read and answers an id per accepted file, then the bytes
- * arrive as chunks of exactly `chunkBytes` (the last one shorter), each at the offset
- * the field has received so far, written straight to the file at that position. No
- * chunk is ever held whole in memory: a body is written as it is read, with the
- * request paused while the disk catches up.
+ * A file travels over the page's own WebSocket (see `use-upload.ts` for the wiring):
+ * the browser announces the selection (names, sizes, types) as a hook event, the field
+ * judges every file against its limits before a byte is sent and answers an id per
+ * accepted file, then the bytes arrive as Data frames of exactly `chunkBytes` (the last
+ * one shorter), each at the offset that follows the previous one. Up to `window` chunks
+ * may wait while one is written; each is written to the file's sink — a temp file, or
+ * the app's `Writable` — and acknowledged to the browser only once written, so the
+ * sender never gets further ahead than the window: no file is ever held whole in memory.
  *
  * Every entry is a value in one signal, so a page renders progress as it renders any
  * state; the signal is transient (an upload does not survive a restart).
  *
- * Temp files live in `dir` under random names (never the browser's file name) and are
- * deleted when the entry is dropped (a new selection replaces settled entries; `clear()`)
- * or the field is disposed with its component — at the latest when the session ends.
- * An app that keeps a file moves it away in `onFile`.
+ * An upload whose chunks stop — the tab went, the browser gave up without saying so —
+ * fails as `upload_stalled` after `idleMs` without a byte, which frees its place under
+ * `maxFiles`. Temp files live in `dir` under random names (never the browser's file
+ * name) and are deleted when the entry is dropped (a new selection replaces settled
+ * entries; `clear()`) or the field is disposed with its component — at the latest when
+ * the session ends. An app that keeps a file moves it away in `onFile`.
  */
-import { type FileHandle, mkdir, open as openFile, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Writable } from "node:stream";
 import { ErrorCode } from "../protocol/errors.ts";
 import { type ReadonlySignal, type Signal, signal } from "../reactive/index.ts";
 import { ConfigError } from "../server/core/errors.ts";
 import type { Logger } from "../server/core/logger.ts";
 import { randomToken } from "../server/core/tokens.ts";
+import type { DataReceiver } from "../server/session/data-channels.ts";
+import { FileSink, StreamSink, type UploadSink } from "./upload-sink.ts";
 
 /** Where an upload is. */
 export const UploadStatus = {
@@ -41,7 +48,13 @@ export type UploadErrorCode =
   | typeof ErrorCode.upload_too_large
   | typeof ErrorCode.upload_type_refused
   | typeof ErrorCode.upload_count_exceeded
-  | typeof ErrorCode.handler_error;
+  | typeof ErrorCode.upload_stalled
+  | typeof ErrorCode.upload_aborted
+  | typeof ErrorCode.handler_error
+  | typeof ErrorCode.internal_error;
+
+/** Why an upload stopped short of done: its failure, or `upload_cancelled`. */
+export type UploadStopCode = UploadErrorCode | typeof ErrorCode.upload_cancelled;
 
 /** One file announced to a field, as the page renders it. */
 export interface UploadEntry {
@@ -60,12 +73,16 @@ export interface UploadEntry {
   readonly error: UploadErrorCode | undefined;
 }
 
-/** A complete file, handed to `onFile`. */
-export interface UploadedFile {
+/** A file as the browser declared it, once accepted (what a `sink` is opened for). */
+export interface UploadInfo {
   readonly id: string;
   readonly name: string;
   readonly size: number;
   readonly type: string;
+}
+
+/** A complete file, handed to `onFile`. */
+export interface UploadedFile extends UploadInfo {
   /** The temp file; deleted with the entry unless moved away. */
   readonly path: string;
 }
@@ -81,38 +98,89 @@ export interface UploadOptions {
    * what the browser declares (type and name), before any byte is read.
    */
   readonly accept?: readonly string[];
-  /** Chunk size in bytes (default 256 KiB; 4 KiB–16 MiB). */
+  /**
+   * Chunk size in bytes (default 64 KiB; 4 KiB–1 MiB, and below `limits.maxPayload`: a
+   * chunk is one WebSocket message).
+   */
   readonly chunkBytes?: number;
   /** Directory of the temp files (default `<os tmpdir>/vango-uploads`). */
   readonly dir?: string;
   /**
-   * Called once a file is complete; may be async. What it throws marks the entry
-   * `failed` with `handler_error` (and is logged).
+   * Called once a file is complete in its temp file; may be async. What it throws marks
+   * the entry `failed` with `handler_error` (and is logged). Not with `sink`.
    */
   readonly onFile?: (file: UploadedFile) => unknown;
+  /**
+   * Receives each accepted file as a stream instead of a temp file: called when the
+   * file is accepted (before its first byte), returns the `Writable` its bytes are
+   * written to, chunk after chunk, each write's callback awaited before the next chunk
+   * is taken and before the browser may send more. `end()` is called when the file is
+   * complete (the entry turns `done` once it finished), `destroy(err)` with a coded
+   * `ServerError` (`upload_cancelled`, `upload_stalled`, `upload_aborted`) when it stops
+   * short. A throw, a rejection or a stream error marks the entry `failed` with
+   * `handler_error`.
+   */
+  readonly sink?: (file: UploadInfo) => Writable | Promise<Writable>;
+  /**
+   * An upload that receives no byte for this long fails as `upload_stalled` (default
+   * 60 s), freeing its place under `maxFiles`.
+   */
+  readonly idleMs?: number;
 }
 
-/** A file as the browser announces it. */
+/** A file as the browser announces it; `id` when it resumes an upload it started. */
 export interface AnnouncedFile {
   readonly name: string;
   readonly size: number;
   readonly type: string;
+  readonly id?: string | undefined;
 }
 
-/** What an announcement answers per file: an id to send chunks to, or why not. */
-export type AnnounceResult = { readonly id: string } | { readonly error: UploadErrorCode };
+/**
+ * What an announcement answers per file: an id to send to and the offset to send from
+ * (`at` equals the size: nothing left to send), or why not.
+ */
+export type AnnounceResult =
+  | { readonly id: string; readonly at: number }
+  | { readonly error: UploadStopCode };
+
+/** What a field tells the page's browser and its session (wired by `useUpload`). */
+export interface UploadFieldHost {
+  /** Routes the session's Data frames for upload `id` to `receiver`. */
+  open(id: string, receiver: DataReceiver): void;
+  /** Stops routing upload `id`. */
+  close(id: string): void;
+  /** `at` bytes of upload `id` are written: the browser may send further. */
+  ack(id: string, at: number): void;
+  /** Upload `id` ended short of done: the browser stops sending it. */
+  stop(id: string, code: UploadStopCode): void;
+}
 
 const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
-const DEFAULT_CHUNK = 256 * 1024;
+const DEFAULT_CHUNK = 64 * 1024;
 const MIN_CHUNK = 4 * 1024;
-const MAX_CHUNK = 16 * 1024 * 1024;
+const MAX_CHUNK = 1024 * 1024;
+/**
+ * Bytes of one upload that may be on their way or waiting to be written: the window is
+ * this many bytes' worth of chunks (at least 2). 512 KiB keeps a 50 ms round trip at
+ * ~10 MB/s while bounding memory per upload; the hook narrows it further when acks come
+ * slowly, so the page's events never queue long behind file bytes.
+ */
+const WINDOW_BYTES = 512 * 1024;
+const DEFAULT_IDLE_MS = 60_000;
 
 interface Upload {
   entry: UploadEntry;
-  readonly path: string;
-  handle: FileHandle | undefined;
+  /** Where its bytes go (undefined until opened). */
+  sink: UploadSink | undefined;
+  /** Chunks received and not yet written, in offset order. */
+  readonly queue: Uint8Array[];
+  /** Offset the next chunk must have: received plus what waits in `queue`. */
+  expected: number;
   /** A chunk is being written. */
-  busy: boolean;
+  writing: boolean;
+  /** `performance.now()` of the announcement, or of the last chunk received or written. */
+  lastAt: number;
 }
 
 /** True when `accept` lets a file named `name` of MIME type `type` in. */
@@ -132,24 +200,24 @@ export function acceptsFile(accept: readonly string[], name: string, type: strin
 }
 
 export class UploadField {
-  /** Unguessable: the field's URL segment. */
-  readonly token: string;
-  /** Browser session (cookie) the field's page belongs to; only it may send chunks. */
-  readonly sid: string;
   readonly maxFileBytes: number;
   readonly maxFiles: number;
   readonly accept: readonly string[];
   readonly chunkBytes: number;
+  /** Chunks of one upload that may be unacknowledged at once. */
+  readonly window: number;
   readonly dir: string;
+  readonly idleMs: number;
   readonly #entries: Signal<readonly UploadEntry[]>;
   readonly #uploads = new Map<string, Upload>();
   readonly #onFile: UploadOptions["onFile"];
+  readonly #sink: UploadOptions["sink"];
+  readonly #host: UploadFieldHost;
   readonly #logger: Logger | undefined;
+  #idleTimer: NodeJS.Timeout | undefined = undefined;
   #closed = false;
 
-  constructor(sid: string, options: UploadOptions, logger?: Logger) {
-    this.token = randomToken();
-    this.sid = sid;
+  constructor(options: UploadOptions, host: UploadFieldHost, logger?: Logger) {
     this.maxFileBytes = positive(options.maxFileBytes, DEFAULT_MAX_FILE, "maxFileBytes");
     this.maxFiles = positive(options.maxFiles, 1, "maxFiles");
     this.accept = Object.freeze([...(options.accept ?? [])]);
@@ -158,8 +226,15 @@ export class UploadField {
       throw new ConfigError("useUpload.chunkBytes", `must be ${MIN_CHUNK}–${MAX_CHUNK}`);
     }
     this.chunkBytes = chunk;
+    this.window = Math.max(2, Math.floor(WINDOW_BYTES / chunk));
     this.dir = options.dir ?? join(tmpdir(), "vango-uploads");
+    this.idleMs = positive(options.idleMs, DEFAULT_IDLE_MS, "idleMs");
+    if (options.sink !== undefined && options.onFile !== undefined) {
+      throw new ConfigError("useUpload.onFile", "not with sink: the stream's end is the file's");
+    }
     this.#onFile = options.onFile;
+    this.#sink = options.sink;
+    this.#host = host;
     this.#logger = logger;
     this.#entries = signal<readonly UploadEntry[]>([], { transient: true });
   }
@@ -173,16 +248,26 @@ export class UploadField {
   }
 
   /**
-   * Judges a selection: every file against the count, size and type limits. Settled
-   * entries (done, failed, cancelled) are replaced by the new ones; their temp files go.
+   * Judges a selection: every new file against the count, size and type limits, before
+   * a byte is sent. A file with the `id` of an upload this field holds (the browser
+   * resuming after a reconnect) is answered with the offset to continue from, or with
+   * why that upload ended. Settled entries (done, failed, cancelled) are replaced when
+   * the selection brings a new file; their temp files go.
    */
   async announce(files: readonly AnnouncedFile[]): Promise<AnnounceResult[]> {
-    const running = this.#running();
-    const tooMany = running + files.length > this.maxFiles;
-    const results: AnnounceResult[] = [];
+    const results: AnnounceResult[] = new Array(files.length);
+    const fresh: number[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const known = files[i]!.id === undefined ? undefined : this.#uploads.get(files[i]!.id!);
+      if (known === undefined) fresh.push(i);
+      else results[i] = this.#resumeAnswer(known);
+    }
+    if (fresh.length === 0 || this.#closed) return results;
+    const tooMany = this.#running() + fresh.length > this.maxFiles;
     const added: UploadEntry[] = [];
     const created: Upload[] = [];
-    for (const f of files) {
+    for (const i of fresh) {
+      const f = files[i]!;
       let error: UploadErrorCode | undefined;
       if (tooMany) error = ErrorCode.upload_count_exceeded;
       else if (f.size > this.maxFileBytes) error = ErrorCode.upload_too_large;
@@ -198,26 +283,43 @@ export class UploadField {
         error,
       };
       added.push(entry);
-      if (error !== undefined) results.push({ error });
+      if (error !== undefined) results[i] = { error };
       else {
-        const up: Upload = { entry, path: join(this.dir, id), handle: undefined, busy: false };
+        const up: Upload = {
+          entry,
+          sink: undefined,
+          queue: [],
+          expected: 0,
+          writing: false,
+          lastAt: performance.now(),
+        };
         created.push(up);
-        results.push({ id });
+        results[i] = { id, at: 0 };
       }
     }
-    // Shown at once (progress at 0 %), before the files are created.
+    // Shown at once (progress at 0 %), before the sinks are opened.
     const kept = this.#entries.peek().filter((e) => e.status === UploadStatus.Uploading);
     for (const e of this.#entries.peek()) if (!kept.includes(e)) void this.#drop(e.id);
-    for (const up of created) this.#uploads.set(up.entry.id, up);
+    for (const up of created) {
+      this.#uploads.set(up.entry.id, up);
+      this.#host.open(up.entry.id, (offset, data) => this.receive(up.entry.id, offset, data));
+    }
     this.#entries.set([...kept, ...added]);
-    if (created.length > 0) {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      for (const up of created) {
-        if (this.#closed || this.#uploads.get(up.entry.id) !== up) continue;
-        up.handle = await openFile(up.path, "w", 0o600);
-        if (this.#closed || this.#uploads.get(up.entry.id) !== up) await this.#release(up);
+    for (const up of created) {
+      await this.#openSink(up);
+      if (this.#live(up) && up.entry.size === 0) await this.#complete(up);
+    }
+    // A sink that could not be opened failed its file: the answer says so.
+    for (const i of fresh) {
+      const r = results[i]!;
+      if ("id" in r) {
+        const up = this.#uploads.get(r.id);
+        if (up !== undefined && up.entry.status === UploadStatus.Failed) {
+          results[i] = { error: up.entry.error! };
+        }
       }
     }
+    this.#armIdle();
     return results;
   }
 
@@ -228,57 +330,36 @@ export class UploadField {
   }
 
   /**
-   * Writes one chunk read from `body` at `offset` (the caller checked offset and length
-   * against the entry). Returns the bytes received after it, or `undefined` when the
-   * body ended short or failed: what it wrote is cut off again and the upload stays at
-   * `offset`, so the same chunk may be sent again.
+   * Takes one chunk of upload `id` (a Data frame's bytes). Refused (`false`) unless the
+   * upload is running, `offset` follows what was received and queued, the length is
+   * exactly the chunk size (the last chunk exactly the rest) and the window has room.
    */
-  async writeChunk(
-    id: string,
-    offset: number,
-    length: number,
-    body: AsyncIterable<Buffer>,
-  ): Promise<number | undefined> {
+  receive(id: string, offset: number, data: Uint8Array): boolean {
     const up = this.#uploads.get(id);
-    if (up === undefined || up.busy || up.handle === undefined) return undefined;
-    up.busy = true;
-    const handle = up.handle;
-    let pos = offset;
-    let ok = false;
-    try {
-      for await (const buf of body) {
-        if (pos + buf.length > offset + length) break;
-        let done = 0;
-        while (done < buf.length) {
-          const { bytesWritten } = await handle.write(buf, done, buf.length - done, pos);
-          done += bytesWritten;
-          pos += bytesWritten;
-        }
-      }
-      ok = pos === offset + length;
-    } catch {
-      ok = false;
-    } finally {
-      up.busy = false;
-    }
-    if (this.#closed || this.#uploads.get(id) !== up) return undefined;
-    if (up.entry.status !== UploadStatus.Uploading) return undefined;
-    if (!ok) {
-      await handle.truncate(offset).catch(() => undefined);
-      return undefined;
-    }
-    const received = offset + length;
-    this.#set(up, { ...up.entry, received });
-    if (received === up.entry.size) await this.#complete(up);
-    return received;
+    if (up === undefined || up.entry.status !== UploadStatus.Uploading) return false;
+    const len = data.length;
+    if (offset !== up.expected || len === 0) return false;
+    if (len !== Math.min(this.chunkBytes, up.entry.size - offset)) return false;
+    if (up.queue.length >= this.window) return false;
+    up.queue.push(data);
+    up.expected += len;
+    up.lastAt = performance.now();
+    void this.#pump(up);
+    return true;
   }
 
-  /** Stops an upload: its file goes, later chunks are refused. */
+  /** Stops an upload: its bytes go, later chunks are refused, the browser stops sending. */
   cancel(id: string): void {
     const up = this.#uploads.get(id);
     if (up === undefined || up.entry.status !== UploadStatus.Uploading) return;
-    this.#set(up, { ...up.entry, status: UploadStatus.Cancelled });
-    void this.#release(up);
+    this.#end(up, UploadStatus.Cancelled, undefined, ErrorCode.upload_cancelled);
+  }
+
+  /** The browser gave up on upload `id` (its file could not be read, no progress): failed. */
+  abort(id: string): void {
+    const up = this.#uploads.get(id);
+    if (up === undefined || up.entry.status !== UploadStatus.Uploading) return;
+    this.#end(up, UploadStatus.Failed, ErrorCode.upload_aborted, ErrorCode.upload_aborted);
   }
 
   /** Drops settled entries (and their files); running uploads stay. */
@@ -291,13 +372,26 @@ export class UploadField {
     this.#entries.set(keep);
   }
 
-  /** Ends the field: every temp file is deleted, every later request refused. */
+  /** Ends the field: every temp file is deleted, every stream destroyed, later chunks refused. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     const all = [...this.#uploads.values()];
     this.#uploads.clear();
-    await Promise.all(all.map((up) => this.#release(up)));
+    for (const up of all) this.#host.close(up.entry.id);
+    await Promise.all(all.map((up) => up.sink?.abort(ErrorCode.upload_cancelled)));
+  }
+
+  #resumeAnswer(up: Upload): AnnounceResult {
+    const e = up.entry;
+    if (e.status === UploadStatus.Uploading) {
+      up.lastAt = performance.now();
+      return { id: e.id, at: up.expected };
+    }
+    if (e.status === UploadStatus.Done) return { id: e.id, at: e.size };
+    return { error: e.error ?? ErrorCode.upload_cancelled };
   }
 
   /** Uploads still receiving bytes. */
@@ -307,17 +401,80 @@ export class UploadField {
     return n;
   }
 
-  async #complete(up: Upload): Promise<void> {
-    const h = up.handle;
-    up.handle = undefined;
-    await h?.close().catch(() => undefined);
+  #live(up: Upload): boolean {
+    return (
+      !this.#closed &&
+      this.#uploads.get(up.entry.id) === up &&
+      up.entry.status === UploadStatus.Uploading
+    );
+  }
+
+  async #openSink(up: Upload): Promise<void> {
     const e = up.entry;
-    if (this.#onFile !== undefined) {
+    let sink: UploadSink;
+    try {
+      if (this.#sink !== undefined) {
+        const info: UploadInfo = { id: e.id, name: e.name, size: e.size, type: e.type };
+        sink = new StreamSink(await this.#sink(info));
+      } else {
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+        sink = await FileSink.create(join(this.dir, e.id));
+      }
+    } catch (err) {
+      this.#failed(up, err, this.#sink !== undefined ? ErrorCode.handler_error : undefined);
+      return;
+    }
+    if (!this.#live(up)) {
+      await sink.abort(ErrorCode.upload_cancelled);
+      return;
+    }
+    up.sink = sink;
+    void this.#pump(up);
+  }
+
+  /** Writes the queued chunks in order, acknowledging each once written. */
+  async #pump(up: Upload): Promise<void> {
+    const sink = up.sink;
+    if (up.writing || sink === undefined) return;
+    up.writing = true;
+    try {
+      while (up.queue.length > 0 && this.#live(up)) {
+        const data = up.queue[0]!;
+        await sink.write(data);
+        up.queue.shift();
+        if (!this.#live(up)) return;
+        const received = up.entry.received + data.length;
+        up.lastAt = performance.now();
+        this.#set(up, { ...up.entry, received });
+        this.#host.ack(up.entry.id, received);
+        if (received === up.entry.size) {
+          await this.#complete(up);
+          return;
+        }
+      }
+    } catch (err) {
+      if (this.#live(up)) this.#failed(up, err, undefined);
+    } finally {
+      up.writing = false;
+    }
+  }
+
+  async #complete(up: Upload): Promise<void> {
+    const e = up.entry;
+    this.#host.close(e.id);
+    try {
+      await up.sink!.end();
+    } catch (err) {
+      if (this.#live(up)) this.#failed(up, err, undefined);
+      return;
+    }
+    if (this.#onFile !== undefined && up.sink instanceof FileSink) {
       try {
-        await this.#onFile({ id: e.id, name: e.name, size: e.size, type: e.type, path: up.path });
+        const path = up.sink.path;
+        await this.#onFile({ id: e.id, name: e.name, size: e.size, type: e.type, path });
       } catch (err) {
         this.#logger?.error({ err, code: ErrorCode.handler_error }, "upload onFile failed");
-        if (this.#uploads.get(e.id) === up) {
+        if (this.#live(up)) {
           this.#set(up, {
             ...up.entry,
             status: UploadStatus.Failed,
@@ -327,7 +484,60 @@ export class UploadField {
         return;
       }
     }
-    if (this.#uploads.get(e.id) === up) this.#set(up, { ...up.entry, status: UploadStatus.Done });
+    if (this.#live(up)) this.#set(up, { ...up.entry, status: UploadStatus.Done });
+  }
+
+  /**
+   * A sink failed: the app's stream (`handler_error`) or the temp file (`internal_error`);
+   * logged, the upload fails.
+   */
+  #failed(up: Upload, err: unknown, code: UploadErrorCode | undefined): void {
+    const c =
+      code ?? (this.#sink !== undefined ? ErrorCode.handler_error : ErrorCode.internal_error);
+    this.#logger?.error({ err, code: c }, "upload sink failed");
+    if (this.#live(up)) this.#end(up, UploadStatus.Failed, c, c);
+  }
+
+  /** Ends a running upload short of done: entry, channel, sink, browser. */
+  #end(
+    up: Upload,
+    status: UploadStatus,
+    error: UploadErrorCode | undefined,
+    code: UploadStopCode,
+  ): void {
+    const id = up.entry.id;
+    this.#set(up, { ...up.entry, status, error });
+    up.queue.length = 0;
+    this.#host.close(id);
+    this.#host.stop(id, code);
+    void up.sink?.abort(code);
+  }
+
+  /** Fails the uploads that received no byte for `idleMs`; re-armed while any runs. */
+  #armIdle(): void {
+    if (this.#idleTimer !== undefined || this.#closed) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const up of this.#uploads.values()) {
+      if (up.entry.status === UploadStatus.Uploading) next = Math.min(next, up.lastAt);
+    }
+    if (next === Number.POSITIVE_INFINITY) return;
+    const wait = Math.max(0, next + this.idleMs - performance.now());
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      this.#sweepIdle();
+    }, wait);
+    this.#idleTimer.unref();
+  }
+
+  #sweepIdle(): void {
+    const now = performance.now();
+    for (const up of [...this.#uploads.values()]) {
+      // A write that takes longer than `idleMs` (a sink that never calls back) is a stall too.
+      if (this.#live(up) && now - up.lastAt >= this.idleMs) {
+        this.#end(up, UploadStatus.Failed, ErrorCode.upload_stalled, ErrorCode.upload_stalled);
+      }
+    }
+    this.#armIdle();
   }
 
   #set(up: Upload, next: UploadEntry): void {
@@ -340,14 +550,8 @@ export class UploadField {
     const up = this.#uploads.get(id);
     if (up === undefined) return;
     this.#uploads.delete(id);
-    await this.#release(up);
-  }
-
-  async #release(up: Upload): Promise<void> {
-    const h = up.handle;
-    up.handle = undefined;
-    await h?.close().catch(() => undefined);
-    await rm(up.path, { force: true }).catch(() => undefined);
+    this.#host.close(id);
+    await up.sink?.abort(ErrorCode.upload_cancelled);
   }
 }
 

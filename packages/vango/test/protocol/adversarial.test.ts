@@ -10,7 +10,7 @@ import { EventType, FrameType, PatchOp, TYPE_MASK } from "../../src/protocol/con
 import { ErrorCode, ProtocolError } from "../../src/protocol/error-code.ts";
 import type { Frame } from "../../src/protocol/frame.ts";
 import type { Limits } from "../../src/protocol/limits.ts";
-import { frame } from "./arbitraries.ts";
+import { fieldFrame, frame } from "./arbitraries.ts";
 
 /** Decodes; returns the error code or "ok", failing the test on any other exception. */
 function outcome(bytes: Uint8Array, limits?: Partial<Limits>): string {
@@ -60,7 +60,7 @@ describe("random input", () => {
 describe("mutations of valid frames", () => {
   it("truncation at every offset is frame_malformed", () => {
     fc.assert(
-      fc.property(frame, (f) => {
+      fc.property(fieldFrame, (f) => {
         const bytes = encodeFrame(f);
         for (let i = 0; i < bytes.length; i++) {
           expect(outcome(bytes.subarray(0, i))).toBe(ErrorCode.frame_malformed);
@@ -72,11 +72,25 @@ describe("mutations of valid frames", () => {
 
   it("a trailing byte is frame_malformed", () => {
     fc.assert(
-      fc.property(frame, fc.integer({ min: 0, max: 255 }), (f, extra) => {
+      fc.property(fieldFrame, fc.integer({ min: 0, max: 255 }), (f, extra) => {
         expect(outcome(Uint8Array.of(...encodeFrame(f), extra))).toBe(ErrorCode.frame_malformed);
       }),
       { numRuns: 400 },
     );
+  });
+
+  it("a Data frame cut in its header is frame_malformed, after it a shorter chunk", () => {
+    const data = new Uint8Array([9, 8, 7]);
+    const bytes = encodeFrame({ type: FrameType.Data, channel: "abc", offset: 200, data });
+    const header = bytes.length - data.length;
+    for (let i = 0; i < header; i++) {
+      expect(outcome(bytes.subarray(0, i))).toBe(ErrorCode.frame_malformed);
+    }
+    for (let i = header; i <= bytes.length; i++) {
+      expect(decodeFrame(bytes.subarray(0, i))).toMatchObject({
+        data: data.subarray(0, i - header),
+      });
+    }
   });
 
   it("bit flips never escape as other errors", () => {

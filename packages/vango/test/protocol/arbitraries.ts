@@ -61,6 +61,7 @@ export function wellFormed(s: string): string {
 /** Applies `wellFormed` to every string value in a decoded-shape value (keys are well-formed). */
 export function normalize<T>(v: T): T {
   if (typeof v === "string") return wellFormed(v) as T;
+  if (v instanceof Uint8Array) return v;
   if (Array.isArray(v)) return v.map(normalize) as T;
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
@@ -317,6 +318,22 @@ export const frameByType: { readonly [type: number]: fc.Arbitrary<Frame> } = {
     cseq: uint,
     message: text,
   }),
+  [FrameType.Data]: fc.record({
+    type: fc.constant(FrameType.Data),
+    channel: text,
+    offset: uint,
+    data: fc.uint8Array({ maxLength: 512 }),
+  }),
 };
 
 export const frame: fc.Arbitrary<Frame> = fc.oneof(...Object.values(frameByType));
+
+/**
+ * Frames whose last field ends the message: all but Data, whose bytes run to the end
+ * (a cut Data frame past its header is a shorter chunk, which its channel refuses).
+ */
+export const fieldFrame: fc.Arbitrary<Frame> = fc.oneof(
+  ...Object.entries(frameByType)
+    .filter(([type]) => Number(type) !== FrameType.Data)
+    .map(([, arb]) => arb),
+);

@@ -117,7 +117,10 @@ describe("round trip", () => {
           expect(decodeServerFrame(bytes)).toEqual(normalize(f));
         } else expect(codeOf(() => decodeServerFrame(bytes))).toBe(ErrorCode.unknown_type);
         if (!server.has(f.type)) {
-          expect(encodeClientFrame(f as never)).toEqual(bytes);
+          // Only the upload hook writes Data frames (frame-data.ts): not the core client.
+          if (f.type === FrameType.Data) {
+            expect(codeOf(() => encodeClientFrame(f))).toBe(ErrorCode.encode_invalid);
+          } else expect(encodeClientFrame(f as never)).toEqual(bytes);
           expect(decodeClientFrame(bytes)).toEqual(normalize(f));
         } else expect(codeOf(() => decodeClientFrame(bytes))).toBe(ErrorCode.unknown_type);
       }),
@@ -225,6 +228,64 @@ describe("exact bytes and budgets", () => {
         1,
       ),
     );
+  });
+});
+
+describe("Data frames", () => {
+  it("are a header, the channel, the offset and then the bytes as they are", () => {
+    const bytes = encodeFrame({
+      type: FrameType.Data,
+      channel: "ab",
+      offset: 300,
+      data: new Uint8Array([1, 2, 3]),
+    });
+    expect([...bytes]).toEqual([FrameType.Data, 2, 97, 98, 0xac, 0x02, 1, 2, 3]);
+    const f = decodeClientFrame(bytes);
+    expect(f).toEqual({
+      type: FrameType.Data,
+      channel: "ab",
+      offset: 300,
+      data: new Uint8Array([1, 2, 3]),
+    });
+    // A view into the message, not a copy.
+    expect((f as { data: Uint8Array }).data.buffer).toBe(bytes.buffer);
+  });
+
+  it("carry more than maxString bytes, bounded by maxFrameBytes only", () => {
+    const data = new Uint8Array(5000);
+    const bytes = encodeFrame({ type: FrameType.Data, channel: "c", offset: 0, data });
+    expect(decodeClientFrame(bytes, { maxString: 1024 })).toMatchObject({ offset: 0 });
+    expect(codeOf(() => decodeClientFrame(bytes, { maxFrameBytes: 4096 }))).toBe(
+      ErrorCode.frame_too_large,
+    );
+  });
+
+  it("refuse an offset the varint cannot carry when encoded", () => {
+    for (const offset of [-1, 1.5, 2 ** 53]) {
+      const f = { type: FrameType.Data, channel: "c", offset, data: new Uint8Array(1) } as const;
+      expect(codeOf(() => encodeFrame(f))).toBe(ErrorCode.encode_invalid);
+    }
+    const big = encodeFrame({
+      type: FrameType.Data,
+      channel: "ü",
+      offset: 2 ** 53 - 1,
+      data: new Uint8Array(0),
+    });
+    expect(decodeClientFrame(big)).toMatchObject({ channel: "ü", offset: 2 ** 53 - 1 });
+  });
+
+  it("refuse header flags, a cut header and a server's decoder", () => {
+    const ok = encodeFrame({
+      type: FrameType.Data,
+      channel: "c",
+      offset: 1,
+      data: new Uint8Array(1),
+    });
+    const flagged = Uint8Array.from(ok);
+    flagged[0] = FrameType.Data | (1 << FLAG_SHIFT);
+    expect(codeOf(() => decodeClientFrame(flagged))).toBe(ErrorCode.frame_malformed);
+    expect(codeOf(() => decodeClientFrame(ok.subarray(0, 2)))).toBe(ErrorCode.frame_malformed);
+    expect(codeOf(() => decodeServerFrame(ok))).toBe(ErrorCode.unknown_type);
   });
 });
 

@@ -1,26 +1,30 @@
 /**
- * Uploads over real HTTP against a real app: announce, chunks written at their offsets
- * into the temp file, limits judged before any byte is read, cancel, cleanup when the
- * session ends — and the adversarial cases: a lying Content-Length, a truncated chunk,
- * a chunk for another browser session, a flood of tiny chunks.
+ * Uploads over a real socket against a real app, as the `Upload` hook speaks to it:
+ * announce (a hook event), chunks (Data frames) written at their offsets into the temp
+ * file and acknowledged as hook calls, limits judged before any byte is sent, cancel
+ * from either side, the browser giving up, idle expiry, resuming on a new socket,
+ * cleanup when the session ends — and the adversarial cases: a chunk for another
+ * session, a truncated chunk, a flood of tiny chunks, chunks past the window.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventType, FrameType, PatchOp } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
-import type { UploadedFile } from "../../src/uploads/upload-field.ts";
-import { OFFSET_HEADER, uploadFieldCount } from "../../src/uploads/upload-http.ts";
+import { encodeDataFrame } from "../../src/protocol/frame-data.ts";
+import type { AcceptedCall, AnnounceAnswer } from "../../src/protocol/upload-messages.ts";
+import type { UploadedFile, UploadOptions } from "../../src/uploads/upload-field.ts";
 import { type Upload, useUpload } from "../../src/uploads/use-upload.ts";
-import { getPage, type Page, type Running, start } from "../server/helpers.ts";
+import { getPage, type Page, type Running, sleep, start, TestSocket } from "../server/helpers.ts";
 
-const CHUNK = 64 * 1024;
+const CHUNK = 16 * 1024;
 let srv: Running | undefined;
 let dir: string;
 let field: Upload | undefined;
 const files: UploadedFile[] = [];
+let extra: UploadOptions = {};
 
 function UploadPage() {
   const up = useUpload({
@@ -32,6 +36,7 @@ function UploadPage() {
     onFile: (f) => {
       files.push(f);
     },
+    ...extra,
   });
   field = up;
   return () => (
@@ -46,13 +51,18 @@ function UploadPage() {
   );
 }
 
+async function boot(opts: UploadOptions = {}, rateLimit?: object): Promise<void> {
+  extra = opts;
+  srv = await start({
+    routes: { "/": UploadPage },
+    ...(rateLimit === undefined ? {} : { rateLimit }),
+  });
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "vango-upload-test-"));
   files.length = 0;
-  srv = await start({
-    routes: { "/": UploadPage },
-    rateLimit: { perIp: { limit: 300, windowMs: 60_000 } },
-  });
+  extra = {};
 });
 
 afterEach(async () => {
@@ -61,303 +71,396 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function urlOf(page: Page): string {
-  const m = /data-vh="Upload" data-vh-o="([^"]+)"/.exec(page.html);
-  return (JSON.parse(m![1]!.replaceAll("&quot;", '"')) as { url: string }).url;
+interface Call {
+  readonly c: string;
+  readonly p: unknown;
 }
 
-function headers(page: Page, extra: Record<string, string> = {}): Record<string, string> {
-  return { cookie: page.cookie, "x-csrf-token": page.csrf, ...extra };
-}
+/** The page's socket, speaking the upload messages as the hook does. */
+class Uploader {
+  readonly sock: TestSocket;
+  readonly page: Page;
+  readonly hid: number;
+  readonly key: string;
+  readonly calls: Call[] = [];
+  /** Announcement numbers are unique across sockets: a resume from seq 0 replays old answers. */
+  static #n = 0;
 
-async function announce(
-  page: Page,
-  list: { name: string; size: number; type: string }[],
-): Promise<Response> {
-  return fetch(srv!.base + urlOf(page), {
-    method: "POST",
-    headers: headers(page, { "content-type": "application/json" }),
-    body: JSON.stringify({ files: list }),
-  });
-}
+  /** Event numbers go on from what the session processed, as the client's do. */
+  #cseq: number;
 
-async function put(page: Page, id: string, offset: number, body: Uint8Array): Promise<Response> {
-  return fetch(`${srv!.base}${urlOf(page)}/${id}?offset=${offset}`, {
-    method: "PUT",
-    headers: headers(page),
-    body: new Blob([new Uint8Array(body)]),
-  });
-}
+  private constructor(sock: TestSocket, page: Page, cseq: number) {
+    this.sock = sock;
+    this.page = page;
+    this.#cseq = cseq;
+    const tag = /<input [^>]*data-vh="Upload"[^>]*>/.exec(page.html)?.[0] ?? "";
+    this.key = /data-vh-k="(\w+)"/.exec(tag)?.[1] ?? "";
+    this.hid = Number(/data-hid="(\d+)"/.exec(tag)?.[1]);
+  }
 
-async function sendAll(page: Page, id: string, data: Buffer): Promise<void> {
-  for (let o = 0; o < data.length; o += CHUNK) {
-    const r = await put(page, id, o, data.subarray(o, o + CHUNK));
-    expect(r.status).toBe(204);
-    expect(r.headers.get(OFFSET_HEADER)).toBe(String(Math.min(o + CHUNK, data.length)));
+  static async open(page?: Page): Promise<Uploader> {
+    const p = page ?? (await getPage(srv!.base));
+    const sock = await TestSocket.open(srv!.port, p.cookie);
+    const reply = await sock.attach(p);
+    return new Uploader(sock, p, reply.lastCseq);
+  }
+
+  /** Hook calls received so far (the frames are consumed). */
+  drain(): Call[] {
+    for (const f of this.sock.frames.splice(0)) {
+      if (f.type !== FrameType.Patches) continue;
+      for (const p of f.patches) {
+        if (p.op !== PatchOp.Dispatch || p.name !== "vango:hook") continue;
+        const d = p.payload as { k: string; c: string; p: unknown };
+        if (d.k === this.key) this.calls.push({ c: d.c, p: d.p });
+      }
+    }
+    return this.calls;
+  }
+
+  /** Waits for a call matching `pred` (among those not yet taken) and takes it. */
+  async call(pred: (c: Call) => boolean, ms = 3000): Promise<Call> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      this.drain();
+      const i = this.calls.findIndex(pred);
+      if (i >= 0) return this.calls.splice(i, 1)[0]!;
+      if (Date.now() > deadline) throw new Error(`no such call in ${JSON.stringify(this.calls)}`);
+      if (this.sock.closed) throw new Error(`socket closed ${JSON.stringify(this.sock.closed)}`);
+      await sleep(5);
+    }
+  }
+
+  push(payload: unknown): number {
+    return this.sock.event(
+      this.hid,
+      { type: EventType.Hook, name: "upload", payload } as never,
+      ++this.#cseq,
+    );
+  }
+
+  async announce(
+    list: { name: string; size: number; type: string; id?: string }[],
+  ): Promise<AcceptedCall> {
+    const n = ++Uploader.#n;
+    this.push({ op: "announce", n, files: list });
+    const c = await this.call((x) => x.c === "accepted" && (x.p as AcceptedCall).n === n);
+    return c.p as AcceptedCall;
+  }
+
+  async startOne(size: number, name = "a.bin", type = ""): Promise<string> {
+    const a = await this.announce([{ name, size, type }]);
+    expect(a.chunk).toBe(CHUNK);
+    const r = a.files[0] as { id: string; at: number };
+    expect(r.at).toBe(0);
+    return r.id;
+  }
+
+  data(id: string, offset: number, bytes: Uint8Array): void {
+    this.sock.ws.send(encodeDataFrame(id, offset, bytes));
+  }
+
+  /** Sends `data` from `from` chunk by chunk, each after the previous one's ack. */
+  async sendAll(id: string, data: Uint8Array, from = 0): Promise<void> {
+    for (let o = from; o < data.length; o += CHUNK) {
+      const end = Math.min(o + CHUNK, data.length);
+      this.data(id, o, data.subarray(o, end));
+      await this.call((c) => c.c === "ack" && (c.p as { id: string; at: number }).at === end);
+    }
   }
 }
 
-/** Raw HTTP on a socket: the request head (and `body`), then `end` or a cut. */
-function rawRequest(
-  head: string,
-  body: Buffer,
-  opts: { cut?: boolean } = {},
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const s = connect(srv!.port, "127.0.0.1");
-    let text = "";
-    s.on("data", (d) => {
-      text += d.toString("latin1");
-    });
-    s.on("error", () => resolve({ status: 0, text }));
-    s.on("close", () => {
-      const m = /^HTTP\/1\.1 (\d+)/.exec(text);
-      resolve({ status: m ? Number(m[1]) : 0, text });
-    });
-    s.on("connect", () => {
-      s.write(head + "\r\n\r\n");
-      s.write(body, () => {
-        if (opts.cut) setTimeout(() => s.destroy(), 50);
-      });
-    });
-    setTimeout(() => reject(new Error("raw request timed out")), 5000).unref();
-  });
+function entries() {
+  return field!.entries.peek();
 }
 
-function putHead(page: Page, id: string, offset: number, length: number): string {
-  return [
-    `PUT ${urlOf(page)}/${id}?offset=${offset} HTTP/1.1`,
-    "Host: 127.0.0.1",
-    `Cookie: ${page.cookie}`,
-    `X-CSRF-Token: ${page.csrf}`,
-    `Content-Length: ${length}`,
-    "Connection: close",
-  ].join("\r\n");
-}
-
-async function startOne(page: Page, size: number, name = "a.bin", type = ""): Promise<string> {
-  const r = await announce(page, [{ name, size, type }]);
-  expect(r.status).toBe(200);
-  const body = (await r.json()) as { chunk: number; files: { id: string }[] };
-  expect(body.chunk).toBe(CHUNK);
-  return body.files[0]!.id;
-}
-
-async function onDisk(): Promise<string[]> {
-  return readdir(dir);
-}
-
-describe("uploads", () => {
-  it("writes a file in chunks at their offsets and hands it to onFile", async () => {
-    const page = await getPage(srv!.base);
+describe("uploads over the socket", () => {
+  it("writes a file in chunks at their offsets, acks each, hands it to onFile", async () => {
+    await boot();
+    const u = await Uploader.open();
     const data = randomBytes(3 * CHUNK + 1234);
-    const id = await startOne(page, data.length, "report.txt", "text/plain");
-    expect(field!.entries.peek()).toMatchObject([{ id, received: 0, status: "uploading" }]);
-    await sendAll(page, id, data);
-    expect(files).toHaveLength(1);
+    const id = await u.startOne(data.length, "report.txt", "text/plain");
+    expect(entries()).toMatchObject([{ id, received: 0, status: "uploading" }]);
+    await u.sendAll(id, data);
+    await expect.poll(() => files.length).toBe(1);
     expect(files[0]).toMatchObject({ id, name: "report.txt", size: data.length });
     expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
-    expect(field!.entries.peek()).toMatchObject([
+    expect(entries()).toMatchObject([
       { id, received: data.length, size: data.length, status: "done" },
     ]);
+    // No HTTP endpoint is involved any more.
+    expect((await fetch(`${srv!.base}/_vango/upload/x`, { method: "POST" })).status).not.toBe(200);
   });
 
-  it("accepts an empty file with one empty chunk", async () => {
-    const page = await getPage(srv!.base);
-    const id = await startOne(page, 0);
-    const r = await put(page, id, 0, new Uint8Array(0));
-    expect(r.status).toBe(204);
-    expect(field!.entries.peek()[0]!.status).toBe("done");
+  it("takes a window of chunks back to back", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const data = randomBytes(8 * CHUNK);
+    const a = await u.announce([{ name: "w.bin", size: data.length, type: "" }]);
+    expect(a.window).toBeGreaterThanOrEqual(8);
+    const id = (a.files[0] as { id: string }).id;
+    for (let o = 0; o < data.length; o += CHUNK) u.data(id, o, data.subarray(o, o + CHUNK));
+    await u.call((c) => c.c === "ack" && (c.p as { at: number }).at === data.length);
+    await expect.poll(() => files.length).toBe(1);
+    expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
   });
 
-  it("refuses files over the size, type and count limits before any byte is read", async () => {
-    const page = await getPage(srv!.base);
-    let r = await announce(page, [{ name: "big.bin", size: 1024 * 1024 + 1, type: "" }]);
-    expect(r.status).toBe(413);
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_too_large);
-    expect(field!.entries.peek()).toMatchObject([
+  it("completes an empty file when it is announced, without a chunk", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const a = await u.announce([{ name: "empty.bin", size: 0, type: "" }]);
+    expect(a.files[0]).toMatchObject({ at: 0 });
+    expect(entries()[0]!.status).toBe("done");
+    expect(files).toHaveLength(1);
+  });
+
+  it("refuses files over the size, type and count limits before any byte is sent", async () => {
+    await boot();
+    const u = await Uploader.open();
+    let a = await u.announce([{ name: "big.bin", size: 1024 * 1024 + 1, type: "" }]);
+    expect(a.files).toEqual([{ error: ErrorCode.upload_too_large }]);
+    expect(entries()).toMatchObject([
       { name: "big.bin", status: "failed", error: ErrorCode.upload_too_large },
     ]);
-    r = await announce(page, [{ name: "x.exe", size: 10, type: "application/x-msdownload" }]);
-    expect(r.status).toBe(415);
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_type_refused);
-    r = await announce(page, [
+    a = await u.announce([{ name: "x.exe", size: 10, type: "application/x-msdownload" }]);
+    expect(a.files).toEqual([{ error: ErrorCode.upload_type_refused }]);
+    a = await u.announce([
       { name: "1.bin", size: 1, type: "" },
       { name: "2.bin", size: 1, type: "" },
       { name: "3.bin", size: 1, type: "" },
     ]);
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_count_exceeded);
-    // One accepted, one refused: 200 with a result per file.
-    r = await announce(page, [
-      { name: "ok.txt", size: 1, type: "text/plain" },
+    expect(a.files.map((f) => (f as { error: string }).error)).toEqual([
+      ErrorCode.upload_count_exceeded,
+      ErrorCode.upload_count_exceeded,
+      ErrorCode.upload_count_exceeded,
+    ]);
+    a = await u.announce([
+      { name: "ok.txt", size: 10, type: "text/plain" },
       { name: "no.gif", size: 1, type: "image/gif" },
     ]);
-    expect(r.status).toBe(200);
-    const body = (await r.json()) as { files: ({ id: string } | { error: string })[] };
-    expect(body.files[0]).toHaveProperty("id");
-    expect(body.files[1]).toEqual({ error: ErrorCode.upload_type_refused });
-    expect(await onDisk()).toHaveLength(1);
+    expect(a.files[0]).toHaveProperty("id");
+    expect(a.files[1]).toEqual({ error: ErrorCode.upload_type_refused });
+    expect(await readdir(dir)).toHaveLength(1);
   });
 
-  it("refuses a malformed announcement as bad_request", async () => {
-    const page = await getPage(srv!.base);
-    for (const files of [[], [{ name: "", size: 1, type: "" }], [{ name: "a", size: -1 }], "x"]) {
-      const r = await fetch(srv!.base + urlOf(page), {
-        method: "POST",
-        headers: headers(page, { "content-type": "application/json" }),
-        body: JSON.stringify({ files }),
-      });
-      expect(r.headers.get("x-vango-error")).toBe(ErrorCode.bad_request);
+  it("drops a malformed hook message with a warning and keeps going", async () => {
+    await boot();
+    const u = await Uploader.open();
+    for (const bad of [
+      null,
+      { op: "announce", n: 1, files: [] },
+      { op: "announce", n: 1, files: [{ name: "", size: 1, type: "" }] },
+      { op: "announce", n: 1, files: [{ name: "a", size: -1, type: "" }] },
+      { op: "announce", n: 1, files: [{ name: "a", size: 1, type: "", id: "../x" }] },
+      { op: "cancel", id: 5 },
+      { op: "explode" },
+    ]) {
+      u.push(bad);
     }
+    await sleep(50);
+    expect(entries()).toEqual([]);
+    expect(u.drain()).toEqual([]);
+    const id = await u.startOne(10);
+    expect(id).toMatch(/^[\w-]{24}$/);
   });
 
-  it("refuses a chunk past the declared size, at a wrong offset, or of a wrong length", async () => {
-    const page = await getPage(srv!.base);
-    const id = await startOne(page, CHUNK + 10);
-    let r = await put(page, id, CHUNK, new Uint8Array(10));
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_chunk_invalid);
-    expect(r.headers.get(OFFSET_HEADER)).toBe("0");
-    r = await put(page, id, 0, new Uint8Array(CHUNK - 1));
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_chunk_invalid);
-    await sendAll(page, id, randomBytes(CHUNK + 10).subarray(0, CHUNK));
-    r = await put(page, id, CHUNK, new Uint8Array(11));
-    expect(r.status).toBe(413);
-    expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_too_large);
-    expect(field!.entries.peek()[0]!.received).toBe(CHUNK);
+  it("refuses a chunk at a wrong offset, of a wrong length, or past the declared size", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const id = await u.startOne(CHUNK + 10);
+    u.data(id, CHUNK, new Uint8Array(10)); // not the next offset
+    u.data(id, 0, new Uint8Array(CHUNK - 1)); // not a whole chunk
+    u.data(id, 0, new Uint8Array(CHUNK + 1)); // more than a chunk
+    await sleep(50);
+    expect(u.drain()).toEqual([]);
+    expect(entries()[0]!.received).toBe(0);
+    expect((await stat(join(dir, id))).size).toBe(0);
+    await u.sendAll(id, randomBytes(CHUNK));
+    u.data(id, CHUNK, new Uint8Array(11)); // past the declared size
+    await sleep(50);
+    expect(entries()[0]!.received).toBe(CHUNK);
+    u.data(id, CHUNK, new Uint8Array(10));
+    await u.call((c) => c.c === "ack" && (c.p as { at: number }).at === CHUNK + 10);
+    await expect.poll(() => entries()[0]!.status).toBe("done");
   });
 
-  it("cancels: the file goes and later chunks are refused", async () => {
-    const page = await getPage(srv!.base);
-    const id = await startOne(page, 2 * CHUNK);
-    await sendAll(page, id, randomBytes(CHUNK));
-    expect(await onDisk()).toHaveLength(1);
-    const r = await fetch(`${srv!.base}${urlOf(page)}/${id}`, {
-      method: "DELETE",
-      headers: headers(page),
+  it("cancels from the browser: the file goes, later chunks are refused", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const id = await u.startOne(3 * CHUNK);
+    await u.sendAll(id, randomBytes(CHUNK));
+    expect(await readdir(dir)).toHaveLength(1);
+    u.push({ op: "cancel", id });
+    await u.call((c) => c.c === "stop");
+    expect(entries()[0]!.status).toBe("cancelled");
+    await expect.poll(() => readdir(dir)).toHaveLength(0);
+    u.data(id, CHUNK, new Uint8Array(CHUNK));
+    await sleep(50);
+    expect(entries()[0]!.received).toBe(CHUNK);
+    expect(await readdir(dir)).toHaveLength(0);
+  });
+
+  it("cancels from the server: the browser is told to stop", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const id = await u.startOne(3 * CHUNK);
+    field!.cancel(id);
+    const stop = await u.call((c) => c.c === "stop");
+    expect(stop.p).toEqual({ id, code: ErrorCode.upload_cancelled });
+    // Its place under maxFiles is free again.
+    await u.startOne(10);
+    await u.startOne(10);
+  });
+
+  it("the browser giving up fails the entry as upload_aborted", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const id = await u.startOne(3 * CHUNK);
+    u.push({ op: "abort", id });
+    await expect
+      .poll(() => entries()[0])
+      .toMatchObject({ status: "failed", error: ErrorCode.upload_aborted });
+    await expect.poll(() => readdir(dir)).toHaveLength(0);
+  });
+
+  it("an upload whose chunks stop fails as upload_stalled and frees its place", async () => {
+    await boot({ maxFiles: 1, idleMs: 300 });
+    const u = await Uploader.open();
+    const id = await u.startOne(3 * CHUNK);
+    await u.sendAll(id, randomBytes(CHUNK));
+    // A second file while it runs: one too many.
+    let a = await u.announce([{ name: "b.bin", size: 1, type: "" }]);
+    expect(a.files).toEqual([{ error: ErrorCode.upload_count_exceeded }]);
+    const stop = await u.call((c) => c.c === "stop", 3000);
+    expect(stop.p).toEqual({ id, code: ErrorCode.upload_stalled });
+    expect(entries().find((e) => e.id === id)).toMatchObject({
+      status: "failed",
+      error: ErrorCode.upload_stalled,
     });
-    expect(r.status).toBe(204);
-    expect(field!.entries.peek()[0]!.status).toBe("cancelled");
-    await expect.poll(onDisk).toHaveLength(0);
-    const again = await put(page, id, CHUNK, new Uint8Array(CHUNK));
-    expect(again.headers.get("x-vango-error")).toBe(ErrorCode.upload_not_found);
+    await expect.poll(() => readdir(dir)).toHaveLength(0);
+    a = await u.announce([{ name: "c.bin", size: 1, type: "" }]);
+    expect(a.files[0]).toHaveProperty("id");
   });
 
-  it("deletes temp files and forgets the field when the session ends", async () => {
-    const page = await getPage(srv!.base);
-    const id = await startOne(page, 2 * CHUNK);
-    await sendAll(page, id, randomBytes(CHUNK));
-    expect(await onDisk()).toHaveLength(1);
-    expect(uploadFieldCount()).toBeGreaterThan(0);
+  it("a steady upload never stalls, however long it takes", async () => {
+    await boot({ idleMs: 200 });
+    const u = await Uploader.open();
+    const data = randomBytes(6 * CHUNK);
+    const id = await u.startOne(data.length);
+    for (let o = 0; o < data.length; o += CHUNK) {
+      await sleep(100);
+      u.data(id, o, data.subarray(o, o + CHUNK));
+      await u.call((c) => c.c === "ack" && (c.p as { at: number }).at === o + CHUNK);
+    }
+    await expect.poll(() => entries()[0]!.status).toBe("done");
+  });
+
+  it("resumes on a new socket from the offset the server holds", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const data = randomBytes(3 * CHUNK);
+    const id = await u.startOne(data.length);
+    await u.sendAll(id, data.subarray(0, CHUNK));
+    u.sock.close();
+    await u.sock.whenClosed();
+    const v = await Uploader.open(u.page);
+    const a = await v.announce([{ name: "a.bin", size: data.length, type: "", id }]);
+    expect(a.files).toEqual([{ id, at: CHUNK }]);
+    await v.sendAll(id, data, CHUNK);
+    await expect.poll(() => files.length).toBe(1);
+    expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
+    // A finished one answers that nothing is left to send.
+    const c = await v.announce([{ name: "a.bin", size: data.length, type: "", id }]);
+    expect(c.files).toEqual([{ id, at: data.length }]);
+    // An id the field does not hold is a new upload (which replaces the settled entries).
+    const b = await v.announce([{ name: "n.bin", size: 5, type: "", id: "x".repeat(24) }]);
+    const r = b.files[0] as AnnounceAnswer & { id: string; at: number };
+    expect(r.at).toBe(0);
+    expect(r.id).not.toBe("x".repeat(24));
+    expect(entries().map((e) => e.name)).toEqual(["n.bin"]);
+  });
+
+  it("deletes temp files and closes the channels when the session ends", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const id = await u.startOne(2 * CHUNK);
+    await u.sendAll(id, randomBytes(CHUNK));
+    expect(await readdir(dir)).toHaveLength(1);
     await srv!.close();
     srv = undefined;
-    await expect.poll(onDisk).toHaveLength(0);
-    expect(uploadFieldCount()).toBe(0);
+    await expect.poll(() => readdir(dir)).toHaveLength(0);
   });
 
   describe("adversarial", () => {
-    it("a Content-Length larger than the body: the chunk is cut, nothing is kept, a resend works", async () => {
-      const page = await getPage(srv!.base);
-      const data = randomBytes(CHUNK);
-      const id = await startOne(page, CHUNK);
-      // Claims a whole chunk, sends a quarter, then hangs up.
-      const r = await rawRequest(putHead(page, id, 0, CHUNK), data.subarray(0, CHUNK / 4), {
-        cut: true,
-      });
-      expect(r.status).toBe(0);
-      await expect.poll(async () => (await stat(join(dir, id))).size).toBe(0);
-      expect(field!.entries.peek()[0]!.received).toBe(0);
-      await sendAll(page, id, data);
-      expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
-    });
-
-    it("a Content-Length smaller than the body: refused before the body is read", async () => {
-      const page = await getPage(srv!.base);
-      const id = await startOne(page, 2 * CHUNK);
-      const r = await rawRequest(putHead(page, id, 0, 100), randomBytes(CHUNK));
-      expect(r.status).toBe(400);
-      expect(r.text).toContain(`x-vango-error: ${ErrorCode.upload_chunk_invalid}`);
+    it("a chunk for another session's upload reaches nothing", async () => {
+      await boot();
+      const owner = await Uploader.open();
+      const other = await Uploader.open();
+      expect(other.page.cookie).not.toBe(owner.page.cookie);
+      const id = await owner.startOne(CHUNK);
+      other.data(id, 0, new Uint8Array(CHUNK));
+      await sleep(50);
       expect((await stat(join(dir, id))).size).toBe(0);
-      expect(field!.entries.peek()[0]!.received).toBe(0);
+      expect(entries()).toHaveLength(0); // the other page's field
+      // Nor can the other session cancel or resume it.
+      other.push({ op: "cancel", id });
+      const a = await other.announce([{ name: "a.bin", size: CHUNK, type: "", id }]);
+      expect((a.files[0] as { id: string }).id).not.toBe(id);
+      await owner.sendAll(id, randomBytes(CHUNK));
+      await expect.poll(() => files.length).toBe(1);
     });
 
-    it("a truncated chunk (connection cut mid-body) leaves the upload at its last offset", async () => {
-      const page = await getPage(srv!.base);
+    it("a truncated chunk (the socket cut mid-message) leaves the upload at its offset", async () => {
+      await boot();
+      const u = await Uploader.open();
       const data = randomBytes(2 * CHUNK);
-      const id = await startOne(page, data.length);
-      await sendAll(page, id, data.subarray(0, CHUNK));
-      await rawRequest(putHead(page, id, CHUNK, CHUNK), data.subarray(CHUNK, CHUNK + 5000), {
-        cut: true,
-      });
-      await expect.poll(async () => (await stat(join(dir, id))).size).toBe(CHUNK);
-      expect(field!.entries.peek()[0]!.received).toBe(CHUNK);
-      const r = await put(page, id, CHUNK, data.subarray(CHUNK));
-      expect(r.status).toBe(204);
+      const id = await u.startOne(data.length);
+      await u.sendAll(id, data.subarray(0, CHUNK));
+      // Half of a masked binary frame carrying the second chunk, then the socket is cut.
+      const frame = encodeDataFrame(id, CHUNK, data.subarray(CHUNK));
+      const head = Buffer.from([0x82, 0xfe, frame.length >> 8, frame.length & 0xff, 0, 0, 0, 0]);
+      const raw = (u.sock.ws as unknown as { _socket: import("node:net").Socket })._socket;
+      raw.write(Buffer.concat([head, frame.subarray(0, frame.length >> 1)]));
+      await sleep(50);
+      raw.destroy();
+      await u.sock.whenClosed();
+      expect(entries()[0]!.received).toBe(CHUNK);
+      expect((await stat(join(dir, id))).size).toBe(CHUNK);
+      const v = await Uploader.open(u.page);
+      const a = await v.announce([{ name: "a.bin", size: data.length, type: "", id }]);
+      expect(a.files).toEqual([{ id, at: CHUNK }]);
+      await v.sendAll(id, data, CHUNK);
+      await expect.poll(() => files.length).toBe(1);
       expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
     });
 
-    it("a chunk for another browser session is upload_not_found and writes nothing", async () => {
-      const owner = await getPage(srv!.base);
-      const other = await getPage(srv!.base);
-      expect(other.cookie).not.toBe(owner.cookie);
-      const id = await startOne(owner, CHUNK);
-      // The other session's cookie and CSRF token, the owner's field and upload.
-      const r = await fetch(`${srv!.base}${urlOf(owner)}/${id}?offset=0`, {
-        method: "PUT",
-        headers: headers(other),
-        body: new Uint8Array(CHUNK),
-      });
-      expect(r.status).toBe(404);
-      expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_not_found);
-      // The owner's upload id on the other session's own field.
-      const r2 = await put(other, id, 0, new Uint8Array(CHUNK));
-      expect(r2.headers.get("x-vango-error")).toBe(ErrorCode.upload_not_found);
-      // Without the session's CSRF token the guard refuses first.
-      const r3 = await fetch(`${srv!.base}${urlOf(owner)}/${id}?offset=0`, {
-        method: "PUT",
-        headers: { cookie: owner.cookie, "x-csrf-token": other.csrf },
-        body: new Uint8Array(CHUNK),
-      });
-      expect(r3.headers.get("x-vango-error")).toBe(ErrorCode.csrf_invalid);
-      expect((await stat(join(dir, id))).size).toBe(0);
-      expect(field!.entries.peek()).toHaveLength(0);
-    });
-
-    it("a flood of tiny chunks is refused from the headers and the upload still completes", async () => {
-      const page = await getPage(srv!.base);
+    it("a flood of tiny chunks is refused, charged to the budget, and closes the socket", async () => {
+      await boot({}, { websocket: { perSecond: 30, burst: 60, closeAfter: 60 } });
+      const u = await Uploader.open();
       const data = randomBytes(CHUNK + 1);
-      const id = await startOne(page, data.length);
+      const id = await u.startOne(data.length);
       const heap0 = process.memoryUsage().heapUsed;
-      const codes = new Set<string | null>();
-      for (let batch = 0; batch < 5; batch++) {
-        const rs = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => put(page, id, 0, new Uint8Array([i]))),
-        );
-        for (const r of rs) codes.add(r.headers.get("x-vango-error"));
-      }
-      expect([...codes]).toEqual([ErrorCode.upload_chunk_invalid]);
+      for (let i = 0; i < 500; i++) u.data(id, 0, new Uint8Array([i & 0xff]));
+      const closed = await u.sock.whenClosed(5000);
+      expect(closed.code).toBe(1008);
+      expect(
+        u.sock.frames.some((f) => f.type === FrameType.Error && f.code === "rate_limited"),
+      ).toBe(true);
       expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(64 * 1024 * 1024);
       expect((await stat(join(dir, id))).size).toBe(0);
-      expect(field!.entries.peek()[0]!.received).toBe(0);
-      // Not charged as mutations (60 a minute by default): the file still goes through.
-      await sendAll(page, id, data);
-      expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
+      expect(entries()[0]!.received).toBe(0);
     });
 
-    it("a second chunk while one is in flight is refused", async () => {
-      const page = await getPage(srv!.base);
-      const data = randomBytes(2 * CHUNK);
-      const id = await startOne(page, data.length);
-      // The first chunk's head and half its body: it stays in flight.
-      const slow = connect(srv!.port, "127.0.0.1");
-      await new Promise((r) => slow.on("connect", r));
-      slow.write(putHead(page, id, 0, CHUNK) + "\r\n\r\n");
-      slow.write(data.subarray(0, CHUNK / 2));
-      await new Promise((r) => setTimeout(r, 100));
-      const r = await put(page, id, 0, data.subarray(0, CHUNK));
-      expect(r.headers.get("x-vango-error")).toBe(ErrorCode.upload_chunk_invalid);
-      slow.write(data.subarray(CHUNK / 2, CHUNK));
-      await expect.poll(() => field!.entries.peek()[0]!.received).toBe(CHUNK);
-      slow.destroy();
+    it("a whole file of valid chunks costs no event budget", async () => {
+      // 10 events a second at most: 64 chunks back to back would be refused as events.
+      await boot({}, { websocket: { perSecond: 10, burst: 10, closeAfter: 10 } });
+      const u = await Uploader.open();
+      const data = randomBytes(64 * CHUNK);
+      const id = await u.startOne(data.length);
+      await u.sendAll(id, data);
+      await expect.poll(() => files.length).toBe(1);
+      expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
+      expect(u.sock.closed).toBeUndefined();
     });
   });
 });

@@ -21,8 +21,6 @@ import type { SessionStore } from "../session/session-store.ts";
 
 /** Every limit of the server: the session bounds plus the socket's. */
 export interface ServerLimits extends SessionLimits {
-  /** Max bytes of one incoming WebSocket message (enforced by `ws` before buffering). */
-  readonly maxPayload: number;
   /** Decode limits for incoming frames (protocol defaults, but 16,000 items per collection). */
   readonly decode?: Partial<DecodeLimits>;
 }

@@ -14,7 +14,6 @@ import type { Redirect } from "../../routing/control.ts";
 import type { PageInit } from "../../routing/page-info.ts";
 import type { CompiledPage } from "../../routing/route-table.ts";
 import type { RouteMatch, Router } from "../../routing/router.ts";
-import { serveUpload, UPLOAD_PREFIX, UPLOAD_ROUTE } from "../../uploads/upload-http.ts";
 import type { VChild } from "../../vdom/vnode.ts";
 import { sendError, sendRefusal, wantsHtml } from "../core/http-error.ts";
 import type { Logger } from "../core/logger.ts";
@@ -125,10 +124,6 @@ export async function serveRequest(host: HttpHost, ctx: HttpContext): Promise<vo
       : host.recovery?.matches(path) === true
         ? host.recovery
         : undefined;
-  if (path.startsWith(UPLOAD_PREFIX)) {
-    ctx.route = UPLOAD_ROUTE;
-    return serveUpload(req, res, path, host.devMode);
-  }
   if (asset !== undefined) {
     ctx.route = CLIENT_ROUTE;
     if (!isReadMethod(req.method))
@@ -219,7 +214,6 @@ function pathnameOf(url: string | undefined): string {
 /** The bounded metrics label of a path Vango answers (`undefined`: not a route of its own). */
 function routeLabel(host: HttpHost, path: string): string | undefined {
   if (host.client.matches(path)) return CLIENT_ROUTE;
-  if (path.startsWith(UPLOAD_PREFIX)) return UPLOAD_ROUTE;
   if (host.chunks?.matches(path) === true) return CHUNK_ROUTE;
   const m = host.router.match(path);
   return m === undefined || typeof m === "string" ? undefined : m.page.pattern;

@@ -15,6 +15,11 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 /** The bounds of one app's sessions (defaults and validation in `config/`). */
 export interface SessionLimits {
+  /**
+   * Max bytes of one incoming WebSocket message (enforced by `ws` before buffering); an
+   * upload's chunk must fit in one.
+   */
+  readonly maxPayload: number;
   /** Live sessions of every state (pending, attached, detached); beyond it GET answers 503. */
   readonly maxSessions: number;
   /** Detached sessions kept for resume; the least recently detached are evicted beyond it. */

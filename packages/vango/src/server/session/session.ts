@@ -25,6 +25,7 @@ import type { Logger } from "../core/logger.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
 import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
+import { DataChannels } from "./data-channels.ts";
 import {
   DRAIN_SAMPLE_MS,
   Drain,
@@ -94,6 +95,8 @@ export class Session implements Flushable {
   userId: string | undefined = undefined;
   /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
   readonly clientInfo: Signal<ClientInfo | undefined> = signal<ClientInfo | undefined>(undefined);
+  /** Byte channels its client feeds with Data frames (uploads); closed with the session. */
+  readonly data = new DataChannels();
   readonly #services: SessionServices;
   readonly #history: FrameHistory;
   readonly #queue: EventQueue<QueuedEvent, Session>;
@@ -159,6 +162,11 @@ export class Session implements Flushable {
   /** The app's logger (for features that log on the session's behalf). */
   get logger(): Logger {
     return this.#services.logger;
+  }
+
+  /** Largest message the session's socket takes (`limits.maxPayload`): a Data frame's bound. */
+  get maxPayload(): number {
+    return this.#services.limits.maxPayload;
   }
 
   get transport(): Transport | undefined {
@@ -489,6 +497,7 @@ export class Session implements Flushable {
     if (prev === SessionState.Closed) return;
     this.state = SessionState.Closed;
     this.#queue.close();
+    this.data.clear();
     this.#history.clear();
     this.#stopWatch();
     const t = this.#transport;

@@ -12,6 +12,11 @@
  * handshake is refused), and when refusals persist the socket is closed (`rate_limited`,
  * 1008). A request of a few bytes once drew a full resync every time: 190,700 of them
  * (381 KB) drew 306 MiB in 10 s and were never refused.
+ *
+ * One exception: a Data frame its channel accepts (an upload's next chunk, at the
+ * offset and of the length the upload expects, within its window) costs nothing — its
+ * bytes were paid for by the announcement, an event, and a file is thousands of them.
+ * A refused Data frame is charged like any frame, so a flood of bad chunks ends as one.
  */
 
 import type { IncomingMessage } from "node:http";
@@ -154,6 +159,9 @@ export class Connection {
       this.fail(E.session_expired);
       return;
     }
+    if (frame.type === FrameType.Data && s.data.receive(frame.channel, frame.offset, frame.data)) {
+      return;
+    }
     if (this.#budget !== undefined) {
       const verdict = budgetOf(s, this.#budget).take();
       if (verdict !== BudgetResult.Ok) {
@@ -177,6 +185,9 @@ export class Connection {
         return;
       case FrameType.ResyncRequest:
         this.#charge(s, s.resync(frame.lastSeq, frame.full));
+        return;
+      case FrameType.Data:
+        // Refused by its channel (or none): charged above, dropped.
         return;
       case FrameType.Close:
         // The tab is going away for good (unload): free the session now.

@@ -5,7 +5,7 @@
  * session's p99 from 5 to 52 ms, and the socket was never closed. Real app, real sockets.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeClientFrame } from "../../../src/protocol/client-codec.ts";
+import { encodeFrame } from "../../../src/protocol/codec.ts";
 import { CloseCode, FrameType } from "../../../src/protocol/constants.ts";
 import { ErrorCode } from "../../../src/protocol/errors.ts";
 import type { ClientFrame } from "../../../src/protocol/frame.ts";
@@ -46,7 +46,7 @@ const wire = (n: number, masked: boolean) =>
  * cost.
  */
 async function flood(attacker: TestSocket, frame: ClientFrame, victim: TestSocket, ms: number) {
-  const bytes = encodeClientFrame(frame).slice();
+  const bytes = encodeFrame(frame).slice();
   const t0 = performance.now();
   let sent = 0;
   const latencies: number[] = [];
@@ -88,6 +88,11 @@ describe("every client frame costs budget", () => {
     ["Ack", { type: FrameType.Ack, seq: 0 }],
     ["Ping", { type: FrameType.Ping, nonce: 1 }],
     ["Pong", { type: FrameType.Pong, nonce: 1 }],
+    // Upload chunks for a channel the session never opened: refused, so charged.
+    [
+      "Data",
+      { type: FrameType.Data, channel: "x".repeat(24), offset: 0, data: new Uint8Array(64) },
+    ],
   ];
   for (const [name, frame] of cases) {
     it(`a ${name} flood is closed rate_limited within a second, amplification bounded; others stay fast`, async () => {

@@ -12,7 +12,6 @@
  * configured) instead of waiting for the store's client to give up.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { UPLOAD_PATH } from "../../../protocol/constants.ts";
 import { ErrorCode } from "../../../protocol/errors.ts";
 import type { CircuitBreaker } from "../../core/circuit-breaker.ts";
 import type { Refusal } from "../../core/http-error.ts";
@@ -73,14 +72,8 @@ export type HttpRateLimiter = (
 
 const MUTATIONS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/**
- * Upload chunks (`PUT` under {@link UPLOAD_PATH}) are not charged as mutations: a file is
- * many of them, each already bounded by its announced upload (only `ceil(size / chunk)`
- * can be accepted, refusals are answered from the headers). They count against `perIp`.
- */
 function isMutation(req: IncomingMessage): boolean {
-  const m = req.method ?? "";
-  return MUTATIONS.has(m) && !(m === "PUT" && req.url?.startsWith(UPLOAD_PATH) === true);
+  return MUTATIONS.has(req.method ?? "");
 }
 
 interface Compiled {
