@@ -6,7 +6,7 @@
  * of the `href` it rendered (never a path the browser names), within the bounds of
  * `prefetch.ts`: see `PageView.prefetch`.
  */
-import { hook } from "../hooks/hook.ts";
+import { ATTR_HOOK } from "../protocol/dom-attrs.ts";
 import { useContext } from "../render/context.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import { on } from "../vdom/event-binding.ts";
@@ -21,8 +21,11 @@ export type LinkProps = Omit<JSX.IntrinsicElements["a"], "href"> & {
   readonly prefetch?: boolean;
 };
 
-/** The built-in hook `<Link prefetch>` puts on its `<a>`. */
-const PREFETCH_HOOK = hook("Prefetch");
+/**
+ * The built-in hook `<Link prefetch>` puts on its `<a>` (what `hook("Prefetch")` gives;
+ * written out, as `hooks/` builds on routing's page context).
+ */
+const PREFETCH_HOOK = { [ATTR_HOOK]: "Prefetch" } as const;
 
 /**
  * @example
