@@ -4,6 +4,8 @@
  * page records console errors and page errors; `assertClean` fails the test on any.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type AppOptions, createApp, silentLogger } from "vango/server";
+import { afterAll, beforeAll } from "vitest";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -51,4 +53,28 @@ export async function waitForStatus(page: Page, status: string): Promise<void> {
     status,
     { timeout: 10_000 },
   );
+}
+
+/**
+ * A browser and an app (`options`, silent, in devMode) on a free port for the test file
+ * that calls this at its top level: started before its tests, closed after them.
+ */
+export function appInBrowser(options: () => AppOptions): {
+  readonly browser: TestBrowser;
+  readonly base: string;
+} {
+  const live = { browser: undefined as unknown as TestBrowser, base: "" };
+  let close: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    live.browser = await launch();
+    const app = createApp({ logger: silentLogger, devMode: true, ...options() });
+    const l = await app.listen(0, "127.0.0.1");
+    live.base = `http://127.0.0.1:${l.port}`;
+    close = l.close;
+  });
+  afterAll(async () => {
+    await close();
+    await live.browser?.close();
+  });
+  return live;
 }

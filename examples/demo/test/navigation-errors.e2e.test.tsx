@@ -5,9 +5,9 @@
  * is cleared. A slow event middleware makes the bar appear first.
  */
 import type { VChild } from "vango";
-import { createApp, type EventMiddleware, silentLogger } from "vango/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
+import type { EventMiddleware } from "vango/server";
+import { describe, expect, it } from "vitest";
+import { appInBrowser, waitForStatus } from "./browser.ts";
 
 function Shell(props: { children?: VChild }) {
   return () => (
@@ -29,38 +29,23 @@ const slowNavigation: EventMiddleware = async (ctx, next) => {
   await next();
 };
 
-let browser: TestBrowser;
-let base = "";
-let close: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  browser = await launch();
-  const app = createApp({
-    routes: {
-      "/_layout": Shell,
-      "/": () => <h2>Home</h2>,
-      "/broken": (): VChild => {
-        throw new Error("secret detail");
-      },
-      "/_error": (p: { params: { code: string } }) => <h2>Something broke ({p.params.code})</h2>,
+const live = appInBrowser(() => ({
+  routes: {
+    "/_layout": Shell,
+    "/": () => <h2>Home</h2>,
+    "/broken": (): VChild => {
+      throw new Error("secret detail");
     },
-    eventMiddleware: [slowNavigation],
-    logger: silentLogger,
-    devMode: true,
-  });
-  const l = await app.listen(0, "127.0.0.1");
-  base = `http://127.0.0.1:${l.port}`;
-  close = l.close;
-});
-afterAll(async () => {
-  await close();
-  await browser?.close();
-});
+    "/_error": (p: { params: { code: string } }) => <h2>Something broke ({p.params.code})</h2>,
+  },
+  eventMiddleware: [slowNavigation],
+}));
 
 describe("a page that throws during a live navigation", () => {
   it("shows the _error page in the layout and clears the progress bar", async () => {
-    const { page, problems } = await browser.page();
+    const { page, problems } = await live.browser.page();
     await page.route("**/favicon.ico", (r) => r.fulfill({ status: 204 }));
-    await page.goto(`${base}/`);
+    await page.goto(`${live.base}/`);
     await waitForStatus(page, "connected");
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 5;
@@ -73,7 +58,7 @@ describe("a page that throws during a live navigation", () => {
     expect(
       await page.evaluate(() => document.documentElement.classList.contains("vango-navigating")),
     ).toBe(false);
-    expect(page.url()).toBe(`${base}/broken`);
+    expect(page.url()).toBe(`${live.base}/broken`);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
       "Something broke (render_error)",
     );

@@ -5,9 +5,9 @@
  * navigation that follows works and uses the warmed data instead of fetching it again.
  */
 import { Async, createResourceCache, Link, resource } from "vango";
-import { createApp, type PagePrefetch, silentLogger } from "vango/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
+import type { PagePrefetch } from "vango/server";
+import { describe, expect, it } from "vitest";
+import { appInBrowser, waitForStatus } from "./browser.ts";
 
 const reports = createResourceCache();
 /** Warm-ups and fetches per report id. */
@@ -61,37 +61,22 @@ function Report(props: { params: { id: number } }) {
   );
 }
 
-let browser: TestBrowser;
-let base = "";
-let close: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  browser = await launch();
-  const app = createApp({
-    routes: {
-      "/": Home,
-      "/reports/:id": { default: Report, params: { id: Number }, prefetch },
-    },
-    logger: silentLogger,
-    devMode: true,
-  });
-  const l = await app.listen(0, "127.0.0.1");
-  base = `http://127.0.0.1:${l.port}`;
-  close = l.close;
-});
-afterAll(async () => {
-  await close();
-  await browser?.close();
-});
+const live = appInBrowser(() => ({
+  routes: {
+    "/": Home,
+    "/reports/:id": { default: Report, params: { id: Number }, prefetch },
+  },
+}));
 
 describe("<Link prefetch>", () => {
   it("hover or focus warms the route once; the navigation then uses it", async () => {
-    const { page, problems } = await browser.page();
+    const { page, problems } = await live.browser.page();
     await page.route("**/favicon.ico", (r) => r.fulfill({ status: 204 }));
     const chunks: string[] = [];
     page.on("request", (r) => {
       if (r.url().includes("/_vango/chunk/")) chunks.push(r.url());
     });
-    await page.goto(`${base}/`);
+    await page.goto(`${live.base}/`);
     await waitForStatus(page, "connected");
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 1;
@@ -121,10 +106,10 @@ describe("<Link prefetch>", () => {
     await expect.poll(() => warms.get(2) ?? 0).toBe(1);
     // The page on show did not change.
     expect(await page.textContent("h1")).toBe("Reports");
-    expect(page.url()).toBe(`${base}/`);
+    expect(page.url()).toBe(`${live.base}/`);
 
     await page.click('[data-testid="report-1"]');
-    await page.waitForURL(`${base}/reports/1`);
+    await page.waitForURL(`${live.base}/reports/1`);
     await expect.poll(() => page.textContent('[data-testid="report-ready"]')).toBe("Report 1 data");
     expect(fetches.get(1)).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);

@@ -5,9 +5,8 @@
  * the default `replace` fills no history, so back leaves the page.
  */
 import { signal, urlState } from "vango";
-import { createApp, silentLogger } from "vango/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { appInBrowser, waitForStatus } from "./browser.ts";
 
 function Steps() {
   const step = urlState("step", 1, { replace: false });
@@ -34,30 +33,15 @@ function Steps() {
   );
 }
 
-let browser: TestBrowser;
-let base = "";
-let close: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  browser = await launch();
-  const app = createApp({
-    routes: { "/": () => <a href="/steps">Steps</a>, "/steps": Steps },
-    logger: silentLogger,
-    devMode: true,
-  });
-  const l = await app.listen(0, "127.0.0.1");
-  base = `http://127.0.0.1:${l.port}`;
-  close = l.close;
-});
-afterAll(async () => {
-  await close();
-  await browser?.close();
-});
+const live = appInBrowser(() => ({
+  routes: { "/": () => <a href="/steps">Steps</a>, "/steps": Steps },
+}));
 
 describe("urlState across back and forward", () => {
   it("push-mode values are history steps; replace-mode values are not", async () => {
-    const { page, problems } = await browser.page();
+    const { page, problems } = await live.browser.page();
     await page.route("**/favicon.ico", (r) => r.fulfill({ status: 204 }));
-    await page.goto(`${base}/`);
+    await page.goto(`${live.base}/`);
     await waitForStatus(page, "connected");
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 3;
@@ -67,19 +51,19 @@ describe("urlState across back and forward", () => {
     const step = () => page.textContent('[data-testid="step"]');
 
     await page.getByTestId("next").click();
-    await page.waitForURL(`${base}/steps?step=2`);
+    await page.waitForURL(`${live.base}/steps?step=2`);
     await page.getByTestId("next").click();
-    await page.waitForURL(`${base}/steps?step=3`);
+    await page.waitForURL(`${live.base}/steps?step=3`);
     expect(await step()).toBe("step 3");
 
     await page.goBack();
-    await page.waitForURL(`${base}/steps?step=2`);
+    await page.waitForURL(`${live.base}/steps?step=2`);
     await expect.poll(step).toBe("step 2");
     await page.goBack();
-    await page.waitForURL(`${base}/steps`);
+    await page.waitForURL(`${live.base}/steps`);
     await expect.poll(step).toBe("step 1");
     await page.goForward();
-    await page.waitForURL(`${base}/steps?step=2`);
+    await page.waitForURL(`${live.base}/steps?step=2`);
     await expect.poll(step).toBe("step 2");
     // The same page instance all along: its own state stayed.
     expect(await page.textContent('[data-testid="clicks"]')).toBe("2");
@@ -87,13 +71,13 @@ describe("urlState across back and forward", () => {
     // Typing the filter replaces the entry: back leaves for the previous step, with the
     // filter gone with it.
     await page.getByTestId("q").fill("tea");
-    await page.waitForURL(`${base}/steps?step=2&q=tea`);
+    await page.waitForURL(`${live.base}/steps?step=2&q=tea`);
     await page.goBack();
-    await page.waitForURL(`${base}/steps`);
+    await page.waitForURL(`${live.base}/steps`);
     await expect.poll(step).toBe("step 1");
     expect(await page.inputValue('[data-testid="q"]')).toBe("");
     await page.goForward();
-    await page.waitForURL(`${base}/steps?step=2&q=tea`);
+    await page.waitForURL(`${live.base}/steps?step=2&q=tea`);
     await expect.poll(() => page.inputValue('[data-testid="q"]')).toBe("tea");
 
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(3);
