@@ -14,6 +14,7 @@
 import { batch, onCleanup, type Signal, signal } from "../reactive/index.ts";
 import type { StandardSchemaV1 } from "../schema/standard-schema.ts";
 import type { CustomEventPayload, InputEventPayload, SubmitEventPayload } from "../vdom/events.ts";
+import { type FormArray, FormArrayImpl, remapErrors, remapName, remapSet } from "./form-array.ts";
 import { FormError, FormErrorCode } from "./form-error.ts";
 import {
   type FormValue,
@@ -27,6 +28,8 @@ import {
   toFormValues,
 } from "./form-values.ts";
 import { assertSchema, type FieldErrors, type FormResult, validateForm } from "./validate-form.ts";
+
+export type { FormArray, FormRow } from "./form-array.ts";
 
 /** Errors as given by code: one message or several per field name; `""` for the form. */
 export type ErrorsInput = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -116,27 +119,6 @@ export type FormProps = {
   onFormrecover: (e: CustomEventPayload) => void;
   "aria-describedby": string | undefined;
 };
-
-/** A row of a {@link FormArray}. */
-export interface FormRow {
-  /** Stable across adds, removes and moves: use it as the row element's `key`. */
-  readonly key: string;
-  readonly index: number;
-  /** The name of a field of this row (`tasks[2].title`), or of the row itself. */
-  name(field?: string): string;
-}
-
-/** The rows of an array field, with edits that keep keys, touched state and errors in step. */
-export interface FormArray {
-  readonly name: string;
-  /** The rows (tracked). */
-  rows(): readonly FormRow[];
-  length(): number;
-  /** Inserts a row (default `{}`) at `at` (default: the end). */
-  add(value?: unknown, at?: number): void;
-  remove(index: number): void;
-  move(from: number, to: number): void;
-}
 
 /** See {@link useForm}. Every read is tracked. */
 export interface Form<S extends StandardSchemaV1 = StandardSchemaV1> {
@@ -352,7 +334,7 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
   array(name: string): FormArray {
     let a = this.#arrays.get(name);
     if (a === undefined) {
-      a = new FormArrayImpl(this as unknown as FormImpl<StandardSchemaV1>, name);
+      a = new FormArrayImpl(this, name);
       this.#arrays.set(name, a);
     }
     return a;
@@ -642,77 +624,6 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
   }
 }
 
-class FormArrayImpl implements FormArray {
-  readonly name: string;
-  readonly #form: FormImpl<StandardSchemaV1>;
-
-  constructor(form: FormImpl<StandardSchemaV1>, name: string) {
-    this.#form = form;
-    this.name = name;
-  }
-
-  #list(): FormValue[] {
-    const v = this.#form.value(this.name);
-    return Array.isArray(v) ? v : [];
-  }
-
-  rows(): readonly FormRow[] {
-    const list = this.#list();
-    const keys = this.#form.keysOf(this.name, list.length);
-    const name = this.name;
-    return keys.map((key, index) => ({
-      key,
-      index,
-      name: (field?: string) =>
-        field === undefined || field === "" ? `${name}[${index}]` : `${name}[${index}].${field}`,
-    }));
-  }
-
-  length(): number {
-    return this.#list().length;
-  }
-
-  add(value: unknown = {}, at?: number): void {
-    const list = this.#list().slice();
-    const i = clamp(at ?? list.length, 0, list.length);
-    const keys = this.#form.keysOf(this.name, list.length);
-    const v = toFormValues({ v: value }).v;
-    list.splice(i, 0, v);
-    keys.splice(i, 0, this.#form.newKey());
-    this.#commit(list, (k) => (k >= i ? k + 1 : k));
-  }
-
-  remove(index: number): void {
-    const list = this.#list().slice();
-    if (index < 0 || index >= list.length) return;
-    const keys = this.#form.keysOf(this.name, list.length);
-    list.splice(index, 1);
-    keys.splice(index, 1);
-    this.#commit(list, (k) => (k === index ? -1 : k > index ? k - 1 : k));
-  }
-
-  move(from: number, to: number): void {
-    const list = this.#list().slice();
-    const n = list.length;
-    if (from < 0 || from >= n || from === to) return;
-    const t = clamp(to, 0, n - 1);
-    const keys = this.#form.keysOf(this.name, n);
-    list.splice(t, 0, list.splice(from, 1)[0]);
-    keys.splice(t, 0, keys.splice(from, 1)[0]!);
-    this.#commit(list, (k) => {
-      if (k === from) return t;
-      if (from < t && k > from && k <= t) return k - 1;
-      if (t < from && k >= t && k < from) return k + 1;
-      return k;
-    });
-  }
-
-  #commit(list: FormValue[], remap: (index: number) => number): void {
-    const form = this.#form;
-    form.edit(setAt(form.values(), form.pathOf(this.name), list), this.name, remap);
-  }
-}
-
 /**
  * Creates a form; call it in a component's setup (a pending `validate` check is
  * cancelled with the component).
@@ -826,53 +737,6 @@ function sameErrors(a: FieldErrors, b: FieldErrors): boolean {
   return true;
 }
 
-/**
- * `name` moved by an array edit: `undefined` when it is not under the array's `prefix`
- * (`tasks[`), `null` when its row went away, else the name with the new index.
- */
-function remapName(
-  name: string,
-  prefix: string,
-  remap: (i: number) => number,
-): string | null | undefined {
-  if (!name.startsWith(prefix)) return undefined;
-  const close = name.indexOf("]", prefix.length);
-  if (close < 0) return undefined;
-  const index = Number(name.slice(prefix.length, close));
-  if (!Number.isInteger(index)) return undefined;
-  const to = remap(index);
-  return to < 0 ? null : `${prefix}${to}${name.slice(close)}`;
-}
-
-function remapSet(
-  set: ReadonlySet<string>,
-  prefix: string,
-  remap: (i: number) => number,
-): ReadonlySet<string> {
-  const out = new Set<string>();
-  for (const name of set) {
-    const moved = remapName(name, prefix, remap);
-    if (moved === undefined) out.add(name);
-    else if (moved !== null) out.add(moved);
-  }
-  return out;
-}
-
-function remapErrors(
-  errors: FieldErrors,
-  prefix: string,
-  remap: (i: number) => number,
-): FieldErrors {
-  if (isEmpty(errors)) return errors;
-  const out: Record<string, readonly string[]> = {};
-  for (const name of Object.keys(errors)) {
-    const moved = remapName(name, prefix, remap);
-    if (moved === undefined) out[name] = errors[name]!;
-    else if (moved !== null) out[moved] = errors[name]!;
-  }
-  return out;
-}
-
 /** Whether field `x` is `name` or lies under it (`tasks[0].title` under `tasks`). */
 function isUnder(x: string, name: string): boolean {
   if (!x.startsWith(name)) return false;
@@ -886,8 +750,4 @@ function isChecked(e: InputEventPayload): boolean {
 
 function idPart(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, "-");
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return n < lo ? lo : n > hi ? hi : n;
 }
