@@ -33,6 +33,10 @@ const app = createApp(
       health: { checks: deps.checks },
       secret: process.env.VANGO_SECRET,
       metricsToken: process.env.METRICS_TOKEN,
+      // How long an idle page keeps its view mounted before it is parked (default 30 s).
+      ...(process.env.VANGO_PARK_AFTER_MS
+        ? { timeouts: { parkAfterMs: Number(process.env.VANGO_PARK_AFTER_MS) } }
+        : {}),
       ...(deps.rateLimitStore ? { rateLimit: { store: deps.rateLimitStore } } : {}),
       persistence: {
         ...(deps.sessionStore ? { store: deps.sessionStore } : {}),

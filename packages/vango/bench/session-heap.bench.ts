@@ -241,15 +241,20 @@ function startClient() {
   return { child, next };
 }
 
+/**
+ * `parkAfterMs`: the app's idle period before a view is parked (0: never; the snapshot
+ * then holds every view mounted); the second snapshot waits for it and one sweep.
+ */
 async function diff(
   cmd: "pages" | "idle",
+  parkAfterMs = 0,
 ): Promise<{ rows: [string, number, number][]; heap: number }> {
   const app = server.createApp({
     routes: { "/": Counter },
     logger: server.silentLogger,
     clientBuilder: async () => ({ code: "", hash: "bench" }),
     limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
-    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000, parkAfterMs },
     rateLimit: false,
     connectionLimits: false,
   });
@@ -269,8 +274,9 @@ async function diff(
     const h0 = process.memoryUsage().heapUsed;
     child.send({ cmd, port: l.port, n: N });
     await next();
-    // Let the last handshakes' buffers and timers settle before the snapshot.
-    await sleep(1500);
+    // Let the last handshakes' buffers and timers settle before the snapshot (and, when
+    // parking, the views idle past the period and one sweep park them).
+    await sleep(parkAfterMs > 0 ? parkAfterMs + Math.max(250, parkAfterMs / 4) + 1500 : 1500);
     for (let i = 0; i < 4; i++) gc!();
     const h1 = process.memoryUsage().heapUsed;
     await takeSnapshot(join(dir, "after.heapsnapshot"));
@@ -326,5 +332,7 @@ function print(title: string, rows: [string, number, number][], heap: number) {
 const pages = await diff("pages");
 print("Heap per pending session (page GET: session + mounted view)", pages.rows, pages.heap);
 const idle = await diff("idle");
-print("Heap per attached idle session (+ WebSocket, handshake)", idle.rows, idle.heap);
+print("Heap per attached session, view mounted (+ WebSocket, handshake)", idle.rows, idle.heap);
+const parked = await diff("idle", 2_000);
+print("Heap per attached idle session, view parked", parked.rows, parked.heap);
 process.exit(0);

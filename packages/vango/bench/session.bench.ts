@@ -13,6 +13,7 @@ import { encodeClientFrame } from "../src/protocol/client-codec.ts";
 import { EventType, FrameType } from "../src/protocol/constants.ts";
 import { encodeServerFrame } from "../src/protocol/server-codec.ts";
 import { createApp } from "../src/server/app.ts";
+import { DEFAULT_TIMEOUTS } from "../src/server/config/options.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
 import { mountTest } from "../src/testing/mount-test.ts";
 import { Counter, makeRows, Rows, rowsSignal } from "./load/counter-app.ts";
@@ -25,6 +26,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const IDLE_N = Number(process.env.VANGO_BENCH_IDLE ?? 5000);
 const LOAD_N = Number(process.env.VANGO_BENCH_LOAD ?? 2000);
 const LOAD_SECONDS = Number(process.env.VANGO_BENCH_SECONDS ?? 10);
+/** The app's park period in the memory runs (default: `createApp`'s, 30 s). */
+const PARK_MS = Number(process.env.VANGO_BENCH_PARK_MS ?? DEFAULT_TIMEOUTS.parkAfterMs);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc (npm run bench does)");
@@ -60,14 +63,14 @@ function table(title: string, head: string[], rows: (string | number)[][]) {
 
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 
-async function withServer<T>(fn: (port: number) => Promise<T>): Promise<T> {
+async function withServer<T>(fn: (port: number) => Promise<T>, parkAfterMs = 0): Promise<T> {
   const app = createApp({
     routes: { "/": Counter },
     logger: silentLogger,
     clientBuilder: async () => ({ code: "", hash: "bench" }),
     // Every page GET comes from 127.0.0.1: the per-IP pending cap (32) would evict them.
     limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
-    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000 },
+    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000, pendingTtlMs: 120_000, parkAfterMs },
     // Every session comes from 127.0.0.1: per-IP HTTP budgets and socket caps would refuse them.
     // The one-socket round trip clicks back to back, above the per-session event budget.
     rateLimit: false,
@@ -81,8 +84,16 @@ async function withServer<T>(fn: (port: number) => Promise<T>): Promise<T> {
   }
 }
 
-/** Server heap delta after GC per session, with the client in a second process. */
-async function memory(cmd: "idle" | "pages", label: string): Promise<(string | number)[]> {
+/**
+ * Server heap delta after GC per session, with the client in a second process.
+ * `parkAfterMs` > 0: measured once the sessions idled past it and one park sweep ran
+ * (their views parked); 0: views stay mounted (parking off).
+ */
+async function memory(
+  cmd: "idle" | "pages",
+  label: string,
+  parkAfterMs = 0,
+): Promise<(string | number)[]> {
   return withServer(async (port) => {
     const { child, next } = startClient();
     await next();
@@ -93,11 +104,11 @@ async function memory(cmd: "idle" | "pages", label: string): Promise<(string | n
     const before = heapAfterGc();
     child.send({ cmd, port, n: IDLE_N });
     await next();
-    await sleep(300);
+    await sleep(parkAfterMs > 0 ? parkAfterMs + Math.max(250, parkAfterMs / 4) + 1000 : 300);
     const after = heapAfterGc();
     child.send({ cmd: "exit" });
     return [label, IDLE_N, fmt((after - before) / IDLE_N / 1024)];
-  });
+  }, parkAfterMs);
 }
 
 type Peer = { port: number; close(): Promise<void> };
@@ -315,7 +326,12 @@ async function reorder(): Promise<(string | number)[][]> {
 
 const mem = [
   await memory("pages", "pending sessions: page GET only (session + mounted view)"),
-  await memory("idle", "attached idle sessions (+ WebSocket, socket, handshake)"),
+  await memory("idle", "attached sessions, views mounted (parking off)"),
+  await memory(
+    "idle",
+    `attached idle sessions, idle past parkAfterMs (${PARK_MS / 1000} s): views parked`,
+    PARK_MS,
+  ),
   await memoryPeer("LiveViewJS 0.8.1: attached idle sessions (joined)"),
 ];
 table(
@@ -323,6 +339,8 @@ table(
   ["case", "sessions", "KB/session"],
   mem,
 );
+// `VANGO_BENCH_PARTS=memory`: the memory table only.
+if (process.env.VANGO_BENCH_PARTS === "memory") process.exit(0);
 const one = await rttOneSocket();
 table("Event → patch round trip", ["case", "events", "p50 ms", "p99 ms"], one.rows);
 table(

@@ -36,7 +36,10 @@ function pageAuth(what: string): SessionAuth {
  * }
  */
 export function useUser(): ReadonlySignal<AuthUser | undefined> {
-  return pageAuth("useUser()").user;
+  const user = pageAuth("useUser()").user;
+  // The sign-in's, kept with the page's request: a page built again reads the same one.
+  useContext(PageContext)?.shareSource(user);
+  return user;
 }
 
 /** Records an audit event: what happened (`invoice.void`), to what, and any details. */

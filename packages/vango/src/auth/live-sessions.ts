@@ -33,6 +33,7 @@ import { ErrorCode } from "../protocol/errors.ts";
 import type { PageView } from "../routing/page-view.ts";
 import type { EventContext } from "../server/session/event-context.ts";
 import { SessionState } from "../server/session/services.ts";
+import type { Session } from "../server/session/session.ts";
 import { AUTH_STORE, type AuthCore } from "./core.ts";
 import type { RevocationListener } from "./families/family-store.ts";
 import { loginUrl } from "./redirects.ts";
@@ -317,6 +318,14 @@ export class LiveSessions implements RevocationListener {
     sa.told = true;
     s.userId = undefined;
     s.sendError(ErrorCode.auth_expired, false);
+    // A parked page is built again first: its URL and its hand-off need the view.
+    if (s.parked) void s.wake().then(() => this.#toLogin(sa, s));
+    else this.#toLogin(sa, s);
+  }
+
+  /** Sends the page to the login page, handing its state off first (see {@link #tell}). */
+  #toLogin(sa: SessionAuth, s: Session): void {
+    if (s.state === SessionState.Closed) return;
     const view = s.root as PageView;
     const here = view.state.url.peek();
     const login = this.#core.config.paths.login;

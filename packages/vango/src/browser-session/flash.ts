@@ -17,7 +17,7 @@ import type { RequestInfo } from "../routing/page-info.ts";
 import { SESSION_COOKIE, SESSION_COOKIE_SECURE } from "../server/security/cookies.ts";
 import { useSession } from "../server/session/session-context.ts";
 import type { GlobalSignal } from "../state/global-signal.ts";
-import { globalSignal } from "../state/shared-state.ts";
+import { globalSignal, sharedState } from "../state/shared-state.ts";
 import { sessionKey } from "./session-signal.ts";
 
 export type FlashKind = "info" | "success" | "error";
@@ -43,6 +43,15 @@ export const FLASH_MAX = 20;
 /** @internal The pending list of browser session `sid` (under the current owner). */
 export function flashSignal(sid: string): GlobalSignal<readonly FlashMessage[]> {
   return globalSignal<readonly FlashMessage[]>(sessionKey(sid, FLASH_KEY), []);
+}
+
+/**
+ * @internal The pending list as `<Toasts>` holds it: a page parked while idle lets go of
+ * it (messages for a tab are flashed by its own requests, and a page built again takes
+ * the list again).
+ */
+export function toastsFlashSignal(sid: string): GlobalSignal<readonly FlashMessage[]> {
+  return sharedState().releasableSignal<readonly FlashMessage[]>(sessionKey(sid, FLASH_KEY), []);
 }
 
 /** @internal `list` without expired messages, plus `msg`, at most {@link FLASH_MAX}. */

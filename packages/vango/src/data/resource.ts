@@ -19,15 +19,9 @@
  * true), while a new key has no value until its fetch completes (unless cached: see
  * `staleTime`).
  */
-import {
-  effect,
-  getOwner,
-  type Owner,
-  onCleanup,
-  type Signal,
-  signal,
-  untracked,
-} from "../reactive/index.ts";
+import { effect, getOwner, type Owner, type Signal, signal, untracked } from "../reactive/index.ts";
+import { onRelease } from "../reactive/owner.ts";
+import { refills } from "../reactive/signal.ts";
 import { inComponent } from "../render/context.ts";
 import { currentPendingTasks, type PendingTasks } from "../render/pending-tasks.ts";
 import { Suspension } from "../render/suspense.ts";
@@ -160,6 +154,7 @@ class ResourceNode<T, K> implements Resource<T> {
       // Fetched data is not session state: a rebuilt page fetches again.
       { transient: true },
     );
+    refills(this.#snap as Signal<unknown>);
     if (hasInitial) this.#latest = options.initial;
     this.refetch = () => {
       if (this.#disposed || this.#hash === null) return Promise.resolve();
@@ -172,7 +167,8 @@ class ResourceNode<T, K> implements Resource<T> {
       const hash = this.#hash ?? "";
       this.#ready(hash, value);
     };
-    onCleanup(() => this.#dispose());
+    // Bookkeeping: while a fetch runs the page is pending (not parked) anyway.
+    onRelease(() => this.#dispose());
     const keyFn = options.key;
     if (keyFn === undefined) {
       this.#first(undefined as K, hasInitial);

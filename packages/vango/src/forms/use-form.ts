@@ -11,7 +11,8 @@
  * three agree. Schemas coerce what is not a string (`z.coerce.number()`,
  * `z.coerce.boolean()` for a checkbox, which submits "on" or nothing).
  */
-import { batch, onCleanup, type Signal, signal } from "../reactive/index.ts";
+import { batch, type Signal, signal } from "../reactive/index.ts";
+import { onRelease } from "../reactive/owner.ts";
 import type { StandardSchemaV1 } from "../schema/standard-schema.ts";
 import type { CustomEventPayload, InputEventPayload, SubmitEventPayload } from "../vdom/events.ts";
 import { type FormArray, FormArrayImpl, remapErrors, remapName, remapSet } from "./form-array.ts";
@@ -230,7 +231,7 @@ class FormImpl<S extends StandardSchemaV1> implements Form<S> {
       await this.submit(e.fields);
     };
     this.#onRecover = (e) => this.recover(recoveredFields(e.detail));
-    onCleanup(() => this.#cancelExtra());
+    onRelease(() => this.#cancelExtra());
     // The schema only: `validate` runs after a change (and on submit), so a page load —
     // or a session rebuilt from its checkpoint, which kept its errors — does not wait on it.
     this.#validate(false);

@@ -69,6 +69,8 @@ export const OTHER = "other";
 export interface SessionSample {
   active: number;
   detached: number;
+  /** Sessions whose idle view is parked (counted in `active` or `detached` too). */
+  parked?: number;
   /** Estimated bytes held by all sessions. */
   memoryBytes: number;
 }
@@ -106,6 +108,9 @@ export class VangoMetrics {
   readonly #restores: Counter<"source">;
   readonly #restoreSeconds: Histogram;
   readonly #evictions: Counter;
+  readonly #parks: Counter;
+  readonly #wakes: Counter<"outcome">;
+  readonly #wakeSeconds: Histogram;
   readonly #eventDuration: HistogramFamily;
   readonly #httpTotal: CounterFamily;
   readonly #httpDuration: HistogramFamily;
@@ -145,11 +150,12 @@ export class VangoMetrics {
     // all metrics in one tick, so the sample is shared until the next macrotask.
     const take = (): SessionSample => {
       if (sample !== undefined) return sample;
-      const s: SessionSample = { active: 0, detached: 0, memoryBytes: 0 };
+      const s = { active: 0, detached: 0, parked: 0, memoryBytes: 0 };
       for (const fn of samplers) {
         const r = fn();
         s.active += r.active;
         s.detached += r.detached;
+        s.parked += r.parked ?? 0;
         s.memoryBytes += r.memoryBytes;
       }
       sample = s;
@@ -170,6 +176,14 @@ export class VangoMetrics {
       registers,
       collect() {
         this.set(take().detached);
+      },
+    });
+    new Gauge({
+      name: `${p}parked_sessions`,
+      help: "Sessions whose idle view is parked: disposed, kept as its checkpoint until the next event.",
+      registers,
+      collect() {
+        this.set(take().parked ?? 0);
       },
     });
     new Gauge({
@@ -239,6 +253,23 @@ export class VangoMetrics {
     this.#restoreSeconds = new Histogram({
       name: `${p}session_restore_duration_seconds`,
       help: "Time to load a checkpoint and rebuild its page.",
+      buckets: [...STORE_BUCKETS],
+      registers,
+    });
+    this.#parks = new Counter({
+      name: `${p}session_parks_total`,
+      help: "Idle sessions whose view was parked (disposed, kept as its checkpoint).",
+      registers,
+    });
+    this.#wakes = new Counter({
+      name: `${p}session_wakes_total`,
+      help: "Parked views built again for an event, by outcome (same: nothing sent; resync: the whole view sent; failed: session ended).",
+      labelNames: ["outcome"] as const,
+      registers,
+    });
+    this.#wakeSeconds = new Histogram({
+      name: `${p}session_wake_duration_seconds`,
+      help: "Time to build a parked view again (its data included).",
       buckets: [...STORE_BUCKETS],
       registers,
     });
@@ -371,6 +402,17 @@ export class VangoMetrics {
   /** Counts a detached session evicted from memory. */
   evicted(): void {
     this.#evictions.inc();
+  }
+
+  /** Counts an idle session's view parked. */
+  parked(): void {
+    this.#parks.inc();
+  }
+
+  /** Records a parked view built again. */
+  woke(outcome: "same" | "resync" | "failed", seconds: number): void {
+    this.#wakes.inc({ outcome });
+    this.#wakeSeconds.observe(seconds);
   }
 
   /**

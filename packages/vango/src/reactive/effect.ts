@@ -12,8 +12,10 @@
  * effect still on the run stack be re-queued, so an effect that writes a signal it reads
  * runs once per outside change instead of looping.
  */
-import { effect as alienEffect, setActiveSub } from "alien-signals";
+import { effect as alienEffect, getActiveSub, setActiveSub } from "alien-signals";
+import type { ReactiveNode } from "alien-signals/system";
 import { adopt, callInto, OwnerNode, setOwner } from "./owner.ts";
+import { dependsOnlyOn } from "./quiescence.ts";
 import { discardReported, enter, leave, report, rethrowReported } from "./runtime.ts";
 
 /**
@@ -30,6 +32,8 @@ class EffectNode extends OwnerNode {
   readonly fn: EffectFn;
   cleanup: (() => void) | undefined = undefined;
   stop: (() => void) | undefined = undefined;
+  /** alien-signals' node (captured on the first run): its dependencies tell `atRest`. */
+  node: ReactiveNode | undefined = undefined;
   flags = 0;
   firstError: unknown = undefined;
 
@@ -44,6 +48,7 @@ class EffectNode extends OwnerNode {
     enter();
     const firstRun = (this.flags & STARTED) === 0;
     this.flags |= STARTED;
+    if (firstRun) this.node = getActiveSub();
     if (!firstRun && (this.cleanup !== undefined || this.first !== null)) {
       const prevSub = setActiveSub(undefined);
       const errors = this.runCleanups(null);
@@ -77,6 +82,16 @@ class EffectNode extends OwnerNode {
       errors = callInto(cleanup, errors);
     }
     return this.disposeChildren(errors);
+  }
+
+  /**
+   * At rest when it only follows `sources` and holds nothing: no cleanup of its own, and
+   * what it created at rest too (a view built again runs it afresh).
+   */
+  override atRest(sources: ReadonlySet<ReactiveNode>, seen: Set<ReactiveNode>): boolean {
+    if (this.isDisposed) return true;
+    if (this.cleanup !== undefined || !dependsOnlyOn(this.node, sources, seen)) return false;
+    return super.atRest(sources, seen);
   }
 
   disposeInto(errors: unknown[] | null): unknown[] | null {

@@ -5,6 +5,7 @@
  * disposes its children newest first without allocating.
  */
 import { setActiveSub } from "alien-signals";
+import type { ReactiveNode } from "alien-signals/system";
 import { throwErrors } from "./errors.ts";
 
 /** Something that owns reactive work and can end it. */
@@ -22,6 +23,12 @@ export abstract class OwnedNode {
 
   /** Disposes this node, appending errors from cleanups to `errors` (allocated on demand). */
   abstract disposeInto(errors: unknown[] | null): unknown[] | null;
+
+  /**
+   * Whether this node is at rest, depending only on `sources` and holding nothing
+   * outside (see `quiescence.ts`); `seen` collects the computeds already checked.
+   */
+  abstract atRest(sources: ReadonlySet<ReactiveNode>, seen: Set<ReactiveNode>): boolean;
 
   /** Removes this node from its owner's list. */
   detach(): void {
@@ -54,6 +61,13 @@ export abstract class OwnerNode extends OwnedNode implements Owner {
       setActiveSub(prevSub);
     }
     if (errors !== null) throwErrors(errors);
+  }
+
+  atRest(sources: ReadonlySet<ReactiveNode>, seen: Set<ReactiveNode>): boolean {
+    for (let child = this.first; child !== null; child = child.next) {
+      if (!child.atRest(sources, seen)) return false;
+    }
+    return true;
   }
 
   /** Disposes every child, newest first, leaving the list empty. */
@@ -93,6 +107,18 @@ class CleanupNode extends OwnedNode {
     this.fn = null;
     this.detach();
     return callInto(fn, errors);
+  }
+
+  /** Something outside the view waits on this cleanup: a timer, a subscription. */
+  atRest(): boolean {
+    return this.fn === null;
+  }
+}
+
+/** A cleanup that gives back only what its owner holds itself (see {@link onRelease}). */
+class ReleaseNode extends CleanupNode {
+  override atRest(): boolean {
+    return true;
   }
 }
 
@@ -203,8 +229,21 @@ export function runWithOwner<T>(owner: Owner | null, fn: () => T): T {
  * effect(() => { const id = setInterval(tick, 1000); onCleanup(() => clearInterval(id)); });
  */
 export function onCleanup(fn: () => void): void {
+  register(new CleanupNode(fn));
+}
+
+/**
+ * @internal An {@link onCleanup} for bookkeeping: `fn` only gives back what the owner
+ * holds itself (a registration in its own page, a debounce timer of its own), so it does
+ * not keep an idle view from being parked, as a timer or a subscription to something
+ * outside does.
+ */
+export function onRelease(fn: () => void): void {
+  register(new ReleaseNode(fn));
+}
+
+function register(node: CleanupNode): void {
   if (currentOwner === null) return;
-  const node = new CleanupNode(fn);
   if (adopt(node)) return;
   const errors = node.disposeInto(null);
   if (errors !== null) throwErrors(errors);

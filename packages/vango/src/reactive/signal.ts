@@ -40,7 +40,12 @@ export interface SignalOptions<T> {
  */
 export interface SignalRecorder {
   adopt(initial: unknown): unknown;
+  /** A persisted signal was created (in creation order). */
   created(s: Signal<unknown>): void;
+  /** A transient signal was created, holding `initial`: the component's, but not persisted. */
+  createdTransient(s: Signal<unknown>, initial: unknown): void;
+  /** `s`, created transient, gets its value back by itself in a rebuilt view (fetched data). */
+  refills(s: Signal<unknown>): void;
 }
 
 let recorder: SignalRecorder | null = null;
@@ -136,14 +141,39 @@ const SignalMethods = Object.create(Function.prototype, {
  */
 export function signal<T>(initial: T, options?: SignalOptions<T>): Signal<T> {
   // One null check when no component is being set up with persistence on.
-  const rec = recorder !== null && options?.transient !== true ? recorder : null;
-  if (rec !== null) initial = rec.adopt(initial) as T;
+  const rec = recorder;
+  const transient = rec !== null && options?.transient === true;
+  if (rec !== null && !transient) initial = rec.adopt(initial) as T;
   const raw = alienSignal<T>(initial) as SignalFn<T>;
   Object.setPrototypeOf(raw, SignalMethods);
   raw.v = initial;
   const equals = options?.equals;
   if (equals !== undefined) raw.eq = equals;
   const s = raw as unknown as Signal<T>;
-  if (rec !== null) rec.created(s as Signal<unknown>);
+  if (transient) rec!.createdTransient(s as Signal<unknown>, initial);
+  else if (rec !== null) rec.created(s as Signal<unknown>);
   return s;
+}
+
+/**
+ * @internal Runs `fn` with no recorder: the signals it creates belong to no component
+ * (the process's shared state), neither persisted nor counted as a view's own.
+ */
+export function unrecorded<T>(fn: () => T): T {
+  const prev = recorder;
+  recorder = null;
+  try {
+    return fn();
+  } finally {
+    recorder = prev;
+  }
+}
+
+/**
+ * @internal Tells the component being set up that `s` (transient) gets its value back by
+ * itself when its view is built again — data fetched again — so a value other than its
+ * initial one does not keep the view from being parked.
+ */
+export function refills(s: Signal<unknown>): void {
+  recorder?.refills(s);
 }

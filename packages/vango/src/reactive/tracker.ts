@@ -13,6 +13,7 @@
 import { effect as alienEffect, getActiveSub, setActiveSub } from "alien-signals";
 import { createReactiveSystem, type Link, type ReactiveNode } from "alien-signals/system";
 import { adopt, OwnedNode } from "./owner.ts";
+import { dependsOnlyOn } from "./quiescence.ts";
 import { enter, leave, report, rethrowReported } from "./runtime.ts";
 
 /** Collects what a function reads and reports, once, that something in it changed. */
@@ -222,6 +223,12 @@ class TrackerNode extends OwnedNode implements Tracker {
 
   dispose(): void {
     this.disposeInto(null);
+  }
+
+  atRest(sources: ReadonlySet<ReactiveNode>, seen: Set<ReactiveNode>): boolean {
+    // Invalidated and not yet tracked again: a render is due, the view is not idle.
+    if (this.state === IDLE || this.state === TRACKING) return false;
+    return this.state === DISPOSED || dependsOnlyOn(this.node, sources, seen);
   }
 
   disposeInto(errors: unknown[] | null): unknown[] | null {

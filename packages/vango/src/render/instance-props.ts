@@ -11,7 +11,7 @@
  * passed through as is. Destructuring in setup reads once, untracked (as in Solid).
  */
 import { isTracking } from "../reactive/batch.ts";
-import { batch, type Signal, signal } from "../reactive/index.ts";
+import { batch, type ReadonlySignal, type Signal, signal } from "../reactive/index.ts";
 import type { Props } from "../vdom/vnode.ts";
 
 const hasOwn = Object.hasOwn;
@@ -77,6 +77,12 @@ export class PropsStore implements ProxyHandler<Props> {
       if (!hasOwn(next, k) && (keysTracked || versions?.has(k))) return true;
     }
     return false;
+  }
+
+  /** Appends the signals its readers track (the props' versions) to `out`. */
+  signals(out: ReadonlySignal<unknown>[]): void {
+    if (this.#versions !== null) for (const s of this.#versions.values()) out.push(s);
+    if (this.#keys !== null) out.push(this.#keys);
   }
 
   #bump(key: string): void {

@@ -104,6 +104,12 @@ export class Instance implements ContextScope {
   disposed = false;
   /** Signals its setup created, when the session persists state (else null). */
   state: Signal<unknown>[] | null = null;
+  /**
+   * Transient signals its setup created, each followed by its initial value (`REFILLS`
+   * for fetched data), when the session persists state (else null): the component's own,
+   * not persisted; a view is parked only while they hold those values.
+   */
+  transient: unknown[] | null = null;
   contexts: Map<Context<unknown>, unknown> | null = null;
   mountFns: MountFn[] | null = null;
   /** Set on `<ErrorBoundary>`/`<Async>` instances (see `boundary-live.ts`). */

@@ -25,7 +25,8 @@
 import { ROOT_ID } from "../protocol/dom-attrs.ts";
 import type { Patch } from "../protocol/patch.ts";
 import { pauseTracking, resumeTracking } from "../reactive/batch.ts";
-import { createRoot, getOwner, untracked } from "../reactive/index.ts";
+import { createRoot, getOwner, type ReadonlySignal, untracked } from "../reactive/index.ts";
+import { atRest, sourceNodes } from "../reactive/quiescence.ts";
 import { normalizeChildren } from "../vdom/children.ts";
 import { assignHids, diff } from "../vdom/diff.ts";
 import { type EventBinding, type HElement, HKind, type HNode } from "../vdom/host.ts";
@@ -46,7 +47,7 @@ import {
   throwCollected,
 } from "./mount-fiber.ts";
 import { reconcileList, rerenderInstance } from "./mount-reconcile.ts";
-import { type StateEntry, StateSlots } from "./state-slots.ts";
+import { ownSignals, type StateEntry, StateSlots } from "./state-slots.ts";
 
 /** A mounted view, as the session runtime drives it. */
 export interface LiveRoot {
@@ -93,6 +94,14 @@ export interface LiveRoot {
    * counts differ.
    */
   adoptHids(hids: readonly number[]): boolean;
+  /**
+   * True when the view can be parked: state recorded for checkpoints (`persist`),
+   * nothing dirty or pending, and every component's tracked reads are of its own
+   * recorded signals, its props, or `shared` (signals of the view's owner that a rebuilt
+   * view reads again), with no effect and no cleanup but `onRelease` ones (see
+   * `reactive/quiescence.ts`).
+   */
+  atRest(shared: readonly ReadonlySignal<unknown>[]): boolean;
   /** Disposes every component (their cleanups run) and clears the registry. */
   dispose(): void;
 }
@@ -207,6 +216,14 @@ class LiveView implements LiveRoot {
 
   get dirty(): boolean {
     return this.#state.dirtyCount > 0 || this.#broken;
+  }
+
+  atRest(shared: readonly ReadonlySignal<unknown>[]): boolean {
+    const s = this.#state;
+    if (s.state === null || s.rootOwner === null || this.#disposed || this.#restoring) return false;
+    if (this.dirty || s.busy || s.tasks.count > 0 || s.mounts.length > 0) return false;
+    const own = shared.slice();
+    return ownSignals(this.#fiber.children, own) && atRest(s.rootOwner, sourceNodes(own));
   }
 
   get pending(): number {

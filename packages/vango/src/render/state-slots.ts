@@ -11,7 +11,12 @@
  * parent render the children the checkpoint saw. Keyed children find their state by key
  * wherever they moved.
  */
-import { type Signal, type SignalRecorder, setSignalRecorder } from "../reactive/signal.ts";
+import {
+  type ReadonlySignal,
+  type Signal,
+  type SignalRecorder,
+  setSignalRecorder,
+} from "../reactive/signal.ts";
 import { type Component, VKind } from "../vdom/vnode.ts";
 import type { Instance } from "./instance.ts";
 import type { Fiber } from "./mount-fiber.ts";
@@ -51,6 +56,15 @@ export class StateSlots {
       created: (s) => {
         list.push(s);
       },
+      createdTransient: (s, initial) => {
+        if (inst.transient === null) inst.transient = [];
+        inst.transient.push(s, initial);
+      },
+      refills: (s) => {
+        const t = inst.transient;
+        if (t === null) return;
+        for (let i = 0; i < t.length; i += 2) if (t[i] === s) t[i + 1] = REFILLS;
+      },
     });
   }
 
@@ -75,6 +89,8 @@ export class StateSlots {
     if (!stateful || list === null || list.length === 0) inst.state = null;
     // Exact size: the list grew by pushes (a 17-slot backing store for one signal).
     else inst.state = list.slice();
+    const t = inst.transient;
+    if (t !== null) inst.transient = stateful ? t.slice() : null;
   }
 
   /**
@@ -152,6 +168,38 @@ function collectFrom(
       collectFrom(f.children, parentPath, siblings, out);
     }
   }
+}
+
+/** In `Instance.transient`: a signal whose value comes back by itself (fetched data). */
+const REFILLS: unique symbol = Symbol("vango.refills");
+
+/**
+ * Appends to `out` the signals the components under `list` own and a view built again
+ * from a checkpoint has as they are now: what their setups created (persisted, or
+ * transient and still at their initial values) and their props' versions. False when a
+ * transient signal moved from its initial value (a view built again would lose it).
+ */
+export function ownSignals(list: readonly Fiber[], out: ReadonlySignal<unknown>[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i]!;
+    if (f.kind === VKind.Component) {
+      const inst = f as Instance;
+      if (inst.state !== null) for (const s of inst.state) out.push(s);
+      const t = inst.transient;
+      if (t !== null) {
+        for (let k = 0; k < t.length; k += 2) {
+          const s = t[k] as Signal<unknown>;
+          if (t[k + 1] !== REFILLS && !Object.is(s.peek(), t[k + 1])) return false;
+          out.push(s);
+        }
+      }
+      inst.props.signals(out);
+      if (!ownSignals(inst.children, out)) return false;
+    } else if (f.kind === VKind.Element || f.kind === VKind.Fragment) {
+      if (!ownSignals(f.children, out)) return false;
+    }
+  }
+  return true;
 }
 
 /** `inst`'s place below its parent's (`parentPath`), counting unkeyed siblings in `ordinals`. */

@@ -8,13 +8,8 @@
 
 import { ErrorCode } from "../protocol/errors.ts";
 import type { JsonValue } from "../protocol/patch.ts";
-import {
-  computed,
-  onCleanup,
-  type ReadonlySignal,
-  type Signal,
-  signal,
-} from "../reactive/index.ts";
+import { computed, type ReadonlySignal, type Signal, signal } from "../reactive/index.ts";
+import { onRelease } from "../reactive/owner.ts";
 import { createContext, useContext } from "../render/context.ts";
 import { ServerError } from "../server/core/errors.ts";
 import type { Component } from "../vdom/vnode.ts";
@@ -91,6 +86,8 @@ export class PageState {
   navigator: Navigator | null = null;
   /** Keys handed to `useHook` in this page, in creation order (deterministic on a rebuild). */
   hookKeys = 0;
+  /** Outside signals a page built again reads again (see {@link shareSource}). */
+  #sources: ReadonlySignal<unknown>[] | undefined = undefined;
   /** Titles set by `useTitle` (the innermost, last set, wins). */
   readonly #titles: Signal<readonly ReadonlySignal<string>[]> = signal([]);
   readonly title: ReadonlySignal<string | undefined>;
@@ -145,6 +142,34 @@ export class PageState {
   info(): PageInfo {
     const e = this.entry();
     return { url: this.url(), params: e.params, pattern: e.pattern };
+  }
+
+  /**
+   * Marks `s`, a signal from outside the page that its components read (the sign-in's
+   * user, the browser session's flash messages), as one a page built again from its
+   * checkpoint reads again: it does not keep the page from being parked while idle. A
+   * change to it while the page is parked shows at the page's next event (sent whole).
+   */
+  shareSource(s: ReadonlySignal<unknown>): void {
+    if (this.#sources === undefined) this.#sources = [s];
+    else if (!this.#sources.includes(s)) this.#sources.push(s);
+  }
+
+  /**
+   * The signals the page's components may read of it (a page built again makes its own)
+   * and the outside ones marked with {@link shareSource}.
+   */
+  signals(): ReadonlySignal<unknown>[] {
+    const out: ReadonlySignal<unknown>[] = [this.url, this.entry, this.#titles];
+    if (this.#actionData !== undefined) out.push(this.#actionData);
+    if (this.#submitting !== undefined) out.push(this.#submitting);
+    if (this.#sources !== undefined) for (const s of this.#sources) out.push(s);
+    return out;
+  }
+
+  /** True while an action runs or a failed action's data is shown (neither is checkpointed). */
+  hasActionState(): boolean {
+    return this.#actionData?.peek() !== undefined || this.#submitting?.peek() === true;
   }
 
   /** Adds a title source; returns its removal. */
@@ -268,5 +293,5 @@ export function useTitle(title: string | (() => string)): void {
   const t = typeof title === "string" ? computed(() => title) : computed(title);
   const remove = s.addTitle(t);
   // Removed when the component goes away (a page left by navigation).
-  onCleanup(remove);
+  onRelease(remove);
 }

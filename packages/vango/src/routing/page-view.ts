@@ -19,9 +19,10 @@ import { provide } from "../render/context.ts";
 import { FormEnhancerContext } from "../render/form-enhancer.ts";
 import { hashHost } from "../render/host-hash.ts";
 import { type LiveRoot, mountLive } from "../render/live-root.ts";
+import type { Checkpoint } from "../server/session/checkpoint.ts";
 import type { Session } from "../server/session/session.ts";
 import { SessionContext } from "../server/session/session-context.ts";
-import type { SessionView, ViewSnapshot } from "../server/session/view.ts";
+import type { ParkedView, SessionView, ViewSnapshot, WokenView } from "../server/session/view.ts";
 import { createVNode } from "../vdom/create-element.ts";
 import { on } from "../vdom/event-binding.ts";
 import type { SubmitEventPayload } from "../vdom/events.ts";
@@ -67,6 +68,8 @@ export interface AppPages {
   readonly title: string | undefined;
   /** The bound on the app's route warm-ups running at once. */
   readonly prefetchGate: PrefetchGate;
+  /** How long a page built again (a parked one waking) waits for its data (`timeouts.pageDataMs`). */
+  readonly pageDataMs?: number;
 }
 
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
@@ -299,6 +302,24 @@ export class PageView implements SessionView {
   dispose(): void {
     this.#prefetcher?.dispose();
     this.#live.dispose();
+  }
+
+  /**
+   * True when the page can be parked: no navigation arriving, no URL or title patch
+   * waiting, no route warm-up running, no failed action's data shown, and the live root
+   * at rest on its own signals, the page state's and the session's client info.
+   */
+  atRest(): boolean {
+    if (this.#init.persist !== true || this.#leaving !== undefined) return false;
+    if (this.#pending.length > 0 || (this.#prefetcher?.running ?? 0) > 0) return false;
+    const state = this.state;
+    if (state.status !== 200 || state.hasActionState()) return false;
+    return this.#live.atRest([...state.signals(), this.#init.session.clientInfo]);
+  }
+
+  park(): ParkedView {
+    this.dispose();
+    return new ParkedPage(this.#init, this.state.url.peek().origin);
   }
 
   /** What a checkpoint holds of this page (`undefined` unless the session is persisted). */
@@ -687,4 +708,62 @@ function Outlet(props: { state: PageState }): () => VChild {
     }
     return node;
   };
+}
+
+/**
+ * A parked page: what it was opened with (its request, the session's CSRF token, its
+ * URL's origin), to be opened again at its checkpoint's URL with the checkpoint's state
+ * — as a resume on another instance rebuilds it.
+ */
+class ParkedPage implements ParkedView {
+  readonly #session: Session;
+  readonly #router: Router;
+  readonly #request: RequestInfo;
+  readonly #csrf: string;
+  readonly #app: AppPages | undefined;
+  readonly #origin: string;
+
+  constructor(init: PageViewInit, origin: string) {
+    this.#session = init.session;
+    this.#router = init.router;
+    this.#request = init.request;
+    this.#csrf = init.csrf;
+    this.#app = init.app;
+    this.#origin = internOrigin(origin);
+  }
+
+  async wake(cp: Checkpoint): Promise<WokenView | ErrorCode> {
+    const opened = PageView.open({
+      session: this.#session,
+      router: this.#router,
+      url: new URL(cp.url, this.#origin),
+      request: this.#request,
+      csrf: this.#csrf,
+      persist: true,
+      restore: new Map(cp.state),
+      ...(this.#app === undefined ? {} : { app: this.#app }),
+    });
+    // The page now redirects (its data changed): a fresh load follows the redirect.
+    if (opened instanceof Redirect) return ErrorCode.session_expired;
+    try {
+      await opened.settle(this.#app?.pageDataMs ?? 0);
+    } catch (err) {
+      opened.dispose();
+      throw err;
+    }
+    const same = opened.adoptHids(cp.hids) && opened.htmlHash() === cp.hash;
+    this.#session.route = opened.state.entry.peek().pattern;
+    return { view: opened, same };
+  }
+}
+
+/** Origins parked pages were served under: one string each, shared by their pages. */
+const origins = new Map<string, string>();
+
+function internOrigin(origin: string): string {
+  const known = origins.get(origin);
+  if (known !== undefined) return known;
+  // A bounded table: an app serves a handful of origins (a flood of Host headers falls through).
+  if (origins.size < 64) origins.set(origin, origin);
+  return origin;
 }

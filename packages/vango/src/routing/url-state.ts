@@ -7,7 +7,8 @@
  */
 
 import { ErrorCode } from "../protocol/errors.ts";
-import { computed, onCleanup, type Signal, signal } from "../reactive/index.ts";
+import { computed, type Signal, signal } from "../reactive/index.ts";
+import { onRelease } from "../reactive/owner.ts";
 import { useContext } from "../render/context.ts";
 import { ServerError } from "../server/core/errors.ts";
 import { PageContext } from "./page-info.ts";
@@ -103,7 +104,7 @@ export function urlState<T>(key: string, initial: T, opts: UrlStateOptions<T> = 
     pending.set(null);
     state.navigate(url.pathname + url.search + url.hash, { replace });
   };
-  onCleanup(() => {
+  onRelease(() => {
     if (timer !== undefined) clearTimeout(timer);
   });
   const set = (v: T): void => {

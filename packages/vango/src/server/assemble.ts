@@ -175,7 +175,11 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const tokens = new ResumeTokens(secret);
   sessions.issue = (sid, path) => tokens.issue(sid, path);
   const router = new Router(options.routes);
-  const pages: AppPages = { title: options.title, prefetchGate: new PrefetchGate() };
+  const pages: AppPages = {
+    title: options.title,
+    prefetchGate: new PrefetchGate(),
+    pageDataMs: timeouts.pageDataMs,
+  };
   let persistence: Persistence | undefined;
   if (persist !== undefined) {
     const store = new ResilientSessionStore({

@@ -23,7 +23,8 @@
  * put several "instances" in one process.
  */
 import { randomBytes } from "node:crypto";
-import { getOwner, onCleanup, runWithOwner } from "../reactive/owner.ts";
+import { getOwner, onCleanup, onRelease, runWithOwner } from "../reactive/owner.ts";
+import { unrecorded } from "../reactive/signal.ts";
 import {
   BreakerState,
   type BreakerTransition,
@@ -174,6 +175,20 @@ export class SharedState {
     return (topic as GlobalTopic<T>).signal;
   }
 
+  /**
+   * @internal {@link globalSignal} for a signal a parked view may let go of: its owner's
+   * hold is bookkeeping (`onRelease`), not a subscription that keeps the view live — the
+   * view takes it again when it is built again (a browser session's flash messages).
+   */
+  releasableSignal<T>(key: string, initial: T): GlobalSignal<T> {
+    const topic = this.#acquire(
+      `g.${checkName(key)}`,
+      () => new GlobalTopic(this.#host, key, initial),
+      true,
+    );
+    return (topic as GlobalTopic<T>).signal;
+  }
+
   /** The presence topic `topic`. See {@link presence}. */
   presence<M>(topic: string, options?: PresenceOptions): Presence<M> {
     const t = this.#acquire(
@@ -311,12 +326,12 @@ export class SharedState {
     }
   }
 
-  #acquire(channel: string, create: () => SharedTopic): SharedTopic {
+  #acquire(channel: string, create: () => SharedTopic, releasable = false): SharedTopic {
     let topic = this.#topics.get(channel);
     if (topic === undefined) {
       // Outside any owner: the topic outlives the component that happened to use it first
       // (its signals are the process's, never a session's state to persist).
-      topic = runWithOwner(null, create);
+      topic = runWithOwner(null, () => unrecorded(create));
       this.#topics.set(channel, topic);
       const t = topic;
       // Announced once subscribed: an answer to the question must find the topic listening.
@@ -330,7 +345,7 @@ export class SharedState {
     if (getOwner() === null) held.pinned = true;
     else {
       held.refs++;
-      onCleanup(() => {
+      (releasable ? onRelease : onCleanup)(() => {
         held.refs--;
         if (held.idle()) this.#release(channel, held);
       });

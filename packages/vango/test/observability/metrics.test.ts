@@ -34,14 +34,18 @@ describe("createMetrics", () => {
       "vango_events_total:counter",
       "vango_http_request_duration_seconds:histogram",
       "vango_http_requests_total:counter",
+      "vango_parked_sessions:gauge",
       "vango_patches_sent_total:counter",
       "vango_reconnects_total:counter",
       "vango_session_checkpoint_duration_seconds:histogram",
       "vango_session_checkpoints_total:counter",
       "vango_session_evictions_total:counter",
       "vango_session_memory_bytes:gauge",
+      "vango_session_parks_total:counter",
       "vango_session_restore_duration_seconds:histogram",
       "vango_session_restores_total:counter",
+      "vango_session_wake_duration_seconds:histogram",
+      "vango_session_wakes_total:counter",
       "vango_websocket_errors_total:counter",
     ]);
     const other = createMetrics({ collectDefault: false });

@@ -114,7 +114,13 @@ describe("adversarial: handshake and upgrade", () => {
       status: 403,
       code: ErrorCode.origin_forbidden,
     });
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 1, attached: 0, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 1,
+      attached: 0,
+      detached: 0,
+      parked: 0,
+    });
   });
 
   it("refuses missing, forged and other-session CSRF tokens; the session is not lost", async () => {
@@ -416,7 +422,13 @@ describe("adversarial: unencodable state never crashes the process", () => {
     expect(logger.entries.filter((e) => e.level === "error").map((e) => e.obj)).toEqual([
       expect.objectContaining({ code: ErrorCode.encode_invalid }),
     ]);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 1, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 1,
+      detached: 0,
+      parked: 0,
+    });
     await stillWorks(other);
     // The same failure at handshake time (resume from a seq the history does not hold).
     const p = await getPage(srv.base);

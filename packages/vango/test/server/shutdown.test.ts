@@ -40,7 +40,13 @@ describe("graceful close", () => {
       code: CloseCode.GoingAway,
       reason: "server_shutdown",
     });
-    expect(app.sessions.counts()).toEqual({ total: 0, pending: 0, attached: 0, detached: 0 });
+    expect(app.sessions.counts()).toEqual({
+      total: 0,
+      pending: 0,
+      attached: 0,
+      detached: 0,
+      parked: 0,
+    });
     expect(pending.status).toBe(200);
     await app.close(); // idempotent
   });
@@ -71,7 +77,13 @@ describe("heartbeat and idle", () => {
     (s.ws as unknown as { _socket: import("node:net").Socket })._socket.pause();
     const t0 = Date.now();
     while (srv.app.sessions.counts().detached === 0 && Date.now() - t0 < 2000) await sleep(20);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 0, detached: 1 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 0,
+      detached: 1,
+      parked: 0,
+    });
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 

@@ -185,6 +185,8 @@ describe("globalSignal across instances", () => {
     const prev = setSignalRecorder({
       adopt: () => 99, // what a restored checkpoint would hand back
       created: (s) => created.push(s),
+      createdTransient: (s) => created.push(s),
+      refills: () => {},
     });
     try {
       const broker = new MemoryBroker();

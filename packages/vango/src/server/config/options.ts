@@ -201,6 +201,7 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   pageStreamMs: 5_000,
   pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
+  parkAfterMs: 30_000,
   heartbeatMs: 25_000,
   idleMs: 0,
   shutdownMs: 5_000,

@@ -15,7 +15,13 @@ import { checkBus, checkObservability, checkRoutes, checkTrustList } from "./che
 import { type AppOptions, resolveTimeouts } from "./options.ts";
 
 /** Timeouts where 0 means "off" or "at once" rather than a refusal. */
-const ZERO_OK_TIMEOUTS = new Set(["idleMs", "shutdownMs", "pageDataMs", "pageStreamMs"]);
+const ZERO_OK_TIMEOUTS = new Set([
+  "idleMs",
+  "shutdownMs",
+  "pageDataMs",
+  "pageStreamMs",
+  "parkAfterMs",
+]);
 
 export { ConfigError };
 

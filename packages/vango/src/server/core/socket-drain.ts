@@ -18,12 +18,22 @@ const TICK_MS = 25;
  */
 export class SocketDrain {
   readonly #open = new Set<Duplex>();
+  /** One listener for every socket (called with the socket as `this`): no closure each. */
+  readonly #onClose: (this: Duplex) => void;
+
+  constructor() {
+    const open = this.#open;
+    this.#onClose = function (this: Duplex) {
+      open.delete(this);
+    };
+  }
 
   /** Tracks `socket` until it closes. */
   add(socket: Duplex): void {
     if (socket.destroyed) return;
     this.#open.add(socket);
-    socket.once("close", () => this.#open.delete(socket));
+    // `on`, not `once` (a wrapper per socket): a socket closes once.
+    socket.on("close", this.#onClose);
   }
 
   /** Sockets still open. */

@@ -17,30 +17,32 @@
 export type DataReceiver = (offset: number, data: Uint8Array) => boolean;
 
 export class DataChannels {
-  readonly #open = new Map<string, DataReceiver>();
+  /** Made on the first channel (most sessions never upload). */
+  #open: Map<string, DataReceiver> | null = null;
 
   /** Routes Data frames naming `channel` to `receiver` (replacing any before it). */
   open(channel: string, receiver: DataReceiver): void {
+    if (this.#open === null) this.#open = new Map();
     this.#open.set(channel, receiver);
   }
 
   /** Stops routing `channel`; later frames naming it are refused. */
   close(channel: string): void {
-    this.#open.delete(channel);
+    this.#open?.delete(channel);
   }
 
   /** Hands one frame's bytes to its channel; `false` when refused or no such channel. */
   receive(channel: string, offset: number, data: Uint8Array): boolean {
-    return this.#open.get(channel)?.(offset, data) === true;
+    return this.#open?.get(channel)?.(offset, data) === true;
   }
 
   /** Channels open (a gauge for tests and leaks). */
   get size(): number {
-    return this.#open.size;
+    return this.#open?.size ?? 0;
   }
 
   /** Closes every channel (the session ended). */
   clear(): void {
-    this.#open.clear();
+    this.#open = null;
   }
 }

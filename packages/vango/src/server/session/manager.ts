@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { getHeapStatistics } from "node:v8";
 import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts";
+import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -41,6 +42,8 @@ export interface SessionCounts {
   readonly pending: number;
   readonly attached: number;
   readonly detached: number;
+  /** Attached or detached sessions whose view is parked (see `Session.park`). */
+  readonly parked: number;
 }
 
 /** Reads the heap's fill ratio (used / limit); replaceable in tests. */
@@ -92,6 +95,8 @@ export class SessionManager implements SessionServices {
   /** When `#timer` fires (`Infinity` when none is set). */
   #timerAt = Number.POSITIVE_INFINITY;
   readonly #onTimer = (): void => this.#expireDue();
+  /** Parks idle sessions' views (started with the first session, when parking is on). */
+  #parkTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     limits: SessionLimits,
@@ -105,11 +110,18 @@ export class SessionManager implements SessionServices {
     this.runEvent = runEvent;
   }
 
+  /** The checkpoint codec (persistence on): parked views are kept encoded. */
+  get codec(): StateCodec | undefined {
+    return this.persistence?.codec;
+  }
+
   counts(): SessionCounts {
     const total = this.#byToken.size;
     const detached = this.#detached.size;
     const pending = this.#pending.size;
-    return { total, pending, attached: total - detached - pending, detached };
+    let parked = 0;
+    for (const s of this.#byToken.values()) if (s.parked) parked++;
+    return { total, pending, attached: total - detached - pending, detached, parked };
   }
 
   /**
@@ -152,7 +164,34 @@ export class SessionManager implements SessionServices {
     if (ip !== undefined) this.#pendingByIp.set(ip, (this.#pendingByIp.get(ip) ?? 0) + 1);
     s.expiresAt = performance.now() + this.timeouts.pendingTtlMs;
     this.#schedule(s.expiresAt);
+    const parkAfter = this.timeouts.parkAfterMs;
+    if (this.#parkTimer === undefined && parkAfter > 0 && this.persistence !== undefined) {
+      this.#parkTimer = setInterval(() => this.parkIdle(), Math.max(250, parkAfter / 4));
+      this.#parkTimer.unref();
+    }
     return s;
+  }
+
+  /**
+   * Parks the views of sessions with no client event for `timeouts.parkAfterMs` (see
+   * `Session.park`); returns how many it parked. A session that refused (a timer, a
+   * subscription, data loading) is asked again after its next event, or after four
+   * more idle periods. Runs every quarter period; exposed for tests and benchmarks.
+   */
+  parkIdle(now = performance.now()): number {
+    const after = this.timeouts.parkAfterMs;
+    let n = 0;
+    for (const s of this.#byToken.values()) {
+      if (s.parked || now - s.lastEventAt < after) continue;
+      if (s.parkRefusedAt >= s.lastEventAt && now - s.parkRefusedAt < 4 * after) continue;
+      if (s.park()) {
+        n++;
+        this.metrics?.parked?.();
+      } else {
+        s.parkRefusedAt = now;
+      }
+    }
+    return n;
   }
 
   find(token: string): Session | undefined {
@@ -235,17 +274,32 @@ export class SessionManager implements SessionServices {
   }
 
   /**
-   * Session gauges at scrape time: attached and detached counts, and the memory estimate
-   * `sessions × baseBytes + bytes of frames held for resume` (one pass over the sessions).
+   * Session gauges at scrape time: attached, detached and parked counts, and the memory
+   * estimate `sessions with a view × baseBytes + parked × PARKED_SESSION_BYTES + their
+   * checkpoints' text + bytes of frames held for resume` (one pass over the sessions).
    */
-  sample(baseBytes: number): { active: number; detached: number; memoryBytes: number } {
-    let history = 0;
-    for (const s of this.#byToken.values()) history += s.historyBytes;
+  sample(baseBytes: number): {
+    active: number;
+    detached: number;
+    parked: number;
+    memoryBytes: number;
+  } {
+    let held = 0;
+    let parked = 0;
+    for (const s of this.#byToken.values()) {
+      held += s.historyBytes;
+      const p = s.parkedBytes;
+      if (p > 0) {
+        parked++;
+        held += p;
+      }
+    }
     const c = this.counts();
     return {
       active: c.attached,
       detached: c.detached,
-      memoryBytes: c.total * baseBytes + history,
+      parked,
+      memoryBytes: (c.total - parked) * baseBytes + parked * PARKED_SESSION_BYTES + held,
     };
   }
 
@@ -258,6 +312,8 @@ export class SessionManager implements SessionServices {
   disposeAll(): void {
     for (const s of this.all()) s.dispose();
     this.#clearTimer();
+    if (this.#parkTimer !== undefined) clearInterval(this.#parkTimer);
+    this.#parkTimer = undefined;
   }
 
   #unpend(s: Session): void {
@@ -312,6 +368,13 @@ export class SessionManager implements SessionServices {
   }
 }
 
+/**
+ * Heap a parked session keeps besides its checkpoint's text: its socket, the session's
+ * own fields and its page's request (4–5 KB measured in bench/session.bench.ts), rounded
+ * up for larger request headers.
+ */
+const PARKED_SESSION_BYTES = 6 * 1024;
+
 /** Dispose reasons after which a session cannot come back (its checkpoint is deleted). */
 const ENDS_FOR_GOOD: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   E.client_closed_request,
@@ -330,6 +393,8 @@ export interface SessionMetrics {
   eventObserved(type: number, seconds: number): void;
   reconnected(): void;
   evicted?(): void;
+  parked?(): void;
+  woke?(outcome: "same" | "resync" | "failed", seconds: number): void;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import type { ErrorCode } from "../../protocol/error-code.ts";
+import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { EventContext } from "./event-context.ts";
@@ -54,6 +55,13 @@ export interface SessionTimeouts {
   readonly pendingTtlMs: number;
   /** A detached session can be resumed for this long (60 s). */
   readonly resumeWindowMs: number;
+  /**
+   * A session with no client event for this long parks its view (30 s; 0 = never): the
+   * view is disposed and only its checkpoint kept, then built again from it when the
+   * next event comes (see `Session.park`). Needs persistence; views that hold a timer or
+   * a subscription, or read signals they did not create, are never parked.
+   */
+  readonly parkAfterMs: number;
 }
 
 /** Services shared by all sessions of an app (one object, no per-session closures). */
@@ -62,6 +70,8 @@ export interface SessionServices {
   readonly logger: Logger;
   /** Error frames carry a developer report (message, source location, component stack). */
   readonly devMode: boolean;
+  /** Encodes checkpoints (persistence on): a parked view's is kept as its text. */
+  readonly codec?: StateCodec | undefined;
   /** The session sent a frame: its checkpoint is due (persistence on). */
   changed?(session: Session): void;
   /**
@@ -80,6 +90,7 @@ export interface SessionServices {
     | {
         patchesSent(frames?: number): void;
         eventObserved(type: number, seconds: number): void;
+        woke?(outcome: "same" | "resync" | "failed", seconds: number): void;
       }
     | undefined;
 }

@@ -14,6 +14,9 @@
  * as `slow_consumer` and the session stays resumable; if it is cut again before the
  * client acked the catch-up of its resume, the client cannot be brought up to date
  * over its link: the session ends with `catch_up_too_slow` and the browser reloads.
+ *
+ * Parking: the view of a session idle for `timeouts.parkAfterMs` is disposed and only its
+ * checkpoint kept (see {@link Session.park}); the next event builds it again first.
  */
 
 import type { Patch } from "../../protocol/patch.ts";
@@ -24,7 +27,13 @@ import { ServerError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
-import { CHECKPOINT_VERSION, type Checkpoint, type SkippedState } from "./checkpoint.ts";
+import {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type SkippedState,
+} from "./checkpoint.ts";
 import { DataChannels } from "./data-channels.ts";
 import {
   DRAIN_SAMPLE_MS,
@@ -50,7 +59,7 @@ import { FrameHistory } from "./history.ts";
 import { releasePatchList, takePatchList } from "./patch-list.ts";
 import { type Flushable, scheduleFlush } from "./scheduler.ts";
 import { type SessionServices, SessionState } from "./services.ts";
-import type { SessionView } from "./view.ts";
+import type { ParkedView, SessionView, WokenView } from "./view.ts";
 
 interface QueuedEvent {
   readonly cseq: number;
@@ -87,6 +96,11 @@ export class Session implements Flushable {
   lastEventAt: number;
   /** `performance.now()` by which a pending or detached session expires; owned by the manager. */
   expiresAt = Number.POSITIVE_INFINITY;
+  /**
+   * `performance.now()` when {@link park} last found the view busy; the manager asks
+   * again after the next event or a while later.
+   */
+  parkRefusedAt = Number.NEGATIVE_INFINITY;
   /** Address of the client whose page GET created the session (pending caps). */
   ip: string | undefined = undefined;
   /** `X-Request-Id` of the page GET that created the session (carried into its logs). */
@@ -94,17 +108,26 @@ export class Session implements Flushable {
   /** What the app's `userOf` returned for the page GET that created the session. */
   userId: string | undefined = undefined;
   /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
-  readonly clientInfo: Signal<ClientInfo | undefined> = signal<ClientInfo | undefined>(undefined);
+  #clientInfo: Signal<ClientInfo | undefined> | undefined = undefined;
+  #clientInfoValue: ClientInfo | undefined = undefined;
   /** Byte channels its client feeds with Data frames (uploads); closed with the session. */
   readonly data = new DataChannels();
   readonly #services: SessionServices;
-  readonly #history: FrameHistory;
-  readonly #queue: EventQueue<QueuedEvent, Session>;
+  /** Made on first use, let go while the view is parked with nothing held or queued. */
+  #frames: FrameHistory | undefined = undefined;
+  #events: EventQueue<QueuedEvent, Session> | undefined = undefined;
   #root: SessionView | undefined = undefined;
+  /** The parked view and its checkpoint (the codec's text) while the session idles. */
+  #parked: ParkedView | undefined = undefined;
+  #parkedCp: string | undefined = undefined;
+  /** The parked view being built again: what needs the view waits for it. */
+  #waking: Promise<void> | undefined = undefined;
+  /** A resync asked for the whole view while it was parked: sent once it is built. */
+  #resyncOnWake = false;
   /** Patches made outside the view's diff (streams), sent after its next render's own. */
-  #queued: Patch[] = [];
-  /** Told when a full resync replaces the browser's DOM with the view's tree. */
-  readonly #resyncListeners = new Set<() => void>();
+  #queued: Patch[] = NO_PATCHES;
+  /** Told when a full resync replaces the browser's DOM with the view's tree (made on first use). */
+  #resyncListeners: Set<() => void> | undefined = undefined;
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
@@ -138,14 +161,37 @@ export class Session implements Flushable {
     this.key = key;
     this.route = route;
     this.#services = services;
-    this.#history = new FrameHistory(services.limits.historyFrames, services.limits.historyBytes);
-    this.#queue = new EventQueue<QueuedEvent, Session>(
+    this.lastEventAt = performance.now();
+  }
+
+  /** Frames held for resume. */
+  get #history(): FrameHistory {
+    const limits = this.#services.limits;
+    this.#frames ??= new FrameHistory(limits.historyFrames, limits.historyBytes);
+    return this.#frames;
+  }
+
+  /** Client events waiting for the one running. */
+  get #queue(): EventQueue<QueuedEvent, Session> {
+    this.#events ??= new EventQueue<QueuedEvent, Session>(
       Session.#runQueued,
       Session.#queuedFailed,
-      services.limits.maxQueuedEvents,
+      this.#services.limits.maxQueuedEvents,
       this,
     );
-    this.lastEventAt = performance.now();
+    return this.#events;
+  }
+
+  /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
+  get clientInfo(): Signal<ClientInfo | undefined> {
+    this.#clientInfo ??= signal<ClientInfo | undefined>(this.#clientInfoValue);
+    return this.#clientInfo;
+  }
+
+  /** Records what the latest handshake said of the client's viewport and time zone. */
+  setClientInfo(info: ClientInfo): void {
+    this.#clientInfoValue = info;
+    this.#clientInfo?.set(info);
   }
 
   /** Binds the mounted view; its `onDirty` must call {@link markDirty}. */
@@ -155,8 +201,119 @@ export class Session implements Flushable {
 
   get root(): SessionView {
     const r = this.#root;
-    if (r === undefined) throw new ServerError(E.internal_error, "session has no view");
+    if (r === undefined) {
+      throw new ServerError(
+        E.internal_error,
+        this.#parked === undefined ? "session has no view" : "session view is parked",
+      );
+    }
     return r;
+  }
+
+  /** True while the view is parked (until a wake has built it again). */
+  get parked(): boolean {
+    return this.#parked !== undefined;
+  }
+
+  /** Characters of the parked view's checkpoint (0 when not parked). */
+  get parkedBytes(): number {
+    return this.#parkedCp?.length ?? 0;
+  }
+
+  /**
+   * Parks the view of an idle session: disposes it and keeps only its checkpoint (as the
+   * codec's text), so an idle tab costs its socket and the session's own fields. The
+   * next event — or a resync that needs the whole view — first builds it again from that
+   * checkpoint, as a resume on another instance would: same state, same hids, its data
+   * loaded again (up to `pageDataMs`); when it then renders what the browser shows,
+   * nothing is sent, else the whole view (hids kept: focus and caret survive).
+   *
+   * Only a view at rest is parked (`SessionView.atRest`: nothing running, pending, or
+   * fed from outside — a timer, a subscription, a signal it did not create), only with
+   * persistence on (its codec), and only when every value could be encoded. True when
+   * parked.
+   */
+  park(): boolean {
+    const root = this.#root;
+    const codec = this.#services.codec;
+    if (root?.park === undefined || codec === undefined) return false;
+    if (this.state !== SessionState.Attached && this.state !== SessionState.Detached) return false;
+    const q = this.#events;
+    if (q !== undefined && (q.running || q.length > 0)) return false;
+    if (this.#owed || this.#queued.length > 0) return false;
+    if (this.data.size > 0 || (this.#resyncListeners?.size ?? 0) > 0) return false;
+    if (this.#watch !== undefined || root.dirty || root.atRest?.() !== true) return false;
+    const cp = this.checkpoint();
+    if (cp === undefined) return false;
+    const { bytes, skipped } = encodeCheckpoint(codec, cp);
+    if (skipped.length > 0) return false;
+    this.#parkedCp = UTF8_DECODER.decode(bytes);
+    this.#parked = root.park();
+    this.#root = undefined;
+    // What an idle session keeps: no empty history, queue or client-info signal.
+    if (this.#frames?.size === 0) this.#frames = undefined;
+    this.#events = undefined;
+    this.#clientInfo = undefined;
+    return true;
+  }
+
+  /** Builds the parked view again, if it is parked; resolves once the view is in place. */
+  wake(): Promise<void> {
+    if (this.#parked === undefined) return Promise.resolve();
+    if (this.#waking === undefined) {
+      this.#waking = this.#rebuild().finally(() => {
+        this.#waking = undefined;
+      });
+    }
+    return this.#waking;
+  }
+
+  async #rebuild(): Promise<void> {
+    const parked = this.#parked!;
+    const t0 = performance.now();
+    let woken: WokenView | ErrorCode;
+    try {
+      woken = await parked.wake(this.#parkedCheckpoint()!);
+    } catch (err) {
+      this.#services.logger.error(
+        { err, code: E.render_error, session_id: this.id, route: this.route },
+        "parked view failed to wake",
+      );
+      woken = E.session_expired;
+    }
+    // Kept until now: a checkpoint taken while the view was built (shutdown) is this one.
+    this.#parked = undefined;
+    this.#parkedCp = undefined;
+    const full = typeof woken !== "string" && (this.#resyncOnWake || !woken.same);
+    const outcome = typeof woken === "string" ? "failed" : full ? "resync" : "same";
+    this.#services.metrics?.woke?.(outcome, (performance.now() - t0) / 1000);
+    if (typeof woken === "string") {
+      this.dispose(woken);
+      return;
+    }
+    if (this.state === SessionState.Closed) {
+      woken.view.dispose();
+      return;
+    }
+    this.#root = woken.view;
+    this.#resyncOnWake = false;
+    if (full) {
+      // The browser shows what the checkpoint rendered, which this view no longer does.
+      this.#history.clear();
+      if (this.#transport === undefined) this.forceFullResync = true;
+      else this.#sendFullResync();
+    } else if (woken.view.dirty) {
+      scheduleFlush(this);
+    }
+  }
+
+  /** The parked view's checkpoint, with the session's current seqs and user. */
+  #parkedCheckpoint(): Checkpoint | undefined {
+    const text = this.#parkedCp;
+    const codec = this.#services.codec;
+    if (text === undefined || codec === undefined) return undefined;
+    const cp = decodeCheckpoint(codec, UTF8_ENCODER.encode(text));
+    return { ...cp, seq: this.seq, cseq: this.processedCseq, userId: this.userId };
   }
 
   /** The app's logger (for features that log on the session's behalf). */
@@ -180,12 +337,12 @@ export class Session implements Flushable {
 
   /** Frames held for resume (count). */
   get historySize(): number {
-    return this.#history.size;
+    return this.#frames?.size ?? 0;
   }
 
   /** Bytes of the frames held for resume. */
   get historyBytes(): number {
-    return this.#history.bytes;
+    return this.#frames?.bytes ?? 0;
   }
 
   /**
@@ -294,14 +451,22 @@ export class Session implements Flushable {
    * (what a stream sent outside the tree is gone then). Returns the unsubscribe.
    */
   onFullResync(fn: () => void): () => void {
-    this.#resyncListeners.add(fn);
-    return () => this.#resyncListeners.delete(fn);
+    if (this.#resyncListeners === undefined) this.#resyncListeners = new Set();
+    const listeners = this.#resyncListeners;
+    listeners.add(fn);
+    return () => listeners.delete(fn);
   }
 
   #sendFullResync(): number {
+    if (this.#root === undefined && this.#parked !== undefined) {
+      // Sent once the parked view is built again.
+      this.#resyncOnWake = true;
+      void this.wake();
+      return 0;
+    }
     // Queued patches address what the browser held before; the tree replaces all of it.
-    this.#queued = [];
-    for (const fn of this.#resyncListeners) fn();
+    this.#queued = NO_PATCHES;
+    if (this.#resyncListeners !== undefined) for (const fn of this.#resyncListeners) fn();
     let frame: Uint8Array;
     try {
       frame = encodeFullResync(this.seq, this.root.root);
@@ -323,6 +488,7 @@ export class Session implements Flushable {
    */
   enqueue(cseq: number, hid: number, event: IncomingEvent): boolean | "duplicate" {
     if (cseq <= this.lastCseq) return "duplicate";
+    if (this.state === SessionState.Closed) return false;
     this.lastCseq = cseq;
     this.lastEventAt = performance.now();
     return this.#queue.push({ cseq, hid, event });
@@ -330,7 +496,7 @@ export class Session implements Flushable {
 
   /** Resolves when no event is queued or running and the view is flushed. */
   async settled(): Promise<void> {
-    await this.#queue.whenIdle();
+    await this.#events?.whenIdle();
     await Promise.resolve();
   }
 
@@ -346,6 +512,7 @@ export class Session implements Flushable {
    * address elements the view renders.
    */
   queuePatch(patch: Patch): void {
+    if (this.#queued === NO_PATCHES) this.#queued = [];
     this.#queued.push(patch);
     this.markDirty();
   }
@@ -385,7 +552,7 @@ export class Session implements Flushable {
     }
     if (this.#queued.length > 0) {
       for (const p of this.#queued) out.push(p);
-      this.#queued = [];
+      this.#queued = NO_PATCHES;
     }
     // An optimistic event's answer: a frame (empty if need be) that carries its cseq.
     if (out.length === 0 && !this.#owed) return;
@@ -412,8 +579,10 @@ export class Session implements Flushable {
    * persisted).
    */
   checkpoint(): Checkpoint | undefined {
-    const snap = this.#root?.snapshot?.();
-    if (snap === undefined || this.state === SessionState.Closed) return undefined;
+    if (this.state === SessionState.Closed) return undefined;
+    if (this.#root === undefined) return this.#parkedCheckpoint();
+    const snap = this.#root.snapshot?.();
+    if (snap === undefined) return undefined;
     return {
       v: CHECKPOINT_VERSION,
       sid: this.sid,
@@ -496,9 +665,9 @@ export class Session implements Flushable {
     const prev = this.state;
     if (prev === SessionState.Closed) return;
     this.state = SessionState.Closed;
-    this.#queue.close();
+    this.#events?.close();
     this.data.clear();
-    this.#history.clear();
+    this.#frames?.clear();
     this.#stopWatch();
     const t = this.#transport;
     this.#transport = undefined;
@@ -506,6 +675,8 @@ export class Session implements Flushable {
       t.send(encodeCloseFrame(reason));
       closeWith(t, reason);
     }
+    this.#parked = undefined;
+    this.#parkedCp = undefined;
     try {
       this.#root?.dispose();
     } catch (err) {
@@ -610,6 +781,10 @@ export class Session implements Flushable {
   /** Runs one event; returns a promise only when its handler (or a middleware) is async. */
   #runEvent(q: QueuedEvent): void | Promise<void> {
     if (this.state === SessionState.Closed) return;
+    // Parked: the view is built again first (later events wait in the queue).
+    if (this.#root === undefined && this.#parked !== undefined) {
+      return this.wake().then(() => this.#runEvent(q));
+    }
     this.processedCseq = q.cseq;
     const root = this.root;
     const name = domEventName(q.event);
@@ -696,6 +871,11 @@ export class Session implements Flushable {
     this.#services.metrics?.eventObserved(ctx.event.type, (performance.now() - t0) / 1000);
   }
 }
+
+/** The empty patch list shared by sessions with nothing queued (replaced on the first push). */
+const NO_PATCHES: Patch[] = [];
+const UTF8_DECODER = new TextDecoder();
+const UTF8_ENCODER = new TextEncoder();
 
 /** How long a slow consumer gets to read its close frame before the socket is cut. */
 const SLOW_CLOSE_GRACE_MS = 2_000;

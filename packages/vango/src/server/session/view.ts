@@ -2,9 +2,11 @@
  * What a session needs from its mounted view. `render/`'s `LiveRoot` satisfies it; the
  * session core depends on this shape only.
  */
+import type { ErrorCode } from "../../protocol/error-code.ts";
 import type { Patch } from "../../protocol/patch.ts";
 import type { StateEntry } from "../../render/state-slots.ts";
 import type { EventBinding, HElement } from "../../vdom/host.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 
 export interface SessionView {
   /** The `#vango-root` container element (hid 1) and its current host subtree. */
@@ -30,6 +32,30 @@ export interface SessionView {
   recover?(err: unknown): boolean;
   /** What a checkpoint holds of the view (`undefined` on a view that cannot be persisted). */
   snapshot?(): ViewSnapshot | undefined;
+  /**
+   * True when the view can be parked: nothing of it runs or is pending, and nothing
+   * outside it feeds it (no timer, no subscription, no signal it did not create), so
+   * its checkpoint holds all it is.
+   */
+  atRest?(): boolean;
+  /** Disposes the view (call after `atRest()`) and returns what builds it again. */
+  park?(): ParkedView;
+}
+
+/** A view disposed while its session idles: what builds it again from its checkpoint. */
+export interface ParkedView {
+  /**
+   * Builds the view again from `cp` with its data (up to the app's `pageDataMs`) and
+   * the browser's hids; `same` when it renders what the checkpoint rendered. An error
+   * code when it cannot be built (the page now redirects or throws).
+   */
+  wake(cp: Checkpoint): Promise<WokenView | ErrorCode>;
+}
+
+export interface WokenView {
+  readonly view: SessionView;
+  /** It renders what the browser shows (hids and fingerprint match the checkpoint's). */
+  readonly same: boolean;
 }
 
 /** The view's part of a checkpoint. */

@@ -99,8 +99,11 @@ function budgetOf(s: Session, options: EventBudgetOptions): EventBudget {
 
 export class Connection {
   readonly transport: Transport;
-  /** Session cookie presented with the upgrade request (`undefined` when none). */
-  readonly cookieSid: string | undefined;
+  /**
+   * Session cookie presented with the upgrade request (`undefined` when none); once the
+   * handshake matched it, the session's own string (one copy per session, not two).
+   */
+  cookieSid: string | undefined;
   session: Session | undefined = undefined;
   /** Cleared by the heartbeat sweep, set by any incoming message or pong. */
   alive = true;
@@ -344,7 +347,7 @@ export class Connection {
       }),
     );
     this.#charge(s, caughtUp);
-    s.clientInfo.set({
+    s.setClientInfo({
       viewport: { width: h.viewport.w, height: h.viewport.h },
       tzOffset: h.tzOffset,
     });
@@ -359,6 +362,7 @@ export class Connection {
     // The token alone is not enough: it must come with the cookie of the session's tab.
     if (this.cookieSid === undefined || this.cookieSid !== s.sid) return E.resume_invalid;
     if (this.#host.csrf.verify(s.sid, h.csrf) === undefined) return E.csrf_invalid;
+    this.cookieSid = s.sid;
     return undefined;
   }
 

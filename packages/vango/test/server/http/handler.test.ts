@@ -27,7 +27,13 @@ describe("HTTP handler", () => {
     expect(JSON.parse(boot![1]!)).toEqual({ v: 1, ws: "/_vango/ws", token: p.token, csrf: p.csrf });
     // A signed resume token: key, page path, MAC (any instance with the secret can check it).
     expect(p.token).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}$/);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 1, attached: 0, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 1,
+      attached: 0,
+      detached: 0,
+      parked: 0,
+    });
   });
 
   it("sets an HttpOnly, Secure, SameSite=Lax __Host- session cookie once", async () => {
@@ -106,7 +112,13 @@ describe("HTTP handler", () => {
     await getPage(srv.base);
     expect(srv.app.sessions.counts().pending).toBe(1);
     await new Promise((r) => setTimeout(r, 80));
-    expect(srv.app.sessions.counts()).toEqual({ total: 0, pending: 0, attached: 0, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 0,
+      pending: 0,
+      attached: 0,
+      detached: 0,
+      parked: 0,
+    });
   });
 
   it("runs HTTP middleware around every request with the matched route pattern", async () => {

@@ -32,7 +32,13 @@ describe("detach and resume", () => {
     srv = await start({ routes: { "/": Counter } });
     const p = await getPage(srv.base);
     await clickAndDrop(p, 3, undefined);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 0, detached: 1 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 0,
+      detached: 1,
+      parked: 0,
+    });
     const s = await TestSocket.open(srv.port, p.cookie);
     const reply = await s.attach(p, 1);
     expect([reply.status, reply.resumed, reply.nextSeq, reply.lastCseq]).toEqual([
@@ -191,7 +197,13 @@ describe("detach and resume", () => {
     const b = await getPage(srv.base);
     await clickAndDrop(a, 0, undefined);
     await clickAndDrop(b, 0, undefined);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 0, detached: 1 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 0,
+      detached: 1,
+      parked: 0,
+    });
     const sa = await TestSocket.open(srv.port, a.cookie);
     sa.handshake(a.token, a.csrf);
     const r = await sa.next();
@@ -215,7 +227,13 @@ describe("detach and resume", () => {
       cseq: 1,
       patches: [text(1)],
     });
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 1, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 1,
+      detached: 0,
+      parked: 0,
+    });
   });
 
   it("a Close frame from the client disposes the session at once", async () => {

@@ -27,7 +27,13 @@ describe("WebSocket handshake", () => {
     });
     expect(Math.abs(reply.serverTime - Date.now())).toBeLessThan(5000);
     expect(await s.quiet(60)).toEqual([]);
-    expect(srv.app.sessions.counts()).toEqual({ total: 1, pending: 0, attached: 1, detached: 0 });
+    expect(srv.app.sessions.counts()).toEqual({
+      total: 1,
+      pending: 0,
+      attached: 1,
+      detached: 0,
+      parked: 0,
+    });
     s.close();
   });
 
