@@ -2,8 +2,8 @@
 /**
  * The `Upload` hook against a fake core client: what it pushes (announce, cancel,
  * abort) and which Data frames it writes on the socket — chunks in order within the
- * window, the window narrowing on slow acks, nothing while the socket is down and a
- * re-announcement after it, a cancel click that stops the file at once, the `stop` call,
+ * window, the window narrowing on slow acks, nothing while the socket is down or closing
+ * and a re-announcement after it, a cancel click that stops the file at once, the `stop` call,
  * a file that cannot be read, an announcement refused as `rate_limited`, a stall.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -21,7 +21,11 @@ interface Pushed {
 let input: HTMLInputElement;
 let pushed: Pushed[];
 let frames: DataFrame[];
-let client: { status: string; cseq: number; ws: { send(b: Uint8Array): void } | null };
+let client: {
+  status: string;
+  cseq: number;
+  ws: { readyState: number; send(b: Uint8Array): void } | null;
+};
 let hook: HookInstance;
 let now = 0;
 const ID = "AAAAAAAAAAAAAAAAAAAAAAAA";
@@ -64,6 +68,7 @@ beforeEach(() => {
     status: "connected",
     cseq: 0,
     ws: {
+      readyState: 1,
       send: (b) => {
         const f = decodeClientFrame(b);
         if (f.type !== FrameType.Data) throw new Error("not a data frame");
@@ -166,6 +171,24 @@ describe("Upload hook", () => {
     });
     await settle();
     expect(offsets()).toEqual([0, 4]); // paused until the answer
+    accept(nth(1), [{ id: ID, at: 4 }]);
+    await settle();
+    expect(offsets()).toEqual([0, 4, 4, 8]);
+  });
+
+  it("sends nothing on a socket the server is closing", async () => {
+    pick(new File(["abcdefghijklmnop"], "a.bin"));
+    accept(nth(0), [{ id: ID, at: 0 }]);
+    await settle();
+    expect(offsets()).toEqual([0, 4]);
+    // The server's close frame is in: still "connected" until the socket's close event.
+    client.ws!.readyState = 2;
+    call("ack", { id: ID, at: 4 });
+    await settle();
+    expect(offsets()).toEqual([0, 4]);
+    status("reconnecting");
+    client.ws!.readyState = 1;
+    status("connected");
     accept(nth(1), [{ id: ID, at: 4 }]);
     await settle();
     expect(offsets()).toEqual([0, 4, 4, 8]);
