@@ -16,8 +16,11 @@
  * - **Reconnects**: nothing is sent while the socket is down or closing; once it is back,
  *   the running uploads are announced again with their ids and continue from the offsets
  *   the server answers (or start over under a new id, when the session was rebuilt
- *   elsewhere). When the rebuilt page's full resync replaces the input, this hook hands
- *   its files and pending announcements over to the new input's hook (same `data-vh-k`).
+ *   elsewhere). Announcements still unanswered are sent again under their numbers: an
+ *   instance that stopped after taking one never answers it, and the field answers a
+ *   number it knows with the same uploads. When the rebuilt page's full resync replaces
+ *   the input, this hook hands its files and pending announcements over to the new
+ *   input's hook (same `data-vh-k`).
  * - **Giving up**: a file that cannot be read, or whose acks stop for {@link STALL_MS}
  *   three times in a row (each time after a re-announcement), is given up: an `abort`
  *   event tells the server, which marks the entry failed (`upload_aborted`).
@@ -124,8 +127,8 @@ export default defineHook<null>((ctx) => {
     return b;
   };
 
-  const announce = (files: File[], ids: (string | undefined)[], tries = 0): void => {
-    const k = ++n;
+  /** `k`: the number of an announcement sent again. */
+  const announce = (files: File[], ids: (string | undefined)[], tries = 0, k = ++n): void => {
     ctx.pushEvent(UPLOAD_EVENT, {
       op: UploadOp.Announce,
       n: k,
@@ -289,7 +292,10 @@ export default defineHook<null>((ctx) => {
     }
     if (down) {
       down = false;
-      resume([...sending.values()]);
+      const again = [...waiting];
+      for (const [k, wt] of again) announce(wt.files, wt.ids, wt.tries, k);
+      const covered = new Set(again.flatMap(([, wt]) => wt.ids));
+      resume([...sending.values()].filter((s) => !covered.has(s.id)));
     } else for (const s of sending.values()) wake(s);
   };
 
