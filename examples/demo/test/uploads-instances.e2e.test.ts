@@ -96,15 +96,28 @@ describe("uploads across instances", () => {
     });
     await page.getByTestId("upload-input").setInputFiles(fileOf("moving.bin", 4 * 1024 * 1024));
     await page.getByTestId("upload-progress").waitFor();
+    const stopped: DemoProcess[] = [];
     for (const i of [0, 1]) {
       const d = demos[i]!;
+      stopped.push(d);
       d.child.kill("SIGTERM");
       await d.exited;
       running.splice(running.indexOf(d), 1);
       demos[i] = await startDemo(env, d.port);
       running.push(demos[i]!);
     }
-    await page.getByTestId("upload-done").waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId("upload-done")
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: Error) => {
+        // What the page shows and what every instance printed, to tell where it stopped.
+        const shown = await page
+          .locator("main")
+          .innerText({ timeout: 1000 })
+          .catch(() => "");
+        const printed = [...stopped, ...demos].map((d) => `[${d.port}] ${d.output()}`);
+        throw new Error([err.message, shown, ...problems, ...printed].join("\n"));
+      });
     expect(await page.getByTestId("upload-done").textContent()).toBe("moving.bin: 4194304 bytes");
     expect((await page.getByTestId("upload-progress").textContent())?.trim()).toBe("100 %");
     // The page's socket went down with the restarted instance and came back elsewhere.

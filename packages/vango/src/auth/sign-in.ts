@@ -28,7 +28,7 @@ import { ACCESS_COOKIE, REFRESH_COOKIE, RESTORE_COOKIE } from "./cookies.ts";
 import type { AuthCore } from "./core.ts";
 import { GRANT_TTL_MS } from "./core.ts";
 import { AuthErrorCode as C } from "./errors.ts";
-import { hashPassword, verifyPassword } from "./password.ts";
+import { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from "./password.ts";
 import { safeNext } from "./redirects.ts";
 import type { SessionAuth } from "./session-auth.ts";
 import type { AuthUser } from "./users.ts";
@@ -50,12 +50,21 @@ export type CredentialCheck =
 
 const MAX_NAME = 256;
 
-let dummyHash: Promise<string> | undefined;
+/** Dummy hashes by their parameters (`ln,r,p`). */
+const dummies = new Map<string, Promise<string>>();
 
-/** A hash no password matches, to spend the same time on unknown names. */
-function dummy(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(24).toString("base64url"));
-  return dummyHash;
+/**
+ * A hash no password matches, of the directory's cost: checking it spends on an unknown
+ * name the time a wrong password takes.
+ */
+function dummy(params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  const key = `${params.ln},${params.r},${params.p}`;
+  let hash = dummies.get(key);
+  if (hash === undefined) {
+    hash = hashPassword(randomBytes(24).toString("base64url"), params);
+    dummies.set(key, hash);
+  }
+  return hash;
 }
 
 /**
@@ -81,9 +90,10 @@ export async function checkCredentials(
     return { ok: false, failure: { error: "throttled", username: name, retryAfter } };
   }
   const stored = await core.users.findByName(name);
+  const hash = stored?.passwordHash ?? (await dummy(core.users.passwordParams));
   let ok = false;
   try {
-    ok = await verifyPassword(password, stored?.passwordHash ?? (await dummy()));
+    ok = await verifyPassword(password, hash);
   } catch (err) {
     // A corrupt stored hash: the user cannot log in until it is fixed; say so in the log.
     core.logger.error({ err, user_id: stored?.id }, "stored password hash unreadable");

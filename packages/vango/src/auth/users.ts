@@ -1,7 +1,8 @@
 /**
  * Where auth finds users: a narrow port the app implements over its own table, and an
  * in-memory directory for demos and tests. Auth owns the password check (so unknown
- * names and wrong passwords cost the same time); the directory only finds records.
+ * names and wrong passwords cost the same time); the directory only finds records and
+ * says what its hashes cost.
  */
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from "./password.ts";
 
@@ -28,6 +29,12 @@ export interface UserDirectory {
    * deleted user cannot refresh and changed roles take effect.
    */
   findById(id: string): Promise<StoredUser | undefined>;
+  /**
+   * The scrypt parameters of the directory's password hashes (default `DEFAULT_SCRYPT`):
+   * an unknown name is checked against a dummy hash of the same cost, so it is refused
+   * in the time a wrong password takes.
+   */
+  readonly passwordParams?: ScryptParams;
 }
 
 /** A user for {@link memoryUsers}: a plain password (hashed at start) or a hash. */
@@ -67,6 +74,7 @@ export async function memoryUsers(
     byId.set(user.id, user);
   }
   return {
+    passwordParams: params,
     findByName: (name) => Promise.resolve(byName.get(name.toLowerCase())),
     findById: (id) => Promise.resolve(byId.get(id)),
   };

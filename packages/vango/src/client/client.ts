@@ -157,8 +157,13 @@ export function startClient(doc: Document, boot: Boot): VangoClient {
     showStatus(doc, s);
   };
 
+  /**
+   * Sends on the socket while it is open. Once the server's close frame is in (CLOSING),
+   * the browser would drop the bytes and log an error: events wait in the outbox for the
+   * next socket instead, and nothing else needs to arrive on this one.
+   */
   const send = (f: ClientFrame): void => {
-    ws!.send(encodeClientFrame(f));
+    if (ws!.readyState === 1) ws!.send(encodeClientFrame(f));
   };
 
   /** Returns the event's cseq, or 0 when it was dropped (a form's submit still pending). */

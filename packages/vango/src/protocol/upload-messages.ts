@@ -10,7 +10,10 @@ export const UPLOAD_EVENT = "upload";
 
 /** `op` of an `upload` event. */
 export const UploadOp = {
-  /** `{ n, files: [{ name, size, type, id? }] }`: judge these files (`id`: resume that upload). */
+  /**
+   * `{ n, files: [{ name, size, type, id? }] }`: judge these files (`id`: resume that
+   * upload). Sent again under the same `n`, it gets the uploads the first one got.
+   */
   Announce: "announce",
   /** `{ id }`: the user cancelled in the browser; the hook stopped sending. */
   Cancel: "cancel",

@@ -168,6 +168,8 @@ const MAX_CHUNK = 1024 * 1024;
  */
 const WINDOW_BYTES = 512 * 1024;
 const DEFAULT_IDLE_MS = 60_000;
+/** Answers kept for announcements sent again (a page announces a few times, not hundreds). */
+const ANSWERS_KEPT = 16;
 
 interface Upload {
   entry: UploadEntry;
@@ -210,6 +212,8 @@ export class UploadField {
   readonly idleMs: number;
   readonly #entries: Signal<readonly UploadEntry[]>;
   readonly #uploads = new Map<string, Upload>();
+  /** The latest announcements' answers, by the browser's number for them. */
+  readonly #answers = new Map<number, Promise<AnnounceResult[]>>();
   readonly #onFile: UploadOptions["onFile"];
   readonly #sink: UploadOptions["sink"];
   readonly #host: UploadFieldHost;
@@ -253,8 +257,25 @@ export class UploadField {
    * resuming after a reconnect) is answered with the offset to continue from, or with
    * why that upload ended. Settled entries (done, failed, cancelled) are replaced when
    * the selection brings a new file; their temp files go.
+   *
+   * `n` is the browser's number for the announcement. Sent again under the same number
+   * (its answer was lost with a socket: the browser cannot tell whether it was taken),
+   * it is answered with the uploads the first one got, each with its offset now — not
+   * with new ones.
    */
-  async announce(files: readonly AnnouncedFile[]): Promise<AnnounceResult[]> {
+  announce(files: readonly AnnouncedFile[], n?: number): Promise<AnnounceResult[]> {
+    if (n === undefined) return this.#announce(files);
+    const first = this.#answers.get(n);
+    if (first !== undefined) return first.then((rs) => rs.map((r) => this.#again(r)));
+    const answer = this.#announce(files);
+    this.#answers.set(n, answer);
+    if (this.#answers.size > ANSWERS_KEPT) {
+      this.#answers.delete(this.#answers.keys().next().value!);
+    }
+    return answer;
+  }
+
+  async #announce(files: readonly AnnouncedFile[]): Promise<AnnounceResult[]> {
     const results: AnnounceResult[] = new Array(files.length);
     const fresh: number[] = [];
     for (let i = 0; i < files.length; i++) {
@@ -382,6 +403,13 @@ export class UploadField {
     this.#uploads.clear();
     for (const up of all) this.#host.close(up.entry.id);
     await Promise.all(all.map((up) => up.sink?.abort(ErrorCode.upload_cancelled)));
+  }
+
+  /** An answer given before, as it stands now. */
+  #again(r: AnnounceResult): AnnounceResult {
+    if (!("id" in r)) return r;
+    const up = this.#uploads.get(r.id);
+    return up === undefined ? { error: ErrorCode.upload_cancelled } : this.#resumeAnswer(up);
   }
 
   #resumeAnswer(up: Upload): AnnounceResult {

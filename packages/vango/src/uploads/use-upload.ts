@@ -113,7 +113,7 @@ export function useUpload(options: UploadOptions = {}): Upload {
     if (msg.op === UploadOp.Cancel) field.cancel(msg.id);
     else if (msg.op === UploadOp.Abort) field.abort(msg.id);
     else if (msg.op === UploadOp.Announce) {
-      const files = await field.announce(msg.files);
+      const files = await field.announce(msg.files, msg.n);
       const answer: AcceptedCall = {
         n: msg.n,
         chunk: field.chunkBytes,

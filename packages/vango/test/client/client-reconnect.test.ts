@@ -57,6 +57,25 @@ describe("reconnect and resume", () => {
     expect(FakeSocket.last().take()).toMatchObject([{ resumeToken: "tok2", lastSeq: 3 }]);
   });
 
+  it("sends nothing on a socket the server is closing: events wait for the next one", async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    const ws = await connected();
+    ws.receive(setText(1, "1"));
+    // The server's close frame is in; the connection has not ended yet.
+    ws.serverClosing();
+    clickButton();
+    vi.advanceTimersByTime(1000); // the coalesced ack falls due
+    expect(ws.take()).toEqual([]);
+    ws.serverClose(1001);
+    vi.advanceTimersByTime(0);
+    const ws2 = FakeSocket.last();
+    ws2.open();
+    ws2.take();
+    ws2.receive(reply({ resumed: true, nextSeq: 2, lastCseq: 0 }));
+    expect(ws2.take()).toEqual([{ type: FrameType.Event, cseq: 1, hid: 2, event: CLICK }]);
+  });
+
   it("delays follow the backoff schedule; offline after repeated failures, still retrying", () => {
     vi.useFakeTimers();
     vi.spyOn(Math, "random").mockReturnValue(0.5);

@@ -60,6 +60,11 @@ export class FakeSocket {
     });
   }
 
+  /** The server's close frame arrived: CLOSING until the connection ends (`serverClose`). */
+  serverClosing(): void {
+    this.readyState = 2;
+  }
+
   serverClose(code: number): void {
     this.readyState = 3;
     this.onclose?.({ code });

@@ -2,8 +2,8 @@
  * Uploads over a real socket against a real app, as the `Upload` hook speaks to it:
  * announce (a hook event), chunks (Data frames) written at their offsets into the temp
  * file and acknowledged as hook calls, limits judged before any byte is sent, cancel
- * from either side, the browser giving up, idle expiry, resuming on a new socket,
- * cleanup when the session ends — and the adversarial cases: a chunk for another
+ * from either side, the browser giving up, idle expiry, resuming on a new socket, an
+ * announcement sent again under its number (its answer lost), cleanup when the session ends — and the adversarial cases: a chunk for another
  * session, a truncated chunk, a flood of tiny chunks, chunks past the window.
  */
 import { randomBytes } from "node:crypto";
@@ -139,10 +139,11 @@ class Uploader {
     );
   }
 
+  /** `n`: the number of an announcement sent again. */
   async announce(
     list: { name: string; size: number; type: string; id?: string }[],
+    n = ++Uploader.#n,
   ): Promise<AcceptedCall> {
-    const n = ++Uploader.#n;
     this.push({ op: "announce", n, files: list });
     const c = await this.call((x) => x.c === "accepted" && (x.p as AcceptedCall).n === n);
     return c.p as AcceptedCall;
@@ -378,6 +379,26 @@ describe("uploads over the socket", () => {
     expect(r.at).toBe(0);
     expect(r.id).not.toBe("x".repeat(24));
     expect(entries().map((e) => e.name)).toEqual(["n.bin"]);
+  });
+
+  it("answers an announcement sent again under its number with the uploads it got", async () => {
+    await boot();
+    const u = await Uploader.open();
+    const data = randomBytes(2 * CHUNK);
+    const file = { name: "a.bin", size: data.length, type: "" };
+    const first = await u.announce([file, { name: "b.exe", size: 1, type: "" }]);
+    const id = (first.files[0] as { id: string }).id;
+    await u.sendAll(id, data.subarray(0, CHUNK));
+    // The browser did not get that answer (its socket went) and cannot tell it was taken.
+    const again = await u.announce([file, { name: "b.exe", size: 1, type: "" }], first.n);
+    expect(again.files).toEqual([{ id, at: CHUNK }, { error: "upload_type_refused" }]);
+    expect(entries().map((e) => e.name)).toEqual(["a.bin", "b.exe"]);
+    await u.sendAll(id, data, CHUNK);
+    await expect.poll(() => files.length).toBe(1);
+    expect(Buffer.compare(await readFile(files[0]!.path), data)).toBe(0);
+    // A number the field never saw (the session was rebuilt elsewhere) is a new announcement.
+    const other = await u.announce([file]);
+    expect((other.files[0] as { id: string }).id).not.toBe(id);
   });
 
   it("deletes temp files and closes the channels when the session ends", async () => {

@@ -13,11 +13,14 @@
  *   adapts to how fast acks come back: it grows while a chunk's ack takes less than
  *   {@link TARGET_MS} and shrinks when it takes twice that, so the page's own events
  *   never wait long behind file bytes on a slow link.
- * - **Reconnects**: nothing is sent while the socket is down; once it is back, the running
- *   uploads are announced again with their ids and continue from the offsets the server
- *   answers (or start over under a new id, when the session was rebuilt elsewhere). When
- *   the rebuilt page's full resync replaces the input, this hook hands its files and
- *   pending announcements over to the new input's hook (same `data-vh-k`).
+ * - **Reconnects**: nothing is sent while the socket is down or closing; once it is back,
+ *   the running uploads are announced again with their ids and continue from the offsets
+ *   the server answers (or start over under a new id, when the session was rebuilt
+ *   elsewhere). Announcements still unanswered are sent again under their numbers: an
+ *   instance that stopped after taking one never answers it, and the field answers a
+ *   number it knows with the same uploads. When the rebuilt page's full resync replaces
+ *   the input, this hook hands its files and pending announcements over to the new
+ *   input's hook (same `data-vh-k`).
  * - **Giving up**: a file that cannot be read, or whose acks stop for {@link STALL_MS}
  *   three times in a row (each time after a re-announcement), is given up: an `abort`
  *   event tells the server, which marks the entry failed (`upload_aborted`).
@@ -111,7 +114,8 @@ export default defineHook<null>((ctx) => {
   let resynced = false;
 
   const client = () => w.__vango;
-  const ready = (): boolean => client()?.status === "connected";
+  /** Connected, and the socket open (not closing: the browser would drop what is sent). */
+  const ready = (): boolean => client()?.status === "connected" && client()!.ws?.readyState === 1;
   const wake = (s: Sending): void => {
     const f = s.wake;
     s.wake = undefined;
@@ -123,8 +127,8 @@ export default defineHook<null>((ctx) => {
     return b;
   };
 
-  const announce = (files: File[], ids: (string | undefined)[], tries = 0): void => {
-    const k = ++n;
+  /** `k`: the number of an announcement sent again. */
+  const announce = (files: File[], ids: (string | undefined)[], tries = 0, k = ++n): void => {
     ctx.pushEvent(UPLOAD_EVENT, {
       op: UploadOp.Announce,
       n: k,
@@ -197,12 +201,11 @@ export default defineHook<null>((ctx) => {
       }
       if (s.stopped) return;
       if (gen !== s.gen) continue;
-      const c = client();
-      if (c?.status !== "connected" || c.ws === null) {
+      if (!ready()) {
         s.sent = at;
         continue;
       }
-      c.ws.send(encodeDataFrame(s.id, at, new Uint8Array(bytes)));
+      client()!.ws!.send(encodeDataFrame(s.id, at, new Uint8Array(bytes)));
       s.stamps.set(end, performance.now());
       if (s.stall === undefined) armStall(s);
     }
@@ -289,7 +292,10 @@ export default defineHook<null>((ctx) => {
     }
     if (down) {
       down = false;
-      resume([...sending.values()]);
+      const again = [...waiting];
+      for (const [k, wt] of again) announce(wt.files, wt.ids, wt.tries, k);
+      const covered = new Set(again.flatMap(([, wt]) => wt.ids));
+      resume([...sending.values()].filter((s) => !covered.has(s.id)));
     } else for (const s of sending.values()) wake(s);
   };
 

@@ -2,8 +2,9 @@
 /**
  * The `Upload` hook against a fake core client: what it pushes (announce, cancel,
  * abort) and which Data frames it writes on the socket — chunks in order within the
- * window, the window narrowing on slow acks, nothing while the socket is down and a
- * re-announcement after it, a cancel click that stops the file at once, the `stop` call,
+ * window, the window narrowing on slow acks, nothing while the socket is down or closing
+ * and a re-announcement after it (unanswered announcements again under their numbers),
+ * a cancel click that stops the file at once, the `stop` call,
  * a file that cannot be read, an announcement refused as `rate_limited`, a stall.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -21,7 +22,11 @@ interface Pushed {
 let input: HTMLInputElement;
 let pushed: Pushed[];
 let frames: DataFrame[];
-let client: { status: string; cseq: number; ws: { send(b: Uint8Array): void } | null };
+let client: {
+  status: string;
+  cseq: number;
+  ws: { readyState: number; send(b: Uint8Array): void } | null;
+};
 let hook: HookInstance;
 let now = 0;
 const ID = "AAAAAAAAAAAAAAAAAAAAAAAA";
@@ -64,6 +69,7 @@ beforeEach(() => {
     status: "connected",
     cseq: 0,
     ws: {
+      readyState: 1,
       send: (b) => {
         const f = decodeClientFrame(b);
         if (f.type !== FrameType.Data) throw new Error("not a data frame");
@@ -169,6 +175,56 @@ describe("Upload hook", () => {
     accept(nth(1), [{ id: ID, at: 4 }]);
     await settle();
     expect(offsets()).toEqual([0, 4, 4, 8]);
+  });
+
+  it("sends nothing on a socket the server is closing", async () => {
+    pick(new File(["abcdefghijklmnop"], "a.bin"));
+    accept(nth(0), [{ id: ID, at: 0 }]);
+    await settle();
+    expect(offsets()).toEqual([0, 4]);
+    // The server's close frame is in: still "connected" until the socket's close event.
+    client.ws!.readyState = 2;
+    call("ack", { id: ID, at: 4 });
+    await settle();
+    expect(offsets()).toEqual([0, 4]);
+    status("reconnecting");
+    client.ws!.readyState = 1;
+    status("connected");
+    accept(nth(1), [{ id: ID, at: 4 }]);
+    await settle();
+    expect(offsets()).toEqual([0, 4, 4, 8]);
+  });
+
+  it("sends an announcement still unanswered when the socket drops again under its number", async () => {
+    pick(new File(["abcdefgh"], "a.bin"));
+    // The instance took it (its progress was rendered) and went before answering.
+    status("reconnecting");
+    status("connected");
+    expect(pushed[1]).toEqual(pushed[0]);
+    const fresh = "BBBBBBBBBBBBBBBBBBBBBBBB";
+    accept(nth(0), [{ id: fresh, at: 0 }]);
+    await settle();
+    expect(frames.map((f) => [f.channel, f.offset])).toEqual([
+      [fresh, 0],
+      [fresh, 4],
+    ]);
+    // A second answer to the same number (the first socket's, replayed) changes nothing.
+    accept(nth(0), [{ id: fresh, at: 0 }]);
+    await settle();
+    expect(frames).toHaveLength(2);
+  });
+
+  it("a re-announcement still unanswered is sent again, the upload not announced twice", async () => {
+    pick(new File(["abcdefgh"], "a.bin"));
+    accept(nth(0), [{ id: ID, at: 0 }]);
+    await settle();
+    status("reconnecting");
+    status("connected");
+    status("reconnecting");
+    status("connected");
+    expect(pushed).toHaveLength(3);
+    expect(pushed[2]).toEqual(pushed[1]);
+    expect(pushed[1]!.payload).toMatchObject({ files: [{ id: ID }] });
   });
 
   it("starts over under the new id when the server no longer holds the upload", async () => {
