@@ -1,0 +1,430 @@
+/**
+ * Reads the frames a browser sends on a WebSocket (RFC 6455 §5) from a socket's chunks,
+ * however they are cut: a frame may arrive in one chunk with others, or a byte at a time.
+ * The reader checks every frame as `ws` did, in the same order and with the same codes
+ * (`ws`'s `WS_ERR_*` names, so logs and the `payload_too_large` count keep their values):
+ * a client frame must be masked, carry no RSV bit (no extension is ever negotiated) and a
+ * known opcode; a control frame must be final and at most 125 bytes; continuation frames
+ * need a started message and a new message waits for the last one's end. A message over
+ * `maxPayload`, counted over all its fragments, is refused (1009) as soon as a frame
+ * header announces it, before any of its bytes are kept.
+ *
+ * Memory: an idle reader holds no buffer. A frame that arrived whole in one chunk is
+ * unmasked in place and handed on as a view of that chunk (no copy, as `ws` did); a frame
+ * split across chunks is unmasked straight into a buffer of its exact size (one copy); a
+ * fragmented message is unmasked into one buffer that grows by doubling, up to
+ * `maxPayload` (no per-fragment object). The masking key is kept as two 16-bit halves:
+ * a 32-bit value would not be a small integer and would cost a heap number per reader.
+ *
+ * A subclass receives the frames (complete messages, pings, pongs, the close frame) and
+ * the first protocol error; after a close frame or an error the reader ignores the rest.
+ */
+import { isUtf8 } from "node:buffer";
+import { CloseCode } from "../../protocol/constants.ts";
+
+/** RFC 6455 close codes the reader answers a bad peer with (§7.4.1). */
+export const ReadClose = {
+  ProtocolError: 1002,
+  InvalidData: 1007,
+  PolicyViolation: CloseCode.PolicyViolation,
+  MessageTooBig: CloseCode.MessageTooBig,
+} as const;
+
+/** Code of the error for a message over `maxPayload` (`ws`'s, kept for logs and metrics). */
+export const MESSAGE_TOO_BIG = "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+
+/**
+ * Most frames one message may be cut into (`ws`'s default): an empty continuation frame
+ * costs the server a header parse and the peer 6 bytes, and no message event pays for it.
+ */
+export const MAX_FRAGMENTS = 16 * 1024;
+
+/** Close code a close frame without one reports (RFC 6455 §7.1.5), as `ws` does. */
+export const NO_STATUS = 1005;
+
+/**
+ * Why a reader stopped reading: `closeCode` is the code to close with, `code` the
+ * `WS_ERR_*` name `ws` gave the same fault.
+ */
+export class WebSocketError extends Error {
+  readonly code: string;
+  readonly closeCode: number;
+
+  constructor(message: string, code: string, closeCode: number) {
+    super(message);
+    this.name = "WebSocketError";
+    this.code = code;
+    this.closeCode = closeCode;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Longest frame header: 2 bytes, a 64-bit length, a 4-byte masking key. */
+const MAX_HEADER = 14;
+
+/** What the reader is waiting for. */
+const HEADER = 0;
+const PAYLOAD = 1;
+/** After a close frame or a protocol error: input is ignored. */
+const DONE = 2;
+
+const OP_CONTINUATION = 0x0;
+const OP_TEXT = 0x1;
+const OP_BINARY = 0x2;
+const OP_CLOSE = 0x8;
+const OP_PING = 0x9;
+const OP_PONG = 0xa;
+
+/**
+ * An incremental reader of client frames. Subclasses implement the five `on…` hooks.
+ * @example
+ * class Log extends FrameReader {
+ *   protected onMessage(data: Buffer, binary: boolean) { console.log(binary, data); }
+ *   protected onPing() {}
+ *   protected onPong() {}
+ *   protected onCloseFrame(code: number) { console.log("closed", code); }
+ *   protected onReadError(err: WebSocketError) { console.log(err.closeCode); }
+ * }
+ * const r = new Log(1 << 20);
+ * socket.on("data", (chunk) => r.push(chunk));
+ */
+export abstract class FrameReader {
+  readonly #maxPayload: number;
+  #stage = HEADER;
+  /** A header split across chunks: its bytes so far (`null`: none). */
+  #carry: Uint8Array | null = null;
+  #carried = 0;
+  /** First header byte of the frame being read (FIN bit, opcode). */
+  #head = 0;
+  /** Payload bytes of the frame still to come. */
+  #left = 0;
+  /** Payload bytes of the frame already unmasked (where in the masking key the next one is). */
+  #done = 0;
+  /** The frame's masking key, bytes 0–1 and 2–3. */
+  #maskHi = 0;
+  #maskLo = 0;
+  /** Where a payload that is not read in place goes (`null`: in place), and at which offset. */
+  #into: Buffer | null = null;
+  #at = 0;
+  /** The fragmented message being read: its opcode (0: none), buffer, length and frames. */
+  #msgOpcode = 0;
+  #msg: Buffer | null = null;
+  #msgBytes = 0;
+  #msgFrames = 0;
+
+  /** `maxPayload`: most bytes of one message (all its fragments), at least 1. */
+  constructor(maxPayload: number) {
+    this.#maxPayload = maxPayload;
+  }
+
+  /** A complete data message: binary, or text (valid UTF-8). May be a view of a chunk. */
+  protected abstract onMessage(data: Buffer, binary: boolean): void;
+  /** A ping frame and its payload (a view of a chunk). */
+  protected abstract onPing(data: Buffer): void;
+  /** A pong frame and its payload. */
+  protected abstract onPong(data: Buffer): void;
+  /** The peer's close frame: its code ({@link NO_STATUS} when none) and reason bytes. */
+  protected abstract onCloseFrame(code: number, reason: Buffer): void;
+  /** The first protocol error (the reader reads nothing more). */
+  protected abstract onReadError(err: WebSocketError): void;
+
+  /** Reads one chunk; its masked payloads are unmasked in place. */
+  push(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length && this.#stage !== DONE) {
+      off = this.#stage === HEADER ? this.#readHeader(chunk, off) : this.#readPayload(chunk, off);
+    }
+  }
+
+  /** Stops reading and drops what was buffered (the socket is gone). */
+  protected stopReading(): void {
+    this.#stage = DONE;
+    this.#carry = null;
+    this.#into = null;
+    this.#msg = null;
+  }
+
+  /** Takes the header bytes at `off` (all of the chunk when the header goes on after it). */
+  #readHeader(chunk: Buffer, off: number): number {
+    const end = chunk.length;
+    let carry = this.#carry;
+    if (carry === null && end - off >= 2 && end - off >= headerBytes(chunk[off + 1]!)) {
+      const at = off;
+      this.#header(chunk, at);
+      return at + headerBytes(chunk[at + 1]!);
+    }
+    carry ??= this.#carry = new Uint8Array(MAX_HEADER);
+    let n = this.#carried;
+    while (off < end && (n < 2 || n < headerBytes(carry[1]!))) carry[n++] = chunk[off++]!;
+    if (n < 2 || n < headerBytes(carry[1]!)) {
+      this.#carried = n;
+      return off;
+    }
+    this.#carry = null;
+    this.#carried = 0;
+    this.#header(carry, 0);
+    return off;
+  }
+
+  /** Checks a complete header at `buf[at]` and prepares for its payload. */
+  #header(buf: Uint8Array, at: number): void {
+    const b0 = buf[at]!;
+    const b1 = buf[at + 1]!;
+    if ((b0 & 0x30) !== 0) {
+      this.#fail("RSV2 and RSV3 must be clear", "WS_ERR_UNEXPECTED_RSV_2_3");
+      return;
+    }
+    if ((b0 & 0x40) !== 0) {
+      this.#fail("RSV1 must be clear", "WS_ERR_UNEXPECTED_RSV_1");
+      return;
+    }
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    let len = b1 & 0x7f;
+    if (opcode === OP_CONTINUATION) {
+      if (this.#msgOpcode === 0) {
+        this.#fail("invalid opcode 0", "WS_ERR_INVALID_OPCODE");
+        return;
+      }
+    } else if (opcode === OP_TEXT || opcode === OP_BINARY) {
+      if (this.#msgOpcode !== 0) {
+        this.#fail(`invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
+        return;
+      }
+    } else if (opcode === OP_CLOSE || opcode === OP_PING || opcode === OP_PONG) {
+      if (!fin) {
+        this.#fail("FIN must be set", "WS_ERR_EXPECTED_FIN");
+        return;
+      }
+      if (len > 125 || (opcode === OP_CLOSE && len === 1)) {
+        this.#fail(`invalid payload length ${len}`, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH");
+        return;
+      }
+    } else {
+      this.#fail(`invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
+      return;
+    }
+    if ((b1 & 0x80) === 0) {
+      this.#fail("MASK must be set", "WS_ERR_EXPECTED_MASK");
+      return;
+    }
+    let p = at + 2;
+    if (len === 126) {
+      len = (buf[p]! << 8) | buf[p + 1]!;
+      p += 2;
+    } else if (len === 127) {
+      const hi = ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+      const lo = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+      // RFC 6455 §5.2: "the most significant bit MUST be 0".
+      if (hi > 0x7fffffff) {
+        this.#fail("payload length has its most significant bit set", "WS_ERR_INVALID_PAYLOAD_LENGTH");
+        return;
+      }
+      // Over 2^53 it is not exact, but far over any maxPayload, which is all that matters.
+      len = hi * 2 ** 32 + lo;
+      p += 8;
+    }
+    this.#maskHi = (buf[p]! << 8) | buf[p + 1]!;
+    this.#maskLo = (buf[p + 2]! << 8) | buf[p + 3]!;
+    this.#head = b0;
+    this.#left = len;
+    this.#done = 0;
+    this.#into = null;
+    if (opcode < OP_CLOSE) {
+      if (this.#msgBytes + len > this.#maxPayload) {
+        this.#fail("Max payload size exceeded", MESSAGE_TOO_BIG, ReadClose.MessageTooBig, false);
+        return;
+      }
+      if (opcode === OP_CONTINUATION || !fin) {
+        // A fragment: unmasked into the message's buffer, after the fragments before it.
+        if (++this.#msgFrames > MAX_FRAGMENTS) {
+          this.#fail(
+            "Too many message fragments",
+            "WS_ERR_TOO_MANY_BUFFERED_PARTS",
+            ReadClose.PolicyViolation,
+            false,
+          );
+          return;
+        }
+        if (opcode !== OP_CONTINUATION) this.#msgOpcode = opcode;
+        if (len > 0) {
+          this.#into = this.#reserve(len);
+          this.#at = this.#msgBytes;
+        }
+      }
+    }
+    if (len === 0) this.#frame(EMPTY);
+    else this.#stage = PAYLOAD;
+  }
+
+  /** Takes payload bytes at `off`; returns where the next frame starts. */
+  #readPayload(chunk: Buffer, off: number): number {
+    const left = this.#left;
+    const avail = chunk.length - off;
+    let into = this.#into;
+    if (into === null) {
+      if (avail >= left) {
+        // The common case: the whole payload is in this chunk. Unmasked where it lies.
+        unmask(chunk, off, chunk, off, left, this.#maskHi, this.#maskLo, 0);
+        this.#left = 0;
+        this.#frame(chunk.subarray(off, off + left));
+        return off + left;
+      }
+      into = this.#into = Buffer.allocUnsafe(left);
+      this.#at = 0;
+    }
+    const n = avail < left ? avail : left;
+    unmask(chunk, off, into, this.#at, n, this.#maskHi, this.#maskLo, this.#done);
+    this.#at += n;
+    this.#done += n;
+    this.#left = left - n;
+    if (this.#left === 0) {
+      this.#into = null;
+      this.#frame(into === this.#msg ? EMPTY : into);
+    }
+    return off + n;
+  }
+
+  /**
+   * A frame is complete: `payload` for a control or unfragmented frame, `EMPTY` for a
+   * fragment (its bytes are in the message's buffer).
+   */
+  #frame(payload: Buffer): void {
+    this.#stage = HEADER;
+    const opcode = this.#head & 0x0f;
+    if (opcode >= OP_CLOSE) {
+      this.#control(opcode, payload);
+      return;
+    }
+    if (this.#msgOpcode === 0) {
+      this.#deliver(opcode, payload);
+      return;
+    }
+    this.#msgBytes += this.#done;
+    if ((this.#head & 0x80) === 0) return;
+    const msg = this.#msg;
+    const data = msg === null ? EMPTY : msg.subarray(0, this.#msgBytes);
+    const msgOpcode = this.#msgOpcode;
+    this.#msg = null;
+    this.#msgOpcode = 0;
+    this.#msgBytes = 0;
+    this.#msgFrames = 0;
+    this.#deliver(msgOpcode, data);
+  }
+
+  #deliver(opcode: number, data: Buffer): void {
+    if (opcode === OP_BINARY) this.onMessage(data, true);
+    else if (isUtf8(data)) this.onMessage(data, false);
+    else this.#fail("invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
+  }
+
+  #control(opcode: number, data: Buffer): void {
+    if (opcode === OP_PING) {
+      this.onPing(data);
+      return;
+    }
+    if (opcode === OP_PONG) {
+      this.onPong(data);
+      return;
+    }
+    if (data.length === 0) {
+      this.stopReading();
+      this.onCloseFrame(NO_STATUS, EMPTY);
+      return;
+    }
+    const code = (data[0]! << 8) | data[1]!;
+    if (!isValidCloseCode(code)) {
+      this.#fail(`invalid status code ${code}`, "WS_ERR_INVALID_CLOSE_CODE");
+      return;
+    }
+    const reason = data.subarray(2);
+    if (!isUtf8(reason)) {
+      this.#fail("invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
+      return;
+    }
+    this.stopReading();
+    this.onCloseFrame(code, reason);
+  }
+
+  /** The message's buffer with room for `n` more bytes (grown by doubling, up to maxPayload). */
+  #reserve(n: number): Buffer {
+    const need = this.#msgBytes + n;
+    const msg = this.#msg;
+    if (msg !== null && msg.length >= need) return msg;
+    const size = Math.max(need, Math.min(this.#maxPayload, (msg?.length ?? 0) * 2));
+    const grown = Buffer.allocUnsafe(size);
+    if (msg !== null) grown.set(msg.subarray(0, this.#msgBytes));
+    this.#msg = grown;
+    return grown;
+  }
+
+  #fail(
+    message: string,
+    code: string,
+    closeCode: number = ReadClose.ProtocolError,
+    frame = true,
+  ): void {
+    this.stopReading();
+    this.onReadError(
+      new WebSocketError(frame ? `Invalid WebSocket frame: ${message}` : message, code, closeCode),
+    );
+  }
+}
+
+/** Bytes of a client frame's header, from its second byte (length code, MASK bit). */
+function headerBytes(b1: number): number {
+  const len = b1 & 0x7f;
+  return 2 + (len === 126 ? 2 : len === 127 ? 8 : 0) + ((b1 & 0x80) !== 0 ? 4 : 0);
+}
+
+/**
+ * Whether a peer may send close code `code` (RFC 6455 §7.4): the defined 1000–1014 less
+ * the reserved 1004, 1005 and 1006, and the registered and private 3000–4999 (`ws`'s rule).
+ * @example isValidCloseCode(1000); // true
+ * isValidCloseCode(1005); // false: "no status" is never sent
+ */
+export function isValidCloseCode(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}
+
+/**
+ * XORs `n` bytes of `src` from `from` into `dst` at `to` (the same bytes when unmasking
+ * in place) with the masking key `hi`/`lo` (bytes 0–1, 2–3), starting at key byte
+ * `phase % 4`. Four bytes a step: for the frames of this protocol, faster than a typed
+ * array view, which would also have to be allocated and aligned.
+ * @example unmask(buf, 6, buf, 6, 5, 0x3712, 0x2a05, 0);
+ */
+export function unmask(
+  src: Uint8Array,
+  from: number,
+  dst: Uint8Array,
+  to: number,
+  n: number,
+  hi: number,
+  lo: number,
+  phase: number,
+): void {
+  const k0 = hi >>> 8;
+  const k1 = hi & 0xff;
+  const k2 = lo >>> 8;
+  const k3 = lo & 0xff;
+  let i = 0;
+  // Up to the key's first byte.
+  for (; i < n && ((phase + i) & 3) !== 0; i++) {
+    const k = (phase + i) & 3;
+    dst[to + i] = src[from + i]! ^ (k === 1 ? k1 : k === 2 ? k2 : k3);
+  }
+  const whole = i + ((n - i) & ~3);
+  for (; i < whole; i += 4) {
+    dst[to + i] = src[from + i]! ^ k0;
+    dst[to + i + 1] = src[from + i + 1]! ^ k1;
+    dst[to + i + 2] = src[from + i + 2]! ^ k2;
+    dst[to + i + 3] = src[from + i + 3]! ^ k3;
+  }
+  if (i < n) dst[to + i] = src[from + i]! ^ k0;
+  if (i + 1 < n) dst[to + i + 1] = src[from + i + 1]! ^ k1;
+  if (i + 2 < n) dst[to + i + 2] = src[from + i + 2]! ^ k2;
+}
