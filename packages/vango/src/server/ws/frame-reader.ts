@@ -214,10 +214,14 @@ export abstract class FrameReader {
       p += 2;
     } else if (len === 127) {
       const hi = ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
-      const lo = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+      const lo =
+        ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
       // RFC 6455 §5.2: "the most significant bit MUST be 0".
       if (hi > 0x7fffffff) {
-        this.#fail("payload length has its most significant bit set", "WS_ERR_INVALID_PAYLOAD_LENGTH");
+        this.#fail(
+          "payload length has its most significant bit set",
+          "WS_ERR_INVALID_PAYLOAD_LENGTH",
+        );
         return;
       }
       // Over 2^53 it is not exact, but far over any maxPayload, which is all that matters.

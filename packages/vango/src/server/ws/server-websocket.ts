@@ -66,6 +66,12 @@ const EMPTY_CLOSE = Buffer.from([0x88, 0x00]);
 const WEBSOCKET: unique symbol = Symbol("vango.websocket");
 type HeldSocket = Duplex & { [WEBSOCKET]: ServerWebSocket };
 
+/** The socket's listeners (set in {@link ServerWebSocket}'s static block). */
+let onData: (this: HeldSocket, chunk: Buffer) => void;
+let onEnd: (this: HeldSocket) => void;
+let onError: (this: HeldSocket) => void;
+let onClose: (this: HeldSocket) => void;
+
 /** Optional methods of a TCP or TLS socket (a plain Duplex in tests has none). */
 interface NetLike {
   setTimeout?: (ms: number) => unknown;
@@ -107,10 +113,10 @@ export class ServerWebSocket extends FrameReader {
     // As ws: no idle timeout on an upgraded socket (the heartbeat watches it), no Nagle delay.
     s.setTimeout?.(0);
     s.setNoDelay?.(true);
-    s.on("data", ServerWebSocket.#onData);
-    s.on("end", ServerWebSocket.#onEnd);
-    s.on("error", ServerWebSocket.#onError);
-    s.on("close", ServerWebSocket.#onClose);
+    s.on("data", onData);
+    s.on("end", onEnd);
+    s.on("error", onError);
+    s.on("close", onClose);
     if (head.length > 0) this.push(head);
   }
 
@@ -184,31 +190,32 @@ export class ServerWebSocket extends FrameReader {
     this.#handler.onError(err);
   }
 
-  static #onData(this: HeldSocket, chunk: Buffer): void {
-    this[WEBSOCKET].push(chunk);
-  }
-
-  /** The peer ended its side: end ours (an upgraded socket is half-open capable). */
-  static #onEnd(this: HeldSocket): void {
-    const ws = this[WEBSOCKET];
-    if (ws.#state === WsState.Open) ws.#state = WsState.Closing;
-    this.end();
-  }
-
-  static #onError(this: HeldSocket): void {
-    const ws = this[WEBSOCKET];
-    if (ws.#state === WsState.Open) ws.#state = WsState.Closing;
-    this.destroy();
-  }
-
-  static #onClose(this: HeldSocket): void {
-    const ws = this[WEBSOCKET];
-    if (ws.#state === WsState.Closed) return;
-    ws.#state = WsState.Closed;
-    if (ws.#closeTimer !== null) clearTimeout(ws.#closeTimer);
-    ws.#closeTimer = null;
-    ws.stopReading();
-    ws.#handler.onClose();
+  static {
+    // The socket's listeners, one set for every socket (`this` is the socket). Defined
+    // in the class to reach its private state.
+    onData = function (this: HeldSocket, chunk: Buffer): void {
+      this[WEBSOCKET].push(chunk);
+    };
+    // The peer ended its side: end ours (an upgraded socket may stay half-open).
+    onEnd = function (this: HeldSocket): void {
+      const ws = this[WEBSOCKET];
+      if (ws.#state === WsState.Open) ws.#state = WsState.Closing;
+      this.end();
+    };
+    onError = function (this: HeldSocket): void {
+      const ws = this[WEBSOCKET];
+      if (ws.#state === WsState.Open) ws.#state = WsState.Closing;
+      this.destroy();
+    };
+    onClose = function (this: HeldSocket): void {
+      const ws = this[WEBSOCKET];
+      if (ws.#state === WsState.Closed) return;
+      ws.#state = WsState.Closed;
+      if (ws.#closeTimer !== null) clearTimeout(ws.#closeTimer);
+      ws.#closeTimer = null;
+      ws.stopReading();
+      ws.#handler.onClose();
+    };
   }
 }
 

@@ -31,7 +31,7 @@ import type { Security } from "../security/security.ts";
 import { isHttps } from "../security/security-headers.ts";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import { MESSAGE_TOO_BIG, type WebSocketError } from "./frame-reader.ts";
-import { handshakeRefusal, refuseHandshake, switchingProtocols } from "./handshake.ts";
+import { handshakeRefusal, refuseHandshake, switchingProtocols } from "./opening-handshake.ts";
 import { ServerWebSocket, type WebSocketHandler } from "./server-websocket.ts";
 import { WsTransport } from "./ws-transport.ts";
 

@@ -10,13 +10,9 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import * as ws from "ws";
-import WebSocket from "ws";
-import { switchingProtocols } from "../../../src/server/ws/handshake.ts";
-import {
-  ServerWebSocket,
-  type WebSocketHandler,
-} from "../../../src/server/ws/server-websocket.ts";
+import WebSocket, * as ws from "ws";
+import { switchingProtocols } from "../../../src/server/ws/opening-handshake.ts";
+import { ServerWebSocket, type WebSocketHandler } from "../../../src/server/ws/server-websocket.ts";
 import { FRAGMENT_BYTES, frameBinary, WsTransport } from "../../../src/server/ws/ws-transport.ts";
 
 /** ws's own framing (exported by the package, not declared in its types). */
