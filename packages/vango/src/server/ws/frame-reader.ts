@@ -6,18 +6,21 @@
  * a client frame must be masked, carry no RSV bit (no extension is ever negotiated) and a
  * known opcode; a control frame must be final and at most 125 bytes; continuation frames
  * need a started message and a new message waits for the last one's end. A message over
- * `maxPayload`, counted over all its fragments, is refused (1009) as soon as a frame
- * header announces it, before any of its bytes are kept.
+ * the sink's `maxPayload`, counted over all its fragments, is refused (1009) as soon as a
+ * frame header announces it, before any of its bytes are kept.
  *
- * Memory: an idle reader holds no buffer. A frame that arrived whole in one chunk is
- * unmasked in place and handed on as a view of that chunk (no copy, as `ws` did); a frame
- * split across chunks is unmasked straight into a buffer of its exact size (one copy); a
- * fragmented message is unmasked into one buffer that grows by doubling, up to
- * `maxPayload` (no per-fragment object). The masking key is kept as two 16-bit halves:
- * a 32-bit value would not be a small integer and would cost a heap number per reader.
+ * Memory: a frame that arrived whole in one chunk is unmasked in place and handed on as
+ * a view of that chunk (no copy, as `ws` did); a frame split across chunks is unmasked
+ * straight into a buffer of its exact size (one copy); a fragmented message is unmasked
+ * into one buffer that grows by doubling, up to `maxPayload` (no object per fragment).
+ * A reader between frames holds no buffer and no state that matters, so connections do
+ * not keep one: {@link readChunk} lends them a shared spare and a connection keeps a
+ * reader only while a frame or a fragmented message goes on into its next chunk. An idle
+ * connection pays one empty field for reading.
  *
- * A subclass receives the frames (complete messages, pings, pongs, the close frame) and
- * the first protocol error; after a close frame or an error the reader ignores the rest.
+ * The reader reports complete messages, pings, pongs, the close frame and the first
+ * protocol error to a {@link FrameSink}; after a close frame or an error it ignores the
+ * rest.
  */
 import { isUtf8 } from "node:buffer";
 import { CloseCode } from "../../protocol/constants.ts";
@@ -75,21 +78,29 @@ const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
+/** What a reader reports to, and the limit it reads with. */
+export interface FrameSink {
+  /** Most bytes of one message (all its fragments), at least 1. */
+  readonly maxPayload: number;
+  /** A complete data message: binary, or text (valid UTF-8). May be a view of a chunk. */
+  onMessage(data: Buffer, binary: boolean): void;
+  /** A ping frame and its payload (a view of a chunk). */
+  onPing(data: Buffer): void;
+  /** A pong frame and its payload. */
+  onPong(data: Buffer): void;
+  /** The peer's close frame: its code ({@link NO_STATUS} when none) and reason bytes. */
+  onCloseFrame(code: number, reason: Buffer): void;
+  /** The first protocol error (the reader reads nothing more). */
+  onReadError(err: WebSocketError): void;
+}
+
 /**
- * An incremental reader of client frames. Subclasses implement the five `on…` hooks.
+ * An incremental reader of client frames (the state of the frame being read).
  * @example
- * class Log extends FrameReader {
- *   protected onMessage(data: Buffer, binary: boolean) { console.log(binary, data); }
- *   protected onPing() {}
- *   protected onPong() {}
- *   protected onCloseFrame(code: number) { console.log("closed", code); }
- *   protected onReadError(err: WebSocketError) { console.log(err.closeCode); }
- * }
- * const r = new Log(1 << 20);
- * socket.on("data", (chunk) => r.push(chunk));
+ * const r = new FrameReader();
+ * socket.on("data", (chunk) => r.push(chunk, sink));
  */
-export abstract class FrameReader {
-  readonly #maxPayload: number;
+export class FrameReader {
   #stage = HEADER;
   /** A header split across chunks: its bytes so far (`null`: none). */
   #carry: Uint8Array | null = null;
@@ -112,32 +123,27 @@ export abstract class FrameReader {
   #msgBytes = 0;
   #msgFrames = 0;
 
-  /** `maxPayload`: most bytes of one message (all its fragments), at least 1. */
-  constructor(maxPayload: number) {
-    this.#maxPayload = maxPayload;
-  }
-
-  /** A complete data message: binary, or text (valid UTF-8). May be a view of a chunk. */
-  protected abstract onMessage(data: Buffer, binary: boolean): void;
-  /** A ping frame and its payload (a view of a chunk). */
-  protected abstract onPing(data: Buffer): void;
-  /** A pong frame and its payload. */
-  protected abstract onPong(data: Buffer): void;
-  /** The peer's close frame: its code ({@link NO_STATUS} when none) and reason bytes. */
-  protected abstract onCloseFrame(code: number, reason: Buffer): void;
-  /** The first protocol error (the reader reads nothing more). */
-  protected abstract onReadError(err: WebSocketError): void;
-
-  /** Reads one chunk; its masked payloads are unmasked in place. */
-  push(chunk: Buffer): void {
+  /** Reads one chunk, reporting to `sink`; its masked payloads are unmasked in place. */
+  push(chunk: Buffer, sink: FrameSink): void {
     let off = 0;
     while (off < chunk.length && this.#stage !== DONE) {
-      off = this.#stage === HEADER ? this.#readHeader(chunk, off) : this.#readPayload(chunk, off);
+      off =
+        this.#stage === HEADER
+          ? this.#readHeader(chunk, off, sink)
+          : this.#readPayload(chunk, off, sink);
     }
   }
 
-  /** Stops reading and drops what was buffered (the socket is gone). */
-  protected stopReading(): void {
+  /**
+   * Between frames, with no header begun and no fragmented message going on: the reader
+   * holds nothing, and any other idle reader would read the next chunk the same.
+   */
+  get idle(): boolean {
+    return this.#stage === HEADER && this.#carry === null && this.#msgOpcode === 0;
+  }
+
+  /** Stops reading (after a close frame or an error) and drops what was buffered. */
+  #stop(): void {
     this.#stage = DONE;
     this.#carry = null;
     this.#into = null;
@@ -145,12 +151,12 @@ export abstract class FrameReader {
   }
 
   /** Takes the header bytes at `off` (all of the chunk when the header goes on after it). */
-  #readHeader(chunk: Buffer, off: number): number {
+  #readHeader(chunk: Buffer, off: number, sink: FrameSink): number {
     const end = chunk.length;
     let carry = this.#carry;
     if (carry === null && end - off >= 2 && end - off >= headerBytes(chunk[off + 1]!)) {
       const at = off;
-      this.#header(chunk, at);
+      this.#header(chunk, at, sink);
       return at + headerBytes(chunk[at + 1]!);
     }
     carry ??= this.#carry = new Uint8Array(MAX_HEADER);
@@ -162,20 +168,20 @@ export abstract class FrameReader {
     }
     this.#carry = null;
     this.#carried = 0;
-    this.#header(carry, 0);
+    this.#header(carry, 0, sink);
     return off;
   }
 
   /** Checks a complete header at `buf[at]` and prepares for its payload. */
-  #header(buf: Uint8Array, at: number): void {
+  #header(buf: Uint8Array, at: number, sink: FrameSink): void {
     const b0 = buf[at]!;
     const b1 = buf[at + 1]!;
     if ((b0 & 0x30) !== 0) {
-      this.#fail("RSV2 and RSV3 must be clear", "WS_ERR_UNEXPECTED_RSV_2_3");
+      this.#fail(sink, "RSV2 and RSV3 must be clear", "WS_ERR_UNEXPECTED_RSV_2_3");
       return;
     }
     if ((b0 & 0x40) !== 0) {
-      this.#fail("RSV1 must be clear", "WS_ERR_UNEXPECTED_RSV_1");
+      this.#fail(sink, "RSV1 must be clear", "WS_ERR_UNEXPECTED_RSV_1");
       return;
     }
     const fin = (b0 & 0x80) !== 0;
@@ -183,29 +189,29 @@ export abstract class FrameReader {
     let len = b1 & 0x7f;
     if (opcode === OP_CONTINUATION) {
       if (this.#msgOpcode === 0) {
-        this.#fail("invalid opcode 0", "WS_ERR_INVALID_OPCODE");
+        this.#fail(sink, "invalid opcode 0", "WS_ERR_INVALID_OPCODE");
         return;
       }
     } else if (opcode === OP_TEXT || opcode === OP_BINARY) {
       if (this.#msgOpcode !== 0) {
-        this.#fail(`invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
+        this.#fail(sink, `invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
         return;
       }
     } else if (opcode === OP_CLOSE || opcode === OP_PING || opcode === OP_PONG) {
       if (!fin) {
-        this.#fail("FIN must be set", "WS_ERR_EXPECTED_FIN");
+        this.#fail(sink, "FIN must be set", "WS_ERR_EXPECTED_FIN");
         return;
       }
       if (len > 125 || (opcode === OP_CLOSE && len === 1)) {
-        this.#fail(`invalid payload length ${len}`, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH");
+        this.#fail(sink, `invalid payload length ${len}`, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH");
         return;
       }
     } else {
-      this.#fail(`invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
+      this.#fail(sink, `invalid opcode ${opcode}`, "WS_ERR_INVALID_OPCODE");
       return;
     }
     if ((b1 & 0x80) === 0) {
-      this.#fail("MASK must be set", "WS_ERR_EXPECTED_MASK");
+      this.#fail(sink, "MASK must be set", "WS_ERR_EXPECTED_MASK");
       return;
     }
     let p = at + 2;
@@ -219,6 +225,7 @@ export abstract class FrameReader {
       // RFC 6455 §5.2: "the most significant bit MUST be 0".
       if (hi > 0x7fffffff) {
         this.#fail(
+          sink,
           "payload length has its most significant bit set",
           "WS_ERR_INVALID_PAYLOAD_LENGTH",
         );
@@ -235,14 +242,21 @@ export abstract class FrameReader {
     this.#done = 0;
     this.#into = null;
     if (opcode < OP_CLOSE) {
-      if (this.#msgBytes + len > this.#maxPayload) {
-        this.#fail("Max payload size exceeded", MESSAGE_TOO_BIG, ReadClose.MessageTooBig, false);
+      if (this.#msgBytes + len > sink.maxPayload) {
+        this.#fail(
+          sink,
+          "Max payload size exceeded",
+          MESSAGE_TOO_BIG,
+          ReadClose.MessageTooBig,
+          false,
+        );
         return;
       }
       if (opcode === OP_CONTINUATION || !fin) {
         // A fragment: unmasked into the message's buffer, after the fragments before it.
         if (++this.#msgFrames > MAX_FRAGMENTS) {
           this.#fail(
+            sink,
             "Too many message fragments",
             "WS_ERR_TOO_MANY_BUFFERED_PARTS",
             ReadClose.PolicyViolation,
@@ -252,17 +266,17 @@ export abstract class FrameReader {
         }
         if (opcode !== OP_CONTINUATION) this.#msgOpcode = opcode;
         if (len > 0) {
-          this.#into = this.#reserve(len);
+          this.#into = this.#reserve(len, sink.maxPayload);
           this.#at = this.#msgBytes;
         }
       }
     }
-    if (len === 0) this.#frame(EMPTY);
+    if (len === 0) this.#frame(EMPTY, sink);
     else this.#stage = PAYLOAD;
   }
 
   /** Takes payload bytes at `off`; returns where the next frame starts. */
-  #readPayload(chunk: Buffer, off: number): number {
+  #readPayload(chunk: Buffer, off: number, sink: FrameSink): number {
     const left = this.#left;
     const avail = chunk.length - off;
     let into = this.#into;
@@ -271,7 +285,7 @@ export abstract class FrameReader {
         // The common case: the whole payload is in this chunk. Unmasked where it lies.
         unmask(chunk, off, chunk, off, left, this.#maskHi, this.#maskLo, 0);
         this.#left = 0;
-        this.#frame(chunk.subarray(off, off + left));
+        this.#frame(chunk.subarray(off, off + left), sink);
         return off + left;
       }
       into = this.#into = Buffer.allocUnsafe(left);
@@ -284,7 +298,7 @@ export abstract class FrameReader {
     this.#left = left - n;
     if (this.#left === 0) {
       this.#into = null;
-      this.#frame(into === this.#msg ? EMPTY : into);
+      this.#frame(into === this.#msg ? EMPTY : into, sink);
     }
     return off + n;
   }
@@ -293,15 +307,15 @@ export abstract class FrameReader {
    * A frame is complete: `payload` for a control or unfragmented frame, `EMPTY` for a
    * fragment (its bytes are in the message's buffer).
    */
-  #frame(payload: Buffer): void {
+  #frame(payload: Buffer, sink: FrameSink): void {
     this.#stage = HEADER;
     const opcode = this.#head & 0x0f;
     if (opcode >= OP_CLOSE) {
-      this.#control(opcode, payload);
+      this.#control(opcode, payload, sink);
       return;
     }
     if (this.#msgOpcode === 0) {
-      this.#deliver(opcode, payload);
+      this.#deliver(opcode, payload, sink);
       return;
     }
     this.#msgBytes += this.#done;
@@ -313,49 +327,49 @@ export abstract class FrameReader {
     this.#msgOpcode = 0;
     this.#msgBytes = 0;
     this.#msgFrames = 0;
-    this.#deliver(msgOpcode, data);
+    this.#deliver(msgOpcode, data, sink);
   }
 
-  #deliver(opcode: number, data: Buffer): void {
-    if (opcode === OP_BINARY) this.onMessage(data, true);
-    else if (isUtf8(data)) this.onMessage(data, false);
-    else this.#fail("invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
+  #deliver(opcode: number, data: Buffer, sink: FrameSink): void {
+    if (opcode === OP_BINARY) sink.onMessage(data, true);
+    else if (isUtf8(data)) sink.onMessage(data, false);
+    else this.#fail(sink, "invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
   }
 
-  #control(opcode: number, data: Buffer): void {
+  #control(opcode: number, data: Buffer, sink: FrameSink): void {
     if (opcode === OP_PING) {
-      this.onPing(data);
+      sink.onPing(data);
       return;
     }
     if (opcode === OP_PONG) {
-      this.onPong(data);
+      sink.onPong(data);
       return;
     }
     if (data.length === 0) {
-      this.stopReading();
-      this.onCloseFrame(NO_STATUS, EMPTY);
+      this.#stop();
+      sink.onCloseFrame(NO_STATUS, EMPTY);
       return;
     }
     const code = (data[0]! << 8) | data[1]!;
     if (!isValidCloseCode(code)) {
-      this.#fail(`invalid status code ${code}`, "WS_ERR_INVALID_CLOSE_CODE");
+      this.#fail(sink, `invalid status code ${code}`, "WS_ERR_INVALID_CLOSE_CODE");
       return;
     }
     const reason = data.subarray(2);
     if (!isUtf8(reason)) {
-      this.#fail("invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
+      this.#fail(sink, "invalid UTF-8 sequence", "WS_ERR_INVALID_UTF8", ReadClose.InvalidData);
       return;
     }
-    this.stopReading();
-    this.onCloseFrame(code, reason);
+    this.#stop();
+    sink.onCloseFrame(code, reason);
   }
 
   /** The message's buffer with room for `n` more bytes (grown by doubling, up to maxPayload). */
-  #reserve(n: number): Buffer {
+  #reserve(n: number, maxPayload: number): Buffer {
     const need = this.#msgBytes + n;
     const msg = this.#msg;
     if (msg !== null && msg.length >= need) return msg;
-    const size = Math.max(need, Math.min(this.#maxPayload, (msg?.length ?? 0) * 2));
+    const size = Math.max(need, Math.min(maxPayload, (msg?.length ?? 0) * 2));
     const grown = Buffer.allocUnsafe(size);
     if (msg !== null) grown.set(msg.subarray(0, this.#msgBytes));
     this.#msg = grown;
@@ -363,16 +377,43 @@ export abstract class FrameReader {
   }
 
   #fail(
+    sink: FrameSink,
     message: string,
     code: string,
     closeCode: number = ReadClose.ProtocolError,
     frame = true,
   ): void {
-    this.stopReading();
-    this.onReadError(
+    this.#stop();
+    sink.onReadError(
       new WebSocketError(frame ? `Invalid WebSocket frame: ${message}` : message, code, closeCode),
     );
   }
+}
+
+/** The idle reader connections borrow (taken while in use: a nested read makes its own). */
+let spare: FrameReader | null = null;
+
+/**
+ * Reads `chunk` for a connection whose reader is `reader`, or `null` when its last chunk
+ * ended between frames; returns what to keep for the next chunk: `null` again when this
+ * one ended between frames too (the reader goes back to be the spare), else the reader
+ * holding the frame or message in progress.
+ * @example ws.reader = readChunk(ws.reader, chunk, ws);
+ */
+export function readChunk(
+  reader: FrameReader | null,
+  chunk: Buffer,
+  sink: FrameSink,
+): FrameReader | null {
+  let r = reader;
+  if (r === null) {
+    r = spare ?? new FrameReader();
+    spare = null;
+  }
+  r.push(chunk, sink);
+  if (!r.idle) return r;
+  spare = r;
+  return null;
 }
 
 /** Bytes of a client frame's header, from its second byte (length code, MASK bit). */

@@ -6,10 +6,11 @@
  * only control frames (ping, pong, close), so both stay in order on the one socket.
  *
  * It does what `ws`'s `WebSocket`, `Receiver` and `Sender` did for the server, in one
- * small object per connection, because an idle tab's socket is most of what a server
- * holds: no EventEmitter or stream of its own, no closure per connection. The socket's
- * listeners are four functions shared by every socket, which find their WebSocket
- * through one symbol property of the socket.
+ * small object per connection, because a server holds mostly idle tabs' sockets: no
+ * EventEmitter or stream of its own, no closure per connection, and a frame reader only
+ * while a frame is split across chunks ({@link readChunk}). The socket's listeners are
+ * four functions shared by every socket, which find their WebSocket through one symbol
+ * property of the socket.
  *
  * Closing follows `ws`: `close()` sends a close frame and waits for the peer's; the
  * socket is ended once both went (or after a protocol error), and destroyed if the peer
@@ -18,7 +19,14 @@
  * exactly once, when the socket is gone, whichever way it went.
  */
 import type { Duplex } from "node:stream";
-import { FrameReader, isValidCloseCode, NO_STATUS, type WebSocketError } from "./frame-reader.ts";
+import {
+  type FrameReader,
+  type FrameSink,
+  isValidCloseCode,
+  NO_STATUS,
+  readChunk,
+  type WebSocketError,
+} from "./frame-reader.ts";
 
 /** A WebSocket's state (`ws`'s `readyState` values). */
 export const WsState = { Open: 1, Closing: 2, Closed: 3 } as const;
@@ -86,20 +94,24 @@ interface NetLike {
  * ws.ping();
  * ws.close(1000, "bye");
  */
-export class ServerWebSocket extends FrameReader {
+export class ServerWebSocket implements FrameSink {
   /** The upgraded socket. */
   readonly socket: Duplex;
+  /** Most bytes of one incoming message. */
+  readonly maxPayload: number;
   #state: WsState = WsState.Open;
   #flags = 0;
   /** Pongs written since the socket's buffer was last seen empty. */
   #pongs = 0;
   #closeTimer: NodeJS.Timeout | null = null;
   #handler: WebSocketHandler = UNOPENED;
+  /** The frame or message going on into the next chunk (`null`: between frames). */
+  #reader: FrameReader | null = null;
 
-  /** `maxPayload`: most bytes of one incoming message. Call {@link open} next. */
+  /** Call {@link open} next. */
   constructor(socket: Duplex, maxPayload: number) {
-    super(maxPayload);
     this.socket = socket;
+    this.maxPayload = maxPayload;
   }
 
   /**
@@ -117,7 +129,7 @@ export class ServerWebSocket extends FrameReader {
     s.on("end", onEnd);
     s.on("error", onError);
     s.on("close", onClose);
-    if (head.length > 0) this.push(head);
+    if (head.length > 0) this.#reader = readChunk(this.#reader, head, this);
   }
 
   get readyState(): WsState {
@@ -158,11 +170,12 @@ export class ServerWebSocket extends FrameReader {
     this.socket.destroy();
   }
 
-  protected onMessage(data: Buffer, binary: boolean): void {
+  /** {@link FrameSink}: called by the frame reader. */
+  onMessage(data: Buffer, binary: boolean): void {
     this.#handler.onMessage(data, binary);
   }
 
-  protected onPing(data: Buffer): void {
+  onPing(data: Buffer): void {
     if (this.#state !== WsState.Open) return;
     // A pong is pending until the socket's buffer empties (ws counted write callbacks).
     if (this.socket.writableLength === 0) this.#pongs = 0;
@@ -174,17 +187,17 @@ export class ServerWebSocket extends FrameReader {
     this.socket.write(controlFrame(0x8a, data));
   }
 
-  protected onPong(): void {
+  onPong(): void {
     this.#handler.onPong();
   }
 
-  protected onCloseFrame(code: number, reason: Buffer): void {
+  onCloseFrame(code: number, reason: Buffer): void {
     this.#flags |= CLOSE_RECEIVED;
     if (code === NO_STATUS) this.close();
     else this.close(code, reason);
   }
 
-  protected onReadError(err: WebSocketError): void {
+  onReadError(err: WebSocketError): void {
     this.#flags |= READ_FAILED;
     this.close(err.closeCode);
     this.#handler.onError(err);
@@ -194,7 +207,8 @@ export class ServerWebSocket extends FrameReader {
     // The socket's listeners, one set for every socket (`this` is the socket). Defined
     // in the class to reach its private state.
     onData = function (this: HeldSocket, chunk: Buffer): void {
-      this[WEBSOCKET].push(chunk);
+      const ws = this[WEBSOCKET];
+      ws.#reader = readChunk(ws.#reader, chunk, ws);
     };
     // The peer ended its side: end ours (an upgraded socket may stay half-open).
     onEnd = function (this: HeldSocket): void {
@@ -213,7 +227,7 @@ export class ServerWebSocket extends FrameReader {
       ws.#state = WsState.Closed;
       if (ws.#closeTimer !== null) clearTimeout(ws.#closeTimer);
       ws.#closeTimer = null;
-      ws.stopReading();
+      ws.#reader = null;
       ws.#handler.onClose();
     };
   }

@@ -1,9 +1,14 @@
 /**
  * Test kit for the frame reader: client frames built byte by byte (valid or broken on
- * purpose), a reader that records what it reports, and ways to feed it a stream cut
+ * purpose), a sink that records what a reader reports, and ways to feed it a stream cut
  * into chunks. Shared by the reader's tests and the fuzzer.
  */
-import { FrameReader, type WebSocketError } from "../../../src/server/ws/frame-reader.ts";
+import {
+  type FrameReader,
+  type FrameSink,
+  readChunk,
+  type WebSocketError,
+} from "../../../src/server/ws/frame-reader.ts";
 
 export const Op = {
   Continuation: 0x0,
@@ -80,35 +85,47 @@ export type ReadEvent =
   | { type: "error"; closeCode: number; code: string };
 
 /**
- * A reader that records its events.
+ * A connection as the reader sees it: it records what it is told, and reads its chunks
+ * as the server's WebSocket does (keeping a reader only between chunks of one frame).
  * @example const r = new Recorder(1024); r.push(frame); r.events;
  */
-export class Recorder extends FrameReader {
+export class Recorder implements FrameSink {
+  readonly maxPayload: number;
   readonly events: ReadEvent[] = [];
   /** The buffers messages were delivered in (to check copies). */
   readonly delivered: Buffer[] = [];
+  /** The reader kept after the last chunk (`null`: it ended between frames). */
+  reader: FrameReader | null = null;
 
-  protected onMessage(data: Buffer, binary: boolean): void {
+  constructor(maxPayload: number) {
+    this.maxPayload = maxPayload;
+  }
+
+  push(chunk: Buffer): void {
+    this.reader = readChunk(this.reader, chunk, this);
+  }
+
+  onMessage(data: Buffer, binary: boolean): void {
     this.delivered.push(data);
     this.events.push({ type: binary ? "binary" : "text", data: data.toString("hex") });
   }
-  protected onPing(data: Buffer): void {
+  onPing(data: Buffer): void {
     this.events.push({ type: "ping", data: data.toString("hex") });
   }
-  protected onPong(data: Buffer): void {
+  onPong(data: Buffer): void {
     this.events.push({ type: "pong", data: data.toString("hex") });
   }
-  protected onCloseFrame(code: number, reason: Buffer): void {
+  onCloseFrame(code: number, reason: Buffer): void {
     this.events.push({ type: "close", code, reason: reason.toString("hex") });
   }
-  protected onReadError(err: WebSocketError): void {
+  onReadError(err: WebSocketError): void {
     this.events.push({ type: "error", closeCode: err.closeCode, code: err.code });
   }
 }
 
 /**
- * Feeds `stream` to a new reader cut at `cuts` (sorted offsets), each chunk a fresh copy
- * (the reader unmasks in place), and returns what it reported.
+ * Feeds `stream` to a new connection cut at `cuts` (sorted offsets), each chunk a fresh
+ * copy (the reader unmasks in place), and returns what it reported.
  */
 export function readInChunks(stream: Uint8Array, cuts: readonly number[], maxPayload: number) {
   const r = new Recorder(maxPayload);

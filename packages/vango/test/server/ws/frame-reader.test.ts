@@ -125,6 +125,24 @@ describe("frames", () => {
     expect(split.events).toEqual([{ type: "binary", data: hex(payload(300)) }]);
   });
 
+  it("a connection keeps a reader only while a frame or a fragmented message goes on", () => {
+    const r = new Recorder(MAX);
+    r.push(Buffer.concat([clientFrame(Op.Binary, payload(3)), clientFrame(Op.Ping, payload(1))]));
+    expect(r.reader).toBeNull();
+    const frame = clientFrame(Op.Binary, payload(300));
+    r.push(frame.subarray(0, 1));
+    expect(r.reader).not.toBeNull();
+    r.push(frame.subarray(1, 150));
+    expect(r.reader).not.toBeNull();
+    r.push(frame.subarray(150));
+    expect(r.reader).toBeNull();
+    r.push(clientFrame(Op.Binary, payload(3), { fin: false }));
+    expect(r.reader).not.toBeNull();
+    r.push(clientFrame(Op.Continuation, payload(3)));
+    expect(r.reader).toBeNull();
+    expect(r.events.map((e) => e.type)).toEqual(["binary", "ping", "binary", "binary"]);
+  });
+
   it("reads several frames from one chunk, in order", () => {
     const stream = Buffer.concat([
       clientFrame(Op.Binary, payload(2)),
