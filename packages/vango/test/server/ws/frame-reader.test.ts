@@ -387,14 +387,24 @@ describe("close frames", () => {
 });
 
 describe("unmask", () => {
-  it("matches a byte-by-byte XOR at every phase, length and offset", () => {
+  /** The reference: one byte at a time. */
+  function expected(src: Uint8Array, from: number, n: number, phase: number): number[] {
     const key = [0x12, 0x34, 0x56, 0x78];
-    const src = payload(40);
+    return Array.from({ length: n }, (_, i) => src[from + i]! ^ key[(phase + i) & 3]!);
+  }
+
+  it("matches a byte-by-byte XOR at every phase, length and alignment, copied or in place", () => {
+    const src = payload(300);
     for (let phase = 0; phase < 4; phase++) {
-      for (let n = 0; n <= 17; n++) {
-        const dst = Buffer.alloc(n + 3);
-        unmask(src, 5, dst, 3, n, 0x1234, 0x5678, phase);
-        for (let i = 0; i < n; i++) expect(dst[3 + i]).toBe(src[5 + i]! ^ key[(phase + i) & 3]!);
+      for (const n of [0, 1, 3, 4, 5, 17, 63, 64, 65, 130, 257]) {
+        for (let off = 0; off < 5; off++) {
+          const dst = Buffer.alloc(n + 8);
+          unmask(src, off, dst, 3, n, 0x1234, 0x5678, phase);
+          expect([...dst.subarray(3, 3 + n)]).toEqual(expected(src, off, n, phase));
+          const inPlace = Buffer.from(src);
+          unmask(inPlace, off, inPlace, off, n, 0x1234, 0x5678, phase);
+          expect([...inPlace.subarray(off, off + n)]).toEqual(expected(src, off, n, phase));
+        }
       }
     }
   });
