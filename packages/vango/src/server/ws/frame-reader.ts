@@ -154,11 +154,14 @@ export class FrameReader {
   #readHeader(chunk: Buffer, off: number, sink: FrameSink): number {
     const end = chunk.length;
     let carry = this.#carry;
-    if (carry === null && end - off >= 2 && end - off >= headerBytes(chunk[off + 1]!)) {
-      const at = off;
-      this.#header(chunk, at, sink);
-      return at + headerBytes(chunk[at + 1]!);
+    if (carry === null && end - off >= 2) {
+      const size = headerBytes(chunk[off + 1]!);
+      if (end - off >= size) {
+        this.#header(chunk, off, sink);
+        return off + size;
+      }
     }
+    // The header goes on in the next chunk: its bytes wait in a carry of their own.
     carry ??= this.#carry = new Uint8Array(MAX_HEADER);
     let n = this.#carried;
     while (off < end && (n < 2 || n < headerBytes(carry[1]!))) carry[n++] = chunk[off++]!;
