@@ -3,7 +3,9 @@
  * decoders. Inputs are fresh valid frames (fast-check arbitraries) and byte-level
  * mutations of the seed corpus and of accepted inputs. A finding is any exception that
  * is not a ProtocolError, an accepted frame that does not survive re-encoding, or a
- * decode over 50 ms; each is saved to fuzz/crashers/ and the run exits 1.
+ * decode over 50 ms; each is saved to fuzz/crashers/ and the run exits 1. One input in
+ * ten goes to the WebSocket frame reader instead, as a mutated client stream carrying
+ * pool frames (`websocket.ts` says what it checks).
  *
  * Env: FUZZ_SECONDS (default 10), FUZZ_SEED (default: time), FUZZ_WRITE_CORPUS=1.
  */
@@ -22,6 +24,7 @@ import { decodeClientFrame } from "../src/protocol/server-codec.ts";
 import { frame } from "../test/protocol/arbitraries.ts";
 import { generateCorpus, readCorpus, writeCorpus } from "./corpus.ts";
 import { mutate, Rng } from "./mutate.ts";
+import { checkWsStream, wsStream } from "./websocket.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = join(here, "corpus");
@@ -56,6 +59,8 @@ const codes = new Map<string, number>();
 let findings = 0;
 let accepted = 0;
 let iterations = 0;
+let wsIterations = 0;
+const wsCodes = new Map<string, number>();
 
 function save(kind: string, input: Uint8Array, detail: string): void {
   findings++;
@@ -119,6 +124,19 @@ while (performance.now() < deadline) {
   for (let i = 0; i < 256; i++) {
     const pick = rng.below(10);
     let input: Uint8Array;
+    if (pick === 1) {
+      const messages = Array.from(
+        { length: 1 + rng.below(4) },
+        () => pool[rng.below(pool.length)]!,
+      );
+      const stream = wsStream(rng, messages);
+      input = rng.below(4) === 0 ? stream : mutate(rng, stream, pool[rng.below(pool.length)]!);
+      const found = checkWsStream(rng, input, wsCodes);
+      if (found !== undefined) save(found.kind, input, found.detail);
+      wsIterations++;
+      iterations++;
+      continue;
+    }
     if (pick === 0) input = fresh[rng.below(fresh.length)]!;
     else {
       const base = pool[rng.below(pool.length)]!;
@@ -134,6 +152,8 @@ const top = [...codes.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${
 console.log(`fuzz: seed=${seed} corpus=${corpus.length} pool=${pool.length}`);
 console.log(`fuzz: ${iterations} iterations in ${elapsed.toFixed(1)} s (${rate} iterations/s)`);
 console.log(`fuzz: accepted=${accepted} rejected: ${top.join(" ")}`);
+const wsTop = [...wsCodes.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`);
+console.log(`fuzz: websocket streams=${wsIterations} refused: ${wsTop.join(" ")}`);
 if (findings > 0) {
   console.error(`fuzz: ${findings} finding(s) saved to ${crashDir}`);
   process.exit(1);

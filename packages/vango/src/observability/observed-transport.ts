@@ -21,7 +21,7 @@ export class ObservedTransport implements Transport {
   readonly #sink: WebSocketErrorSink;
   #fatalSent: boolean;
 
-  /** @example const t = new ObservedTransport(new WsTransport(ws, socket), metrics); */
+  /** @example const t = new ObservedTransport(new WsTransport(ws), metrics); */
   constructor(inner: Transport, sink: WebSocketErrorSink) {
     this.#inner = inner;
     this.#sink = sink;

@@ -2,7 +2,7 @@
  * `createApp`: routes → a node:http request handler and upgrade handler (mountable in
  * plain node:http, Express or Fastify), or a standalone server via `listen()`. The parts
  * come from the one assembly (`assemble.ts`); this module serves them over HTTP and
- * `ws` and owns the process-facing lifecycle (listen, heartbeat, graceful close).
+ * WebSockets and owns the process-facing lifecycle (listen, heartbeat, graceful close).
  *
  * Graceful close has one deadline (`timeouts.shutdownMs`): sockets get their Close
  * frames and in-flight requests their answers until then; whatever is still open at the
@@ -160,9 +160,7 @@ export function createApp(options: AppOptions): App {
       for (const s of sessions.all()) s.dispose(E.server_shutdown);
       for (const c of [...connections]) c.closeWith(E.server_shutdown);
       // After the sessions: their presence members have left while the bus still carries it.
-      const leftBus = rt.sharedState?.disconnect();
-      await new Promise<void>((resolve) => wsUpgrade.wss.close(() => resolve()));
-      await leftBus;
+      await rt.sharedState?.disconnect();
       const destroyed = await upgraded.drain(until);
       if (destroyed > 0) {
         logger.warn(

@@ -1,6 +1,6 @@
 /**
  * The one assembly of an app from its options. `createApp` serves what it builds over
- * node:http and `ws`; `mountTest` drives the same parts over an in-memory socket. Wiring
+ * node:http and WebSockets; `mountTest` drives the same parts over an in-memory socket. Wiring
  * done twice drifts (the test harness once mounted pages without the session scope, so
  * `useClientInfo()` was empty under test), so both go through {@link assembleApp}.
  *

@@ -50,7 +50,7 @@ export interface ServerTimeouts extends SessionTimeouts {
    * Graceful shutdown's one deadline (default 5 s): `app.close()` / `listening.close()`
    * wait this long for closing handshakes and in-flight requests, then destroy the
    * sockets still open (a client that stopped reading would otherwise hold the process
-   * for `ws`'s 30 s close timeout). 0 destroys them at once. Keep it below the
+   * for the WebSocket's 30 s close timeout). 0 destroys them at once. Keep it below the
    * orchestrator's grace period (Kubernetes: 30 s).
    */
   readonly shutdownMs: number;

@@ -1,7 +1,7 @@
 /**
  * The sockets a graceful shutdown waits for, and its deadline. `server.close()` waits
- * for every connection, upgraded WebSockets included, and `ws` gives a peer 30 s to
- * answer a Close frame: one client that stopped reading held a SIGTERM'd process for
+ * for every connection, upgraded WebSockets included, and a WebSocket gives a peer 30 s
+ * to answer a Close frame: one client that stopped reading held a SIGTERM'd process for
  * 30 s. A drain waits for the tracked sockets to close by themselves (closing
  * handshakes, in-flight requests) until the deadline, then destroys the rest.
  */

@@ -1,6 +1,6 @@
 /**
  * What a session needs from a connection: send binary frames, know how much is still
- * buffered, close with a code. A `ws` WebSocket and the in-memory socket of
+ * buffered, close with a code. A WebSocket (`WsTransport`) and the in-memory socket of
  * `vango/testing` both satisfy it, so one session core serves both.
  */
 

@@ -17,7 +17,7 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 /** The bounds of one app's sessions (defaults and validation in `config/`). */
 export interface SessionLimits {
   /**
-   * Max bytes of one incoming WebSocket message (enforced by `ws` before buffering); an
+   * Max bytes of one incoming WebSocket message (enforced by the frame reader before buffering); an
    * upload's chunk must fit in one.
    */
   readonly maxPayload: number;

@@ -3,12 +3,14 @@
  * with a plain HTTP response carrying the registry status and a JSON coded body:
  * upgrades during shutdown (503), cross-origin or Origin-less upgrades (403
  * `origin_forbidden`, unless `devMode`), and clients over a socket cap (429
- * `connection_limited` per IP/user, 503 `too_many_connections` globally). Then it hands
- * the socket to `ws` (`noServer`, `maxPayload`) and wraps it in a {@link Connection}.
+ * `connection_limited` per IP/user, 503 `too_many_connections` globally). A request that
+ * is not a valid WebSocket handshake gets the handshake's own HTTP error (400, 405, 426).
+ * Then it answers 101, makes the socket a {@link ServerWebSocket} (`maxPayload`) and
+ * wraps it in a {@link Connection}.
  *
- * A message over `maxPayload` is cut off by `ws` itself, which closes with 1009
- * (`ERRORS.payload_too_large.close`) and an empty reason before any error frame could
- * be sent; the server logs it as `payload_too_large`.
+ * A message over `maxPayload` is cut off by the frame reader as soon as its length is
+ * known, which closes with 1009 (`ERRORS.payload_too_large.close`) and an empty reason
+ * before any error frame could be sent; the server logs it as `payload_too_large`.
  *
  * App code and message handling never escape as uncaught exceptions: a throwing
  * `userOf` refuses the upgrade (500 `internal_error`), and a throw while handling a
@@ -16,7 +18,6 @@
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { WS_PATH } from "../../protocol/constants.ts";
 import { ErrorCode as E, type ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse } from "../core/http-error.ts";
@@ -29,13 +30,10 @@ import { isOriginAllowed, type OriginPolicy } from "../security/origin.ts";
 import type { Security } from "../security/security.ts";
 import { isHttps } from "../security/security-headers.ts";
 import { Connection, type ConnectionHost } from "./connection.ts";
+import { MESSAGE_TOO_BIG, type WebSocketError } from "./frame-reader.ts";
+import { handshakeRefusal, refuseHandshake, switchingProtocols } from "./opening-handshake.ts";
+import { ServerWebSocket, type WebSocketHandler } from "./server-websocket.ts";
 import { WsTransport } from "./ws-transport.ts";
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
-}
 
 /** What the upgrade handler needs (narrowed from the assembled runtime). */
 export interface UpgradeHost {
@@ -53,11 +51,7 @@ export interface UpgradeHost {
   closing(): boolean;
 }
 
-export interface UpgradeHandler {
-  (req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** The underlying `ws` server (closed by `app.close()`). */
-  readonly wss: WebSocketServer;
-}
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
  * Builds the app's `upgrade(req, socket, head)`. Requests for other paths are answered
@@ -69,17 +63,16 @@ export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
   const sec = host.security;
   const origins = sec.origins;
   const trustProxy = sec.trustProxy;
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: host.maxPayload,
-    perMessageDeflate: false,
-    clientTracking: false,
-  });
-  const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", onSocketError);
     const refused = checkUpgrade(rt, req, origins, trustProxy);
     if (refused !== undefined) {
       refuse(socket, refused, req);
+      return;
+    }
+    const invalid = handshakeRefusal(req);
+    if (invalid !== undefined) {
+      refuseHandshake(socket, invalid);
       return;
     }
     let release: ReleaseConnection | undefined;
@@ -100,25 +93,29 @@ export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
         return;
       }
       release = slot;
-      // 'close' fires once the socket is gone, upgraded or not (ws may abort a bad handshake).
+      // 'close' fires once the socket is gone, upgraded or not.
       socket.once("close", slot);
     }
-    // Read before the callback: a closure that touched `req` would keep the whole
-    // request alive for the socket's lifetime (~1.1 KB per session, measured). The
-    // connection holds it only until the handshake (a rebuilt page needs its headers).
-    const cookieSid = readSessionCookie(req.headers.cookie, rt.devMode);
-    wss.handleUpgrade(req, socket, head, (ws, upgradeReq) => {
-      const t = rt.wrapTransport(new WsTransport(ws, socket));
-      const conn = new Connection(host.connectionHost, t, cookieSid, upgradeReq);
-      (ws as ListenedSocket)[LISTENED] = new Listened(rt, conn, release);
-      // Without an 'error' listener, a frame over maxPayload would crash the process.
-      ws.on("error", onWsError);
-      ws.on("message", onWsMessage);
-      ws.on("pong", onWsPong);
-      ws.on("close", onWsClose);
-    });
+    // The client hung up while the request was read: nothing to answer.
+    if (!socket.readable || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.write(switchingProtocols(req.headers["sec-websocket-key"]!));
+    // From here the WebSocket handles the socket's errors.
+    socket.off("error", onSocketError);
+    const ws = new ServerWebSocket(socket, host.maxPayload);
+    const t = rt.wrapTransport(new WsTransport(ws));
+    // The connection holds the request only until the handshake (a rebuilt page needs
+    // its headers); nothing else made per socket keeps it.
+    const conn = new Connection(
+      host.connectionHost,
+      t,
+      readSessionCookie(req.headers.cookie, rt.devMode),
+      req,
+    );
+    ws.open(new Listened(rt, conn, release), head);
   };
-  return Object.assign(handler, { wss });
 }
 
 function checkUpgrade(
@@ -137,11 +134,11 @@ function checkUpgrade(
 }
 
 /**
- * What a socket's listeners need, kept on the socket: the listeners are four functions
- * shared by every socket (ws calls them with the socket as `this`), not four closures
+ * Routes one WebSocket's events to its connection: one object per socket whose methods
+ * are shared by every socket (the WebSocket calls them with it as `this`), not closures
  * and their scope per connection (measured in bench/session-heap).
  */
-class Listened {
+class Listened implements WebSocketHandler {
   readonly rt: UpgradeHost;
   readonly conn: Connection;
   readonly release: ReleaseConnection | undefined;
@@ -151,46 +148,42 @@ class Listened {
     this.conn = conn;
     this.release = release;
   }
-}
 
-const LISTENED: unique symbol = Symbol("vango.listened");
-type ListenedSocket = WebSocket & { [LISTENED]: Listened };
-
-function onWsError(this: WebSocket, err: Error & { code?: string }): void {
-  const { rt, conn } = (this as ListenedSocket)[LISTENED];
-  if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-    rt.metrics?.websocketError(E.payload_too_large);
-    rt.logger.warn(
-      { code: E.payload_too_large, session_id: conn.session?.id },
-      "message over maxPayload",
-    );
-  } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
-}
-
-function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  const { rt, conn } = (this as ListenedSocket)[LISTENED];
-  // ws emits from the socket's data handler: an escaping error would be uncaught
-  // and take down every session of the process, not just this connection.
-  try {
-    if (isBinary) conn.onMessage(toBytes(data));
-    else conn.onText();
-  } catch (err) {
-    rt.logger.error(
-      { err, code: E.internal_error, session_id: conn.session?.id },
-      "message handling failed",
-    );
-    conn.fail(E.internal_error);
+  onMessage(data: Uint8Array, binary: boolean): void {
+    const { rt, conn } = this;
+    // Called from the socket's data handler: an escaping error would be uncaught and
+    // take down every session of the process, not just this connection.
+    try {
+      if (binary) conn.onMessage(data);
+      else conn.onText();
+    } catch (err) {
+      rt.logger.error(
+        { err, code: E.internal_error, session_id: conn.session?.id },
+        "message handling failed",
+      );
+      conn.fail(E.internal_error);
+    }
   }
-}
 
-function onWsPong(this: WebSocket): void {
-  (this as ListenedSocket)[LISTENED].conn.alive = true;
-}
+  onPong(): void {
+    this.conn.alive = true;
+  }
 
-function onWsClose(this: WebSocket): void {
-  const l = (this as ListenedSocket)[LISTENED];
-  l.release?.();
-  l.conn.onClose();
+  onError(err: WebSocketError): void {
+    const { rt, conn } = this;
+    if (err.code === MESSAGE_TOO_BIG) {
+      rt.metrics?.websocketError(E.payload_too_large);
+      rt.logger.warn(
+        { code: E.payload_too_large, session_id: conn.session?.id },
+        "message over maxPayload",
+      );
+    } else rt.logger.debug({ err, session_id: conn.session?.id }, "websocket error");
+  }
+
+  onClose(): void {
+    this.release?.();
+    this.conn.onClose();
+  }
 }
 
 function onSocketError(): void {

@@ -1,26 +1,24 @@
 /**
- * A `ws` WebSocket as a session transport. Binary messages are framed here and written
- * to the upgraded socket in one piece: `ws.send` writes header and payload separately
- * (cork, two writes, uncork) and builds an options object and a Buffer view per call,
- * about 1 KB of garbage per frame under load (bench/load). With `perMessageDeflate: false`
- * `ws` never queues a frame of its own, so these writes stay in order with the control
- * frames it sends (ping, pong, close).
+ * A {@link ServerWebSocket} as a session transport. Binary messages are framed here and
+ * written to the upgraded socket in one piece (header and payload in one buffer, no
+ * options object per call). The WebSocket itself writes only control frames (ping,
+ * pong, close) and queues nothing, so these writes stay in order with them.
  *
  * Writes are paced by the socket: while its buffer is over its high-water mark, messages
  * wait in this transport's queue (kept by reference, not copied), and a message over
  * {@link FRAGMENT_BYTES} is streamed as a fragmented WebSocket message (RFC 6455 §5.4),
- * one fragment per drain. The browser still receives one message, and `ws`'s control
- * frames (ping, pong) may go between fragments instead of waiting behind megabytes of a
- * large render. `close` sends its close frame once the queue is written (frames sent
- * before it, e.g. a fatal Error frame, arrive first); `terminate` drops the queue at
- * once. `bufferedAmount` counts the queue and the socket's buffer.
+ * one fragment per drain. The browser still receives one message, and control frames
+ * (ping, pong) may go between fragments instead of waiting behind megabytes of a large
+ * render. `close` sends its close frame once the queue is written (frames sent before
+ * it, e.g. a fatal Error frame, arrive first); `terminate` drops the queue at once.
+ * `bufferedAmount` counts the queue and the socket's buffer.
  */
 import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { WebSocket } from "ws";
 import type { Transport } from "../core/transport.ts";
+import { type ServerWebSocket, WsState } from "./server-websocket.ts";
 
-const OPEN = 1;
+const OPEN = WsState.Open;
 /** FIN bit and the binary opcode. */
 const FIN_BINARY = 0x82;
 const FIN = 0x80;
@@ -54,15 +52,20 @@ class Backlog {
   }
 }
 
+/**
+ * @example
+ * const t = new WsTransport(ws);
+ * t.send(frame);
+ * t.close(1000, "");
+ */
 export class WsTransport implements Transport {
-  readonly #ws: WebSocket;
+  readonly #ws: ServerWebSocket;
   readonly #socket: Duplex;
   #backlog: Backlog | null = null;
 
-  /** `socket` is the one `ws` upgraded (the `upgrade` event's). */
-  constructor(ws: WebSocket, socket: Duplex) {
+  constructor(ws: ServerWebSocket) {
     this.#ws = ws;
-    this.#socket = socket;
+    this.#socket = ws.socket;
   }
 
   send(data: Uint8Array): void {
@@ -98,7 +101,7 @@ export class WsTransport implements Transport {
       }
       return;
     }
-    if (this.#ws.readyState < 2) this.#ws.close(code, reason);
+    if (this.#ws.readyState === OPEN) this.#ws.close(code, reason);
   }
 
   ping(): void {

@@ -1,15 +1,18 @@
 /**
  * WsTransport frames binary messages itself and writes them to the upgraded socket: the
  * bytes must be exactly what `ws` would send, arrive intact at a real `ws` client at
- * every length-encoding boundary, and stay in order with `ws`'s own control frames. A
- * large message is streamed as fragments paced by the socket (issue 10, defect 10).
+ * every length-encoding boundary, and stay in order with the WebSocket's own control
+ * frames. A large message is streamed as fragments paced by the socket (issue 10,
+ * defect 10).
  */
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import * as ws from "ws";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket, * as ws from "ws";
+import { switchingProtocols } from "../../../src/server/ws/opening-handshake.ts";
+import { ServerWebSocket, type WebSocketHandler } from "../../../src/server/ws/server-websocket.ts";
 import { FRAGMENT_BYTES, frameBinary, WsTransport } from "../../../src/server/ws/ws-transport.ts";
 
 /** ws's own framing (exported by the package, not declared in its types). */
@@ -41,6 +44,21 @@ describe("frameBinary", () => {
   });
 });
 
+const quiet: WebSocketHandler = {
+  onMessage() {},
+  onPong() {},
+  onError() {},
+  onClose() {},
+};
+
+/** Accepts an upgrade as the app does and returns its transport. */
+function accept(req: IncomingMessage, socket: Duplex, head: Buffer): WsTransport {
+  socket.write(switchingProtocols(req.headers["sec-websocket-key"]!));
+  const w = new ServerWebSocket(socket, 1 << 20);
+  w.open(quiet, head);
+  return new WsTransport(w);
+}
+
 describe("WsTransport over a real socket", () => {
   let server: Server | undefined;
   afterEach(async () => {
@@ -50,17 +68,14 @@ describe("WsTransport over a real socket", () => {
   });
 
   it("delivers every size intact, in order with pings and the close frame", async () => {
-    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
     server = createServer();
     server.on("upgrade", (req, socket, head) => {
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const t = new WsTransport(ws, socket);
-        t.send(payload(SIZES[0]!));
-        t.ping();
-        for (const n of SIZES.slice(1)) t.send(payload(n));
-        t.close(4000, "done");
-        t.send(payload(3)); // after close: dropped, as ws.send would refuse it
-      });
+      const t = accept(req, socket, head);
+      t.send(payload(SIZES[0]!));
+      t.ping();
+      for (const n of SIZES.slice(1)) t.send(payload(n));
+      t.close(4000, "done");
+      t.send(payload(3)); // after close: dropped, as ws.send would refuse it
     });
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -84,11 +99,8 @@ describe("WsTransport over a real socket", () => {
 
   /** A server whose upgraded sockets are handed to `onSocket` as transports. */
   async function serve(onSocket: (t: WsTransport) => void): Promise<number> {
-    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
     server = createServer();
-    server.on("upgrade", (req, socket, head) => {
-      wss.handleUpgrade(req, socket, head, (ws) => onSocket(new WsTransport(ws, socket)));
-    });
+    server.on("upgrade", (req, socket, head) => onSocket(accept(req, socket, head)));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     return (server.address() as AddressInfo).port;
