@@ -202,7 +202,7 @@ function nameOf(kind: string, name: string): string {
 const PARTS: [string, RegExp][] = [
   [
     "socket (net, ws, streams)",
-    /^object:(Socket|WebSocket|Receiver|Sender|WritableState|ReadableState|TCP|BufferList|TCPConnectWrap|WriteWrap|ShutdownWrap|HTTPParser|IncomingMessage|ServerResponse|FastBuffer|Uint8Array|Buffer|AsyncResource|WriteReq|TickObject|Timeout|TimersList|ArrayBuffer|Duplex)$|^native:|^object:system \/ JSArrayBufferData/,
+    /^object:(Socket|WebSocket|ServerWebSocket|WsTransport|Receiver|Sender|WritableState|ReadableState|TCP|BufferList|TCPConnectWrap|WriteWrap|ShutdownWrap|HTTPParser|IncomingMessage|ServerResponse|FastBuffer|Uint8Array|Buffer|AsyncResource|WriteReq|TickObject|Timeout|TimersList|ArrayBuffer|Duplex)$|^native:|^object:system \/ JSArrayBufferData/,
   ],
   [
     "mounted view (fibers, instances, vnodes, props)",
