@@ -146,7 +146,8 @@ describe("/slow", () => {
     await page.click('a[href="/slow?ms=30"]');
     await page.waitForURL(`${base}/slow?ms=30`);
     await expect.poll(() => page.locator("main p").first().textContent()).toContain("30 ms");
-    expect(await page.getByTestId("slow-ready").locator("li").count()).toBe(5);
+    // The page's first frame can come before its 30 ms of data (under load): wait for the list.
+    await expect.poll(() => page.getByTestId("slow-ready").locator("li").count()).toBe(5);
     expect(
       await page.evaluate(() => {
         const w = window as unknown as { resyncs: number; errors: number; before?: boolean };

@@ -160,7 +160,7 @@ describe("grafana dashboard", () => {
   it("has a panel for every required view", () => {
     const titles = dashboard.panels.map((p) => p.title);
     expect(titles).toEqual([
-      "Sessions: active / detached",
+      "Sessions: active / detached / parked",
       "Event rate by type",
       "Event latency p50 / p95 / p99",
       "Patch frames sent",
@@ -172,7 +172,7 @@ describe("grafana dashboard", () => {
       "HTTP p95 latency by route",
       "Event-loop lag",
       "Dependencies up",
-      "Session checkpoints and restores",
+      "Session checkpoints, restores, parks and wakes",
       "Session store p95 latency",
       "Logins by outcome",
       "Auth refusals by reason",
