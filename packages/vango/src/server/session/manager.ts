@@ -288,18 +288,19 @@ export class SessionManager implements SessionServices {
     let parked = 0;
     for (const s of this.#byToken.values()) {
       held += s.historyBytes;
-      const p = s.parkedBytes;
-      if (p > 0) {
+      if (s.parked) {
         parked++;
-        held += p;
+        held += s.parkedBytes;
       }
     }
-    const c = this.counts();
+    // The same pass counts the parked; the states are the manager's own tallies.
+    const total = this.#byToken.size;
+    const detached = this.#detached.size;
     return {
-      active: c.attached,
-      detached: c.detached,
+      active: total - detached - this.#pending.size,
+      detached,
       parked,
-      memoryBytes: (c.total - parked) * baseBytes + parked * PARKED_SESSION_BYTES + held,
+      memoryBytes: (total - parked) * baseBytes + parked * PARKED_SESSION_BYTES + held,
     };
   }
 
