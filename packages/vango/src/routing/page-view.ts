@@ -75,6 +75,11 @@ export interface AppPages {
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
 export type OpenedPage = PageView | Redirect;
 
+/** A page built again from a checkpoint ({@link PageView.rebuild}). */
+export interface RebuiltPage extends WokenView {
+  readonly view: PageView;
+}
+
 /**
  * The entry for `pathname`: its page, or the nearest not-found page (the built-in one
  * when the table has no `_404`).
@@ -169,6 +174,36 @@ export class PageView implements SessionView {
         throw err;
       }
     }
+  }
+
+  /**
+   * Builds a page again — a resume on an instance that does not hold its session, or a
+   * parked page woken: opened at `init.url` with `cp`'s state, then given up to
+   * `budgetMs` for its data (the browser shows the page with its data, so the comparison
+   * is with that, not with fallbacks). `same`: it renders what the checkpoint recorded —
+   * its shape (the browser's hids adopted) and its HTML fingerprint; always false without
+   * a checkpoint. A `Redirect` when the page now redirects (its data changed); a failure
+   * to open or settle throws, with the view disposed.
+   */
+  static async rebuild(
+    init: Omit<PageViewInit, "restore" | "persist">,
+    cp: Checkpoint | undefined,
+    budgetMs: number,
+  ): Promise<RebuiltPage | Redirect> {
+    const view = PageView.open({
+      ...init,
+      persist: true,
+      ...(cp === undefined ? {} : { restore: new Map(cp.state) }),
+    });
+    if (view instanceof Redirect) return view;
+    try {
+      await view.settle(budgetMs);
+    } catch (err) {
+      view.dispose();
+      throw err;
+    }
+    const same = cp !== undefined && view.adoptHids(cp.hids) && view.htmlHash() === cp.hash;
+    return { view, same };
   }
 
   /** What went wrong when this view shows an `_error` page instead of its page (for the log). */
@@ -733,27 +768,22 @@ class ParkedPage implements ParkedView {
   }
 
   async wake(cp: Checkpoint): Promise<WokenView | ErrorCode> {
-    const opened = PageView.open({
-      session: this.#session,
-      router: this.#router,
-      url: new URL(cp.url, this.#origin),
-      request: this.#request,
-      csrf: this.#csrf,
-      persist: true,
-      restore: new Map(cp.state),
-      ...(this.#app === undefined ? {} : { app: this.#app }),
-    });
+    const rebuilt = await PageView.rebuild(
+      {
+        session: this.#session,
+        router: this.#router,
+        url: new URL(cp.url, this.#origin),
+        request: this.#request,
+        csrf: this.#csrf,
+        ...(this.#app === undefined ? {} : { app: this.#app }),
+      },
+      cp,
+      this.#app?.pageDataMs ?? 0,
+    );
     // The page now redirects (its data changed): a fresh load follows the redirect.
-    if (opened instanceof Redirect) return ErrorCode.session_expired;
-    try {
-      await opened.settle(this.#app?.pageDataMs ?? 0);
-    } catch (err) {
-      opened.dispose();
-      throw err;
-    }
-    const same = opened.adoptHids(cp.hids) && opened.htmlHash() === cp.hash;
-    this.#session.route = opened.state.entry.peek().pattern;
-    return { view: opened, same };
+    if (rebuilt instanceof Redirect) return ErrorCode.session_expired;
+    this.#session.route = rebuilt.view.state.entry.peek().pattern;
+    return rebuilt;
   }
 }
 

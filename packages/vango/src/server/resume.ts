@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
 import { Redirect } from "../routing/control.ts";
 import type { RequestInfo } from "../routing/page-info.ts";
-import { type AppPages, PageView } from "../routing/page-view.ts";
+import { type AppPages, PageView, type RebuiltPage } from "../routing/page-view.ts";
 import type { Router } from "../routing/router.ts";
 import type { Logger } from "./core/logger.ts";
 import { requestInfo } from "./http/request-info.ts";
@@ -24,6 +24,7 @@ import type { ResumeTokens } from "./security/resume-token.ts";
 import type { Checkpoint } from "./session/checkpoint.ts";
 import type { SessionManager } from "./session/manager.ts";
 import type { Persistence } from "./session/persistence.ts";
+import { SessionState } from "./session/services.ts";
 import type { Session } from "./session/session.ts";
 import type { Resume } from "./ws/connection.ts";
 
@@ -115,48 +116,43 @@ async function rebuild(
   const session = sessions.create(sid, "/", undefined, url.pathname, { key: claim.key, token });
   if (typeof session === "string") return session;
   session.userId = userId;
-  let view: PageView | Redirect;
+  let rebuilt: RebuiltPage | Redirect;
   try {
-    view = PageView.open({
-      session,
-      router: deps.router,
-      app: deps.app,
-      url,
-      request,
-      csrf: deps.csrf.sign(sid),
-      persist: true,
-      ...(cp === undefined ? {} : { restore: new Map(cp.state) }),
-    });
+    rebuilt = await PageView.rebuild(
+      {
+        session,
+        router: deps.router,
+        app: deps.app,
+        url,
+        request,
+        csrf: deps.csrf.sign(sid),
+      },
+      cp,
+      deps.pageDataMs ?? 0,
+    );
   } catch (err) {
     session.dispose();
     deps.logger.error({ err, code: E.render_error, path: url.pathname }, "rebuilt page failed");
     return E.session_expired;
   }
-  if (view instanceof Redirect) {
+  if (rebuilt instanceof Redirect) {
     // The page now redirects (its data changed): a fresh load follows the redirect.
     session.dispose();
+    return E.session_expired;
+  }
+  const { view, same } = rebuilt;
+  if (session.state === SessionState.Closed) {
+    // Ended while its data loaded (shut down, or evicted): nothing holds the page.
+    view.dispose();
     return E.session_expired;
   }
   session.setRoot(view);
   session.rebuilt = true;
   session.route = view.state.entry.peek().pattern;
-  try {
-    // The browser shows the page with its data: compare with that, not with fallbacks.
-    await view.settle(deps.pageDataMs ?? 0);
-  } catch (err) {
-    session.dispose();
-    deps.logger.error({ err, code: E.render_error, path: url.pathname }, "rebuilt page failed");
-    return E.session_expired;
-  }
-  if (cp !== undefined) {
-    session.restoreSeqs(cp.seq, cp.cseq);
-    // Same shape and same HTML as the checkpoint: the browser's DOM already shows it.
-    const same = view.adoptHids(cp.hids) && view.htmlHash() === cp.hash;
-    session.forceFullResync = !same;
-  } else {
-    // No checkpoint to compare with: send the page as this instance renders it.
-    session.forceFullResync = true;
-  }
+  if (cp !== undefined) session.restoreSeqs(cp.seq, cp.cseq);
+  // Same shape and same HTML as the checkpoint: the browser's DOM already shows it.
+  // Without a checkpoint to compare with, the page is sent as this instance renders it.
+  session.forceFullResync = !same;
   persistence.metrics?.restored(
     cp === undefined ? "url" : "checkpoint",
     (performance.now() - t0) / 1000,

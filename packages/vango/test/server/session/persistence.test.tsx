@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resource } from "../../../src/data/resource.ts";
 import { FrameType, PatchOp } from "../../../src/protocol/constants.ts";
-import { signal } from "../../../src/reactive/index.ts";
+import { onCleanup, signal } from "../../../src/reactive/index.ts";
 import { Async } from "../../../src/render/boundaries.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
@@ -221,6 +221,34 @@ describe("session persistence", () => {
     const later = await t.next();
     expect(JSON.stringify(later)).toMatch(/"text":"loaded 1"/);
     t.close();
+  });
+
+  it("a session ended while its rebuilt page waits for data lets the page go", async () => {
+    shared = new MemorySessionStore();
+    let cleaned = 0;
+    function Slow() {
+      const label = resource(() => new Promise<string>((r) => setTimeout(() => r("late"), 200)));
+      onCleanup(() => cleaned++);
+      return () => <p>{label.value() ?? "…"}</p>;
+    }
+    const routes = { "/": Slow };
+    const a = await app({ routes });
+    const b = await app({ routes, timeouts: { pageDataMs: 1_000 } });
+    const p = await getPage(a.base);
+    const t = await TestSocket.open(b.port, p.cookie);
+    // The shutdown answers with an Error frame (or closes the socket), not a reply.
+    const reply = t.attach(p).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    await sleep(60); // B's rebuild is waiting for the page's data
+    const before = cleaned;
+    open.splice(open.indexOf(b), 1);
+    await b.close();
+    await sleep(250);
+    expect(await reply).not.toBe("ok");
+    // The page B built was disposed with its session, not left running.
+    expect(cleaned).toBe(before + 1);
   });
 
   it("a page served by another instance, with no checkpoint yet, is rebuilt from its URL", async () => {
