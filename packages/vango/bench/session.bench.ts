@@ -205,11 +205,20 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
  * Server, and the load client split over two processes, each in its own process; the
  * first 5 s are warm-up (the young generation grows to its steady size) and not recorded.
  * The app as `createApp` sets it up, then with `--max-semi-space-size=64`, then with
- * V8's default flags (`v8Tuning: false`, see v8-tuning.ts), one after the other.
+ * V8's default flags (`v8Tuning: false`, see v8-tuning.ts), then without persistence
+ * (no checkpoint writes), then the transport floor — the app's own WebSocket answering
+ * each event with a fixed Patches frame and no session (what Node, the kernel and the
+ * socket layer cost this machine per event) — then the LiveViewJS peer, one after the other.
  */
 async function rttLoad(): Promise<string[][]> {
   const rows: string[][] = [];
-  const setups = [
+  const setups: {
+    serverArgs: string[];
+    tuning: boolean;
+    label: string;
+    peer?: "liveviewjs";
+    serverEnv?: Record<string, string>;
+  }[] = [
     { serverArgs: [], tuning: true, label: "" },
     {
       serverArgs: ["--max-semi-space-size=64"],
@@ -217,11 +226,24 @@ async function rttLoad(): Promise<string[][]> {
       label: ", server --max-semi-space-size=64",
     },
     { serverArgs: [], tuning: false, label: ", V8 defaults (v8Tuning: false)" },
-    { serverArgs: [], tuning: true, label: "", peer: "liveviewjs" as const },
+    {
+      serverArgs: [],
+      tuning: true,
+      label: ", persistence off",
+      serverEnv: { VANGO_BENCH_PERSIST: "off" },
+    },
+    {
+      serverArgs: [],
+      tuning: true,
+      label: "transport floor (no session): ",
+      serverEnv: { VANGO_BENCH_ECHO: "1" },
+    },
+    { serverArgs: [], tuning: true, label: "", peer: "liveviewjs" },
   ];
-  for (const { serverArgs, tuning, label, peer } of setups) {
+  for (const { serverArgs, tuning, label, peer, serverEnv } of setups) {
     const o = {
       ...(peer === undefined ? {} : { peer }),
+      ...(serverEnv === undefined ? {} : { serverEnv }),
       sessions: LOAD_N,
       rate: 5,
       seconds: LOAD_SECONDS,
@@ -232,7 +254,7 @@ async function rttLoad(): Promise<string[][]> {
       v8Tuning: tuning,
     };
     const row = loadRow(o, await runLoad(o));
-    row[0] = `${row[0]}${label}`;
+    row[0] = label.endsWith(": ") ? `${label}${row[0]}` : `${row[0]}${label}`;
     rows.push(row);
   }
   return rows;

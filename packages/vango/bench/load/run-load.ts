@@ -7,7 +7,9 @@
  *   node --conditions=source --import tsx packages/vango/bench/load/run-load.ts \
  *     [sessions=2000] [rate=5] [seconds=10] [warmup=5] [procs=2] [runs=1]
  * `VANGO_SERVER_ARGS="--cpu-prof"` passes Node flags to the server process,
- * `VANGO_CLIENT_ARGS` to the clients. Loopback only; every run stops by itself.
+ * `VANGO_CLIENT_ARGS` to the clients; the server process reads its own `VANGO_BENCH_*`
+ * settings (`server-process.ts`: `VANGO_BENCH_ECHO=1` for the transport floor,
+ * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window). Loopback only; every run stops by itself.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { loadavg } from "node:os";
@@ -32,6 +34,8 @@ export interface LoadOptions {
   readonly clientArgs?: readonly string[];
   /** Load the LiveViewJS peer (`bench/peers/liveviewjs`) instead of Vango. */
   readonly peer?: "liveviewjs";
+  /** More environment for the server process (`VANGO_BENCH_ECHO`, `VANGO_BENCH_PERSIST`…). */
+  readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {
@@ -99,6 +103,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     ...process.env,
     ...peerEnv,
     ...(o.v8Tuning === false ? { VANGO_BENCH_V8_TUNING: "0" } : {}),
+    ...o.serverEnv,
   });
   const { port } = (await server.next()) as { port: number };
   const clients = Array.from({ length: o.procs }, () =>

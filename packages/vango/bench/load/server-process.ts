@@ -18,6 +18,7 @@ import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { Session as Inspector } from "node:inspector/promises";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
 import { Redis } from "ioredis";
 import { WebSocketServer } from "ws";
 import { FrameType } from "../../src/protocol/constants.ts";
@@ -27,6 +28,9 @@ import type { PersistenceOptions } from "../../src/server/config/options.ts";
 import { silentLogger } from "../../src/server/core/logger.ts";
 import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import { RedisSessionStore } from "../../src/server/session/stores/redis-store.ts";
+import { switchingProtocols } from "../../src/server/ws/opening-handshake.ts";
+import { ServerWebSocket } from "../../src/server/ws/server-websocket.ts";
+import { WsTransport } from "../../src/server/ws/ws-transport.ts";
 import { Counter } from "./counter-app.ts";
 
 const redis =
@@ -107,13 +111,68 @@ function listenVango() {
   return app.listen(0);
 }
 if (process.env.VANGO_BENCH_ECHO === "1") echoTransport(l.server);
+if (process.env.VANGO_BENCH_ECHO === "ws") echoTransportWs(l.server);
 
 /**
- * Transport floor: the same `ws` server settings, but every Event is answered with a
- * fixed `Count: n` Patches frame straight from the message handler (no session, queue,
- * render or diff), so `run-load` can split the round trip into ws/kernel and Vango.
+ * Answers a decoded client frame as the floor servers do: a Handshake with an "ok"
+ * reply, each Event with a fixed `Count: n` Patches frame (no session, queue, render,
+ * diff or checkpoint).
+ */
+function echoAnswer(data: Uint8Array, seq: { n: number }): Uint8Array | undefined {
+  const f = decodeClientFrame(data);
+  if (f.type === FrameType.Handshake) {
+    return encodeServerFrame({
+      type: FrameType.HandshakeReply,
+      status: "ok",
+      resumed: false,
+      resumeToken: "",
+      nextSeq: 1,
+      lastCseq: 0,
+      serverTime: Date.now(),
+      features: 0,
+    });
+  }
+  if (f.type !== FrameType.Event) return undefined;
+  seq.n++;
+  return encodeServerFrame({
+    type: FrameType.Patches,
+    seq: seq.n,
+    cseq: f.cseq,
+    patches: [{ op: 1, parent: 3, index: 0, text: `Count: ${seq.n}` }],
+  });
+}
+
+/**
+ * Transport floor (`VANGO_BENCH_ECHO=1`): the app's own WebSocket — the 101 answer, a
+ * `ServerWebSocket` and a `WsTransport` on the upgraded socket, as `createApp` sets them
+ * up — with every frame answered by {@link echoAnswer} straight from the message
+ * handler, so `run-load` can split an event's cost into what Node, the kernel and the
+ * socket layer take and what the session adds.
  */
 function echoTransport(server: Server): void {
+  server.removeAllListeners("upgrade");
+  server.on("upgrade", (req, socket: Duplex, head: Buffer) => {
+    socket.write(switchingProtocols(req.headers["sec-websocket-key"]!));
+    const ws = new ServerWebSocket(socket, 64 * 1024);
+    const t = new WsTransport(ws);
+    const seq = { n: 0 };
+    ws.open(
+      {
+        onMessage(data) {
+          const out = echoAnswer(data, seq);
+          if (out !== undefined) t.send(out);
+        },
+        onPong() {},
+        onError() {},
+        onClose() {},
+      },
+      head,
+    );
+  });
+}
+
+/** The same floor on `ws` (`VANGO_BENCH_ECHO=ws`), the library the server used before. */
+function echoTransportWs(server: Server): void {
   server.removeAllListeners("upgrade");
   const wss = new WebSocketServer({
     noServer: true,
@@ -122,34 +181,11 @@ function echoTransport(server: Server): void {
   });
   server.on("upgrade", (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      let seq = 0;
+      const seq = { n: 0 };
       ws.on("error", () => {});
       ws.on("message", (data: Buffer) => {
-        const f = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-        if (f.type === FrameType.Handshake) {
-          ws.send(
-            encodeServerFrame({
-              type: FrameType.HandshakeReply,
-              status: "ok",
-              resumed: false,
-              resumeToken: "",
-              nextSeq: 1,
-              lastCseq: 0,
-              serverTime: Date.now(),
-              features: 0,
-            }),
-          );
-        } else if (f.type === FrameType.Event) {
-          seq++;
-          ws.send(
-            encodeServerFrame({
-              type: FrameType.Patches,
-              seq,
-              cseq: f.cseq,
-              patches: [{ op: 1, parent: 3, index: 0, text: `Count: ${seq}` }],
-            }),
-          );
-        }
+        const out = echoAnswer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), seq);
+        if (out !== undefined) ws.send(out);
       });
     });
   });
@@ -176,7 +212,9 @@ new PerformanceObserver((list) => {
 const allocLive = process.env.VANGO_BENCH_ALLOC_LIVE === "1";
 const allocPromoted = process.env.VANGO_BENCH_ALLOC_PROMOTED === "1";
 const allocFile = process.env.VANGO_BENCH_ALLOC;
-const inspector = allocFile ? new Inspector() : undefined;
+/** `VANGO_BENCH_CPU=file.cpuprofile`: a CPU profile of the measured window only. */
+const cpuFile = process.env.VANGO_BENCH_CPU;
+const inspector = allocFile || cpuFile ? new Inspector() : undefined;
 inspector?.connect();
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
@@ -187,11 +225,17 @@ process.on("message", async (m: { cmd: string }) => {
     eld.enable();
     gcMs = 0;
     gcCount = 0;
-    await inspector?.post("HeapProfiler.startSampling", {
-      samplingInterval: 4096,
-      includeObjectsCollectedByMajorGC: !allocLive || allocPromoted,
-      includeObjectsCollectedByMinorGC: !allocLive && !allocPromoted,
-    });
+    if (allocFile) {
+      await inspector?.post("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: !allocLive || allocPromoted,
+        includeObjectsCollectedByMinorGC: !allocLive && !allocPromoted,
+      });
+    }
+    if (cpuFile) {
+      await inspector?.post("Profiler.enable");
+      await inspector?.post("Profiler.start");
+    }
     cpu0 = process.cpuUsage();
     t0 = performance.now();
     process.send?.({ ok: "marked" });
@@ -202,6 +246,10 @@ process.on("message", async (m: { cmd: string }) => {
     if (inspector && allocFile) {
       const { profile } = await inspector.post("HeapProfiler.stopSampling");
       writeFileSync(allocFile, JSON.stringify(profile));
+    }
+    if (inspector && cpuFile) {
+      const { profile } = await inspector.post("Profiler.stop");
+      writeFileSync(cpuFile, JSON.stringify(profile));
     }
     process.send?.({
       ok: "stats",
