@@ -5,7 +5,12 @@
  * detached, then expired or evicted): goal within 2 % of the baseline. Bounded: n ≤
  * 50,000. Not part of `npm test` or `npm run bench`:
  *   node --conditions=source --import tsx packages/vango/bench/load/churn.ts [n] [batch] [resumeMs]
+ * With `VANGO_BENCH_SNAPSHOTS=dir`, the server also writes a heap snapshot at the
+ * baseline and after settling (`dir/churn-base.heapsnapshot`, `dir/churn-after.heapsnapshot`)
+ * and `heap-diff.ts` prints what grew between them and what retains it.
  */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { spawn } from "./run-load.ts";
 
 const [n = 20_000, batch = 500, resumeMs = 5_000] = process.argv.slice(2).map(Number);
@@ -40,10 +45,20 @@ const settled = async () => {
   return prev;
 };
 // Warm-up churn: code compiled, pools and tables at their working size (the manager
-// remembers the last 10,000 ended sessions' tokens, so the warm-up fills that table).
+// remembers the last 8,192 ended sessions' tokens; its table takes its lasting size at
+// the first token pushed out, so the warm-up goes past that).
 client.proc.send({ cmd: "churn", port, n: 10_000, batch, hid: 4 });
 await client.next();
 const base = await settled();
+const snapshots = process.env.VANGO_BENCH_SNAPSHOTS;
+const snapshot = async (name: string) => {
+  if (snapshots === undefined) return "";
+  const file = join(snapshots, `churn-${name}.heapsnapshot`);
+  server.proc.send({ cmd: "snapshot", file });
+  await server.next();
+  return file;
+};
+const baseFile = await snapshot("base");
 const t0 = performance.now();
 client.proc.send({ cmd: "churn", port, n, batch, hid: 4 });
 const r = (await client.next()) as { opened: number; answered: number; errors: number };
@@ -52,6 +67,7 @@ const during = await mem();
 // Detached sessions expire resumeMs after their socket closed, their checkpoints on the
 // store's next sweep.
 const after = await settled();
+const afterFile = await snapshot("after");
 client.proc.send({ cmd: "exit" });
 server.proc.send({ cmd: "exit" });
 const pct = ((after.heapUsed - base.heapUsed) / base.heapUsed) * 100;
@@ -62,6 +78,13 @@ console.log(`
 | server heap: baseline (GC) | ${mb(base.heapUsed)} MB | |
 | right after the churn (sessions detached) | ${mb(during.heapUsed)} MB | |
 | after the ${resumeMs / 1000} s resume window, expiry and the store's sweep (GC, settled) | ${mb(after.heapUsed)} MB (${pct >= 0 ? "+" : ""}${pct.toFixed(2)} %) | within 2 % |
+| heap left per session churned | ${((after.heapUsed - base.heapUsed) / r.opened).toFixed(0)} B | |
 | server RSS baseline → after | ${mb(base.rss)} → ${mb(after.rss)} MB | |
 `);
+if (snapshots !== undefined) {
+  const diff = join(import.meta.dirname, "heap-diff.ts");
+  execFileSync(process.execPath, ["--import", "tsx", diff, baseFile, afterFile], {
+    stdio: "inherit",
+  });
+}
 process.exit(0);

@@ -7,6 +7,7 @@
  *   { cmd: "mark" }  → starts a measurement window (CPU, event-loop delay, GC)
  *   { cmd: "stats" } → { ok: "stats", cpu, eldP50, eldP99, eldMax, gcMs, gcCount, heapMb }
  *   { cmd: "mem", gc } → { ok: "mem", rss, heapUsed } (`gc`: after forced GCs, --expose-gc)
+ *   { cmd: "snapshot", file } → { ok: "snapshot" } once a heap snapshot is in `file`
  *   { cmd: "exit" }  → closes the app (checkpointing every session) and exits
  * `VANGO_BENCH_PERSIST` picks where sessions are checkpointed: `off`, `memory`, `file`
  * (in `VANGO_BENCH_STATE_DIR`), `redis` (`REDIS_URL`, keys under `VANGO_BENCH_PREFIX`);
@@ -19,6 +20,7 @@ import type { Server } from "node:http";
 import { Session as Inspector } from "node:inspector/promises";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
+import { writeHeapSnapshot } from "node:v8";
 import { Redis } from "ioredis";
 import { WebSocketServer } from "ws";
 import { FrameType } from "../../src/protocol/constants.ts";
@@ -97,7 +99,14 @@ function listenVango() {
     // Sessions are opened 50 at a time from one address: the per-IP cap on sessions
     // waiting for their socket (32) would evict some before they attach.
     limits: { maxSessions: 20_000, maxPendingPerIp: 20_000 },
-    timeouts: { handshakeMs: 60_000, heartbeatMs: 600_000 },
+    timeouts: {
+      handshakeMs: 60_000,
+      heartbeatMs: 600_000,
+      // `VANGO_BENCH_RESUME_MS`: closed sockets' sessions expire this soon (churn).
+      ...(process.env.VANGO_BENCH_RESUME_MS
+        ? { resumeWindowMs: Number(process.env.VANGO_BENCH_RESUME_MS) }
+        : {}),
+    },
     // All load comes from one loopback address: per-IP HTTP budgets and socket caps would
     // refuse it. The per-session WebSocket event budget (30/s) stays on: 5/s is under it.
     rateLimit: { perIp: false, mutations: false },
@@ -268,6 +277,10 @@ process.on("message", async (m: { cmd: string }) => {
     if (gc && (m as { gc?: boolean }).gc === true) for (let i = 0; i < 4; i++) gc();
     const mu = process.memoryUsage();
     process.send?.({ ok: "mem", rss: mu.rss, heapUsed: mu.heapUsed, gcForced: gc !== undefined });
+  } else if (m.cmd === "snapshot") {
+    // The snapshot itself collects garbage first (what it shows is what a GC keeps).
+    writeHeapSnapshot((m as { file?: string }).file);
+    process.send?.({ ok: "snapshot" });
   } else if (m.cmd === "exit") {
     await l.close();
     redis?.disconnect();

@@ -399,7 +399,11 @@ export interface SessionMetrics {
 }
 
 /**
- * Closed sessions whose tokens are remembered: ~10k × ~70 B ≈ 0.7 MB at most, and
- * far more than the tabs that typically come back after a resume window.
+ * Closed sessions whose tokens are remembered, far more than the tabs that typically come
+ * back after a resume window. A power of two because the Map is a queue: a deleted entry
+ * keeps its slot until a rehash, and V8 doubles the table at a rehash unless half of it is
+ * deleted slots, so from its first eviction on a queue of n entries holds room for twice
+ * the power of two above n. 8,192 tokens: 16,384 slots (448 KB) plus the tokens' text
+ * (~64 B each for a short path), ~1 MB; 10,000 took 32,768 slots (896 KB).
  */
-const ENDED_TOKENS = 10_000;
+const ENDED_TOKENS = 8_192;

@@ -28,11 +28,20 @@ import {
 } from "./checkpoint.ts";
 import type { SessionEntry, SessionStore } from "./session-store.ts";
 
-/** What a session gives persistence. */
+/**
+ * What a session gives persistence. Persistence keeps its marks on the session itself, not
+ * in a WeakMap keyed by sessions: such a table grows with every session alive or not yet
+ * collected, and V8 does not shrink it when the GC clears their entries — after
+ * bench/load/churn.ts's 20,000 sessions it held 512 KB (40,000: 1 MB) with all of them gone.
+ */
 export interface Persistable {
   /** The session's key: its checkpoint's id in the store. */
   readonly key: string;
   readonly id: string;
+  /** Persistence's own: the fingerprint of what was last saved (state, URL, hids), if any. */
+  savedPrint: number | undefined;
+  /** Persistence's own: it ended for good (checkpoint deleted), so a running flush skips it. */
+  forgotten: boolean;
   /** The checkpoint of the page it shows now (`undefined`: nothing to persist). */
   checkpoint(): Checkpoint | undefined;
   /** Told which components' values could not be persisted (devMode shows it). */
@@ -80,10 +89,6 @@ export class Persistence {
   readonly #changed = new Map<Persistable, number>();
   #timer: NodeJS.Timeout | undefined = undefined;
   readonly #loggedAt = new Map<string, number>();
-  /** Fingerprint of what was last saved for each session (state, URL, hids). */
-  readonly #saved = new WeakMap<Persistable, number>();
-  /** Sessions that ended for good (their checkpoint deleted): a running flush skips them. */
-  readonly #ended = new WeakSet<Persistable>();
   readonly #flushDue = (): void => this.#flushChanged();
 
   /** @example const p = new Persistence({ store, codec, checkpointMs: 1000, ttlMs: 600_000, logger }); */
@@ -117,7 +122,7 @@ export class Persistence {
   /** `s` ended for good: its checkpoint goes too. */
   forget(s: Persistable): void {
     this.#changed.delete(s);
-    this.#ended.add(s);
+    s.forgotten = true;
     this.#config.store.delete(s.key).catch((err: unknown) => this.#failed("delete", err));
   }
 
@@ -235,7 +240,7 @@ export class Persistence {
     let end = from;
     while (end < last) {
       const s = batch[end++]!;
-      if (this.#ended.has(s)) continue;
+      if (s.forgotten) continue;
       const e = this.#entry(s);
       if (e !== undefined) entries.push(e);
       if (performance.now() >= stop) break;
@@ -265,8 +270,8 @@ export class Persistence {
     if (cp === undefined) return undefined;
     const { bytes, skipped, print } = encodeCheckpoint(this.codec, cp);
     if (skipped.length > 0) s.stateSkipped(skipped);
-    if (this.#saved.get(s) === print) return undefined;
-    this.#saved.set(s, print);
+    if (s.savedPrint === print) return undefined;
+    s.savedPrint = print;
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
   }
 

@@ -27,6 +27,7 @@ import { ServerError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { SETTLED } from "../core/middleware.ts";
 import type { Transport } from "../core/transport.ts";
+import type { EventBudget } from "../security/rate-limit/ws-event-budget.ts";
 import {
   CHECKPOINT_VERSION,
   type Checkpoint,
@@ -107,6 +108,15 @@ export class Session implements Flushable {
   requestId: string | undefined = undefined;
   /** What the app's `userOf` returned for the page GET that created the session. */
   userId: string | undefined = undefined;
+  /**
+   * The budget its client's frames are charged to, kept across reconnects (set by its
+   * first connection, `ws/connection.ts`). A field, not a WeakMap keyed by sessions, which
+   * keeps its table's peak size after the sessions are gone (see `Persistable`).
+   */
+  eventBudget: EventBudget | undefined = undefined;
+  /** Persistence's marks (see `Persistable`): what it last saved, and whether it ended for good. */
+  savedPrint: number | undefined = undefined;
+  forgotten = false;
   /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
   #clientInfo: Signal<ClientInfo | undefined> | undefined = undefined;
   #clientInfoValue: ClientInfo | undefined = undefined;

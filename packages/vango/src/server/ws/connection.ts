@@ -86,15 +86,9 @@ export type Resume = (
 /** Frames a connection holds while its session is rebuilt (the client sends few then). */
 const MAX_HELD_FRAMES = 32;
 
-const budgets = new WeakMap<Session, EventBudget>();
-
 function budgetOf(s: Session, options: EventBudgetOptions): EventBudget {
-  let b = budgets.get(s);
-  if (b === undefined) {
-    b = wsEventBudget(options);
-    budgets.set(s, b);
-  }
-  return b;
+  s.eventBudget ??= wsEventBudget(options);
+  return s.eventBudget;
 }
 
 export class Connection {

@@ -25,6 +25,8 @@ function session(key: string): Persistable & { count: number } {
   return {
     key,
     id: key,
+    savedPrint: undefined,
+    forgotten: false,
     count: 0,
     checkpoint(): Checkpoint {
       return {
