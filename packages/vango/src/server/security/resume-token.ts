@@ -22,6 +22,16 @@ const MAX_PATH = 2048;
 const MAC_BYTES = 16;
 const KEY_BYTES = 16;
 
+/**
+ * The session key `token` names, unverified: what comes before its first dot (a token
+ * made without {@link ResumeTokens} is its key).
+ * @example tokenKey("k3y.L3RvZG9z.bWFj"); // "k3y"
+ */
+export function tokenKey(token: string): string {
+  const dot = token.indexOf(".");
+  return dot < 0 ? token : token.slice(0, dot);
+}
+
 export class ResumeTokens {
   readonly #secret: Buffer;
 

@@ -15,6 +15,7 @@ import { ErrorCode as E, ERRORS, type ErrorCode } from "../../protocol/errors.ts
 import type { StateCodec } from "../../state/codec.ts";
 import type { Logger } from "../core/logger.ts";
 import { randomToken } from "../core/tokens.ts";
+import { tokenKey } from "../security/resume-token.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { EventContext } from "./event-context.ts";
 import type { Persistence } from "./persistence.ts";
@@ -77,10 +78,12 @@ export class SessionManager implements SessionServices {
   heapRatio: HeapRatio = heapRatio;
   readonly #byToken = new Map<string, Session>();
   /**
-   * Resume tokens of recently closed sessions, oldest first (bounded), with what a resume
-   * is told: tells a session that ended (`session_expired`, `catch_up_too_slow`) from a
-   * token this process never issued (`session_not_found`, e.g. after a restart or a
-   * forged token).
+   * Keys of recently closed sessions, oldest first (bounded), with what a resume is told:
+   * tells a session that ended (`session_expired`, `catch_up_too_slow`) from a token this
+   * process never issued (`session_not_found`, e.g. after a restart or a forged token).
+   * Keyed by the session's key, the short part of its tokens that never changes: a token
+   * also carries its page's path (up to 2 KB), and a tab may come back with one issued
+   * before its last navigation.
    */
   readonly #ended = new Map<string, ErrorCode>();
   /** Pending sessions, oldest first (= expiry order). */
@@ -205,7 +208,7 @@ export class SessionManager implements SessionServices {
    * `undefined`.
    */
   ended(token: string): ErrorCode | undefined {
-    const reason = this.#ended.get(token);
+    const reason = this.#ended.get(tokenKey(token));
     if (reason === undefined) return undefined;
     // What a resume is told: a code that sends the browser to a fresh page.
     return ERRORS[reason].close === ERRORS.session_expired.close ? reason : E.session_expired;
@@ -213,7 +216,7 @@ export class SessionManager implements SessionServices {
 
   /** True when `token`'s session ended for good (tab closed, could not catch up): never rebuilt. */
   endedForGood(token: string): boolean {
-    const reason = this.#ended.get(token);
+    const reason = this.#ended.get(tokenKey(token));
     return reason !== undefined && ENDS_FOR_GOOD.has(reason);
   }
 
@@ -243,7 +246,7 @@ export class SessionManager implements SessionServices {
   onClosed(s: Session, prev: SessionState, reason: ErrorCode): void {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
-    this.#ended.set(s.token, reason);
+    this.#ended.set(s.key, reason);
     if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended.keys())!);
     if (prev === SessionState.Pending) this.#unpend(s);
     else if (prev === SessionState.Detached) this.#detached.delete(s);

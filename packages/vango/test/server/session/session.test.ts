@@ -15,6 +15,7 @@ import { ErrorCode } from "../../../src/protocol/errors.ts";
 import type { Patch } from "../../../src/protocol/patch.ts";
 import { resolveServerLimits, resolveTimeouts } from "../../../src/server/config/options.ts";
 import { silentLogger } from "../../../src/server/core/logger.ts";
+import { ResumeTokens } from "../../../src/server/security/resume-token.ts";
 import { invokeHandler } from "../../../src/server/session/event-context.ts";
 import { SessionManager } from "../../../src/server/session/manager.ts";
 import type { Session } from "../../../src/server/session/session.ts";
@@ -192,6 +193,24 @@ describe("Session", () => {
     for (let i = 0; i < 8_191; i++) (m.create("sid", "/") as Session).dispose();
     expect(m.ended(first.token)).toBeUndefined();
     expect(m.ended(second.token)).toBe(ErrorCode.session_expired);
+  });
+
+  it("knows an ended session by any of its tokens: the key they share, not the page path they carry", () => {
+    const m = new SessionManager(
+      resolveServerLimits(undefined),
+      resolveTimeouts(undefined),
+      silentLogger,
+      invokeHandler,
+    );
+    const tokens = new ResumeTokens("session-test-secret-0123456789");
+    const first = tokens.issue("sid", "/todos");
+    const s = m.create("sid", "/", undefined, "/todos", first) as Session;
+    // A live navigation reissued the token for the next page; the tab may hold either.
+    const later = tokens.reissue(first.key, "sid", `/search?q=${"x".repeat(1_000)}`);
+    s.dispose();
+    expect(m.ended(first.token)).toBe(ErrorCode.session_expired);
+    expect(m.ended(later)).toBe(ErrorCode.session_expired);
+    expect(m.ended(tokens.issue("sid", "/todos").token)).toBeUndefined();
   });
 
   it("tells a resume why its session ended when the reason means it is gone", () => {
