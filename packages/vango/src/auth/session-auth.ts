@@ -160,15 +160,12 @@ export function requireAuthOf(request: RequestInfo, what: string): SessionAuth {
   return sa;
 }
 
-const bySession = new WeakMap<Session, SessionAuth | null>();
-
-/** The state of a live session (its page request's), cached per session. */
+/**
+ * The state of a live session: its page request's (the view is awake whenever a handler
+ * or an event middleware asks). Read through the view each time rather than cached in a
+ * WeakMap keyed by sessions, whose table V8 keeps at its peak size after they are gone.
+ */
 export function authOfSession(s: Session): SessionAuth | undefined {
-  let sa = bySession.get(s);
-  if (sa === undefined) {
-    const request = (s.root as Partial<PageView>).state?.request;
-    sa = (request === undefined ? undefined : authOfRequest(request)) ?? null;
-    bySession.set(s, sa);
-  }
-  return sa ?? undefined;
+  const request = (s.root as Partial<PageView>).state?.request;
+  return request === undefined ? undefined : authOfRequest(request);
 }
