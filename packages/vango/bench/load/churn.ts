@@ -45,8 +45,8 @@ const settled = async () => {
   return prev;
 };
 // Warm-up churn: code compiled, pools and tables at their working size (the manager
-// remembers the last 8,192 ended sessions' tokens; its table takes its lasting size at
-// the first token pushed out, so the warm-up goes past that).
+// remembers the last 8,192 ended sessions by key; its table takes its lasting size at
+// the first one pushed out, so the warm-up goes past that).
 client.proc.send({ cmd: "churn", port, n: 10_000, batch, hid: 4 });
 await client.next();
 const base = await settled();

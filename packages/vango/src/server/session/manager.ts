@@ -247,7 +247,7 @@ export class SessionManager implements SessionServices {
     if (this.#byToken.get(s.token) !== s) return;
     this.#byToken.delete(s.token);
     this.#ended.set(s.key, reason);
-    if (this.#ended.size > ENDED_TOKENS) this.#ended.delete(first(this.#ended.keys())!);
+    if (this.#ended.size > ENDED_SESSIONS) this.#ended.delete(first(this.#ended.keys())!);
     if (prev === SessionState.Pending) this.#unpend(s);
     else if (prev === SessionState.Detached) this.#detached.delete(s);
     const p = this.persistence;
@@ -402,11 +402,11 @@ export interface SessionMetrics {
 }
 
 /**
- * Closed sessions whose tokens are remembered, far more than the tabs that typically come
- * back after a resume window. A power of two because the Map is a queue: a deleted entry
- * keeps its slot until a rehash, and V8 doubles the table at a rehash unless half of it is
+ * Closed sessions remembered (by key), far more than the tabs that typically come back
+ * after a resume window. A power of two because the Map is a queue: a deleted entry keeps
+ * its slot until a rehash, and V8 doubles the table at a rehash unless half of it is
  * deleted slots, so from its first eviction on a queue of n entries holds room for twice
- * the power of two above n. 8,192 tokens: 16,384 slots (448 KB) plus the tokens' text
- * (~64 B each for a short path), ~1 MB; 10,000 took 32,768 slots (896 KB).
+ * the power of two above n. 8,192 sessions: 16,384 slots (448 KB) plus their 22-character
+ * keys (~40 B each), ~0.8 MB; 10,000 took 32,768 slots (896 KB).
  */
-const ENDED_TOKENS = 8_192;
+const ENDED_SESSIONS = 8_192;
