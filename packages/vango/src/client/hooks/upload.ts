@@ -354,6 +354,10 @@ export default defineHook<null>((ctx) => {
         rest.map((f) => f.id),
       );
     }
+  } else if ((input.files?.length ?? 0) > 0) {
+    // Files chosen while this hook's chunk was still loading fired their change event
+    // before anyone listened: they go now, as if chosen at this moment.
+    onChange();
   }
 
   input.addEventListener("change", onChange);

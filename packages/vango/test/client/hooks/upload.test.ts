@@ -130,6 +130,29 @@ describe("Upload hook", () => {
     expect(pushed).toHaveLength(1);
   });
 
+  it("announces files chosen before it mounted (its chunk was still loading), once", async () => {
+    hook.destroyed?.();
+    Object.defineProperty(input, "files", {
+      value: [new File(["abc"], "early.txt", { type: "text/plain" })],
+      configurable: true,
+    });
+    hook = mount(input);
+    expect(pushed).toEqual([
+      {
+        name: "upload",
+        payload: {
+          op: "announce",
+          n: expect.any(Number),
+          files: [{ name: "early.txt", size: 3, type: "text/plain" }],
+        },
+      },
+    ]);
+    accept(nth(0), [{ id: ID, at: 0 }]);
+    await settle();
+    expect(frames.map((f) => new TextDecoder().decode(f.data))).toEqual(["abc"]);
+    expect(pushed).toHaveLength(1);
+  });
+
   it("narrows the window when acks come back slowly and widens it when they are quick", async () => {
     pick(new File(["x".repeat(64)], "a.bin"));
     accept(nth(0), [{ id: ID, at: 0 }], 4);
