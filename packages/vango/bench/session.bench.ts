@@ -208,7 +208,10 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
  * V8's default flags (`v8Tuning: false`, see v8-tuning.ts), then without persistence
  * (no checkpoint writes), then the transport floor — the app's own WebSocket answering
  * each event with a fixed Patches frame and no session (what Node, the kernel and the
- * socket layer cost this machine per event) — then the LiveViewJS peer, one after the other.
+ * socket layer cost this machine per event), the same floor busy-waiting 20 µs before each
+ * answer (how the kernel's share of an event grows with the server's time to answer:
+ * on loopback the client's process is then more often asleep and must be woken by the
+ * write) — then the LiveViewJS peer, one after the other.
  */
 async function rttLoad(): Promise<string[][]> {
   const rows: string[][] = [];
@@ -237,6 +240,12 @@ async function rttLoad(): Promise<string[][]> {
       tuning: true,
       label: "transport floor (no session): ",
       serverEnv: { VANGO_BENCH_ECHO: "1" },
+    },
+    {
+      serverArgs: [],
+      tuning: true,
+      label: "transport floor + 20 µs busy-wait per event: ",
+      serverEnv: { VANGO_BENCH_ECHO: "1", VANGO_BENCH_ECHO_SPIN: "20" },
     },
     { serverArgs: [], tuning: true, label: "", peer: "liveviewjs" },
   ];

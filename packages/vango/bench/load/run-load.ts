@@ -9,12 +9,16 @@
  * `VANGO_SERVER_ARGS="--cpu-prof"` passes Node flags to the server process,
  * `VANGO_CLIENT_ARGS` to the clients; the server process reads its own `VANGO_BENCH_*`
  * settings (`server-process.ts`: `VANGO_BENCH_ECHO=1` for the transport floor,
- * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window). Loopback only; every run stops by itself.
+ * `VANGO_BENCH_ECHO_SPIN=µs` to busy-wait before each floor answer,
+ * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window).
+ * The server runs bundled (see {@link bundled}); `VANGO_BENCH_TSX=1` runs it from its
+ * sources through tsx. Loopback only; every run stops by itself.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import { ACK_MS } from "../../src/client/client.ts";
 import type { EventsReport } from "./client-process.ts";
 
@@ -67,10 +71,35 @@ export interface Child {
   next(): Promise<Record<string, unknown>>;
 }
 
+/**
+ * The server process runs the way a `vango build` output runs: bundled by esbuild with
+ * no `keepNames`. Through tsx, esbuild keeps function names, wrapping every named arrow
+ * in a `__name` call each time it is created (the counter's `onClick`, once per render:
+ * ~3 % of the server's main thread). The bundle is written next to its entry, so the
+ * relative URL of the peer and `node_modules` resolve as they do from the source; the
+ * load clients run through tsx.
+ */
+function bundled(file: string): string {
+  const out = join(here, `.${file.replace(/\.ts$/, "")}.bundle.mjs`);
+  buildSync({
+    entryPoints: [join(here, file)],
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["source"],
+    outfile: out,
+    logLevel: "error",
+  });
+  return out;
+}
+
 export function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
-  const proc = fork(join(here, file), [], {
+  const server = file === "server-process.ts" && process.env.VANGO_BENCH_TSX !== "1";
+  const proc = fork(server ? bundled(file) : join(here, file), [], {
     env,
-    execArgv: ["--conditions=source", "--import", "tsx", ...extra],
+    execArgv: server ? [...extra] : ["--conditions=source", "--import", "tsx", ...extra],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const inbox: Record<string, unknown>[] = [];

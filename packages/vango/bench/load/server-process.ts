@@ -169,6 +169,7 @@ function echoTransport(server: Server): void {
       {
         onMessage(data) {
           const out = echoAnswer(data, seq);
+          if (ECHO_SPIN_MS > 0) spin(ECHO_SPIN_MS);
           if (out !== undefined) t.send(out);
         },
         onPong() {},
@@ -178,6 +179,18 @@ function echoTransport(server: Server): void {
       head,
     );
   });
+}
+
+/**
+ * `VANGO_BENCH_ECHO_SPIN=µs`: the floor server busy-waits this long before each answer,
+ * standing in for a framework's work per event (user time only, no allocation), to
+ * measure how the kernel's share of an event grows with the server's time to answer.
+ */
+const ECHO_SPIN_MS = Number(process.env.VANGO_BENCH_ECHO_SPIN ?? 0) / 1000;
+
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
 }
 
 /** The same floor on `ws` (`VANGO_BENCH_ECHO=ws`), the library the server used before. */
