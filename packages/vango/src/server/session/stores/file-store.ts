@@ -19,7 +19,8 @@
  *
  * How a save replaces a file, so that no crash leaves a torn checkpoint:
  * - **A file of one page or less** (≤ 4 KiB, nearly every checkpoint) is overwritten in
- *   place: one `pwrite` at offset 0, then `ftruncate` to its length. A write within one
+ *   place: one `pwrite` at offset 0, then, if the file was longer (`fstat` tells; a
+ *   checkpoint seldom shrinks), `ftruncate` to its length. A write within one
  *   page is never cut short by a signal (the kernel checks for a fatal signal between
  *   pages, not within one), so a SIGKILL leaves the old file or the new one; a SIGKILL
  *   between the write and the truncate leaves the new file with a stale tail, which the

@@ -63,7 +63,9 @@ const THREAD = `
       const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
       try {
         writeAll(fd, bytes, 0);
-        fs.ftruncateSync(fd, bytes.length);
+        // Only a file that was longer is cut: truncating to the length a file already
+        // has still dirties its inode (a journal entry on ext4), where fstat reads it.
+        if (fs.fstatSync(fd).size > bytes.length) fs.ftruncateSync(fd, bytes.length);
       } finally {
         fs.closeSync(fd);
       }
