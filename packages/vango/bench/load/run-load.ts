@@ -193,6 +193,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/**
+ * The columns of {@link loadRow}. "server ÷ clients CPU": the load clients do the same
+ * work for every Vango setup, so their CPU in the same run measures how fast the
+ * machine was just then; the ratio moves far less between runs than either figure (not
+ * across servers whose clients differ: the LiveViewJS client speaks Phoenix JSON).
+ */
 export const LOAD_HEAD = [
   "sessions × ev/s, procs",
   "recorded",
@@ -203,6 +209,7 @@ export const LOAD_HEAD = [
   "server CPU",
   "server CPU µs/event",
   "clients CPU",
+  "server ÷ clients CPU",
   "server loop delay p99/max ms",
   "client loop p99 / send lag p99 ms",
   "server GC ms/s",
@@ -221,6 +228,7 @@ export function loadRow(o: LoadOptions, r: LoadResult): string[] {
     `${f(r.serverCpu * 100, 0)}% (sys ${f(r.serverSys * 100, 0)}%)`,
     f((r.serverCpu * 1e6) / (o.sessions * o.rate), 0),
     `${f(r.clientCpu * 100, 0)}%`,
+    f(r.serverCpu / r.clientCpu),
     `${f(r.serverEldP99, 1)} / ${f(r.serverEldMax, 1)}`,
     `${f(r.clientEldP99, 1)} / ${f(r.clientLagP99, 1)}`,
     f(r.serverGcMs, 1),
