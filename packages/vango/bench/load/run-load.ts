@@ -71,6 +71,9 @@ export interface Child {
   next(): Promise<Record<string, unknown>>;
 }
 
+/** Bundles written by this process. */
+const built = new Set<string>();
+
 /**
  * The server process runs the way a `vango build` output runs: bundled by esbuild with
  * no `keepNames`. Through tsx, esbuild keeps function names, wrapping every named arrow
@@ -81,6 +84,9 @@ export interface Child {
  */
 function bundled(file: string): string {
   const out = join(here, `.${file.replace(/\.ts$/, "")}.bundle.mjs`);
+  // Once per process: a second build would rewrite the file a starting server may be reading.
+  if (built.has(out)) return out;
+  built.add(out);
   buildSync({
     entryPoints: [join(here, file)],
     bundle: true,
