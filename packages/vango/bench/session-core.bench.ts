@@ -63,7 +63,8 @@ function counted(inner: SessionStore): SessionStore & { saved: number } {
   return store;
 }
 
-function rigs(n: number, store: SessionStore | undefined): Rig[] {
+/** `n` sessions of one app, and what closes the app's store (after the sessions are gone). */
+function rigs(n: number, store: SessionStore | undefined): { all: Rig[]; close(): Promise<void> } {
   const rt = assembleApp({
     routes: { "/": Counter },
     logger: silentLogger,
@@ -95,7 +96,8 @@ function rigs(n: number, store: SessionStore | undefined): Rig[] {
     );
     out.push({ conn, session, transport, cseq: 0 });
   }
-  return out;
+  // Through persistence: the app's store wrapper forwards what it still queues first.
+  return { all: out, close: async () => await rt.persistence?.close() };
 }
 
 /** One event to each session, all settled, then a turn of the event loop; the events sent. */
@@ -130,7 +132,7 @@ async function measure(
   n: number,
   store?: SessionStore & { saved: number },
 ): Promise<BenchResult> {
-  const all = rigs(n, store);
+  const { all, close } = rigs(n, store);
   for (let i = 0; i < 2; i++) await round(all);
   const saved0 = store?.saved ?? 0;
   const xs: number[] = [];
@@ -145,7 +147,7 @@ async function measure(
     if (r.transport.closed !== undefined) throw new Error("a benchmark session was closed");
     r.session.dispose();
   }
-  await store?.close();
+  await close();
   globalThis.gc?.();
   xs.sort((a, b) => a - b);
   const ns = median(xs);

@@ -131,6 +131,34 @@ describe("Session", () => {
     await s.settled();
   });
 
+  it("times an event from its arrival when it runs at once, from its start when it waited", async () => {
+    const { m, s, root } = setup();
+    const timed: number[] = [];
+    m.metrics = {
+      patchesSent() {},
+      eventObserved: (_type, seconds) => timed.push(seconds),
+      reconnected() {},
+    };
+    let release = () => {};
+    root.bindings.set(
+      "7:click",
+      bind(() => new Promise<void>((r) => (release = r))),
+    );
+    root.bindings.set(
+      "8:click",
+      bind(() => {}),
+    );
+    expect(s.enqueue(1, 7, click)).toBe(true);
+    // Arrives while the first runs and waits behind it: the wait is not its handling time.
+    expect(s.enqueue(2, 8, click)).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    release();
+    await s.settled();
+    expect(timed).toHaveLength(2);
+    expect(timed[0]).toBeGreaterThanOrEqual(0.055);
+    expect(timed[1]).toBeLessThan(0.05);
+  });
+
   it("dispose closes an attached transport with a Close frame and disposes the view once", () => {
     const { m, s, root, t } = setup();
     s.dispose();
