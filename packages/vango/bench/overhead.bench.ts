@@ -89,7 +89,11 @@ const cseq = { bare: 0, full: 0 };
 
 /** ns per event over `n` events, each awaited to its Patches frame; acks keep history small. */
 async function timeEvents(which: Setup, n: number): Promise<number> {
-  const r = (rigs[which] ??= rig(which === "full"));
+  let r = rigs[which];
+  if (r === undefined) {
+    r = rig(which === "full");
+    rigs[which] = r;
+  }
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     r.send(++cseq[which]);
