@@ -204,17 +204,14 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
 /**
  * Server, and the load client split over two processes, each in its own process; the
  * first 5 s are warm-up (the young generation grows to its steady size) and not recorded.
- * The app as `createApp` sets it up and `vango start` runs it (node with
- * `--max-semi-space-size=64`, see cli/node-flags.ts), then with node's own young
- * generation (`VANGO_NODE_FLAGS=off`), then with V8's default flags as well
- * (`v8Tuning: false`, see v8-tuning.ts), then without persistence
+ * The app as `createApp` sets it up, then with `--max-semi-space-size=64`, then with
+ * V8's default flags (`v8Tuning: false`, see v8-tuning.ts), then without persistence
  * (no checkpoint writes), then the transport floor — the app's own WebSocket answering
  * each event with a fixed Patches frame and no session (what Node, the kernel and the
  * socket layer cost this machine per event), the same floor busy-waiting 20 µs before each
  * answer (how the kernel's share of an event grows with the server's time to answer:
  * on loopback the client's process is then more often asleep and must be woken by the
- * write) — then the LiveViewJS peer (in a server process started as Vango's is), one
- * after the other.
+ * write) — then the LiveViewJS peer, one after the other.
  */
 async function rttLoad(): Promise<string[][]> {
   const rows: string[][] = [];
@@ -227,17 +224,11 @@ async function rttLoad(): Promise<string[][]> {
   }[] = [
     { serverArgs: [], tuning: true, label: "" },
     {
-      serverArgs: [],
+      serverArgs: ["--max-semi-space-size=64"],
       tuning: true,
-      label: ", node's own young generation (VANGO_NODE_FLAGS=off)",
-      serverEnv: { VANGO_NODE_FLAGS: "off" },
+      label: ", server --max-semi-space-size=64",
     },
-    {
-      serverArgs: [],
-      tuning: false,
-      label: ", V8 defaults (VANGO_NODE_FLAGS=off, v8Tuning: false)",
-      serverEnv: { VANGO_NODE_FLAGS: "off" },
-    },
+    { serverArgs: [], tuning: false, label: ", V8 defaults (v8Tuning: false)" },
     {
       serverArgs: [],
       tuning: true,

@@ -11,17 +11,14 @@
  * settings (`server-process.ts`: `VANGO_BENCH_ECHO=1` for the transport floor,
  * `VANGO_BENCH_ECHO_SPIN=µs` to busy-wait before each floor answer,
  * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window).
- * The server runs bundled (see {@link bundled}) and with the node flags `vango start`
- * adds (`--max-semi-space-size=64`; `VANGO_NODE_FLAGS=off` leaves node's defaults);
- * `VANGO_BENCH_TSX=1` runs it from its sources through tsx. Loopback only; every run
- * stops by itself.
+ * The server runs bundled (see {@link bundled}); `VANGO_BENCH_TSX=1` runs it from its
+ * sources through tsx. Loopback only; every run stops by itself.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
-import { missingFlags, START_FLAGS } from "../../src/cli/node-flags.ts";
 import { ACK_MS } from "../../src/client/client.ts";
 import type { EventsReport } from "./client-process.ts";
 
@@ -104,17 +101,11 @@ function bundled(file: string): string {
   return out;
 }
 
-/**
- * Forks a bench process. The server runs bundled, with the node flags `vango start` adds
- * (`START_FLAGS`) unless `extra` sets them or its environment has `VANGO_NODE_FLAGS=off`.
- */
 export function spawn(file: string, extra: readonly string[] = [], env = process.env): Child {
-  const isServer = file === "server-process.ts";
-  const server = isServer && process.env.VANGO_BENCH_TSX !== "1";
-  const flags = isServer ? [...missingFlags(START_FLAGS, extra, env), ...extra] : [...extra];
+  const server = file === "server-process.ts" && process.env.VANGO_BENCH_TSX !== "1";
   const proc = fork(server ? bundled(file) : join(here, file), [], {
     env,
-    execArgv: server ? flags : ["--conditions=source", "--import", "tsx", ...flags],
+    execArgv: server ? [...extra] : ["--conditions=source", "--import", "tsx", ...extra],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const inbox: Record<string, unknown>[] = [];

@@ -11,7 +11,6 @@ import { CliError, CliErrorCode } from "./cli-error.ts";
 import { create, TEMPLATES, type Template } from "./create.ts";
 import { dev } from "./dev.ts";
 import { GEN_KINDS, type GenKind, gen, genRoutes } from "./gen.ts";
-import { missingFlags, relaunch, START_FLAGS, stopWithParent } from "./node-flags.ts";
 import { start } from "./start.ts";
 import { bold, cyan, dim, green, red } from "./term.ts";
 
@@ -50,9 +49,7 @@ browser client, precompressed, into dist/client/.`,
 Runs dist/ (from \`vango build\`) with plain node and NODE_ENV=production on
 $HOST:$PORT (default 127.0.0.1:3000), metrics on 127.0.0.1:$METRICS_PORT (default 9464;
 off for none). VANGO_SECRET is required; sessions are kept in VANGO_STATE_DIR
-(default .vango). Node runs with --max-semi-space-size=64 (a larger young generation:
-less GC under many sessions), in a child process unless node already has that flag;
-VANGO_NODE_FLAGS=off runs as node was started.`,
+(default .vango).`,
   gen: `Usage: vango gen route <path> | component <Name> | middleware <path> | routes
 
   route items/[id]     app/routes/items/[id].tsx, a page with a typed param
@@ -89,16 +86,13 @@ function portFrom(name: string, fallback: number, allowOff: boolean): number | f
   return n;
 }
 
-/**
- * Runs until SIGINT/SIGTERM (or, in a relaunched `start`, until its parent is gone), then
- * closes gracefully.
- */
+/** Runs until SIGINT/SIGTERM, then closes gracefully. */
 function untilSignal(close: () => Promise<void>): void {
   let stopping = false;
-  const stop = (why: string) => {
+  const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${dim(`${why}: shutting down`)}\n`);
+    process.stdout.write(`${dim(`${signal}: shutting down`)}\n`);
     close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -109,7 +103,6 @@ function untilSignal(close: () => Promise<void>): void {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
-  stopWithParent(stop);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -181,9 +174,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     case "start": {
       if (positionals.length > 0) usage("start takes no arguments");
-      // V8's heap sizes are read as node starts: a child process runs with them.
-      const flags = missingFlags(START_FLAGS, process.execArgv, process.env);
-      if (flags.length > 0) process.exit(await relaunch(flags));
       const s = await start({
         root: cwd,
         port: portFrom("PORT", 3000, false) as number,

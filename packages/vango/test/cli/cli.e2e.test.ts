@@ -467,17 +467,8 @@ describe("vango CLI", () => {
     // Plain node: no loader, no TypeScript at run time.
     expect(s.output()).not.toMatch(/tsx/);
     expect(s.output()).not.toContain("esbuild is blocked");
-    // The server is the `vango` process's one child, node started with start's flags.
-    const pid = s.child.pid!;
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
-    expect(kids).toHaveLength(1);
-    expect(readFileSync(`/proc/${kids[0]}/cmdline`, "utf8").split("\0")).toContain(
-      "--max-semi-space-size=64",
-    );
-    // SIGTERM reaches it through the parent: a graceful shutdown, and the parent's exit is its.
     s.child.kill("SIGTERM");
     expect(await s.exited).toBe(0);
-    expect(s.output()).toContain("SIGTERM: shutting down");
     rmSync(join(app, "app/client"), { recursive: true, force: true });
   }, 120_000);
 
