@@ -140,11 +140,6 @@ export class Session implements Flushable {
   #resyncListeners: Set<() => void> | undefined = undefined;
   #transport: Transport | undefined = undefined;
   #patchesSent = 0;
-  /**
-   * While an event runs at once from {@link enqueue} (the queue was idle), the clock read
-   * there, which is then its start; -1 otherwise.
-   */
-  #arrivedAt = -1;
   /** The synchronous part of a handler is running: its event flushes the view itself. */
   #dispatching = false;
   /** An event on an element with an optimistic prediction ran: the next flush sends a frame. */
@@ -507,9 +502,9 @@ export class Session implements Flushable {
     this.lastCseq = cseq;
     const now = performance.now();
     this.lastEventAt = now;
-    this.#arrivedAt = now;
+    arrivedAt = now;
     const queued = this.#queue.push({ cseq, hid, event });
-    this.#arrivedAt = -1;
+    arrivedAt = -1;
     return queued;
   }
 
@@ -825,12 +820,9 @@ export class Session implements Flushable {
       patchCount: 0,
     };
     // Timed for the metrics only; one run at once from `enqueue` starts at the clock read there.
-    const t0 =
-      this.#arrivedAt >= 0
-        ? this.#arrivedAt
-        : this.#services.metrics === undefined
-          ? 0
-          : performance.now();
+    let t0 = arrivedAt;
+    arrivedAt = -1;
+    if (t0 < 0) t0 = this.#services.metrics === undefined ? 0 : performance.now();
     const failed0 = this.#failedRenders;
     let r: void | Promise<void>;
     this.#dispatching = true;
@@ -896,6 +888,13 @@ export class Session implements Flushable {
     this.#services.metrics?.eventObserved(ctx.event.type, (performance.now() - t0) / 1000);
   }
 }
+
+/**
+ * While an event runs at once from `enqueue` (its session's queue was idle), the clock
+ * read made there, taken by the event as its start; -1 otherwise. A hand-off within one
+ * synchronous call, so it is one variable for all sessions, not a field of each.
+ */
+let arrivedAt = -1;
 
 /** The empty patch list shared by sessions with nothing queued (replaced on the first push). */
 const NO_PATCHES: Patch[] = [];
