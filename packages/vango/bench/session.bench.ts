@@ -17,9 +17,10 @@ import { DEFAULT_TIMEOUTS } from "../src/server/config/options.ts";
 import { silentLogger } from "../src/server/core/logger.ts";
 import { mountTest } from "../src/testing/mount-test.ts";
 import { Counter, makeRows, Rows, rowsSignal } from "./load/counter-app.ts";
+import { perfAvailable } from "./load/perf-split.ts";
 import { PhxLoadSession } from "./load/phx-client.ts";
 import { LoadSession, percentile } from "./load/protocol-client.ts";
-import { LOAD_HEAD, loadRow, runLoad } from "./load/run-load.ts";
+import { LOAD_HEAD, loadRow, PERF_HEAD, perfRow, runLoad } from "./load/run-load.ts";
 import { median } from "./util.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -209,12 +210,14 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
  * (no checkpoint writes), then the transport floor — the app's own WebSocket answering
  * each event with a fixed Patches frame and no session (what Node, the kernel and the
  * socket layer cost this machine per event), the same floor busy-waiting 20 µs before each
- * answer (how the kernel's share of an event grows with the server's time to answer:
- * on loopback the client's process is then more often asleep and must be woken by the
- * write) — then the LiveViewJS peer, one after the other.
+ * answer (whether a server that takes longer to answer pays more per event than its own
+ * work: it does not, by `perf`) — then the LiveViewJS peer, one after the other. Where
+ * Linux `perf` can attach, each run's server CPU is also split by part (`perf-split.ts`).
  */
-async function rttLoad(): Promise<string[][]> {
+async function rttLoad(): Promise<{ rows: string[][]; perf: string[][] }> {
   const rows: string[][] = [];
+  const perf: string[][] = [];
+  const split = perfAvailable();
   const setups: {
     serverArgs: string[];
     tuning: boolean;
@@ -262,11 +265,13 @@ async function rttLoad(): Promise<string[][]> {
       serverArgs,
       v8Tuning: tuning,
     };
-    const row = loadRow(o, await runLoad(o));
+    const r = await runLoad({ ...o, perf: split });
+    const row = loadRow(o, r);
     row[0] = label.endsWith(": ") ? `${label}${row[0]}` : `${row[0]}${label}`;
     rows.push(row);
+    if (r.perf !== undefined) perf.push([row[0]!, ...perfRow(o, r.perf)]);
   }
-  return rows;
+  return { rows, perf };
 }
 
 function wireBytes(): (string | number)[][] {
@@ -379,7 +384,13 @@ table(
   ["server", "up B/click", "down B/click"],
   one.bytes,
 );
-table("Round trip under load (send stamp → Patches for that cseq)", LOAD_HEAD, await rttLoad());
+const load = await rttLoad();
+table("Round trip under load (send stamp → Patches for that cseq)", LOAD_HEAD, load.rows);
+if (load.perf.length > 0) {
+  table("Server CPU by part under load (perf, µs per event)", PERF_HEAD, load.perf);
+} else {
+  console.log("\n(Server CPU by part: skipped, Linux `perf` is not available or may not attach.)");
+}
 table(
   "Bytes on the wire per counter click",
   ["frame", "payload B", "with WS framing B"],

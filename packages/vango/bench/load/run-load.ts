@@ -10,7 +10,9 @@
  * `VANGO_CLIENT_ARGS` to the clients; the server process reads its own `VANGO_BENCH_*`
  * settings (`server-process.ts`: `VANGO_BENCH_ECHO=1` for the transport floor,
  * `VANGO_BENCH_ECHO_SPIN=µs` to busy-wait before each floor answer,
- * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window).
+ * `VANGO_BENCH_CPU=file.cpuprofile` for a CPU profile of the measured window);
+ * `VANGO_BENCH_PERF=1` splits the server's CPU by `perf` (`perf-split.ts`) into its main
+ * thread's kernel, native and JIT time and its other threads, µs per event.
  * The server runs bundled (see {@link bundled}); `VANGO_BENCH_TSX=1` runs it from its
  * sources through tsx. Loopback only; every run stops by itself.
  */
@@ -21,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import { ACK_MS } from "../../src/client/client.ts";
 import type { EventsReport } from "./client-process.ts";
+import { type PerfSplit, perfSplit } from "./perf-split.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,6 +41,8 @@ export interface LoadOptions {
   readonly clientArgs?: readonly string[];
   /** Load the LiveViewJS peer (`bench/peers/liveviewjs`) instead of Vango. */
   readonly peer?: "liveviewjs";
+  /** Split the server's CPU by part with `perf` over the measured window (`perf-split.ts`). */
+  readonly perf?: boolean;
   /** More environment for the server process (`VANGO_BENCH_ECHO`, `VANGO_BENCH_PERSIST`…). */
   readonly serverEnv?: Readonly<Record<string, string>>;
 }
@@ -64,6 +69,8 @@ export interface LoadResult {
   readonly loadMax: number;
   /** Per client process: round-trip p99 of each second of the recorded window. */
   readonly perSecondP99: number[][];
+  /** `VANGO_BENCH_PERF=1`: the server's CPU by part over most of the measured window. */
+  readonly perf?: PerfSplit & { readonly seconds: number };
 }
 
 export interface Child {
@@ -167,11 +174,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   server.proc.send({ cmd: "mark" });
   await server.next();
   const sampler = setInterval(() => loads.push(loadavg()[0]!), 1000);
+  // Inside the window: it starts with it and ends before the clients stop.
+  const perfSeconds = Math.max(1, Math.floor(o.seconds * 0.8));
+  const perf = o.perf === true ? perfSplit(server.proc.pid!, perfSeconds) : undefined;
   const reports = (await Promise.all(clients.map((c) => c.next()))) as unknown as EventsReport[];
   clearInterval(sampler);
   loads.push(loadavg()[0]!);
   server.proc.send({ cmd: "stats" });
   const st = (await server.next()) as Record<string, number>;
+  const split = await perf;
   for (const c of clients) c.proc.send({ cmd: "exit" });
   server.proc.send({ cmd: "exit" });
   await Promise.all([server, ...clients].map((c) => new Promise((r) => c.proc.once("exit", r))));
@@ -196,6 +207,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     loadMin: Math.min(...loads),
     loadMax: Math.max(...loads),
     perSecondP99: reports.map((r) => r.perSecondP99),
+    ...(split === undefined ? {} : { perf: { ...split, seconds: perfSeconds } }),
   };
 }
 
@@ -242,6 +254,28 @@ export function loadRow(o: LoadOptions, r: LoadResult): string[] {
   ];
 }
 
+/** The columns of {@link perfRow} after the setup's name. */
+export const PERF_HEAD = [
+  "setup",
+  "server CPU µs/event (perf)",
+  "main thread: kernel",
+  "native (V8, Node, libuv, libc)",
+  "JIT-compiled JS",
+  "other threads (writer, GC helpers)",
+];
+
+/** The server's CPU by part, in µs per event. */
+export function perfRow(o: LoadOptions, p: PerfSplit & { readonly seconds: number }): string[] {
+  const us = (cpu: number) => ((cpu * 1e6) / (p.seconds * o.sessions * o.rate)).toFixed(1);
+  return [
+    us(p.kernel + p.native + p.jit + p.otherThreads),
+    us(p.kernel),
+    us(p.native),
+    us(p.jit),
+    us(p.otherThreads),
+  ];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [sessions = 2000, rate = 5, seconds = 10, warmup = 5, procs = 2, runs = 1] = process.argv
     .slice(2)
@@ -257,6 +291,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     serverArgs: split(process.env.VANGO_SERVER_ARGS),
     clientArgs: split(process.env.VANGO_CLIENT_ARGS),
     ...(process.env.VANGO_BENCH_PEER === "liveviewjs" ? { peer: "liveviewjs" as const } : {}),
+    perf: process.env.VANGO_BENCH_PERF === "1",
   };
   console.log(`| ${LOAD_HEAD.join(" | ")} |`);
   console.log(`|${LOAD_HEAD.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
@@ -264,6 +299,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (let i = 0; i < runs; i++) {
     const r = await runLoad(o);
     console.log(`| ${loadRow(o, r).join(" | ")} |`);
+    if (r.perf !== undefined) {
+      const [total, kernel, native, jit, other] = perfRow(o, r.perf);
+      console.log(
+        `perf, server µs per event: ${total} = main thread kernel ${kernel} + native ${native} + JIT ${jit}; other threads ${other}`,
+      );
+    }
     if (timeline)
       for (const t of r.perSecondP99)
         console.log(`p99 per second: ${t.map((x) => x.toFixed(1)).join(" ")}`);
