@@ -211,7 +211,7 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
  * each event with a fixed Patches frame and no session (what Node, the kernel and the
  * socket layer cost this machine per event), the same floor busy-waiting 20 µs before each
  * answer (whether a server that takes longer to answer pays more per event than its own
- * work: it does not, by `perf`) — then the LiveViewJS peer, one after the other. Where
+ * work: by `perf`, its write costs the same CPU) — then the LiveViewJS peer. Where
  * Linux `perf` can attach, each run's server CPU is also split by part (`perf-split.ts`).
  */
 async function rttLoad(): Promise<{ rows: string[][]; perf: string[][] }> {

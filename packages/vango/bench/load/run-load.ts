@@ -69,7 +69,7 @@ export interface LoadResult {
   readonly loadMax: number;
   /** Per client process: round-trip p99 of each second of the recorded window. */
   readonly perSecondP99: number[][];
-  /** `VANGO_BENCH_PERF=1`: the server's CPU by part over most of the measured window. */
+  /** With `perf: true`: the server's CPU by part over most of the measured window. */
   readonly perf?: PerfSplit & { readonly seconds: number };
 }
 

@@ -185,7 +185,7 @@ function echoTransport(server: Server): void {
  * `VANGO_BENCH_ECHO_SPIN=µs`: the floor server busy-waits this long before each answer,
  * standing in for a framework's work per event (user time only, no allocation), to
  * see whether a server that answers later pays more per event than that work. By
- * `perf` it does not: the kernel's share stays that of the floor (BENCHMARKS.md).
+ * `perf`, the write to the socket costs the same CPU either way (BENCHMARKS.md).
  */
 const ECHO_SPIN_MS = Number(process.env.VANGO_BENCH_ECHO_SPIN ?? 0) / 1000;
 
