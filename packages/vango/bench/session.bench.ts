@@ -217,7 +217,7 @@ async function rttOneSocket(): Promise<{ rows: (string | number)[][]; bytes: str
 async function rttLoad(): Promise<{ rows: string[][]; perf: string[][] }> {
   const rows: string[][] = [];
   const perf: string[][] = [];
-  const split = perfAvailable();
+  const withPerf = perfAvailable();
   const setups: {
     serverArgs: string[];
     tuning: boolean;
@@ -265,7 +265,7 @@ async function rttLoad(): Promise<{ rows: string[][]; perf: string[][] }> {
       serverArgs,
       v8Tuning: tuning,
     };
-    const r = await runLoad({ ...o, perf: split });
+    const r = await runLoad({ ...o, perf: withPerf });
     const row = loadRow(o, r);
     row[0] = label.endsWith(": ") ? `${label}${row[0]}` : `${row[0]}${label}`;
     rows.push(row);

@@ -1,8 +1,9 @@
 /**
  * Summarizes a CPU profile (`VANGO_BENCH_CPU` in `server-process.ts`, `--cpu-prof`, or
  * any `.cpuprofile`): time spent in each function itself (not its callees), largest
- * first; `(idle)` is the event loop waiting, `writeBuffer` a socket write (the syscall
- * and, on loopback, the wake-up of the reader it causes).
+ * first; `(idle)` is the event loop waiting, `writeBuffer` a socket write. The profile
+ * records where the main thread is, not the CPU it spends: a call that is descheduled
+ * counts in full (`perf-split.ts` counts CPU).
  *   node --import tsx packages/vango/bench/load/cpu-top.ts file.cpuprofile [events] [rows=30]
  * With `events`, adds µs per event. Given a second profile and its events,
  *   cpu-top.ts a.cpuprofile eventsA b.cpuprofile eventsB [rows]

@@ -13,8 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** CPU seconds per part over the window. */
+/** CPU seconds per part over a window of `seconds`. */
 export interface PerfSplit {
+  readonly seconds: number;
   readonly kernel: number;
   readonly native: number;
   readonly jit: number;
@@ -61,14 +62,14 @@ export async function perfSplit(pid: number, seconds: number): Promise<PerfSplit
       maxBuffer: 256 * 2 ** 20,
       stdio: ["ignore", "pipe", "ignore"],
     });
-    return split(out, pid);
+    return split(out, pid, seconds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Sorts `perf script -F tid,ip,dso` lines (`tid  ip (dso)`) into the parts, in CPU seconds. */
-export function split(script: string, pid: number): PerfSplit {
+export function split(script: string, pid: number, seconds: number): PerfSplit {
   let kernel = 0;
   let native = 0;
   let jit = 0;
@@ -83,5 +84,11 @@ export function split(script: string, pid: number): PerfSplit {
     else if (m[2]!.includes("perf-") || m[2] === "[unknown]" || m[2]!.startsWith("//anon")) jit++;
     else native++;
   }
-  return { kernel: kernel / HZ, native: native / HZ, jit: jit / HZ, otherThreads: other / HZ };
+  return {
+    seconds,
+    kernel: kernel / HZ,
+    native: native / HZ,
+    jit: jit / HZ,
+    otherThreads: other / HZ,
+  };
 }

@@ -14,7 +14,8 @@ describe("perf split (bench/load/perf-split.ts)", () => {
       "  4251  ffffffff82242009 ([kernel.kallsyms])",
       "not a sample line",
     ].join("\n");
-    expect(split(script, 4242)).toEqual({
+    expect(split(script, 4242, 2)).toEqual({
+      seconds: 2,
       kernel: 0.001,
       native: 0.002,
       jit: 0.002,
