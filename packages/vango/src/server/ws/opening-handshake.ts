@@ -7,7 +7,7 @@
  * `Sec-WebSocket-Accept`. No extension (permessage-deflate) and no subprotocol is ever
  * accepted: the offers are ignored, which the RFC allows, and frames then carry no RSV bit.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 
@@ -75,9 +75,7 @@ export function refuseHandshake(socket: Duplex, refusal: HandshakeRefusal): void
  * @example acceptKey("dGhlIHNhbXBsZSBub25jZQ=="); // "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
  */
 export function acceptKey(key: string): string {
-  return createHash("sha1")
-    .update(key + GUID)
-    .digest("base64");
+  return hash("sha1", key + GUID, "base64");
 }
 
 /**

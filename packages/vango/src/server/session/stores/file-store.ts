@@ -48,7 +48,7 @@
  * one could read a page another is overwriting (the CRC then fails: the read is retried
  * once before the file is treated as damaged).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -99,7 +99,7 @@ const MAX_HEAD = HEADER + 768;
 const isMissing = (e: unknown) => (e as { code?: unknown }).code === "ENOENT";
 
 function fileName(id: string): string {
-  return createHash("sha256").update(id).digest("hex") + SUFFIX;
+  return hash("sha256", id, "hex") + SUFFIX;
 }
 
 /** Bytes of the file for `id` holding `data`. */

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import {
   mkdirSync,
@@ -174,6 +175,9 @@ describe("FileSessionStore", () => {
     const files = (await readdir(store.directory)).sort();
     expect(store.directory).toBe(join(dir, "sessions"));
     expect(files).toHaveLength(2);
+    // The names of earlier versions (an upgrade keeps the sessions on disk).
+    const sha256 = (id: string) => createHash("sha256").update(id).digest("hex");
+    expect(files).toEqual([`${sha256("../escape")}.vgs`, `${sha256("b")}.vgs`].sort());
     for (const f of files) {
       expect(f).toMatch(/^[0-9a-f]{64}\.vgs$/);
       expect(statSync(join(store.directory, f)).mode & 0o777).toBe(0o600);
