@@ -5,24 +5,14 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { decodeServerFrame, encodeClientFrame, FrameType, PROTOCOL_VERSION } from "vango/protocol";
+import { sparePort } from "vango/testing";
 import WebSocket from "ws";
 
 const DEMO = fileURLToPath(new URL("../", import.meta.url));
 
 /** A port the OS considers free right now (bound once, then released). */
-export async function sparePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, "close");
-  return port;
-}
-
 export interface DemoProcess {
   readonly child: ChildProcess;
   readonly port: number;

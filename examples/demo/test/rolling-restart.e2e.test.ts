@@ -15,9 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { DEFAULT_PERSISTENCE } from "vango/server";
+import { sparePort } from "vango/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
-import { type DemoProcess, sparePort, startDemo } from "./demo-process.ts";
+import { type DemoProcess, startDemo } from "./demo-process.ts";
 import { type RoundRobinProxy, roundRobinProxy } from "./round-robin-proxy.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

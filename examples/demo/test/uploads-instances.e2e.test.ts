@@ -11,9 +11,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sparePort } from "vango/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launch, type TestBrowser, waitForStatus } from "./browser.ts";
-import { type DemoProcess, sparePort, startDemo } from "./demo-process.ts";
+import { type DemoProcess, startDemo } from "./demo-process.ts";
 import { type RoundRobinProxy, roundRobinProxy } from "./round-robin-proxy.ts";
 import { watchUploads } from "./upload-watch.ts";
 

@@ -9,12 +9,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { signal } from "vango";
 import { PatchOp } from "vango/protocol";
-import { mountTest } from "vango/testing";
+import { mountTest, sparePort } from "vango/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PKG = resolve(import.meta.dirname, "..");
@@ -34,17 +33,6 @@ function runCommand(): string[] {
     .filter((l) => /\bcounter\.tsx\b/.test(l));
   expect(lines).toHaveLength(1);
   return lines[0]!.replace(/#.*$/, "").trim().split(/\s+/);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 }
 
 /** Polls `url` until it answers, the child exits, or the time is up. */
@@ -87,7 +75,7 @@ describe("README", () => {
   it("the first example, run with the README's command, serves its page and its client", async () => {
     const [cmd, ...args] = runCommand();
     expect([cmd, ...args]).toEqual(["node", "--import", "tsx", "counter.tsx"]);
-    const port = await freePort();
+    const port = await sparePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     delete env.NODE_OPTIONS; // nothing may add `--conditions=source` behind the README's back
     const child = spawn(process.execPath, args, { cwd: project!, env });

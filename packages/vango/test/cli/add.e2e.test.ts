@@ -9,9 +9,10 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sparePort } from "vango/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRegistry, stamp } from "../../src/ui-registry/registry.ts";
-import { install, npm, sparePort, spawnVango, tempDir, vango } from "./cli-process.ts";
+import { install, npm, spawnVango, tempDir, vango } from "./cli-process.ts";
 
 let dir = "";
 let app = "";

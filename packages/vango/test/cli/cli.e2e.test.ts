@@ -22,17 +22,9 @@ import {
   gzipSync,
 } from "node:zlib";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { sparePort } from "vango/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  install,
-  npm,
-  npmEnv,
-  type Running,
-  sparePort,
-  spawnVango,
-  tempDir,
-  vango,
-} from "./cli-process.ts";
+import { install, npm, npmEnv, type Running, spawnVango, tempDir, vango } from "./cli-process.ts";
 
 let browser: Browser;
 let dir = "";

@@ -8,10 +8,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { sparePort } from "../../src/testing/spare-port.ts";
 
 function binDir(): string {
   const versions = readdirSync("/usr/lib/postgresql").sort();
@@ -26,16 +26,6 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   if (line === undefined) throw new Error("running as root and there is no postgres user");
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-async function sparePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, "close");
-  return port;
 }
 
 /** True once the server answers a query (it accepts connections while still starting up). */

@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MetricsServer, serveMetrics } from "../../src/observability/metrics-server.ts";
 import { FrameType } from "../../src/protocol/constants.ts";
+import { sparePort } from "../../src/testing/spare-port.ts";
 import { Counter } from "./fixtures.tsx";
 import { getPage, type Running, sleep, start, TestSocket } from "./helpers.ts";
 
@@ -41,17 +41,6 @@ function onPath(name: string): string {
   throw new Error(
     `${name} is required for this test and was not found on PATH (Debian: apt-get install prometheus)`,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function query(q: string): Promise<Series[]> {
@@ -96,7 +85,7 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  promPort = await freePort();
+  promPort = await sparePort();
   prom = spawn(
     onPath("prometheus"),
     [

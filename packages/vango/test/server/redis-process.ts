@@ -5,17 +5,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { connect, createServer } from "node:net";
-
-async function sparePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, "close");
-  return port;
-}
+import { connect } from "node:net";
+import { sparePort } from "../../src/testing/spare-port.ts";
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

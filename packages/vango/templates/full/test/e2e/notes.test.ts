@@ -6,17 +6,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { after, before, test } from "node:test";
 import { type Browser, chromium } from "playwright-core";
-
-async function sparePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  return port;
-}
+import { sparePort } from "vango/testing";
 
 let browser: Browser;
 let stop: () => Promise<void>;
