@@ -12,7 +12,6 @@ import WebSocket from "ws";
 
 const DEMO = fileURLToPath(new URL("../", import.meta.url));
 
-/** A port the OS considers free right now (bound once, then released). */
 export interface DemoProcess {
   readonly child: ChildProcess;
   readonly port: number;

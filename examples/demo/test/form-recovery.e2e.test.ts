@@ -130,11 +130,23 @@ describe("form recovery", () => {
     const title = page.locator('[data-testid="todo-form"] input[name="title"]');
     await title.fill("Buy oat milk");
 
-    // A dropped socket: the session resumes, the DOM is untouched.
-    await page.evaluate(() =>
-      (window as unknown as { __vango: { ws: WebSocket } }).__vango.ws.close(),
+    // A dropped socket: the session resumes, the DOM is untouched. "reconnecting" is
+    // seen by its event: a first retry drawn at a few ms can be over between two polls.
+    await page.evaluate(() => {
+      const w = window as unknown as { sawReconnecting: boolean; __vango: { ws: WebSocket } };
+      w.sawReconnecting = false;
+      document.addEventListener("vango:status", (e) => {
+        if ((e as CustomEvent<{ status: string }>).detail.status === "reconnecting") {
+          w.sawReconnecting = true;
+        }
+      });
+      w.__vango.ws.close();
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { sawReconnecting: boolean }).sawReconnecting,
+      undefined,
+      { timeout: 10_000 },
     );
-    await waitForStatus(page, "reconnecting");
     await waitForStatus(page, "connected");
     expect(await value(page, 'input[name="title"]')).toBe("Buy oat milk");
 

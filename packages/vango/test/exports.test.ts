@@ -210,6 +210,7 @@ describe("package exports", () => {
       "mountTest",
       "parseSelector",
       "selectAll",
+      "sparePort",
     ]);
   });
 
