@@ -32,7 +32,8 @@ const TRIES = 50;
  * const app = spawn(process.execPath, ["server.js"], { env: { ...process.env, PORT: String(port) } });
  */
 export async function sparePort(host = "127.0.0.1"): Promise<number> {
-  const { low, high } = await ephemeralRange();
+  ephemeral ??= ephemeralRange();
+  const { low, high } = await ephemeral;
   const [from, to] = low - LOWEST >= ENOUGH ? [LOWEST, low] : [high + 1, 65_536];
   if (to - from >= ENOUGH) {
     for (let i = 0; i < TRIES; i++) {
@@ -44,6 +45,9 @@ export async function sparePort(host = "127.0.0.1"): Promise<number> {
   if (port === undefined) throw new Error(`sparePort: cannot listen on ${host}`);
   return port;
 }
+
+/** The system's ephemeral range, read once per process. */
+let ephemeral: Promise<{ low: number; high: number }> | undefined;
 
 /** Linux's `ip_local_port_range`, or the usual defaults elsewhere. */
 async function ephemeralRange(): Promise<{ low: number; high: number }> {
