@@ -5,9 +5,23 @@
  * as the README says (`"type": "module"`, the JSX settings, `vango` installed as npm
  * links a local folder), and the README's own command — plain Node, no
  * `--conditions=source`, so `vango` resolves to `dist/`.
+ *
+ * The package is built in a copy of its shipped folders, not in place: rewriting
+ * `packages/vango/dist` file by file while another test file runs the built CLI from it
+ * (vitest runs files in parallel wherever there are cores for it) fails that file with a
+ * half-written module.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,7 +31,31 @@ import { mountTest, sparePort } from "vango/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PKG = resolve(import.meta.dirname, "..");
-const README = readFileSync(resolve(PKG, "../../README.md"), "utf8");
+const ROOT = resolve(PKG, "../..");
+const README = readFileSync(resolve(ROOT, "README.md"), "utf8");
+
+/**
+ * `packages/vango` as npm would link it, in `dir`: its manifest, build config and shipped
+ * source folders at the same depth below a copy of the base tsconfig, and the
+ * repository's `node_modules` (its dependencies and `tsc`) beside them. Returns the
+ * package's folder.
+ */
+function copyPackage(dir: string): string {
+  const pkg = join(dir, "packages", "vango");
+  mkdirSync(pkg, { recursive: true });
+  copyFileSync(join(ROOT, "tsconfig.base.json"), join(dir, "tsconfig.base.json"));
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  for (const f of ["package.json", "tsconfig.build.json"]) {
+    copyFileSync(join(PKG, f), join(pkg, f));
+  }
+  const manifest = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8")) as {
+    files: string[];
+  };
+  for (const d of manifest.files) {
+    if (d !== "dist") cpSync(join(PKG, d), join(pkg, d), { recursive: true });
+  }
+  return pkg;
+}
 
 /** The README's first TSX code block. */
 function firstExample(): string {
@@ -50,11 +88,15 @@ async function firstAnswer(url: string, child: ChildProcess, output: () => strin
 }
 
 describe("README", () => {
+  let work: string | undefined;
   let project: string | undefined;
   beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "vango-readme-"));
+    const pkg = copyPackage(join(work, "repo"));
     // Exactly what `npm install` / `npm ci` runs for the package.
-    execFileSync("npm", ["run", "prepare"], { cwd: PKG, stdio: "pipe" });
-    const dir = mkdtempSync(join(tmpdir(), "vango-readme-"));
+    execFileSync("npm", ["run", "prepare"], { cwd: pkg, stdio: "pipe" });
+    const dir = join(work, "app");
+    mkdirSync(dir);
     project = dir;
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     writeFileSync(
@@ -63,13 +105,13 @@ describe("README", () => {
     );
     mkdirSync(join(dir, "node_modules"));
     // `npm install <path>/packages/vango` links the folder; tsx comes from the registry.
-    symlinkSync(PKG, join(dir, "node_modules", "vango"), "dir");
+    symlinkSync(pkg, join(dir, "node_modules", "vango"), "dir");
     const tsx = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
     symlinkSync(tsx, join(dir, "node_modules", "tsx"), "dir");
     writeFileSync(join(dir, "counter.tsx"), firstExample());
   }, 120_000);
   afterAll(() => {
-    if (project !== undefined) rmSync(project, { recursive: true, force: true });
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   it("the first example, run with the README's command, serves its page and its client", async () => {

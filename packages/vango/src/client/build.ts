@@ -157,6 +157,12 @@ export async function buildClient(opts: {
       ? new RegExp(`^(${[...constantKeys(), ...INTERNAL_PROPS].join("|")})$`)
       : undefined,
     legalComments: "none",
+    // The client's own settings, so that no tsconfig.json is read: esbuild applies the
+    // nearest one to each file outside node_modules — the repository's in a clone, none
+    // once installed — and the bundle would differ between the two. These are the ones of
+    // the repository's that change esbuild's output (strict mode: the sources are
+    // modules, written for it).
+    tsconfigRaw: { compilerOptions: { strict: true, verbatimModuleSyntax: true } },
     drop: opts.minify ? ["debugger"] : [],
     charset: "utf8",
     logLevel: "silent",
