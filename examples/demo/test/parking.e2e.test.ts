@@ -74,11 +74,14 @@ describe("parking idle pages", () => {
       const after = frames.slice(before);
       expect(after.length).toBeGreaterThan(0);
       expect(Math.max(...after)).toBeLessThan(400);
-      // Only the wake lines, so a failure says which outcome and how many.
+      // Only the wake lines, so a failure says which outcome and how many. Every wake
+      // found its view the same (no resync, no failure); with other test files running at
+      // once, the page was seen to park and wake once more within the 700 ms above.
       const wakes = (await app.metrics!.metrics())
         .split("\n")
         .filter((l) => l.startsWith("vango_session_wakes_total"));
-      expect(wakes).toEqual(['vango_session_wakes_total{outcome="same"} 1']);
+      expect(wakes).toHaveLength(1);
+      expect(wakes[0]).toMatch(/^vango_session_wakes_total\{outcome="same"\} [12]$/);
       // And it parks again once idle, and wakes again.
       await until(() => parked() === 1);
       await star.click();

@@ -52,7 +52,8 @@ describe("events and patches", () => {
   });
 
   it("sessions run independently: a slow handler in one does not delay another", async () => {
-    srv = await start({ routes: { "/": Ordering } });
+    // A handler slow enough (400 ms) that "not delayed" stays clear of a busy machine's stalls.
+    srv = await start({ routes: { "/": () => Ordering({ ms: 400 }) } });
     const a = await connect();
     const b = await connect();
     a.s.click(4);
@@ -62,7 +63,7 @@ describe("events and patches", () => {
     expect(f.type === FrameType.Patches && f.patches).toEqual([
       { op: PatchOp.SetText, parent: 3, index: 0, text: "fast" },
     ]);
-    expect(performance.now() - t0).toBeLessThan(35);
+    expect(performance.now() - t0).toBeLessThan(200);
     f = await a.s.next();
     expect(f.type).toBe(FrameType.Patches);
   });

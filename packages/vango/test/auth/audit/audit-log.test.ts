@@ -86,8 +86,9 @@ describe("AuditLog", () => {
     log.bind({ metrics });
     const t0 = performance.now();
     for (let i = 0; i < 12; i++) log.record({ action: "x", target: String(i) });
-    // record() never waits, whatever the sink does.
-    expect(performance.now() - t0).toBeLessThan(20);
+    // record() never waits, whatever the sink does (a bound far below the sink's 1 s
+    // deadline, and above a busy machine's stalls).
+    expect(performance.now() - t0).toBeLessThan(200);
     expect(log.queued).toBe(5);
     await sleep(150);
     expect(await dropped(metrics)).toMatchObject({ queue_full: 7, write_failed: 5 });

@@ -107,14 +107,17 @@ describe("audit log while Postgres is stopped mid-run", () => {
       log.record({ action: "before" });
       await log.flush();
       await server.stop();
-      let worst = 0;
+      const took: number[] = [];
       for (let i = 0; i < 200; i++) {
         const t0 = performance.now();
         log.record({ action: "during", target: String(i) });
-        worst = Math.max(worst, performance.now() - t0);
+        took.push(performance.now() - t0);
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 20));
       }
-      expect(worst).toBeLessThan(10);
+      // The 95th percentile, not the slowest: one call that the machine stalls (a GC, the
+      // process descheduled while other test files run) is not the sink being waited on.
+      took.sort((a, b) => a - b);
+      expect(took[189]!).toBeLessThan(5);
       await new Promise((r) => setTimeout(r, 1_500));
       const text = await metrics.render();
       const dropped = /vango_audit_dropped_total\{reason="queue_full"\} (\d+)/.exec(text)![1];

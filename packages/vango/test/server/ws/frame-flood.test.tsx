@@ -76,8 +76,17 @@ async function flood(attacker: TestSocket, frame: ClientFrame, victim: TestSocke
   const bytesOut = attacker.raw.reduce((n, b) => n + wire(b.length, false), 0);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.floor(latencies.length * q)] ?? Number.NaN;
-  const [p50, p99] = [at(0.5), at(0.99)];
-  return { closedAfterMs, sent, bytesIn, bytesOut, amplification: bytesOut / bytesIn, p50, p99 };
+  const [p50, p90, p99] = [at(0.5), at(0.9), at(0.99)];
+  return {
+    closedAfterMs,
+    sent,
+    bytesIn,
+    bytesOut,
+    amplification: bytesOut / bytesIn,
+    p50,
+    p90,
+    p99,
+  };
 }
 
 describe("every client frame costs budget", () => {
@@ -103,7 +112,7 @@ describe("every client frame costs budget", () => {
       console.log(
         `${name} flood: closed after ${r.closedAfterMs.toFixed(0)} ms, ${r.sent} frames, ` +
           `${r.bytesIn} B in, ${r.bytesOut} B out (${r.amplification.toFixed(1)}×), ` +
-          `victim p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
+          `victim p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
       );
       expect(attacker.closed).toEqual({
         code: CloseCode.PolicyViolation,
@@ -114,9 +123,12 @@ describe("every client frame costs budget", () => {
       // most, whatever the rate; the refusals cost 6 B each.
       expect(r.bytesOut).toBeLessThan(64 * 1024);
       expect(r.amplification).toBeLessThan(100);
-      // Loose bounds: this file shares two cores with the rest of the suite.
+      // Loose bounds: this file shares two cores with the rest of the suite. The victim
+      // clicks one at a time, ~80 clicks in all, so its p99 is its slowest click: one
+      // stall of the machine (another test file starting a browser) sets it, where the
+      // defect slowed every click. p50 and p90 see the flood, not a stall.
       expect(r.p50).toBeLessThan(20);
-      expect(r.p99).toBeLessThan(150);
+      expect(r.p90).toBeLessThan(150);
       victim.close();
     });
   }

@@ -133,7 +133,11 @@ describe("rate limits on Redis while Redis is down", () => {
       Array(10).fill("rate_limited"),
     );
     expect(Number(results.at(-1)!.res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(results.at(-1)!.ms).toBeLessThan(100);
+    // Once open, the circuit answers at once: the median of the last five requests (not one
+    // request, which a busy machine may stall).
+    const last = results.slice(5).map((r) => r.ms);
+    last.sort((a, b) => a - b);
+    expect(last[2]!).toBeLessThan(100);
     expect(await ready(srv.base)).toMatchObject({
       code: 503,
       body: { status: "fail", checks: { rate_limit_store: { status: "fail", state: "open" } } },

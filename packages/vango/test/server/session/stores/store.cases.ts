@@ -85,10 +85,12 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
 
     it("touch extends a live entry and answers false for an absent one", async () => {
       const s = await fresh();
-      await s.save("t", Uint8Array.of(7), 500);
-      await sleep(100);
-      expect(await s.touch("t", 2_000)).toBe(true);
-      await sleep(800);
+      // Wide margins either side: the touch must land before the first TTL is over and
+      // the load before the second, even when the machine stalls this process a while.
+      await s.save("t", Uint8Array.of(7), 1_000);
+      await sleep(50);
+      expect(await s.touch("t", 4_000)).toBe(true);
+      await sleep(1_200);
       expect(await s.load("t")).toEqual(Uint8Array.of(7));
       expect(await s.touch("absent", MIN)).toBe(false);
       expect(await s.load("absent")).toBeUndefined();
