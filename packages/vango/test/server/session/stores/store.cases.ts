@@ -73,10 +73,10 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
 
     it("expires entries after ttlMs; touch cannot revive an expired one", async () => {
       const s = await fresh();
-      await s.save("short", Uint8Array.of(1), 300);
+      await s.save("short", Uint8Array.of(1), 1_000);
       await s.save("long", Uint8Array.of(2), MIN);
       expect(await s.load("short")).toEqual(Uint8Array.of(1));
-      await sleep(700);
+      await sleep(1_400);
       expect(await s.load("short")).toBeUndefined();
       expect(await s.touch("short", MIN)).toBe(false);
       expect(await s.load("short")).toBeUndefined();
