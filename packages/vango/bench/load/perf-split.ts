@@ -52,11 +52,16 @@ export async function perfSplit(pid: number, seconds: number): Promise<PerfSplit
     rec.stderr.on("data", (d: Buffer) => {
       err += d.toString();
     });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      rec.once("error", reject);
-      rec.once("exit", resolve);
-    });
-    if (code !== 0) throw new Error(`perf record failed (${code}): ${err.trim()}`);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+      (resolve, reject) => {
+        rec.once("error", reject);
+        rec.once("exit", (c, s) => resolve([c, s]));
+      },
+    );
+    // A target that exits inside the window makes perf stop its `sleep` and end by the
+    // SIGTERM it sent (exit code 143 in a shell): the window was cut short.
+    if (!alive(pid)) throw new Error(`process ${pid} exited within the ${seconds} s perf window`);
+    if (code !== 0) throw new Error(`perf record failed (${code ?? signal}): ${err.trim()}`);
     const out = execFileSync("perf", ["script", "-i", file, "-F", "tid,ip,dso"], {
       encoding: "utf8",
       maxBuffer: 256 * 2 ** 20,
@@ -65,6 +70,15 @@ export async function perfSplit(pid: number, seconds: number): Promise<PerfSplit
     return split(out, pid, seconds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -24,14 +24,15 @@ describe("perf split (bench/load/perf-split.ts)", () => {
   });
 
   it.runIf(perfAvailable())("accounts for the CPU a real process spends", async () => {
-    // Busy for 3 s: reads of /dev/zero (the kernel clears the buffer), the fs binding
-    // (native) and a loop (JIT).
+    // Busy until killed, or for a minute at most (a busy machine may take seconds to
+    // start perf, and a target that exits within the window cuts it short): reads of /dev/zero (the kernel clears the
+    // buffer), the fs binding (native) and a loop (JIT).
     const child = spawn(
       process.execPath,
       [
         "-e",
         "const fs=require('fs');const fd=fs.openSync('/dev/zero','r');" +
-          "const b=Buffer.alloc(1<<22);const end=Date.now()+3000;let x=0;" +
+          "const b=Buffer.alloc(1<<22);const end=Date.now()+60000;let x=0;" +
           "while(Date.now()<end){fs.readSync(fd,b);fs.statSync('/');for(let i=0;i<1e5;i++)x+=i;}",
       ],
       { stdio: "ignore" },
@@ -50,5 +51,12 @@ describe("perf split (bench/load/perf-split.ts)", () => {
     } finally {
       child.kill();
     }
+  });
+
+  it.runIf(perfAvailable())("says so when the process exits within the window", async () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 200)"], {
+      stdio: "ignore",
+    });
+    await expect(perfSplit(child.pid!, 3)).rejects.toThrow(/exited within the 3 s perf window/);
   });
 });
