@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -10,6 +11,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ["default", "./vitest-summary.ts"],
   },
 });
