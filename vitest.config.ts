@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // vitest's default, one file per core but one, is one at a time on two cores; most
+    // files wait on sockets, child processes and timers, so two at once halve CI there.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ["default", "./vitest-summary.ts"],
   },
