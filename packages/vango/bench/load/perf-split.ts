@@ -58,10 +58,12 @@ export async function perfSplit(pid: number, seconds: number): Promise<PerfSplit
         rec.once("exit", (c, s) => resolve([c, s]));
       },
     );
-    // A target that exits inside the window makes perf stop its `sleep` and end by the
-    // SIGTERM it sent (exit code 143 in a shell): the window was cut short.
-    if (!alive(pid)) throw new Error(`process ${pid} exited within the ${seconds} s perf window`);
-    if (code !== 0) throw new Error(`perf record failed (${code ?? signal}): ${err.trim()}`);
+    if (code !== 0) {
+      // A target that exits inside the window makes perf stop its `sleep` and end by the
+      // SIGTERM it sent (exit code 143 in a shell): the window was cut short.
+      if (!alive(pid)) throw new Error(`process ${pid} exited within the ${seconds} s perf window`);
+      throw new Error(`perf record failed (${code ?? signal}): ${err.trim()}`);
+    }
     const out = execFileSync("perf", ["script", "-i", file, "-F", "tid,ip,dso"], {
       encoding: "utf8",
       maxBuffer: 256 * 2 ** 20,
