@@ -55,7 +55,8 @@ beforeAll(async () => {
   a = await startAuthApp({
     auth: {
       families: new RedisFamilyStore({ client, prefix }),
-      breaker: { timeoutMs: 150, failureThreshold: 1, resetMs: 200 },
+      // One failure opens the circuit; a call is not failed for being slow in a stall.
+      breaker: { timeoutMs: 1_000, failureThreshold: 1, resetMs: 200 },
     },
     app: { devMode: true },
   });
