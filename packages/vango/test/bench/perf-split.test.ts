@@ -25,8 +25,8 @@ describe("perf split (bench/load/perf-split.ts)", () => {
 
   it.runIf(perfAvailable())("accounts for the CPU a real process spends", async () => {
     // Busy until killed, or for a minute at most (a busy machine may take seconds to
-    // start perf, and a target that exits within the window cuts it short): reads of /dev/zero (the kernel clears the
-    // buffer), the fs binding (native) and a loop (JIT).
+    // start perf, and a target that exits within the window cuts it short): reads of
+    // /dev/zero (the kernel clears the buffer), the fs binding (native) and a loop (JIT).
     const child = spawn(
       process.execPath,
       [
