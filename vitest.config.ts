@@ -10,6 +10,9 @@ export default defineConfig({
     passWithNoTests: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits 1 s by default: thin for a browser's round trip while another
+    // test file holds the other core.
+    expect: { poll: { timeout: 5_000 } },
     pool: "forks",
     // vitest's default, one file per core but one, is one at a time on two cores; most
     // files wait on sockets, child processes and timers, so two at once halve CI there.
