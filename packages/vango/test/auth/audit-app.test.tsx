@@ -113,10 +113,26 @@ describe("audit rows in Postgres", () => {
       await formLogin(s, jar, "ada", "correct horse");
       const lp = await jar.page(s.base, "/account");
       ids.logout = (await jar.post(s.base, "/logout", lp.csrf, {})).headers.get("x-request-id");
-      await new Promise((r) => setTimeout(r, 100));
-      const { rows } = await pool.query(
-        "SELECT action, request_id, session_id, user_id, target, host(ip) AS ip, user_agent FROM audit_events ORDER BY id",
-      );
+      // Written on the log's timer, by Postgres: waited for, not assumed after a sleep.
+      const query = async () =>
+        (
+          await pool.query(
+            "SELECT action, request_id, session_id, user_id, target, host(ip) AS ip, user_agent FROM audit_events ORDER BY id",
+          )
+        ).rows;
+      const all = [
+        "login.failure",
+        "login.success",
+        "guard.refused",
+        "counter.inc",
+        "refresh.reuse",
+        "logout",
+        "auth.revoke",
+      ];
+      await expect
+        .poll(async () => (await query()).map((r) => r.action), { timeout: 5_000 })
+        .toEqual(expect.arrayContaining(all));
+      const rows = await query();
       const by = (action: string) => rows.filter((r) => r.action === action);
       expect(by("login.failure")[0]).toMatchObject({
         request_id: ids.failure,

@@ -38,6 +38,8 @@ import { MemorySessionStore } from "../../src/server/session/stores/memory-store
 import type { VChild } from "../../src/vdom/vnode.ts";
 import { captureLogger, fakeClient, getPage, type Page, TestSocket } from "../server/helpers.ts";
 
+export { until } from "../until.ts";
+
 /** Cheap scrypt for tests (the default costs ~100 ms per hash). */
 export const FAST = { ln: 10, r: 8, p: 1 };
 export const SECRET = "test-secret-0123456789abcdef";
@@ -405,20 +407,20 @@ export function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
-/** Waits until `cond()` holds. */
-export async function until(cond: () => boolean, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** A Redis client for tests, and a prefix of its own to clean up. */
-export function testRedis(): { client: Redis; cleanup(prefix: string): Promise<void> } {
+export function testRedis(): {
+  client: Redis;
+  subscribers(channel: string): Promise<number>;
+  cleanup(prefix: string): Promise<void>;
+} {
   const client = new Redis({ host: "127.0.0.1", port: 6379 });
   return {
     client,
+    /** Connections subscribed to `channel` (a store subscribes in the background). */
+    async subscribers(channel) {
+      const [, n] = (await client.pubsub("NUMSUB", channel)) as [string, number];
+      return Number(n);
+    },
     async cleanup(prefix) {
       let cursor = "0";
       do {

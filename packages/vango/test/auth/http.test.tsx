@@ -314,9 +314,11 @@ describe("refused tokens", () => {
 });
 
 describe("refresh rotation, reuse detection and logout", () => {
+  // Longer than a stall of the machine between the rotation and the racing request.
+  const GRACE_MS = 600;
   let a: AuthApp;
   beforeAll(async () => {
-    a = await startAuthApp({ auth: { refreshGraceMs: 300 } });
+    a = await startAuthApp({ auth: { refreshGraceMs: GRACE_MS } });
   });
   afterAll(() => a.close());
 
@@ -345,7 +347,7 @@ describe("refresh rotation, reuse detection and logout", () => {
     jar.delete(AT);
     await jar.page(a.base, "/account"); // the owner refreshes
     const owner = { at: jar.get(AT)!, rt: jar.get(RT)! };
-    await sleep(400); // past the grace window
+    await sleep(GRACE_MS + 100); // past the grace window
     const thief = new Jar();
     thief.set(RT, stolen);
     const res = await thief.fetch(`${a.base}/account`, { headers: { accept: "text/html" } });

@@ -18,6 +18,7 @@ import {
   Jar,
   startAuthApp,
   testRedis,
+  until,
   urls,
 } from "./fixtures.tsx";
 
@@ -43,7 +44,8 @@ function instance(): Promise<AuthApp> {
 beforeAll(async () => {
   a = await instance();
   b = await instance();
-  await new Promise((r) => setTimeout(r, 100)); // both subscribed
+  // Both subscribed: a revocation on one is heard by the other.
+  await until(async () => (await redis.subscribers(`${prefix}revoked`)) >= 2);
 });
 afterAll(async () => {
   await a.close();

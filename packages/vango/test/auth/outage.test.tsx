@@ -60,7 +60,8 @@ beforeAll(async () => {
     },
     app: { devMode: true },
   });
-  await new Promise((r) => setTimeout(r, 100)); // subscribed
+  // Subscribed (through the proxy) before the test cuts it: else it never hears "lost".
+  await until(async () => (await redis.subscribers(`${prefix}revoked`)) >= 1);
 });
 afterEach(() => {
   for (const s of sockets.splice(0)) s.close();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FrameType } from "../../src/protocol/constants.ts";
 import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 import { TestSocket } from "../server/helpers.ts";
-import { type AuthApp, formLogin, Jar, startAuthApp } from "./fixtures.tsx";
+import { type AuthApp, formLogin, Jar, startAuthApp, until } from "./fixtures.tsx";
 
 const store = new MemorySessionStore();
 let a: AuthApp;
@@ -81,7 +81,9 @@ describe("rebuilding a signed-in page", () => {
     await first.attach(page);
     first.close();
     await first.whenClosed();
-    await new Promise((r) => setTimeout(r, 100));
+    // A sees the close on its side of the socket (maybe after this client), detaches the
+    // session and checkpoints it.
+    await until(() => a.app.sessions.counts().detached === 1);
     // The same browser (same session cookie), signed out meanwhile, resumes on B.
     jar.delete("__Host-vango_at");
     jar.delete("__Host-vango_rt");

@@ -82,9 +82,12 @@ describe("createHealth", () => {
       await deadPool.end();
     });
     const metrics = createMetrics({ collectDefault: false });
+    // Postgres' refusal comes back well within it even when a stall of the machine delays
+    // reading it; Redis (retrying) runs into it.
+    const timeoutMs = 600;
     const health = createHealth({
       checks: { redis: deadRedis, postgres: deadPool, custom: { fine: async () => {} } },
-      timeoutMs: 300,
+      timeoutMs,
       metrics,
     });
     const base = await serve((req, res) => health.handle(req, res));
@@ -92,13 +95,13 @@ describe("createHealth", () => {
     const res = await fetch(`${base}/health/ready`);
     const took = performance.now() - t0;
     expect(res.status).toBe(503);
-    expect(took).toBeLessThan(1000);
+    expect(took).toBeLessThan(timeoutMs + 700);
     const body = (await res.json()) as ReadyReport;
     expect(body.status).toBe("fail");
     expect(body.checks.redis).toMatchObject({ status: "fail", error: "timeout" });
     expect(body.checks.postgres).toMatchObject({ status: "fail", error: "ECONNREFUSED" });
     expect(body.checks.fine).toMatchObject({ status: "ok" });
-    expect(body.checks.redis!.latency_ms).toBeGreaterThanOrEqual(299);
+    expect(body.checks.redis!.latency_ms).toBeGreaterThanOrEqual(timeoutMs - 1);
     const text = await metrics.render();
     expect(text).toContain('vango_dependency_up{name="redis"} 0\n');
     expect(text).toContain('vango_dependency_up{name="postgres"} 0\n');

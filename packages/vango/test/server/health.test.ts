@@ -77,16 +77,18 @@ describe("health endpoints", () => {
       maxRetriesPerRequest: 0,
     });
     down.on("error", () => {});
+    // Postgres answers within it even when a stall of the machine delays the reply.
+    const timeoutMs = 1_000;
     srv = await start({
       routes: { "/": Counter },
       health: {
-        timeoutMs: 300,
+        timeoutMs,
         checks: { redis: down, postgres: pool, custom: { flaky: async () => {} } },
       },
     });
     const t0 = performance.now();
     const ready = await get("/health/ready");
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(timeoutMs + 1_000);
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe("fail");
     expect(ready.body.checks.redis!.status).toBe("fail");

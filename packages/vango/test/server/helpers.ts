@@ -11,6 +11,8 @@ import type { AppOptions } from "../../src/server/config/options.ts";
 import type { Logger } from "../../src/server/core/logger.ts";
 import { MemorySessionStore } from "../../src/server/session/stores/memory-store.ts";
 
+export { until } from "../until.ts";
+
 export const fakeClient = async () => ({ code: "/* vango client */", hash: "0123abcd" });
 
 export interface Captured extends Logger {

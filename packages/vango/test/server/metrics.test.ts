@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FrameType } from "../../src/protocol/constants.ts";
 import { ErrorCode } from "../../src/protocol/errors.ts";
 import { Counter } from "./fixtures.tsx";
-import { getPage, type Running, sleep, start, TestSocket } from "./helpers.ts";
+import { getPage, type Running, start, TestSocket, until } from "./helpers.ts";
 import { sample } from "./metrics-text.ts";
 
 let srv: Running | undefined;
@@ -17,14 +17,6 @@ afterEach(async () => {
 });
 
 const scrape = (r: Running) => r.app.metrics!.metrics();
-
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
 
 describe("runtime metrics", () => {
   it("records sessions, events, patches, memory, reconnects, WS errors and HTTP requests", async () => {

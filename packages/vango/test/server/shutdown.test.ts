@@ -10,6 +10,7 @@ import {
   sleep,
   start,
   TestSocket,
+  until,
 } from "./helpers.ts";
 
 let srv: Running | undefined;
@@ -68,15 +69,19 @@ describe("graceful close", () => {
 
 describe("heartbeat and idle", () => {
   it("terminates a socket that stops answering pings", async () => {
-    srv = await start({ routes: { "/": Counter }, timeouts: { heartbeatMs: 150 } });
+    // A sweep terminates a socket whose pong it has not read since the last one: beats
+    // far apart enough that a stall of the machine between them does not look like that.
+    const HEARTBEAT_MS = 300;
+    srv = await start({ routes: { "/": Counter }, timeouts: { heartbeatMs: HEARTBEAT_MS } });
     const p = await getPage(srv.base);
     const s = await TestSocket.open(srv.port, p.cookie);
     await s.attach(p);
-    await sleep(400); // two sweeps, answered by the client's automatic pongs
+    await sleep(2 * HEARTBEAT_MS + 100); // two sweeps, answered by the client's automatic pongs
     expect(srv.app.sessions.counts().attached).toBe(1);
     (s.ws as unknown as { _socket: import("node:net").Socket })._socket.pause();
     const t0 = Date.now();
-    while (srv.app.sessions.counts().detached === 0 && Date.now() - t0 < 2000) await sleep(20);
+    const r = srv;
+    await until(() => r.app.sessions.counts().detached === 1, 5_000, "the socket terminated");
     expect(srv.app.sessions.counts()).toEqual({
       total: 1,
       pending: 0,
@@ -84,7 +89,8 @@ describe("heartbeat and idle", () => {
       detached: 1,
       parked: 0,
     });
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // The sweep that pings it, then the next one: two periods, and room for a stall.
+    expect(Date.now() - t0).toBeLessThan(2 * HEARTBEAT_MS + 500);
   });
 
   it("closes a connection with no client event for idleMs as idle_timeout", async () => {
@@ -143,19 +149,21 @@ describe("shutdown deadline (timeouts.shutdownMs)", () => {
   });
 
   it("lets an in-flight request finish within the deadline", async () => {
+    let arrived = false;
     srv = await start({
       routes: { "/": Counter },
       timeouts: { shutdownMs: 5_000 },
       httpMiddleware: [
         async (ctx, next) => {
           if (ctx.path !== "/slow") return next();
+          arrived = true;
           await sleep(300);
           ctx.res.end("done");
         },
       ],
     });
     const pending = fetch(srv.base + "/slow").then(async (r) => [r.status, await r.text()]);
-    await sleep(50);
+    await until(() => arrived, 5_000, "the request in flight");
     const t0 = performance.now();
     await srv.close();
     srv = undefined;

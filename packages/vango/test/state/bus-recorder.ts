@@ -4,6 +4,8 @@
  */
 import type { BusListener } from "../../src/state/bus.ts";
 
+export { until } from "../until.ts";
+
 export class Recorder implements BusListener {
   readonly messages: { channel: string; data: Uint8Array }[] = [];
   readonly statuses: boolean[] = [];
@@ -25,15 +27,6 @@ export class Recorder implements BusListener {
 
   get up(): boolean {
     return this.statuses.at(-1) === true;
-  }
-}
-
-/** Polls `check` every 5 ms until it is true; throws after `ms`. */
-export async function until(check: () => boolean, ms = 5_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

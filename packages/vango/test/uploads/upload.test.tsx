@@ -325,7 +325,8 @@ describe("uploads over the socket", () => {
   });
 
   it("an upload whose chunks stop fails as upload_stalled and frees its place", async () => {
-    await boot({ maxFiles: 1, idleMs: 300 });
+    // Long enough that it still runs when the second file is announced, after a stall.
+    await boot({ maxFiles: 1, idleMs: 600 });
     const u = await Uploader.open();
     const id = await u.startOne(3 * CHUNK);
     await u.sendAll(id, randomBytes(CHUNK));
@@ -344,12 +345,15 @@ describe("uploads over the socket", () => {
   });
 
   it("a steady upload never stalls, however long it takes", async () => {
-    await boot({ idleMs: 200 });
+    // Chunks a third of idleMs apart, twice idleMs in all: a stall of the machine between
+    // two of them does not reach idleMs.
+    const idleMs = 500;
+    await boot({ idleMs });
     const u = await Uploader.open();
     const data = randomBytes(6 * CHUNK);
     const id = await u.startOne(data.length);
     for (let o = 0; o < data.length; o += CHUNK) {
-      await sleep(100);
+      await sleep(idleMs / 3);
       u.data(id, o, data.subarray(o, o + CHUNK));
       await u.call((c) => c.c === "ack" && (c.p as { at: number }).at === o + CHUNK);
     }

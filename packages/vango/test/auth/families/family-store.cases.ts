@@ -11,6 +11,8 @@ import {
   Rotation,
 } from "../../../src/auth/families/family-store.ts";
 
+import { until } from "../../until.ts";
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function listener(): RevocationListener & { seen: string[] } {
@@ -23,19 +25,35 @@ export function listener(): RevocationListener & { seen: string[] } {
   };
 }
 
-/** Waits until `cond()` holds (announcements may cross a network). */
-export async function until(cond: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(5);
+/**
+ * Subscribes `l` to `s` and waits until announcements reach it (over a network the
+ * subscription is made in the background): revokes throwaway families until one is heard,
+ * then forgets them.
+ */
+export async function subscribed(s: FamilyStore, l: ReturnType<typeof listener>): Promise<void> {
+  s.subscribe(l);
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const probe = randomUUID();
+    await s.create(probe, "u-probe", "j", Date.now() + 60_000);
+    await s.revoke(probe);
+    try {
+      // Announcements arrive in order: those of earlier probes come before this one.
+      await until(() => l.seen.includes(probe), 100);
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
   }
+  l.seen.length = 0;
 }
 
 export function familyStoreSuite(name: string, make: () => FamilyStore): void {
   describe(`FamilyStore contract: ${name}`, () => {
     const id = () => randomUUID();
     const later = () => Date.now() + 60_000;
+    /** Lifetime of the short-lived entries: longer than a stall of the machine between two calls. */
+    const BRIEF_MS = 500;
 
     it("rotates the current token, allows the previous one within the grace window only", async () => {
       const s = make();
@@ -64,8 +82,7 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
     it("a reused token revokes the family, announced to subscribers; later tokens are refused", async () => {
       const s = make();
       const l = listener();
-      s.subscribe(l);
-      await sleep(50); // the subscription is made
+      await subscribed(s, l);
       const fam = id();
       await s.create(fam, "u1", "j1", later());
       await s.rotate(fam, "j1", "j2", 0);
@@ -81,8 +98,7 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
     it("revoke() is announced once; revokeUser() revokes every open family of the user", async () => {
       const s = make();
       const l = listener();
-      s.subscribe(l);
-      await sleep(50);
+      await subscribed(s, l);
       const sub = `u-${id()}`;
       const [a, b, c] = [id(), id(), id()];
       await s.create(a, sub, "j", later());
@@ -101,9 +117,9 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
     it("forgets a family when its sign-in expires", async () => {
       const s = make();
       const fam = id();
-      await s.create(fam, "u1", "j1", Date.now() + 150);
+      await s.create(fam, "u1", "j1", Date.now() + BRIEF_MS);
       expect((await s.rotate(fam, "j1", "j2", 0)).outcome).toBe(Rotation.Rotated);
-      await sleep(250);
+      await sleep(BRIEF_MS + 100);
       expect((await s.rotate(fam, "j2", "j3", 0)).outcome).toBe(Rotation.Unknown);
       expect(await s.revoke(fam)).toBe(false);
       await s.close();
@@ -112,10 +128,10 @@ export function familyStoreSuite(name: string, make: () => FamilyStore): void {
     it("useOnce: true the first time only, until its ttl", async () => {
       const s = make();
       const k = id();
-      expect(await s.useOnce(k, 150)).toBe(true);
-      expect(await s.useOnce(k, 150)).toBe(false);
-      await sleep(250);
-      expect(await s.useOnce(k, 150)).toBe(true);
+      expect(await s.useOnce(k, BRIEF_MS)).toBe(true);
+      expect(await s.useOnce(k, BRIEF_MS)).toBe(false);
+      await sleep(BRIEF_MS + 100);
+      expect(await s.useOnce(k, BRIEF_MS)).toBe(true);
       await s.close();
     });
 

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisFamilyStore } from "../../../src/auth/families/redis-family-store.ts";
-import { familyStoreSuite, listener, until } from "./family-store.cases.ts";
+import { until } from "../../until.ts";
+import { familyStoreSuite, listener, subscribed } from "./family-store.cases.ts";
 
 const prefix = `test:vango:auth:${randomUUID()}:`;
 const name = `vango-auth-test-${randomUUID()}`;
@@ -25,14 +26,21 @@ afterAll(async () => {
 
 familyStoreSuite("redis", () => new RedisFamilyStore({ client, prefix }));
 
+/** Ids of the subscriber connections of this file's stores (they carry its client's name). */
+async function subscribers(): Promise<string[]> {
+  return ((await client.client("LIST")) as string)
+    .split("\n")
+    .filter((line) => line.includes(`name=${name}`) && /\bsub=1\b/.test(line))
+    .map((line) => /\bid=(\d+)/.exec(line)![1]!);
+}
+
 describe("RedisFamilyStore", () => {
   it("announces a revocation made by one instance to another's subscribers", async () => {
     const other = new Redis({ host: "127.0.0.1", port: 6379 });
     const a = new RedisFamilyStore({ client, prefix });
     const b = new RedisFamilyStore({ client: other, prefix });
     const l = listener();
-    b.subscribe(l);
-    await new Promise((r) => setTimeout(r, 50));
+    await subscribed(b, l);
     await a.create("fam-x", "u1", "j1", Date.now() + 60_000);
     await a.revoke("fam-x");
     await until(() => l.seen.includes("fam-x"));
@@ -43,16 +51,13 @@ describe("RedisFamilyStore", () => {
   });
 
   it("tells listeners when the feed drops and when it is back (resync)", async () => {
+    await until(async () => (await subscribers()).length === 0); // none left from before
     const s = new RedisFamilyStore({ client, prefix });
     const lost: number[] = [];
     const l = listener();
     s.subscribe({ ...l, revoked: l.revoked, resync: l.resync, lost: () => lost.push(1) });
-    await new Promise((r) => setTimeout(r, 100));
-    const list = (await client.client("LIST")) as string;
-    const ids = list
-      .split("\n")
-      .filter((line) => line.includes(`name=${name}`) && /\bsub=1\b/.test(line))
-      .map((line) => /\bid=(\d+)/.exec(line)![1]!);
+    await until(async () => (await subscribers()).length === 1); // made in the background
+    const ids = await subscribers();
     expect(ids.length).toBe(1);
     await client.client("KILL", "ID", ids[0]!);
     await until(() => lost.length === 1 && l.seen.includes("<resync>"), 5_000);
@@ -63,20 +68,17 @@ describe("RedisFamilyStore", () => {
   });
 
   it("closes its subscription connection when the last listener leaves", async () => {
+    const count = async () => (await subscribers()).length;
+    await until(async () => (await count()) === 0); // none left from before
     const s = new RedisFamilyStore({ client, prefix });
-    const subscribers = async () =>
-      ((await client.client("LIST")) as string)
-        .split("\n")
-        .filter((line) => line.includes(`name=${name}`) && /\bsub=1\b/.test(line)).length;
     const offA = s.subscribe(listener());
     const offB = s.subscribe(listener());
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await subscribers()).toBe(1);
+    await until(async () => (await count()) > 0); // made in the background
+    expect(await count()).toBe(1);
     offA();
-    expect(await subscribers()).toBe(1);
+    expect(await count()).toBe(1);
     offB();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await subscribers()).toBe(0);
+    await until(async () => (await count()) === 0);
     await s.close();
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Counter, User } from "../fixtures.tsx";
-import { getPage, type Running, start } from "../helpers.ts";
+import { getPage, type Running, start, until } from "../helpers.ts";
 
 let srv: Running | undefined;
 afterEach(async () => {
@@ -108,10 +108,12 @@ describe("HTTP handler", () => {
   });
 
   it("disposes pending sessions after pendingTtlMs", async () => {
-    srv = await start({ routes: { "/": Counter }, timeouts: { pendingTtlMs: 30 } });
+    // Long enough that the session is still pending when the test looks, after a stall.
+    srv = await start({ routes: { "/": Counter }, timeouts: { pendingTtlMs: 400 } });
     await getPage(srv.base);
     expect(srv.app.sessions.counts().pending).toBe(1);
-    await new Promise((r) => setTimeout(r, 80));
+    const r = srv;
+    await until(() => r.app.sessions.counts().total === 0, 5_000, "the pending session disposed");
     expect(srv.app.sessions.counts()).toEqual({
       total: 0,
       pending: 0,

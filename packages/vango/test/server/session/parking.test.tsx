@@ -12,7 +12,7 @@ import { signal } from "../../../src/reactive/index.ts";
 import { onMount } from "../../../src/render/context.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
-import { getPage, type Running, sleep, start, TestSocket } from "../helpers.ts";
+import { getPage, type Running, sleep, start, TestSocket, until } from "../helpers.ts";
 import { sample } from "../metrics-text.ts";
 
 function Counter() {
@@ -65,8 +65,13 @@ function News() {
 }
 
 const PARK_MS = 60;
-/** Longer than the park period and one sweep (a quarter period, at least 250 ms). */
+/**
+ * Longer than the park period and one sweep (a quarter period, at least 250 ms): how long
+ * the tests that expect no parking give it. Those that expect one wait until it happened.
+ */
 const PARKED_BY = PARK_MS + 320;
+const parked = (r: Running) =>
+  until(() => r.app.sessions.counts().parked === 1, 5_000, "the view parked");
 
 const open: Running[] = [];
 afterEach(async () => {
@@ -94,7 +99,7 @@ describe("parking idle sessions", () => {
     s.click(5, 1);
     expect(await s.next()).toMatchObject({ patches: [{ op: PatchOp.SetText, text: "count 1" }] });
     s.send({ type: FrameType.Ack, seq: 1 });
-    await sleep(PARKED_BY);
+    await parked(a);
     expect(a.app.sessions.counts()).toMatchObject({ attached: 1, parked: 1 });
     let m = await a.app.metrics!.metrics();
     expect(sample(m, "vango_parked_sessions")).toBe(1);
@@ -138,8 +143,7 @@ describe("parking idle sessions", () => {
     expect(p.html).toContain("edition 1");
     const s = await TestSocket.open(a.port, p.cookie);
     await s.attach(p);
-    await sleep(PARKED_BY);
-    expect(a.app.sessions.counts().parked).toBe(1);
+    await parked(a);
     edition = 2;
     const hid = Number(/<button data-hid="(\d+)"/.exec(p.html)![1]);
     s.click(hid, 1);
@@ -205,9 +209,11 @@ describe("parking idle sessions", () => {
     s.click(5, 1);
     await s.next();
     s.send({ type: FrameType.Ack, seq: 1 });
-    await sleep(PARKED_BY);
+    await parked(a);
     s.close();
     await s.whenClosed();
+    // The server sees the close on its side of the socket, maybe after this client.
+    await until(() => a.app.sessions.counts().detached === 1, 5_000, "the session detached");
     expect(a.app.sessions.counts()).toMatchObject({ detached: 1, parked: 1 });
     const t = await TestSocket.open(a.port, p.cookie);
     const reply = await t.attach(p, 1);
@@ -225,8 +231,7 @@ describe("parking idle sessions", () => {
     await s.attach(p);
     s.click(5, 1);
     await s.next();
-    await sleep(PARKED_BY);
-    expect(a.app.sessions.counts().parked).toBe(1);
+    await parked(a);
     s.send({ type: FrameType.ResyncRequest, lastSeq: 0, full: true });
     const full = await s.next();
     expect(full.type).toBe(FrameType.FullResync);

@@ -3,7 +3,7 @@
  * first unsaved frame, in waves of the sessions due together — not one burst of every
  * session per interval — and nothing for a session that ended or did not change.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../src/server/core/logger.ts";
 import { CHECKPOINT_VERSION, type Checkpoint } from "../../../src/server/session/checkpoint.ts";
 import { type Persistable, Persistence } from "../../../src/server/session/persistence.ts";
@@ -58,45 +58,65 @@ function setup(checkpointMs: number) {
 }
 
 describe("Persistence waves", () => {
+  // Which sessions share a wave depends on when each timer fires: on real time, a stall of
+  // the machine fires a wave late and it takes the next session too. The clock (timers,
+  // slices and `performance.now()`) is the test's in the first two cases.
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+  const fakeClock = () => {
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date"],
+    });
+    // Persistence reads `node:perf_hooks`' clock, the object the fake timers' "performance"
+    // would replace only as a global: its `now` follows the fake `Date` instead.
+    vi.spyOn(performance, "now").mockImplementation(() => Date.now());
+  };
+
   it("saves each session within checkpointMs of its first change, sessions due apart in separate waves", async () => {
+    fakeClock();
     const { store, p } = setup(400);
     const a = session("a");
     const b = session("b");
     const t0 = performance.now();
     p.changed(a);
-    await sleep(200);
+    await vi.advanceTimersByTimeAsync(200);
     p.changed(b);
     p.changed(a); // already pending: still due at t0 + 400
-    await sleep(700);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(store.calls.map((c) => c.ids)).toEqual([["a"]]);
+    await vi.advanceTimersByTimeAsync(200);
     expect(store.calls.map((c) => c.ids)).toEqual([["a"], ["b"]]);
     const [first, second] = store.calls;
-    // A wave may take a session up to a tenth of the interval early, never late (timers allowing).
-    expect(first!.at - t0).toBeGreaterThanOrEqual(400 - 40 - 2);
-    expect(first!.at - t0).toBeLessThan(400 + 150);
-    expect(second!.at - first!.at).toBeGreaterThan(100);
+    // Due at t0 + 400 and t0 + 600: a wave takes a session at most a tenth early, never late.
+    expect(first!.at - t0).toBeGreaterThanOrEqual(400 - 40);
+    expect(first!.at - t0).toBeLessThanOrEqual(400);
+    expect(second!.at - t0).toBeGreaterThanOrEqual(600 - 40);
+    expect(second!.at - t0).toBeLessThanOrEqual(600);
     await p.close();
   });
 
   it("saves sessions due within a tenth of the interval in one wave", async () => {
-    // Due 0, 100 and 200 ms after the first: a tenth of 3 s takes them in one wave (a
-    // session per timer would save them 100 ms apart).
+    // Due 0, 100, 200 and 400 ms after the first: a tenth of 3 s takes the first three in
+    // one wave (a session per timer would save them 100 ms apart), the last in the next.
+    fakeClock();
     const { store, p } = setup(3000);
-    const list = ["a", "b", "c"].map(session);
-    const changedAt: number[] = [];
-    for (const s of list) {
-      changedAt.push(performance.now());
-      p.changed(s);
-      await sleep(100);
+    const t0 = performance.now();
+    for (const [key, wait] of [
+      ["a", 0],
+      ["b", 100],
+      ["c", 100],
+      ["d", 200],
+    ] as const) {
+      await vi.advanceTimersByTimeAsync(wait);
+      p.changed(session(key));
     }
-    await sleep(3500);
-    // A loaded machine may stretch the sleeps: the wave takes those due within its tenth.
-    const due = list.filter((_, i) => changedAt[i]! - changedAt[0]! < 300 - 20).map((s) => s.key);
-    expect(due.length).toBeGreaterThanOrEqual(2);
-    // The wave's slices (about 1 ms of encoding each) follow one another at once.
-    const first = store.calls[0]!.at;
-    const wave = store.calls.filter((c) => c.at - first < 50);
-    expect(wave.flatMap((c) => c.ids)).toEqual(due);
-    expect(store.calls.flatMap((c) => c.ids)).toEqual(["a", "b", "c"]);
+    await vi.advanceTimersByTimeAsync(3_500);
+    expect(store.calls.map((c) => [c.at - t0, c.ids])).toEqual([
+      [3_000, ["a", "b", "c"]],
+      [3_400, ["d"]],
+    ]);
     await p.close();
   });
 

@@ -14,7 +14,15 @@ import { onCleanup, signal } from "../../../src/reactive/index.ts";
 import { Async } from "../../../src/render/boundaries.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
-import { captureLogger, getPage, type Running, sleep, start, TestSocket } from "../helpers.ts";
+import {
+  captureLogger,
+  getPage,
+  type Running,
+  sleep,
+  start,
+  TestSocket,
+  until,
+} from "../helpers.ts";
 
 const SECRET = "persistence-test-secret-0123456789";
 
@@ -99,6 +107,13 @@ async function app(opts: Partial<AppOptions> = {}): Promise<Running> {
 
 let shared = new MemorySessionStore();
 
+/**
+ * Waits until `r` saw the socket close and detached the session, which checkpoints it
+ * (the client may see the close first, and a busy machine may stall the server's turn).
+ */
+const detached = (r: Running) =>
+  until(() => r.app.sessions.counts().detached === 1, 5_000, "the session detached");
+
 describe("session persistence", () => {
   it("another instance with the same secret and store resumes the session with its state", async () => {
     shared = new MemorySessionStore();
@@ -115,7 +130,7 @@ describe("session persistence", () => {
     s.send({ type: FrameType.Ack, seq: 2 });
     s.close();
     await s.whenClosed();
-    await sleep(60); // the detach checkpoint
+    await detached(a); // and checkpointed
     // Instance B never saw this session: same cookie and token, another port.
     const t = await TestSocket.open(b.port, p.cookie);
     const reply = await t.attach(p, 2);
@@ -147,7 +162,7 @@ describe("session persistence", () => {
     expect(f).toMatchObject({ patches: [{ op: PatchOp.SetText, text: "row 3: 1" }] });
     s.close();
     await s.whenClosed();
-    await sleep(60);
+    await detached(a);
     const t = await TestSocket.open(b.port, p.cookie);
     const reply = await t.attach(p, 2);
     expect([reply.status, reply.nextSeq]).toEqual(["ok", 3]);
@@ -180,7 +195,7 @@ describe("session persistence", () => {
     s.send({ type: FrameType.Ack, seq: 2 });
     s.close();
     await s.whenClosed();
-    await sleep(60);
+    await detached(a);
     // Instance B rebuilds the page: its data comes within the page's wait, the counter
     // mounts with its checkpointed count, and the page is the browser's: nothing is sent.
     const t = await TestSocket.open(b.port, p.cookie);
@@ -212,7 +227,7 @@ describe("session persistence", () => {
     s.send({ type: FrameType.Ack, seq: 1 });
     s.close();
     await s.whenClosed();
-    await sleep(60);
+    await detached(a);
     const t = await TestSocket.open(b.port, p.cookie);
     expect((await t.attach(p, 1)).status).toBe("ok");
     const full = await t.next();
@@ -225,15 +240,19 @@ describe("session persistence", () => {
 
   it("a session ended while its rebuilt page waits for data lets the page go", async () => {
     shared = new MemorySessionStore();
+    // B's rebuild gets its data this late: B shuts down before, even after a stall.
+    const DATA_MS = 600;
+    let built = 0;
     let cleaned = 0;
     function Slow() {
-      const label = resource(() => new Promise<string>((r) => setTimeout(() => r("late"), 200)));
+      const ms = built++ === 0 ? 0 : DATA_MS; // A's page, then B's rebuild
+      const label = resource(() => new Promise<string>((r) => setTimeout(() => r("late"), ms)));
       onCleanup(() => cleaned++);
       return () => <p>{label.value() ?? "…"}</p>;
     }
     const routes = { "/": Slow };
     const a = await app({ routes });
-    const b = await app({ routes, timeouts: { pageDataMs: 1_000 } });
+    const b = await app({ routes, timeouts: { pageDataMs: 5_000 } });
     const p = await getPage(a.base);
     const t = await TestSocket.open(b.port, p.cookie);
     // The shutdown answers with an Error frame (or closes the socket), not a reply.
@@ -241,13 +260,13 @@ describe("session persistence", () => {
       (r) => r.status,
       () => "refused",
     );
-    await sleep(60); // B's rebuild is waiting for the page's data
+    await until(() => built === 2, 5_000, "B's rebuild"); // waiting for the page's data
     const before = cleaned;
     open.splice(open.indexOf(b), 1);
     await b.close();
-    await sleep(250);
     expect(await reply).not.toBe("ok");
-    // The page B built was disposed with its session, not left running.
+    // The page B built is disposed with its session (once its data came), not left running.
+    await until(() => cleaned > before, 5_000, "B's page disposed");
     expect(cleaned).toBe(before + 1);
   });
 
@@ -330,7 +349,7 @@ describe("session persistence", () => {
     await s.attach(p);
     s.close();
     await s.whenClosed();
-    await sleep(60);
+    await detached(a);
     const skipped = logger.entries.find((e) => e.msg === "state not persisted");
     // The place of the component in the tree: the page below the router's wrappers.
     expect(skipped?.obj).toMatchObject({

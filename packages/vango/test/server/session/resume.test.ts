@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CloseCode, FrameType, NodeKind, PatchOp } from "../../../src/protocol/constants.ts";
 import { Counter } from "../fixtures.tsx";
-import { getPage, type Page, type Running, sleep, start, TestSocket } from "../helpers.ts";
+import { getPage, type Page, type Running, sleep, start, TestSocket, until } from "../helpers.ts";
 
 let srv: Running | undefined;
 afterEach(async () => {
@@ -23,7 +23,8 @@ async function clickAndDrop(page: Page, n: number, ack: number | undefined) {
   await sleep(20);
   s.close();
   await s.whenClosed();
-  await sleep(20);
+  // The server sees the close on its side of the socket, maybe after this client.
+  await until(() => srv!.app.sessions.counts().attached === 0, 5_000, "the session detached");
   return s;
 }
 
@@ -83,7 +84,8 @@ describe("detach and resume", () => {
     });
     s.close();
     await s.whenClosed();
-    await sleep(20);
+    const r = srv;
+    await until(() => r.app.sessions.counts().attached === 0, 5_000, "the session detached");
     const t = await TestSocket.open(srv.port, p.cookie);
     await t.attach(p, 1);
     const full = await t.next();
@@ -182,8 +184,8 @@ describe("detach and resume", () => {
     });
     const p = await getPage(srv.base);
     await clickAndDrop(p, 1, 1);
-    await sleep(80);
-    expect(srv.app.sessions.counts().total).toBe(0);
+    const { app } = srv;
+    await until(() => app.sessions.counts().total === 0, 5_000, "the session expired");
     const s = await TestSocket.open(srv.port, p.cookie);
     s.handshake(p.token, p.csrf, 1);
     const r = await s.next();

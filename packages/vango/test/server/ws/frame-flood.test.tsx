@@ -10,7 +10,7 @@ import { CloseCode, FrameType } from "../../../src/protocol/constants.ts";
 import { ErrorCode } from "../../../src/protocol/errors.ts";
 import type { ClientFrame } from "../../../src/protocol/frame.ts";
 import { Counter } from "../fixtures.tsx";
-import { getPage, type Page, type Running, sleep, start, TestSocket } from "../helpers.ts";
+import { getPage, type Page, type Running, sleep, start, TestSocket, until } from "../helpers.ts";
 
 /** A page whose full resync is ~1.7 KB, like the one of the report. */
 function Listing() {
@@ -142,7 +142,7 @@ describe("every client frame costs budget", () => {
     // 200 KiB per full resync: 1 token for the frame + 25 for the bytes; the burst of 60
     // serves three requests (the last one into debt), then refuses.
     for (let i = 0; i < 6; i++) s.send({ type: FrameType.ResyncRequest, lastSeq: 0, full: true });
-    await sleep(200);
+    await until(() => s.frames.length >= 6, 5_000, "six answers");
     const kinds = s.frames.map((f) =>
       f.type === FrameType.Error ? [f.code, f.fatal] : f.type === FrameType.FullResync,
     );

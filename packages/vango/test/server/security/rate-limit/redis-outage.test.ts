@@ -90,9 +90,11 @@ describe("rate limits on Redis while Redis is down", () => {
       ms.push(t);
     }
     ms.sort((a, b) => a - b);
-    // Only the requests that opened the circuit waited for the deadline (200 ms).
+    // Only the requests that opened the circuit waited for the deadline (200 ms), give or
+    // take a probe once resetMs passed and one request a stall of the machine held as long
+    // (without the circuit, all 30 would).
     expect(ms.filter((t) => t >= DEFAULT_BREAKER.timeoutMs * 0.9).length).toBeLessThanOrEqual(
-      DEFAULT_BREAKER.failureThreshold + 1,
+      DEFAULT_BREAKER.failureThreshold + 2,
     );
     expect(ms[15]!).toBeLessThan(100);
     expect(ms.at(-1)!).toBeLessThan(DEFAULT_BREAKER.timeoutMs + 800);
