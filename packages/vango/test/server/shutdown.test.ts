@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CloseCode, FrameType } from "../../src/protocol/constants.ts";
 import { createApp } from "../../src/server/app.ts";
+import { ServerWebSocket } from "../../src/server/ws/server-websocket.ts";
 import { Counter, Ticker } from "./fixtures.tsx";
 import {
   captureLogger,
@@ -91,6 +92,35 @@ describe("heartbeat and idle", () => {
     });
     // The sweep that pings it, then the next one: two periods, and room for a stall.
     expect(Date.now() - t0).toBeLessThan(2 * HEARTBEAT_MS + 500);
+  });
+
+  it("keeps a live socket through a stall of the process right after a ping", async () => {
+    // The stall starts as the server pings: the client's pong arrives during it and is
+    // still unread when the sweep, late by the stall, runs before the socket is read.
+    const HEARTBEAT_MS = 300;
+    const STALL_MS = 3.5 * HEARTBEAT_MS;
+    srv = await start({ routes: { "/": Counter }, timeouts: { heartbeatMs: HEARTBEAT_MS } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    await s.attach(p);
+    const ping = ServerWebSocket.prototype.ping;
+    let stalled = false;
+    const spy = vi.spyOn(ServerWebSocket.prototype, "ping").mockImplementation(function (
+      this: ServerWebSocket,
+    ) {
+      ping.call(this);
+      if (stalled) return;
+      stalled = true;
+      const end = performance.now() + STALL_MS;
+      while (performance.now() < end) {} // a synchronous handler, a paused VM
+    });
+    try {
+      await until(() => stalled, 5_000, "a ping");
+      await sleep(3 * HEARTBEAT_MS); // the late sweep, then two on time
+      expect(srv.app.sessions.counts().attached).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("closes a connection with no client event for idleMs as idle_timeout", async () => {

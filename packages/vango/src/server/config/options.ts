@@ -42,7 +42,11 @@ export interface ServerTimeouts extends SessionTimeouts {
   readonly pageStreamMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
-  /** Interval of transport pings; a socket silent for two intervals is dropped (25 s). */
+  /**
+   * Interval of transport pings; a socket silent for two intervals is dropped (25 s). A
+   * sweep that comes late because the process stalled drops no one: the pongs that came
+   * meanwhile are still unread then.
+   */
   readonly heartbeatMs: number;
   /** A connection with no client event for this long is closed as `idle_timeout`; 0 = never (the default: the browser client reconnects at once, so an idle close frees nothing unless the app wants tabs to drop their sessions). */
   readonly idleMs: number;
