@@ -541,7 +541,12 @@ export class UploadField {
     void up.sink?.abort(code);
   }
 
-  /** Fails the uploads that received no byte for `idleMs`; re-armed while any runs. */
+  /**
+   * Fails the uploads that received no byte for `idleMs`; re-armed while any runs. The
+   * verdict waits for the sockets to be read once (`setImmediate` runs after the poll
+   * phase; due timers run before it): after a stall of the process, the chunks that came
+   * meanwhile are still unread when this timer fires.
+   */
   #armIdle(): void {
     if (this.#idleTimer !== undefined || this.#closed) return;
     let next = Number.POSITIVE_INFINITY;
@@ -552,7 +557,7 @@ export class UploadField {
     const wait = Math.max(0, next + this.idleMs - performance.now());
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
-      this.#sweepIdle();
+      setImmediate(() => this.#sweepIdle());
     }, wait);
     this.#idleTimer.unref();
   }

@@ -360,6 +360,25 @@ describe("uploads over the socket", () => {
     await expect.poll(() => entries()[0]!.status).toBe("done");
   });
 
+  it("a chunk that came during a stall of the process counts before the idle verdict", async () => {
+    const idleMs = 500;
+    await boot({ idleMs });
+    const u = await Uploader.open();
+    const data = randomBytes(3 * CHUNK);
+    const id = await u.startOne(data.length);
+    await u.sendAll(id, data.subarray(0, CHUNK));
+    // The next chunk is in the server's socket when the process stalls (client and server
+    // share it here) for twice idleMs: the idle timer, due meanwhile, fires before the
+    // socket is read.
+    u.data(id, CHUNK, data.subarray(CHUNK, 2 * CHUNK));
+    const end = performance.now() + 2 * idleMs;
+    while (performance.now() < end) {}
+    await u.call((c) => c.c === "ack" && (c.p as { at: number }).at === 2 * CHUNK);
+    expect(entries()[0]).toMatchObject({ id, status: "uploading" });
+    await u.sendAll(id, data, 2 * CHUNK);
+    await expect.poll(() => entries()[0]!.status).toBe("done");
+  });
+
   it("resumes on a new socket from the offset the server holds", async () => {
     await boot();
     const u = await Uploader.open();
