@@ -257,6 +257,11 @@ export class Connection {
     }
   }
 
+  /** No Handshake was taken yet (its timer runs). */
+  get awaitingHandshake(): boolean {
+    return this.#handshakeTimer !== undefined;
+  }
+
   #release(): void {
     this.#host.connections.delete(this);
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
@@ -380,6 +385,15 @@ export class Connection {
   }
 }
 
+/**
+ * The handshake is overdue once the sockets were read one more time (`setImmediate` runs
+ * after the poll phase; due timers run before it): after a stall of the process, a
+ * Handshake that came meanwhile is still unread when this timer fires.
+ */
 function handshakeTimeout(c: Connection): void {
-  c.fail(E.handshake_timeout);
+  setImmediate(handshakeOverdue, c);
+}
+
+function handshakeOverdue(c: Connection): void {
+  if (c.awaitingHandshake) c.fail(E.handshake_timeout);
 }

@@ -127,6 +127,20 @@ describe("WebSocket handshake", () => {
     });
   });
 
+  it("takes a Handshake that came during a stall of the process past handshakeMs", async () => {
+    const HANDSHAKE_MS = 500;
+    srv = await start({ routes: { "/": Counter }, timeouts: { handshakeMs: HANDSHAKE_MS } });
+    const p = await getPage(srv.base);
+    const s = await TestSocket.open(srv.port, p.cookie);
+    // The Handshake is in the server's socket when the process stalls (client and server
+    // share it here): the handshake timer, due meanwhile, fires before the socket is read.
+    s.handshake(p.token, p.csrf, 0);
+    const end = performance.now() + 2 * HANDSHAKE_MS;
+    while (performance.now() < end) {}
+    expect((await s.next()).type).toBe(FrameType.HandshakeReply);
+    expect(srv.app.sessions.counts().attached).toBe(1);
+  });
+
   it("refuses a cross-origin upgrade with 403 before upgrading", async () => {
     srv = await start({ routes: { "/": Counter } });
     const p = await getPage(srv.base);
