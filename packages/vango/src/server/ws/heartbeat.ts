@@ -9,6 +9,9 @@
  * unread then: every connection would look silent, and all of them would be dropped and
  * reconnect at once. It pings them and leaves the verdict to the next sweep (one late
  * sweep in a row is let off: a process that stalls at every sweep still drops the dead).
+ * The upload idle and handshake timers only wait for one read of the sockets
+ * (`setImmediate`); a sweep gives a whole interval, because after a paused VM or a sleep
+ * the peers' pongs may still be on their way (TCP retransmits them), not yet unread.
  */
 import { ErrorCode as E } from "../../protocol/errors.ts";
 import type { Connection } from "./connection.ts";
