@@ -85,6 +85,8 @@ describe("two demo instances on one Redis", () => {
     expect(await pa.getByTestId("chat-input").inputValue()).toBe("");
     await say(pb, "hi from B");
     await waitForText(pa, "chat-message", "hi from B");
+    // B shows its own message once it comes back over the bus: A may have it first.
+    await waitForText(pb, "chat-message", "hi from B");
     const order = await texts(pa, "chat-message");
     expect(order.slice(-2).map((t) => t.split(": ")[1])).toEqual(["hello from A", "hi from B"]);
     expect(await texts(pb, "chat-message")).toEqual(order);
