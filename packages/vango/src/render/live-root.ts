@@ -72,13 +72,13 @@ export interface LiveRoot {
   readonly pending: number;
   /**
    * Resolves `true` once nothing is pending (at once when nothing is), `false` after
-   * `ms`. Settled data makes components dirty: flush before reading the tree, and wait
+   * `ms` or once `stop` aborts. Settled data makes components dirty: flush before reading the tree, and wait
    * again if that render started more fetches.
    * @example
    * if (!(await view.settled(50))) log("slow data will arrive as patches");
    * view.flush([]); // the tree now shows what arrived in time
    */
-  settled(ms: number): Promise<boolean>;
+  settled(ms: number, stop?: AbortSignal): Promise<boolean>;
   /** Resolves `true` once any pending task settles (at once when none is), `false` after `ms`. */
   progressed(ms: number): Promise<boolean>;
   /**
@@ -230,8 +230,8 @@ class LiveView implements LiveRoot {
     return this.#state.tasks.count;
   }
 
-  settled(ms: number): Promise<boolean> {
-    return this.#state.tasks.settled(ms);
+  settled(ms: number, stop?: AbortSignal): Promise<boolean> {
+    return this.#state.tasks.settled(ms, stop);
   }
 
   progressed(ms: number): Promise<boolean> {

@@ -36,11 +36,12 @@ export class PendingTasks {
 
   /**
    * Resolves `true` as soon as no task is in flight (at once when none is), `false` when
-   * `ms` pass first. A task that settles makes components dirty: the caller flushes the
-   * root before reading its tree, and may wait again for the fetches that render starts.
+   * `ms` pass first or `stop` aborts. A task that settles makes components dirty: the
+   * caller flushes the root before reading its tree, and may wait again for the fetches
+   * that render starts.
    */
-  settled(ms: number): Promise<boolean> {
-    return this.#wait(false, ms);
+  settled(ms: number, stop?: AbortSignal): Promise<boolean> {
+    return this.#wait(false, ms, stop);
   }
 
   /**
@@ -51,19 +52,25 @@ export class PendingTasks {
     return this.#wait(true, ms);
   }
 
-  #wait(any: boolean, ms: number): Promise<boolean> {
+  #wait(any: boolean, ms: number, stop?: AbortSignal): Promise<boolean> {
     if (this.#count === 0) return Promise.resolve(true);
+    if (stop?.aborted === true) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
+        stop?.removeEventListener("abort", give);
         resolve(true);
       };
-      const timer = setTimeout(() => {
+      const give = (): void => {
+        clearTimeout(timer);
+        stop?.removeEventListener("abort", give);
         const list = any ? this.#progress : this.#waiters;
         const at = list === null ? -1 : list.indexOf(done);
         if (at >= 0) list!.splice(at, 1);
         resolve(false);
-      }, ms);
+      };
+      const timer = setTimeout(give, ms);
+      stop?.addEventListener("abort", give);
       const list = any ? this.#progress : this.#waiters;
       if (list !== null) list.push(done);
       else if (any) this.#progress = [done];

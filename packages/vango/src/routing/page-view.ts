@@ -183,12 +183,14 @@ export class PageView implements SessionView {
    * is with that, not with fallbacks). `same`: it renders what the checkpoint recorded —
    * its shape (the browser's hids adopted) and its HTML fingerprint; always false without
    * a checkpoint. A `Redirect` when the page now redirects (its data changed); a failure
-   * to open or settle throws, with the view disposed.
+   * to open or settle throws, with the view disposed. Once `stop` aborts (its session
+   * ended meanwhile) the wait for data ends at once: the caller disposes the view.
    */
   static async rebuild(
     init: Omit<PageViewInit, "restore" | "persist">,
     cp: Checkpoint | undefined,
     budgetMs: number,
+    stop?: AbortSignal,
   ): Promise<RebuiltPage | Redirect> {
     const view = PageView.open({
       ...init,
@@ -197,7 +199,7 @@ export class PageView implements SessionView {
     });
     if (view instanceof Redirect) return view;
     try {
-      await view.settle(budgetMs);
+      await view.settle(budgetMs, stop);
     } catch (err) {
       view.dispose();
       throw err;
@@ -258,17 +260,18 @@ export class PageView implements SessionView {
   /**
    * Waits up to `budgetMs` for the page's data (resources, async setups), re-rendering as
    * it arrives, so a page request can answer with fast data inline; what is slower stays
-   * behind its `<Async>` fallback, to be streamed or patched in.
+   * behind its `<Async>` fallback, to be streamed or patched in. Ends at once when
+   * `stop` aborts (nothing is rendered then: the view is about to be disposed).
    * @example await view.settle(50); // then serialize view.root
    */
-  async settle(budgetMs: number): Promise<void> {
+  async settle(budgetMs: number, stop?: AbortSignal): Promise<void> {
     const deadline = performance.now() + budgetMs;
     while (this.#live.pending > 0) {
       const left = deadline - performance.now();
-      if (left <= 0 || !(await this.#live.settled(left))) break;
+      if (left <= 0 || !(await this.#live.settled(left, stop))) break;
       this.flush([]);
     }
-    if (this.#live.dirty) this.flush([]);
+    if (stop?.aborted !== true && this.#live.dirty) this.flush([]);
   }
 
   /** Resource fetches and async setups of the page still in flight. */
@@ -779,6 +782,7 @@ class ParkedPage implements ParkedView {
       },
       cp,
       this.#app?.pageDataMs ?? 0,
+      this.#session.ended,
     );
     // The page now redirects (its data changed): a fresh load follows the redirect.
     if (rebuilt instanceof Redirect) return ErrorCode.session_expired;

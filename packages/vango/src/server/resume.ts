@@ -129,6 +129,7 @@ async function rebuild(
       },
       cp,
       deps.pageDataMs ?? 0,
+      session.ended,
     );
   } catch (err) {
     session.dispose();

@@ -132,6 +132,8 @@ export class Session implements Flushable {
   #parkedCp: string | undefined = undefined;
   /** The parked view being built again: what needs the view waits for it. */
   #waking: Promise<void> | undefined = undefined;
+  /** Aborted when the session closes; made on first use ({@link ended}). */
+  #ended: AbortController | undefined = undefined;
   /** A resync asked for the whole view while it was parked: sent once it is built. */
   #resyncOnWake = false;
   /** Patches made outside the view's diff (streams), sent after its next render's own. */
@@ -265,6 +267,16 @@ export class Session implements Flushable {
     this.#events = undefined;
     this.#clientInfo = undefined;
     return true;
+  }
+
+  /**
+   * Aborts when the session closes: what works on its behalf and waits (a view being
+   * built again waiting for its data) stops waiting then.
+   */
+  get ended(): AbortSignal {
+    this.#ended ??= new AbortController();
+    if (this.state === SessionState.Closed) this.#ended.abort();
+    return this.#ended.signal;
   }
 
   /** Builds the parked view again, if it is parked; resolves once the view is in place. */
@@ -691,6 +703,7 @@ export class Session implements Flushable {
     }
     this.#parked = undefined;
     this.#parkedCp = undefined;
+    this.#ended?.abort();
     try {
       this.#root?.dispose();
     } catch (err) {

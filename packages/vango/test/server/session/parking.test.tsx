@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resource } from "../../../src/data/resource.ts";
 import { FrameType, PatchOp } from "../../../src/protocol/constants.ts";
 import { signal } from "../../../src/reactive/index.ts";
+import { onRelease } from "../../../src/reactive/owner.ts";
 import { onMount } from "../../../src/render/context.ts";
 import type { AppOptions } from "../../../src/server/config/options.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
@@ -64,6 +65,28 @@ function News() {
   );
 }
 
+/** How long the slow page's data takes (set per test) and how often it was asked for. */
+let slowMs = 0;
+let slowFetches = 0;
+let slowCleaned = 0;
+
+function Slow() {
+  const paper = resource(() => {
+    slowFetches++;
+    return new Promise<string>((r) => setTimeout(() => r("late news"), slowMs));
+  });
+  const reads = signal(0);
+  onRelease(() => slowCleaned++); // not onCleanup: a view holding an outside resource never parks
+  return () => (
+    <main>
+      <h1>{paper.value()}</h1>
+      <button type="button" onClick={() => reads.set(reads() + 1)}>
+        read {reads()}
+      </button>
+    </main>
+  );
+}
+
 const PARK_MS = 60;
 /**
  * Longer than the park period and one sweep (a quarter period, at least 250 ms): how long
@@ -80,7 +103,7 @@ afterEach(async () => {
 
 async function app(opts: Partial<AppOptions> = {}): Promise<Running> {
   const r = await start({
-    routes: { "/": Counter, "/clock": Clock, "/banner": Banner, "/news": News },
+    routes: { "/": Counter, "/clock": Clock, "/banner": Banner, "/news": News, "/slow": Slow },
     secret: "parking-test-secret-0123456789abcdef",
     persistence: { store: new MemorySessionStore(), checkpointMs: 20 },
     timeouts: { parkAfterMs: PARK_MS },
@@ -237,5 +260,29 @@ describe("parking idle sessions", () => {
     expect(full.type).toBe(FrameType.FullResync);
     expect(JSON.stringify(full)).toContain("count 1");
     s.close();
+  });
+
+  it("a session that ends while its view wakes lets the view go at once, not when its data comes", async () => {
+    const DATA_MS = 8_000;
+    const a = await app({ timeouts: { parkAfterMs: PARK_MS, pageDataMs: 10_000 } });
+    slowMs = 0;
+    slowFetches = 0;
+    const p = await getPage(a.base, "/slow");
+    expect(p.html).toContain("late news");
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    await parked(a);
+    slowMs = DATA_MS;
+    const fetched = slowFetches;
+    const hid = Number(/<button data-hid="(\d+)"/.exec(p.html)![1]);
+    s.click(hid, 1); // wakes the view, which waits for its data
+    await until(() => slowFetches > fetched, 5_000, "the woken view's fetch");
+    const cleaned = slowCleaned;
+    const closing = performance.now();
+    open.splice(open.indexOf(a), 1);
+    await a.close();
+    await until(() => slowCleaned > cleaned, 5_000, "the woken view disposed");
+    expect(performance.now() - closing).toBeLessThan(DATA_MS / 2);
+    expect(slowCleaned).toBe(cleaned + 1);
   });
 });

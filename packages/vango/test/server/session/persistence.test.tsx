@@ -240,8 +240,8 @@ describe("session persistence", () => {
 
   it("a session ended while its rebuilt page waits for data lets the page go", async () => {
     shared = new MemorySessionStore();
-    // B's rebuild gets its data this late: B shuts down before, even after a stall.
-    const DATA_MS = 600;
+    // B's rebuild would get its data this late: B shuts down long before.
+    const DATA_MS = 8_000;
     let built = 0;
     let cleaned = 0;
     function Slow() {
@@ -252,7 +252,7 @@ describe("session persistence", () => {
     }
     const routes = { "/": Slow };
     const a = await app({ routes });
-    const b = await app({ routes, timeouts: { pageDataMs: 5_000 } });
+    const b = await app({ routes, timeouts: { pageDataMs: 10_000 } });
     const p = await getPage(a.base);
     const t = await TestSocket.open(b.port, p.cookie);
     // The shutdown answers with an Error frame (or closes the socket), not a reply.
@@ -263,10 +263,12 @@ describe("session persistence", () => {
     await until(() => built === 2, 5_000, "B's rebuild"); // waiting for the page's data
     const before = cleaned;
     open.splice(open.indexOf(b), 1);
+    const closing = performance.now();
     await b.close();
     expect(await reply).not.toBe("ok");
-    // The page B built is disposed with its session (once its data came), not left running.
+    // The page B built is disposed with its session, at once: not when its data comes.
     await until(() => cleaned > before, 5_000, "B's page disposed");
+    expect(performance.now() - closing).toBeLessThan(DATA_MS / 2);
     expect(cleaned).toBe(before + 1);
   });
 
