@@ -771,18 +771,17 @@ class ParkedPage implements ParkedView {
   }
 
   async wake(cp: Checkpoint): Promise<WokenView | ErrorCode> {
-    const rebuilt = await PageView.rebuild(
-      {
-        session: this.#session,
-        router: this.#router,
-        url: new URL(cp.url, this.#origin),
-        request: this.#request,
-        csrf: this.#csrf,
-        ...(this.#app === undefined ? {} : { app: this.#app }),
-      },
-      cp,
-      this.#app?.pageDataMs ?? 0,
-      this.#session.ended,
+    const init = {
+      session: this.#session,
+      router: this.#router,
+      url: new URL(cp.url, this.#origin),
+      request: this.#request,
+      csrf: this.#csrf,
+      ...(this.#app === undefined ? {} : { app: this.#app }),
+    };
+    const budget = this.#app?.pageDataMs ?? 0;
+    const rebuilt = await this.#session.building((stop) =>
+      PageView.rebuild(init, cp, budget, stop),
     );
     // The page now redirects (its data changed): a fresh load follows the redirect.
     if (rebuilt instanceof Redirect) return ErrorCode.session_expired;

@@ -118,18 +118,16 @@ async function rebuild(
   session.userId = userId;
   let rebuilt: RebuiltPage | Redirect;
   try {
-    rebuilt = await PageView.rebuild(
-      {
-        session,
-        router: deps.router,
-        app: deps.app,
-        url,
-        request,
-        csrf: deps.csrf.sign(sid),
-      },
-      cp,
-      deps.pageDataMs ?? 0,
-      session.ended,
+    const init = {
+      session,
+      router: deps.router,
+      app: deps.app,
+      url,
+      request,
+      csrf: deps.csrf.sign(sid),
+    };
+    rebuilt = await session.building((stop) =>
+      PageView.rebuild(init, cp, deps.pageDataMs ?? 0, stop),
     );
   } catch (err) {
     session.dispose();

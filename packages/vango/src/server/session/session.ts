@@ -132,8 +132,8 @@ export class Session implements Flushable {
   #parkedCp: string | undefined = undefined;
   /** The parked view being built again: what needs the view waits for it. */
   #waking: Promise<void> | undefined = undefined;
-  /** Aborted when the session closes; made on first use ({@link ended}). */
-  #ended: AbortController | undefined = undefined;
+  /** Aborted when the session closes while its view is built ({@link building}); held only meanwhile. */
+  #building: AbortController | undefined = undefined;
   /** A resync asked for the whole view while it was parked: sent once it is built. */
   #resyncOnWake = false;
   /** Patches made outside the view's diff (streams), sent after its next render's own. */
@@ -270,13 +270,22 @@ export class Session implements Flushable {
   }
 
   /**
-   * Aborts when the session closes: what works on its behalf and waits (a view being
-   * built again waiting for its data) stops waiting then.
+   * Runs `build` — the building of this session's view, which may wait for its data —
+   * with a signal that aborts if the session closes meanwhile, so the wait ends then
+   * and not when the data comes. The signal is held only while `build` runs (it costs
+   * ~0.8 KB; an idle session keeps none).
+   * @example const rebuilt = await session.building((stop) => PageView.rebuild(init, cp, ms, stop));
    */
-  get ended(): AbortSignal {
-    this.#ended ??= new AbortController();
-    if (this.state === SessionState.Closed) this.#ended.abort();
-    return this.#ended.signal;
+  async building<T>(build: (stop: AbortSignal) => Promise<T>): Promise<T> {
+    const ctl = new AbortController();
+    if (this.state === SessionState.Closed) ctl.abort();
+    const outer = this.#building;
+    this.#building = ctl;
+    try {
+      return await build(ctl.signal);
+    } finally {
+      if (this.#building === ctl) this.#building = outer;
+    }
   }
 
   /** Builds the parked view again, if it is parked; resolves once the view is in place. */
@@ -703,7 +712,7 @@ export class Session implements Flushable {
     }
     this.#parked = undefined;
     this.#parkedCp = undefined;
-    this.#ended?.abort();
+    this.#building?.abort();
     try {
       this.#root?.dispose();
     } catch (err) {

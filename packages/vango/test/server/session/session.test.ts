@@ -86,6 +86,25 @@ const bind = (handler: (e: unknown) => unknown): EventBinding => ({
 });
 
 describe("Session", () => {
+  it("building: its signal aborts when the session closes during the build, and is let go after", async () => {
+    const { s } = setup();
+    const seen: AbortSignal[] = [];
+    expect(await s.building(async (stop) => (seen.push(stop), "built"))).toBe("built");
+    expect(seen[0]!.aborted).toBe(false);
+    const done = s.building(
+      (stop) =>
+        new Promise<boolean>((resolve) => {
+          seen.push(stop);
+          stop.addEventListener("abort", () => resolve(true));
+        }),
+    );
+    s.dispose();
+    expect(await done).toBe(true);
+    expect(seen[0]!.aborted).toBe(false); // a finished build's signal is not the session's
+    // A closed session builds with an aborted signal.
+    expect(await s.building(async (stop) => stop.aborted)).toBe(true);
+  });
+
   it("batches renders of one tick into one Patches frame per flush", async () => {
     const { s, root, render, frames } = setup();
     render("a");
