@@ -40,9 +40,13 @@ function heapAfterGc(): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startClient(peer = false) {
+/** `browser`: page GETs carry a browser's headers (`BROWSER_HEADERS`), which a session keeps. */
+function startClient(peer = false, browser = false) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (peer) env.VANGO_BENCH_PEER = "liveviewjs";
+  if (browser) env.VANGO_BENCH_BROWSER = "1";
   const child = fork(join(here, "load/client-process.ts"), [], {
-    env: peer ? { ...process.env, VANGO_BENCH_PEER: "liveviewjs" } : process.env,
+    env,
     execArgv: ["--conditions=source", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -88,15 +92,17 @@ async function withServer<T>(fn: (port: number) => Promise<T>, parkAfterMs = 0):
 /**
  * Server heap delta after GC per session, with the client in a second process.
  * `parkAfterMs` > 0: measured once the sessions idled past it and one park sweep ran
- * (their views parked); 0: views stay mounted (parking off).
+ * (their views parked); 0: views stay mounted (parking off). `browser`: the page GETs
+ * carry a browser's headers.
  */
 async function memory(
   cmd: "idle" | "pages",
   label: string,
   parkAfterMs = 0,
+  browser = false,
 ): Promise<(string | number)[]> {
   return withServer(async (port) => {
-    const { child, next } = startClient();
+    const { child, next } = startClient(false, browser);
     await next();
     // Warm up code paths (JIT, module state) so the baseline does not include them.
     const warm = await LoadSession.open(port);
@@ -129,9 +135,9 @@ async function withPeer<T>(fn: (port: number) => Promise<T>): Promise<T> {
 }
 
 /** The same measurement as {@link memory} (attached idle sessions) against the peer. */
-async function memoryPeer(label: string): Promise<(string | number)[]> {
+async function memoryPeer(label: string, browser = false): Promise<(string | number)[]> {
   return withPeer(async (port) => {
-    const { child, next } = startClient(true);
+    const { child, next } = startClient(true, browser);
     await next();
     const warm = await PhxLoadSession.open(port);
     warm.close();
@@ -369,6 +375,9 @@ const mem = [
     PARK_MS,
   ),
   await memoryPeer("LiveViewJS 0.8.1: attached idle sessions (joined)"),
+  // What a session keeps of its page request grows with the browser's headers.
+  await memory("idle", "… views parked, page GETs with a browser's headers", PARK_MS, true),
+  await memoryPeer("LiveViewJS 0.8.1: … page GETs with a browser's headers", true),
 ];
 table(
   "Memory per idle session (heapUsed delta after GC / n)",

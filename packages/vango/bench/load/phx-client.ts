@@ -8,6 +8,7 @@
  */
 import { request } from "node:http";
 import WebSocket from "ws";
+import { PAGE_HEADERS } from "./protocol-client.ts";
 
 interface PhxBoot {
   readonly cookie: string;
@@ -19,8 +20,9 @@ interface PhxBoot {
 /** GETs `/` from the peer and extracts what the join needs. */
 export function fetchPhxBoot(port: number): Promise<PhxBoot> {
   return new Promise((resolve, reject) => {
+    const opts = { host: "127.0.0.1", port, path: "/", method: "GET", agent: false };
     const req = request(
-      { host: "127.0.0.1", port, path: "/", method: "GET", agent: false },
+      PAGE_HEADERS === undefined ? opts : { ...opts, headers: PAGE_HEADERS },
       (res) => {
         let body = "";
         res.setEncoding("utf8");

@@ -15,23 +15,52 @@ export interface Boot {
   readonly csrf: string;
 }
 
+/**
+ * The headers Chromium 131 sends with a page navigation (its cookie aside): what a
+ * session keeps of its page request with a real browser. `VANGO_BENCH_BROWSER=1` sends
+ * them with every page GET; without it the GET carries Node's few (host, connection).
+ */
+export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
+  "sec-ch-ua": '"Chromium";v="131", "Not_A Brand";v="24"',
+  "sec-ch-ua-mobile": "?0",
+  "sec-ch-ua-platform": '"Linux"',
+  "upgrade-insecure-requests": "1",
+  "user-agent":
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  accept:
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+  "sec-fetch-site": "none",
+  "sec-fetch-mode": "navigate",
+  "sec-fetch-user": "?1",
+  "sec-fetch-dest": "document",
+  "accept-encoding": "gzip, deflate, br, zstd",
+  "accept-language": "en-US,en;q=0.9",
+};
+
+/** The page GET's headers, when they are a browser's (`VANGO_BENCH_BROWSER=1`). */
+export const PAGE_HEADERS = process.env.VANGO_BENCH_BROWSER === "1" ? BROWSER_HEADERS : undefined;
+
 /** GETs `path` and extracts the session cookie and the boot data. */
 export function fetchBoot(port: number, path = "/"): Promise<Boot> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => {
-        body += c;
-      });
-      res.on("end", () => {
-        const m = /id="vango-boot">(.*?)<\/script>/.exec(body);
-        const set = res.headers["set-cookie"]?.[0];
-        if (!m || !set) return reject(new Error(`bad page (HTTP ${res.statusCode})`));
-        const boot = JSON.parse(m[1]!) as { token: string; csrf: string };
-        resolve({ cookie: set.split(";")[0]!, token: boot.token, csrf: boot.csrf });
-      });
-    });
+    const opts = { host: "127.0.0.1", port, path, method: "GET", agent: false };
+    const req = request(
+      PAGE_HEADERS === undefined ? opts : { ...opts, headers: PAGE_HEADERS },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          body += c;
+        });
+        res.on("end", () => {
+          const m = /id="vango-boot">(.*?)<\/script>/.exec(body);
+          const set = res.headers["set-cookie"]?.[0];
+          if (!m || !set) return reject(new Error(`bad page (HTTP ${res.statusCode})`));
+          const boot = JSON.parse(m[1]!) as { token: string; csrf: string };
+          resolve({ cookie: set.split(";")[0]!, token: boot.token, csrf: boot.csrf });
+        });
+      },
+    );
     req.on("error", reject);
     req.end();
   });

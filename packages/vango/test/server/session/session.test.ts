@@ -89,7 +89,11 @@ describe("Session", () => {
   it("building: its signal aborts when the session closes during the build, and is let go after", async () => {
     const { s } = setup();
     const seen: AbortSignal[] = [];
-    expect(await s.building(async (stop) => (seen.push(stop), "built"))).toBe("built");
+    const built = await s.building(async (stop) => {
+      seen.push(stop);
+      return "built";
+    });
+    expect(built).toBe("built");
     expect(seen[0]!.aborted).toBe(false);
     const done = s.building(
       (stop) =>
