@@ -24,20 +24,41 @@ export function hashStart(): void {
   lanes[1] = 0x41c6ce57;
 }
 
+const M1 = 2654435761;
+const M2 = 1597334677;
+
 export function hashCode(c: number): void {
-  lanes[0] = Math.imul(lanes[0]! ^ c, 2654435761);
-  lanes[1] = Math.imul(lanes[1]! ^ c, 1597334677);
+  lanes[0] = Math.imul(lanes[0]! ^ c, M1);
+  lanes[1] = Math.imul(lanes[1]! ^ c, M2);
 }
 
+// The loops below are `hashCode` per unit with the lanes in locals: the same hash, ~4×
+// faster than a typed-array store per character (a page's text is most of its tree).
+
 export function hashString(s: string): void {
-  hashCode(s.length);
-  for (let i = 0; i < s.length; i++) hashCode(s.charCodeAt(i));
+  const n = s.length;
+  let a = Math.imul(lanes[0]! ^ n, M1);
+  let b = Math.imul(lanes[1]! ^ n, M2);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, M1);
+    b = Math.imul(b ^ c, M2);
+  }
+  lanes[0] = a;
+  lanes[1] = b;
 }
 
 /** Hashes `bytes[0, end)`. */
 export function hashBytes(bytes: Uint8Array, end: number): void {
-  hashCode(end);
-  for (let i = 0; i < end; i++) hashCode(bytes[i]!);
+  let a = Math.imul(lanes[0]! ^ end, M1);
+  let b = Math.imul(lanes[1]! ^ end, M2);
+  for (let i = 0; i < end; i++) {
+    const c = bytes[i]!;
+    a = Math.imul(a ^ c, M1);
+    b = Math.imul(b ^ c, M2);
+  }
+  lanes[0] = a;
+  lanes[1] = b;
 }
 
 /** The hash as a non-negative integer below 2^53. */
