@@ -86,12 +86,17 @@ export interface LiveRoot {
    * else empty).
    */
   collectState(): StateEntry[];
-  /** Every element's hid below the root, in document pre-order. */
+  /**
+   * Every element's hid below the root, in document pre-order — or none when they are
+   * numbered as a fresh mount numbers them (the root's hid + 1, + 2, … in pre-order,
+   * what every tree whose elements were never added or replaced has): a checkpoint then
+   * holds no list that grows with the page.
+   */
   hids(): number[];
   /**
    * Gives the elements below the root, in document pre-order, the hids `hids` (those of a
-   * checkpointed tree the browser still shows); `false`, changing nothing, when the
-   * counts differ.
+   * checkpointed tree the browser still shows; none: a fresh mount's numbering, see
+   * {@link hids}); `false`, changing nothing, when the counts differ.
    */
   adoptHids(hids: readonly number[]): boolean;
   /**
@@ -137,6 +142,17 @@ export function mountLive(node: VChild, opts: MountLiveOptions): LiveRoot {
 }
 
 /** Calls `fn` for every element below `root`, in document pre-order. */
+/** True when the elements below `el` are numbered `next`, `next` + 1, … in pre-order. */
+function numberedFrom(el: HElement, next: { hid: number }): boolean {
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind !== HKind.Element) continue;
+    if (c.hid !== next.hid++ || !numberedFrom(c, next)) return false;
+  }
+  return true;
+}
+
 function eachElement(root: HElement, fn: (el: HElement) => void): void {
   for (const c of root.children) {
     if (c.kind === HKind.Element) {
@@ -192,6 +208,7 @@ class LiveView implements LiveRoot {
 
   hids(): number[] {
     const out: number[] = [];
+    if (numberedFrom(this.root, { hid: this.root.hid + 1 })) return out;
     eachElement(this.root, (el) => out.push(el.hid));
     return out;
   }
@@ -199,6 +216,7 @@ class LiveView implements LiveRoot {
   adoptHids(hids: readonly number[]): boolean {
     const els: HElement[] = [];
     eachElement(this.root, (el) => els.push(el));
+    if (hids.length === 0) hids = els.map((_, i) => this.root.hid + 1 + i);
     if (els.length !== hids.length) return false;
     let max = this.root.hid;
     for (let i = 0; i < els.length; i++) {

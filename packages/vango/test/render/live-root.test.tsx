@@ -144,6 +144,36 @@ describe("mountLive", () => {
     );
   });
 
+  test("hids(): none while numbered as a fresh mount numbers them; adoptHids([]) numbers so", () => {
+    const items = signal([1, 2]);
+    function List() {
+      return () => (
+        <ul>
+          {items().map((i) => (
+            <li key={i}>{i}</li>
+          ))}
+          <p>end</p>
+        </ul>
+      );
+    }
+    const view = mountLive(<List />, { onDirty: noop });
+    expect(view.hids()).toEqual([]);
+    items.set([1, 2, 3]);
+    view.flush([]);
+    // The new item's hid comes after every other's: not a fresh mount's numbering now.
+    const hids = view.hids();
+    expect(hids).toHaveLength(5);
+    expect(hids).not.toEqual([2, 3, 4, 5, 6]);
+    const fresh = mountLive(<List />, { onDirty: noop });
+    expect(fresh.hids()).toEqual([]);
+    expect(fresh.adoptHids(hids)).toBe(true);
+    expect(fresh.hids()).toEqual(hids);
+    expect(serializeHost(fresh.root)).toBe(serializeHost(view.root));
+    expect(fresh.adoptHids([])).toBe(true);
+    expect(fresh.hids()).toEqual([]);
+    expect(fresh.adoptHids([2, 3])).toBe(false); // counts differ
+  });
+
   test("handler() finds bindings by hid and ignores inherited names", () => {
     const clicks: unknown[] = [];
     const view = mountLive(

@@ -32,7 +32,11 @@ export interface Checkpoint {
   readonly cseq: number;
   readonly userId: string | undefined;
   readonly state: readonly StateEntry[];
-  /** Element hids in document pre-order. */
+  /**
+   * Element hids in document pre-order; none when they are a fresh mount's numbering
+   * (`LiveRoot.hids`). A reader from before that shortening finds none for a page with
+   * elements, so its rebuild cannot match and sends the whole view: correct, if larger.
+   */
   readonly hids: readonly number[];
   /** Fingerprint of the rendered tree at `seq` (`hashHost`). */
   readonly hash: string;
