@@ -6,9 +6,8 @@
  * event by ref to time the round trip. The same surface as {@link LoadSession}, so the
  * same load runs drive either server.
  */
-import { request } from "node:http";
 import WebSocket from "ws";
-import { PAGE_HEADERS } from "./protocol-client.ts";
+import { getPage } from "./protocol-client.ts";
 
 interface PhxBoot {
   readonly cookie: string;
@@ -18,33 +17,13 @@ interface PhxBoot {
 }
 
 /** GETs `/` from the peer and extracts what the join needs. */
-export function fetchPhxBoot(port: number): Promise<PhxBoot> {
-  return new Promise((resolve, reject) => {
-    const opts = { host: "127.0.0.1", port, path: "/", method: "GET", agent: false };
-    const req = request(
-      PAGE_HEADERS === undefined ? opts : { ...opts, headers: PAGE_HEADERS },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () => {
-          const csrf = /name="csrf-token" content="([^"]+)"/.exec(body)?.[1];
-          const session = /data-phx-session="([^"]+)"/.exec(body)?.[1];
-          const id = /id="(phx-[^"]+)"/.exec(body)?.[1];
-          const set = res.headers["set-cookie"]?.[0];
-          if (!csrf || !session || !id || !set) {
-            reject(new Error(`bad peer page (HTTP ${res.statusCode})`));
-            return;
-          }
-          resolve({ cookie: set.split(";")[0]!, csrf, session, topic: `lv:${id}` });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+export async function fetchPhxBoot(port: number): Promise<PhxBoot> {
+  const { body, cookie, status } = await getPage(port, "/");
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(body)?.[1];
+  const session = /data-phx-session="([^"]+)"/.exec(body)?.[1];
+  const id = /id="(phx-[^"]+)"/.exec(body)?.[1];
+  if (!csrf || !session || !id || !cookie) throw new Error(`bad peer page (HTTP ${status})`);
+  return { cookie, csrf, session, topic: `lv:${id}` };
 }
 
 export class PhxLoadSession {

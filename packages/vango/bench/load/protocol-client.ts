@@ -40,8 +40,15 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
 /** The page GET's headers, when they are a browser's (`VANGO_BENCH_BROWSER=1`). */
 export const PAGE_HEADERS = process.env.VANGO_BENCH_BROWSER === "1" ? BROWSER_HEADERS : undefined;
 
-/** GETs `path` and extracts the session cookie and the boot data. */
-export function fetchBoot(port: number, path = "/"): Promise<Boot> {
+/** A page GET's answer: its body, its first `Set-Cookie` as `name=value`, its status. */
+export interface PageAnswer {
+  readonly body: string;
+  readonly cookie: string | undefined;
+  readonly status: number | undefined;
+}
+
+/** GETs `path`, with a browser's headers when `PAGE_HEADERS` are set. */
+export function getPage(port: number, path: string): Promise<PageAnswer> {
   return new Promise((resolve, reject) => {
     const opts = { host: "127.0.0.1", port, path, method: "GET", agent: false };
     const req = request(
@@ -53,17 +60,23 @@ export function fetchBoot(port: number, path = "/"): Promise<Boot> {
           body += c;
         });
         res.on("end", () => {
-          const m = /id="vango-boot">(.*?)<\/script>/.exec(body);
-          const set = res.headers["set-cookie"]?.[0];
-          if (!m || !set) return reject(new Error(`bad page (HTTP ${res.statusCode})`));
-          const boot = JSON.parse(m[1]!) as { token: string; csrf: string };
-          resolve({ cookie: set.split(";")[0]!, token: boot.token, csrf: boot.csrf });
+          const cookie = res.headers["set-cookie"]?.[0]?.split(";")[0];
+          resolve({ body, cookie, status: res.statusCode });
         });
       },
     );
     req.on("error", reject);
     req.end();
   });
+}
+
+/** GETs `path` and extracts the session cookie and the boot data. */
+export async function fetchBoot(port: number, path = "/"): Promise<Boot> {
+  const { body, cookie, status } = await getPage(port, path);
+  const m = /id="vango-boot">(.*?)<\/script>/.exec(body);
+  if (!m || !cookie) throw new Error(`bad page (HTTP ${status})`);
+  const boot = JSON.parse(m[1]!) as { token: string; csrf: string };
+  return { cookie, token: boot.token, csrf: boot.csrf };
 }
 
 export class LoadSession {
