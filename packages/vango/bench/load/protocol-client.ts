@@ -16,9 +16,10 @@ export interface Boot {
 }
 
 /**
- * The headers Chromium 131 sends with a page navigation (its cookie aside): what a
- * session keeps of its page request with a real browser. `VANGO_BENCH_BROWSER=1` sends
- * them with every page GET; without it the GET carries Node's few (host, connection).
+ * The headers Chromium 131 sends with a page navigation, with the cookies a returning
+ * visitor of a site with analytics and a consent banner carries: what a session keeps of
+ * its page request with a real browser. `VANGO_BENCH_BROWSER=1` sends them with every
+ * page GET; without it the GET carries Node's few (host, connection).
  */
 export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
   "sec-ch-ua": '"Chromium";v="131", "Not_A Brand";v="24"',
@@ -35,6 +36,10 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
   "sec-fetch-dest": "document",
   "accept-encoding": "gzip, deflate, br, zstd",
   "accept-language": "en-US,en;q=0.9",
+  cookie:
+    "_ga=GA1.1.1408207125.1733481632; _ga_Q2W8E4R6T9=GS1.1.1733481632.3.1.1733483511.0.0.0; " +
+    "_gid=GA1.2.871220345.1733481632; _fbp=fb.1.1733481632418.937215064; " +
+    "consent=necessary%2Canalytics; theme=dark",
 };
 
 /** The page GET's headers, when they are a browser's (`VANGO_BENCH_BROWSER=1`). */

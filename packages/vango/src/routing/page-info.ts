@@ -226,7 +226,10 @@ export function useRequest(): PageRequest {
     },
     method: s.request.method,
     headers: s.request.headers,
-    cookies: s.request.cookies,
+    // Read when asked for: a page's request parses its cookies on first use.
+    get cookies() {
+      return s.request.cookies;
+    },
   };
 }
 

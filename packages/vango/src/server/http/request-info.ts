@@ -26,8 +26,8 @@ const NO_LOCALS: ReadonlyMap<symbol, unknown> = new Map();
 /**
  * Header values that many requests carry alike (a browser's `user-agent`, `accept`,
  * `sec-ch-ua`, `accept-language`…), one string each. A session keeps its request for
- * its lifetime, and a browser's headers made an idle session 3.95 KB instead of 3.15;
- * with them shared, 2.94 (`npm run bench -- session`, "a browser's headers"). Bounded:
+ * its lifetime, and a browser's headers (its cookies aside) made an idle session 3.95 KB
+ * instead of 3.15; shared, 2.94 (`npm run bench -- session`). Bounded:
  * a full table starts over (what sessions hold stays theirs), so a flood of distinct
  * values costs a clear now and then, never memory. Credentials are never kept here.
  */
@@ -58,21 +58,50 @@ function headersOf(req: IncomingMessage): RequestInfo["headers"] {
 }
 
 /**
- * @example const view = PageView.open({ …, request: requestInfo(req) });
+ * A request as pages see it. Its cookies are read from the `cookie` header when first
+ * asked for: a session keeps its request for its lifetime, and most pages never read a
+ * cookie — a returning visitor's analytics cookies, parsed into a Map up front, were
+ * ~0.6 KB of each idle session on top of the header (`npm run bench -- session`).
  */
-export function requestInfo(req: IncomingMessage, method = req.method ?? "GET"): RequestInfo {
+class PageRequestInfo implements RequestInfo {
+  readonly method: string;
+  readonly headers: RequestInfo["headers"];
+  readonly locals: ReadonlyMap<symbol, unknown>;
+  #cookies: ReadonlyMap<string, string> | undefined = undefined;
+
+  constructor(
+    method: string,
+    headers: RequestInfo["headers"],
+    locals: ReadonlyMap<symbol, unknown>,
+  ) {
+    this.method = method;
+    this.headers = headers;
+    this.locals = locals;
+  }
+
+  get cookies(): ReadonlyMap<string, string> {
+    this.#cookies ??= appCookies(this.headers.cookie);
+    return this.#cookies;
+  }
+}
+
+/** The app's cookies in a `cookie` header: Vango's own are left out. */
+function appCookies(header: string | readonly string[] | undefined): ReadonlyMap<string, string> {
+  if (typeof header !== "string") return NO_COOKIES;
   let cookies: Map<string, string> | undefined;
-  for (const [k, v] of parseCookies(req.headers.cookie)) {
+  for (const [k, v] of parseCookies(header)) {
     if (OWN_COOKIES.has(k)) continue;
     if (cookies === undefined) cookies = new Map();
     cookies.set(k, v);
   }
+  return cookies ?? NO_COOKIES;
+}
+
+/**
+ * @example const view = PageView.open({ …, request: requestInfo(req) });
+ */
+export function requestInfo(req: IncomingMessage, method = req.method ?? "GET"): RequestInfo {
   const locals = requestLocals(req);
-  return {
-    method,
-    headers: headersOf(req),
-    cookies: cookies ?? NO_COOKIES,
-    // The app's middleware has run by now: an empty Map stays empty.
-    locals: locals.size === 0 ? NO_LOCALS : locals,
-  };
+  // The app's middleware has run by now: an empty Map stays empty.
+  return new PageRequestInfo(method, headersOf(req), locals.size === 0 ? NO_LOCALS : locals);
 }
