@@ -35,7 +35,13 @@ const shared = new Map<string, string>();
 const SHARED_MAX = 1024;
 /** Longer values are kept as they are (browsers' shared headers are shorter). */
 const SHARED_VALUE_MAX = 256;
-const PRIVATE_HEADERS = new Set(["cookie", "authorization", "proxy-authorization"]);
+/** Credentials, and a value each connection makes up anew (a resume's upgrade request). */
+const UNSHARED_HEADERS = new Set([
+  "cookie",
+  "authorization",
+  "proxy-authorization",
+  "sec-websocket-key",
+]);
 
 function sharedValue(v: string): string {
   if (v.length > SHARED_VALUE_MAX) return v;
@@ -52,7 +58,7 @@ function headersOf(req: IncomingMessage): RequestInfo["headers"] {
   const all = req.headers;
   for (const name of Object.keys(all)) {
     const v = all[name];
-    out[name] = typeof v === "string" && !PRIVATE_HEADERS.has(name) ? sharedValue(v) : v;
+    out[name] = typeof v === "string" && !UNSHARED_HEADERS.has(name) ? sharedValue(v) : v;
   }
   return Object.freeze(out);
 }
