@@ -72,8 +72,8 @@ export interface LiveRoot {
   readonly pending: number;
   /**
    * Resolves `true` once nothing is pending (at once when nothing is), `false` after
-   * `ms` or once `stop` aborts. Settled data makes components dirty: flush before reading the tree, and wait
-   * again if that render started more fetches.
+   * `ms` or once `stop` aborts. Settled data makes components dirty: flush before
+   * reading the tree, and wait again if that render started more fetches.
    * @example
    * if (!(await view.settled(50))) log("slow data will arrive as patches");
    * view.flush([]); // the tree now shows what arrived in time
@@ -141,7 +141,6 @@ export function mountLive(node: VChild, opts: MountLiveOptions): LiveRoot {
   return new LiveView(node, opts);
 }
 
-/** Calls `fn` for every element below `root`, in document pre-order. */
 /** True when the elements below `el` are numbered `next`, `next` + 1, … in pre-order. */
 function numberedFrom(el: HElement, next: { hid: number }): boolean {
   const children = el.children;
@@ -153,6 +152,7 @@ function numberedFrom(el: HElement, next: { hid: number }): boolean {
   return true;
 }
 
+/** Calls `fn` for every element below `root`, in document pre-order. */
 function eachElement(root: HElement, fn: (el: HElement) => void): void {
   for (const c of root.children) {
     if (c.kind === HKind.Element) {

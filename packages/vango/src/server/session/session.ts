@@ -277,14 +277,17 @@ export class Session implements Flushable {
    * @example const rebuilt = await session.building((stop) => PageView.rebuild(init, cp, ms, stop));
    */
   async building<T>(build: (stop: AbortSignal) => Promise<T>): Promise<T> {
+    // Builds do not overlap (a wake runs once at a time, a resume builds a new session);
+    // one that did would share the signal of the build under way.
+    const running = this.#building;
+    if (running !== undefined) return build(running.signal);
     const ctl = new AbortController();
     if (this.state === SessionState.Closed) ctl.abort();
-    const outer = this.#building;
     this.#building = ctl;
     try {
       return await build(ctl.signal);
     } finally {
-      if (this.#building === ctl) this.#building = outer;
+      this.#building = undefined;
     }
   }
 
