@@ -194,7 +194,12 @@ export function createApp(options: AppOptions): App {
       );
       const sockets = new SocketDrain();
       server.on("connection", (s) => sockets.add(s));
-      server.on("upgrade", upgrade);
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // `close()` drains upgraded sockets itself: one 'close' listener for each, not two
+        // (a socket's third grows its listener array to 19 slots, ~140 B of every session).
+        sockets.delete(socket);
+        upgrade(req, socket, head);
+      });
       return new Promise<Listening>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

@@ -2,6 +2,7 @@
  * Test helpers: a real app on an ephemeral 127.0.0.1 port and a protocol client on `ws`
  * speaking the shared codec.
  */
+import type { Server } from "node:http";
 import WebSocket from "ws";
 import { decodeServerFrame, encodeClientFrame } from "../../src/protocol/client-codec.ts";
 import { FrameType, PROTOCOL_VERSION } from "../../src/protocol/constants.ts";
@@ -29,6 +30,8 @@ export function captureLogger(): Captured {
 
 export interface Running {
   readonly app: App;
+  /** The HTTP server `listen()` made. */
+  readonly server: Server;
   readonly port: number;
   readonly base: string;
   close(): Promise<void>;
@@ -45,7 +48,13 @@ export async function start(
     ...opts,
   });
   const l = await app.listen(0);
-  return { app, port: l.port, base: `http://127.0.0.1:${l.port}`, close: () => l.close() };
+  return {
+    app,
+    server: l.server,
+    port: l.port,
+    base: `http://127.0.0.1:${l.port}`,
+    close: () => l.close(),
+  };
 }
 
 export interface Page {

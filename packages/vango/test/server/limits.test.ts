@@ -1,5 +1,6 @@
 /** WebSocket limits over real sockets: event budget, socket caps at upgrade, payload size. */
 
+import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CloseCode, FrameType } from "../../src/protocol/constants.ts";
@@ -135,6 +136,19 @@ describe("socket caps at upgrade", () => {
     );
     b.close();
     (c as WebSocket).close();
+  });
+
+  it("an upgraded socket has two 'close' listeners: its WebSocket's and the shutdown's", async () => {
+    srv = await start({ routes: { "/": Counter }, connectionLimits: { perIp: 5 } });
+    const counts: number[] = [];
+    // After the app's own 'upgrade' listener, which opened the WebSocket.
+    srv.server.on("upgrade", (_req: unknown, socket: Duplex) => {
+      counts.push(socket.listenerCount("close"));
+    });
+    const ws = (await tryOpen(srv.port)) as WebSocket;
+    // A third grows the socket's listener array to 19 slots, ~140 B of every session.
+    expect(counts).toEqual([2]);
+    ws.close();
   });
 
   it("refuses over the global cap with 503 too_many_connections", async () => {

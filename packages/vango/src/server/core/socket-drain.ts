@@ -36,6 +36,11 @@ export class SocketDrain {
     socket.on("close", this.#onClose);
   }
 
+  /** Stops tracking `socket` (another drain took it over). */
+  delete(socket: Duplex): void {
+    if (this.#open.delete(socket)) socket.off("close", this.#onClose);
+  }
+
   /** Sockets still open. */
   get size(): number {
     return this.#open.size;

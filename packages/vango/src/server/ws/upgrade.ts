@@ -92,29 +92,38 @@ export function createUpgradeHandler(host: UpgradeHost): UpgradeHandler {
         refuse(socket, slot, req);
         return;
       }
+      // Given back by the WebSocket's close (`Listened.onClose`), or below if it never
+      // opens. Not a 'close' listener of its own: a socket's third one grows the
+      // listener array to 19 slots, ~250 B of every session with the once-wrapper.
       release = slot;
-      // 'close' fires once the socket is gone, upgraded or not.
-      socket.once("close", slot);
     }
     // The client hung up while the request was read: nothing to answer.
     if (!socket.readable || !socket.writable) {
+      release?.();
       socket.destroy();
       return;
     }
-    socket.write(switchingProtocols(req.headers["sec-websocket-key"]!));
-    // From here the WebSocket handles the socket's errors.
-    socket.off("error", onSocketError);
-    const ws = new ServerWebSocket(socket, host.maxPayload);
-    const t = rt.wrapTransport(new WsTransport(ws));
-    // The connection holds the request only until the handshake (a rebuilt page needs
-    // its headers); nothing else made per socket keeps it.
-    const conn = new Connection(
-      host.connectionHost,
-      t,
-      readSessionCookie(req.headers.cookie, rt.devMode),
-      req,
-    );
-    ws.open(new Listened(rt, conn, release), head);
+    try {
+      socket.write(switchingProtocols(req.headers["sec-websocket-key"]!));
+      // From here the WebSocket handles the socket's errors.
+      socket.off("error", onSocketError);
+      const ws = new ServerWebSocket(socket, host.maxPayload);
+      const t = rt.wrapTransport(new WsTransport(ws));
+      // The connection holds the request only until the handshake (a rebuilt page needs
+      // its headers); nothing else made per socket keeps it.
+      const conn = new Connection(
+        host.connectionHost,
+        t,
+        readSessionCookie(req.headers.cookie, rt.devMode),
+        req,
+      );
+      ws.open(new Listened(rt, conn, release), head);
+    } catch (err) {
+      // Inside the server's 'upgrade' event a throw would be uncaught: this socket goes.
+      rt.logger.error({ err, code: E.internal_error }, "upgrade failed");
+      release?.();
+      socket.destroy();
+    }
   };
 }
 
