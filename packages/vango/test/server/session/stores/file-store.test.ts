@@ -5,8 +5,11 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -17,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileSessionStore } from "../../../../src/server/session/stores/file-store.ts";
+import { defaultOpenFiles, FileWriter } from "../../../../src/server/session/stores/file-writer.ts";
 import { payload } from "./file-store-child.ts";
 import { sessionStoreSuite } from "./store.cases.ts";
 
@@ -315,5 +319,104 @@ describe("FileSessionStore", () => {
       code: "store_unavailable",
     });
     await expect(FileSessionStore.open({ dir: "" })).rejects.toThrow(RangeError);
+  });
+});
+
+/** Names of the files in `dir` this process has open (the writer thread's are the process's). */
+function openIn(dir: string): string[] {
+  const names: string[] = [];
+  for (const fd of readdirSync("/proc/self/fd")) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the descriptor readdir itself used
+    }
+    if (target.startsWith(`${dir}/`)) names.push(target.slice(dir.length + 1));
+  }
+  return names.sort();
+}
+
+const sha = (id: string) => `${createHash("sha256").update(id).digest("hex")}.vgs`;
+
+describe.runIf(process.platform === "linux")("FileSessionStore's open files", () => {
+  it("keeps a session's file open between its saves, and closes it with the store", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    for (let i = 0; i < 3; i++) await store.save("a", Uint8Array.of(i), 60_000);
+    expect(openIn(store.directory)).toEqual([sha("a")]);
+    expect(await store.load("a")).toEqual(Uint8Array.of(2));
+    await store.close();
+    expect(openIn(store.directory)).toEqual([]);
+  });
+
+  it("writes at the path again when the open file was deleted, by the store or anyone", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    await store.save("a", Uint8Array.of(1), 60_000);
+    await store.delete("a");
+    await store.save("a", Uint8Array.of(2), 60_000);
+    expect(await store.load("a")).toEqual(Uint8Array.of(2));
+    unlinkSync(join(store.directory, sha("a")));
+    await store.save("a", Uint8Array.of(3), 60_000);
+    expect(await store.load("a")).toEqual(Uint8Array.of(3));
+    // Only the file at the path is open: none that was deleted.
+    expect(openIn(store.directory)).toEqual([sha("a")]);
+    await store.close();
+  });
+
+  it("closes the open file when a larger checkpoint replaces it by rename", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    await store.save("a", Uint8Array.of(1), 60_000);
+    await store.save("a", new Uint8Array(5_000).fill(2), 60_000);
+    expect(openIn(store.directory)).toEqual([]);
+    await store.save("a", Uint8Array.of(3), 60_000);
+    expect(await store.load("a")).toEqual(Uint8Array.of(3));
+    expect(openIn(store.directory)).toEqual([sha("a")]);
+    await store.close();
+  });
+
+  it("keeps at most openFiles, closing the least recently saved first", async () => {
+    const store = await FileSessionStore.open({
+      dir: freshDir(),
+      sweepIntervalMs: 0,
+      openFiles: 2,
+    });
+    for (const id of ["a", "b", "c"]) await store.save(id, Uint8Array.of(1), 60_000);
+    expect(openIn(store.directory)).toEqual([sha("b"), sha("c")].sort());
+    await store.save("b", Uint8Array.of(2), 60_000);
+    await store.save("a", Uint8Array.of(2), 60_000);
+    expect(openIn(store.directory)).toEqual([sha("a"), sha("b")].sort());
+    await store.close();
+
+    const none = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0, openFiles: 0 });
+    await none.saveAll([
+      { id: "a", data: Uint8Array.of(1), ttlMs: 60_000 },
+      { id: "b", data: Uint8Array.of(1), ttlMs: 60_000 },
+    ]);
+    expect(openIn(none.directory)).toEqual([]);
+    expect(await none.load("b")).toEqual(Uint8Array.of(1));
+    await none.close();
+    await expect(FileSessionStore.open({ dir: freshDir(), openFiles: -1 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it("closes a kept file that no batch wrote for idleMs", async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const writer = new FileWriter(dir, { fsync: false, openFiles: 10, idleMs: 100 });
+    const write = (name: string) =>
+      writer.write([{ name, start: 0, end: 1, inPlace: true }], new ArrayBuffer(1));
+    expect(await write("a")).toEqual([null]);
+    expect(openIn(dir)).toEqual(["a"]);
+    await sleep(150);
+    expect(await write("b")).toEqual([null]);
+    expect(openIn(dir)).toEqual(["b"]);
+    await writer.close();
+    expect(openIn(dir)).toEqual([]);
+  });
+
+  it("keeps an eighth of the process's open-file limit open by default, at most 8,192", () => {
+    const limit = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "latin1"));
+    expect(defaultOpenFiles()).toBe(Math.min(8192, Math.floor(Number(limit![1]) / 8)));
   });
 });
