@@ -115,15 +115,21 @@ export function plainBytes(bytes: Uint8Array): Uint8Array {
 /** Checks every entry of a `saveAll`; returns them with repeated ids dropped (the last wins). */
 export function lastPerId(entries: readonly SessionEntry[]): readonly SessionEntry[] {
   if (!Array.isArray(entries)) throw new RangeError("session store: saveAll takes an array");
-  const seen = new Map<string, SessionEntry>();
+  const ids = new Set<string>();
   for (const e of entries) {
     checkId(e.id);
     checkData(e.data);
     checkTtl(e.ttlMs);
-    seen.delete(e.id);
-    seen.set(e.id, e);
+    ids.add(e.id);
   }
-  return seen.size === entries.length ? entries : [...seen.values()];
+  // Persistence's flushes never repeat an id: one set, and the list as it came.
+  if (ids.size === entries.length) return entries;
+  const last = new Map<string, SessionEntry>();
+  for (const e of entries) {
+    last.delete(e.id);
+    last.set(e.id, e);
+  }
+  return [...last.values()];
 }
 
 /** The operations an observer hears about. */
