@@ -78,7 +78,8 @@ export interface FileSessionStoreOptions {
   /**
    * Checkpoint files kept open between saves, so a busy session's next save skips the
    * `open` and `close` (default: an eighth of the process's open-file limit, at most
-   * 8,192; 0 keeps none). A file is closed after 10 s without a save.
+   * 8,192; 0 keeps none). A file is closed after 10 s without a save. None on Windows,
+   * where a deleted file may stay at its path while it is open.
    */
   readonly openFiles?: number;
 }
@@ -210,10 +211,12 @@ export class FileSessionStore implements SessionStore {
     if (!Number.isInteger(openFiles) || openFiles < 0) {
       throw new RangeError("file session store: openFiles must be an integer ≥ 0");
     }
+    // Windows may keep a deleted file that is still open at its path, links and all,
+    // until it is closed: whether a kept file is still the one at its path is unknowable.
     const store = new FileSessionStore(
       join(options.dir, "sessions"),
       options.fsync ?? false,
-      openFiles,
+      process.platform === "win32" ? 0 : openFiles,
     );
     try {
       await mkdir(store.#dir, { recursive: true, mode: 0o700 });
