@@ -400,6 +400,21 @@ describe.runIf(process.platform === "linux")("FileSessionStore's open files", ()
     );
   });
 
+  it("keeps none open on Windows, where a deleted file may stay at its path while open", async () => {
+    const platform = Object.getOwnPropertyDescriptor(process, "platform")!;
+    Object.defineProperty(process, "platform", { ...platform, value: "win32" });
+    let store: FileSessionStore;
+    try {
+      store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0, openFiles: 8 });
+    } finally {
+      Object.defineProperty(process, "platform", platform);
+    }
+    await store.save("a", Uint8Array.of(1), 60_000);
+    expect(openIn(store.directory)).toEqual([]);
+    expect(await store.load("a")).toEqual(Uint8Array.of(1));
+    await store.close();
+  });
+
   it("closes a kept file that no batch wrote for idleMs", async () => {
     const dir = freshDir();
     mkdirSync(dir, { recursive: true });
