@@ -14,7 +14,7 @@
  * **Open files.** A file overwritten in place stays open between saves (up to
  * `openFiles` of them, least recently used closed first, and none unused for
  * `idleMs`), so the next checkpoint of a busy session is `fstat` + `pwrite` instead of
- * `open` + `fstat` + `pwrite` + `close`: about half the thread's CPU per file. The
+ * `open` + `fstat` + `pwrite` + `close`: a quarter less CPU per checkpoint. The
  * `fstat` is also the check that the open file is still the one at its path: a file
  * that was deleted (by the store, its sweep, or anyone) or replaced by a rename has no
  * link left (`nlink` 0), and the path is opened again — so a save never lands in a file
@@ -74,13 +74,21 @@ const THREAD = `
     kept.delete(name);
     closeQuietly(o.fd);
   };
-  // Closes the files no one wrote for idleMs (the least recently used come first).
-  const closeIdle = (now) => {
+  // Closes the files no one wrote for idleMs (the least recently used come first), on a
+  // timer while any is kept: a session that ended leaves a deleted file open until then.
+  let idleTimer;
+  const closeIdle = () => {
+    idleTimer = undefined;
+    const now = Date.now();
     for (const [name, o] of kept) {
       if (o.usedAt > now - idleMs) break;
       kept.delete(name);
       closeQuietly(o.fd);
     }
+    watchIdle();
+  };
+  const watchIdle = () => {
+    if (idleTimer === undefined && kept.size > 0) idleTimer = setTimeout(closeIdle, idleMs);
   };
   const writeAll = (fd, bytes, at) => {
     let done = 0;
@@ -149,6 +157,8 @@ const THREAD = `
   const failure = (e) => ({ message: String((e && e.message) || e), code: e && e.code });
   parentPort.on("message", ({ id, items, buffer, close }) => {
     if (close) {
+      clearTimeout(idleTimer);
+      idleTimer = undefined;
       for (const o of kept.values()) closeQuietly(o.fd);
       kept.clear();
       parentPort.postMessage({ id, errors: [] });
@@ -156,7 +166,6 @@ const THREAD = `
     }
     const all = new Uint8Array(buffer);
     const now = Date.now();
-    closeIdle(now);
     let renamed = false;
     const errors = items.map((item) => {
       const bytes = all.subarray(item.start, item.end);
@@ -182,6 +191,7 @@ const THREAD = `
         for (let i = 0; i < errors.length; i++) if (!items[i].inPlace) errors[i] ??= f;
       }
     }
+    watchIdle();
     parentPort.postMessage({ id, errors });
   });
 })();
