@@ -94,7 +94,7 @@ const THREAD = `
     let done = 0;
     while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, at + done);
   };
-  const putInPlace = (name, path, bytes, now) => {
+  const putInPlace = (name, bytes, now) => {
     let o = kept.get(name);
     let st;
     if (o !== undefined) {
@@ -111,6 +111,7 @@ const THREAD = `
       }
     }
     if (o === undefined) {
+      const path = join(dir, name);
       o = { fd: fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600), usedAt: now };
       try {
         st = fs.fstatSync(o.fd);
@@ -136,9 +137,10 @@ const THREAD = `
     o.usedAt = now;
     kept.set(name, o);
   };
-  const putRenamed = (name, path, bytes) => {
+  const putRenamed = (name, bytes) => {
     // The open file, if any, is about to be replaced.
     drop(name);
+    const path = join(dir, name);
     const tmp = path + "." + process.pid + ".w" + seq++ + ".tmp";
     try {
       const fd = fs.openSync(tmp, "wx", 0o600);
@@ -169,12 +171,11 @@ const THREAD = `
     let renamed = false;
     const errors = items.map((item) => {
       const bytes = all.subarray(item.start, item.end);
-      const path = join(dir, item.name);
       try {
         if (item.inPlace) {
-          putInPlace(item.name, path, bytes, now);
+          putInPlace(item.name, bytes, now);
         } else {
-          putRenamed(item.name, path, bytes);
+          putRenamed(item.name, bytes);
           renamed = true;
         }
         return null;
