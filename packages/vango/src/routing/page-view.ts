@@ -68,9 +68,20 @@ export interface AppPages {
   readonly title: string | undefined;
   /** The bound on the app's route warm-ups running at once. */
   readonly prefetchGate: PrefetchGate;
-  /** How long a page built again (a parked one waking) waits for its data (`timeouts.pageDataMs`). */
-  readonly pageDataMs?: number;
+  /** How long a page built again (a parked one waking) waits for its data (`timeouts`). */
+  readonly rebuildWait?: RebuildWait;
 }
+
+/** How long a page built again from a checkpoint waits for its data ({@link PageView.rebuild}). */
+export interface RebuildWait {
+  /** For all of it, as a page request does (`timeouts.pageDataMs`). */
+  readonly dataMs: number;
+  /** Then, while it does not yet render what the browser shows (`timeouts.resumeDataMs`). */
+  readonly moreMs: number;
+}
+
+/** No wait: a rebuilt page is compared as it first renders. */
+export const NO_REBUILD_WAIT: RebuildWait = Object.freeze({ dataMs: 0, moreMs: 0 });
 
 /** Outcome of opening a page: the view, or where a `redirect()` during its setup points. */
 export type OpenedPage = PageView | Redirect;
@@ -179,17 +190,21 @@ export class PageView implements SessionView {
   /**
    * Builds a page again — a resume on an instance that does not hold its session, or a
    * parked page woken: opened at `init.url` with `cp`'s state, then given up to
-   * `budgetMs` for its data (the browser shows the page with its data, so the comparison
-   * is with that, not with fallbacks). `same`: it renders what the checkpoint recorded —
-   * its shape (the browser's hids adopted) and its HTML fingerprint; always false without
-   * a checkpoint. A `Redirect` when the page now redirects (its data changed); a failure
-   * to open or settle throws, with the view disposed. Once `stop` aborts (its session
-   * ended meanwhile) the wait for data ends at once: the caller disposes the view.
+   * `wait.dataMs` for its data (the browser shows the page with its data, so the
+   * comparison is with that, not with fallbacks). `same`: it renders what the checkpoint
+   * recorded — its shape (the browser's hids adopted) and its HTML fingerprint; always
+   * false without a checkpoint. While it is not the same and data is still loading, it
+   * waits up to `wait.moreMs` more: the browser already shows the page, so waiting beats
+   * sending it whole with fallbacks that its data then replaces again (a fresh process's
+   * first queries after a deploy are slow). A `Redirect` when the page now redirects (its
+   * data changed); a failure to open or settle throws, with the view disposed. Once
+   * `stop` aborts (its session ended meanwhile) the wait for data ends at once: the
+   * caller disposes the view.
    */
   static async rebuild(
     init: Omit<PageViewInit, "restore" | "persist">,
     cp: Checkpoint | undefined,
-    budgetMs: number,
+    wait: RebuildWait,
     stop?: AbortSignal,
   ): Promise<RebuiltPage | Redirect> {
     const view = PageView.open({
@@ -199,13 +214,23 @@ export class PageView implements SessionView {
     });
     if (view instanceof Redirect) return view;
     try {
-      await view.settle(budgetMs, stop);
+      await view.settle(wait.dataMs, stop);
+      if (cp === undefined) return { view, same: false };
+      let same = view.#renders(cp);
+      if (!same && view.pending > 0 && wait.moreMs > 0 && stop?.aborted !== true) {
+        await view.settle(wait.moreMs, stop);
+        same = view.#renders(cp);
+      }
+      return { view, same };
     } catch (err) {
       view.dispose();
       throw err;
     }
-    const same = cp !== undefined && view.adoptHids(cp.hids) && view.htmlHash() === cp.hash;
-    return { view, same };
+  }
+
+  /** It renders what `cp` recorded: its shape (then its hids are adopted) and its HTML. */
+  #renders(cp: Checkpoint): boolean {
+    return this.adoptHids(cp.hids) && this.htmlHash() === cp.hash;
   }
 
   /** What went wrong when this view shows an `_error` page instead of its page (for the log). */
@@ -779,10 +804,8 @@ class ParkedPage implements ParkedView {
       csrf: this.#csrf,
       ...(this.#app === undefined ? {} : { app: this.#app }),
     };
-    const budget = this.#app?.pageDataMs ?? 0;
-    const rebuilt = await this.#session.building((stop) =>
-      PageView.rebuild(init, cp, budget, stop),
-    );
+    const wait = this.#app?.rebuildWait ?? NO_REBUILD_WAIT;
+    const rebuilt = await this.#session.building((stop) => PageView.rebuild(init, cp, wait, stop));
     // The page now redirects (its data changed): a fresh load follows the redirect.
     if (rebuilt instanceof Redirect) return ErrorCode.session_expired;
     this.#session.route = rebuilt.view.state.entry.peek().pattern;

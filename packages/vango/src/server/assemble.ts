@@ -178,7 +178,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
   const pages: AppPages = {
     title: options.title,
     prefetchGate: new PrefetchGate(),
-    pageDataMs: timeouts.pageDataMs,
+    rebuildWait: { dataMs: timeouts.pageDataMs, moreMs: timeouts.resumeDataMs },
   };
   let persistence: Persistence | undefined;
   if (persist !== undefined) {
@@ -221,7 +221,6 @@ export function assembleApp(options: AppOptions): AppRuntime {
             logger,
             upgradeLocals: options.upgradeLocals,
             userOf: options.userOf,
-            pageDataMs: timeouts.pageDataMs,
           }),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};

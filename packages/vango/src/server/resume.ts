@@ -5,7 +5,8 @@
  * checkpoint is loaded from the session store, and the page is rebuilt at its URL with
  * every component's persisted signals restored and the browser's hids adopted. As for a
  * page request, the rebuild waits up to `pageDataMs` for the page's data (components that
- * mount when it arrives find their state too). When the rebuilt HTML is the checkpoint's
+ * mount when it arrives find their state too), then up to `resumeDataMs` more while data
+ * it lacks to render the checkpoint's page is still loading. When the rebuilt HTML is the checkpoint's
  * and the browser is at the checkpoint's seq, nothing needs sending; otherwise the attach sends the whole view (hids kept, so focus and caret
  * survive). Without a checkpoint (the page was served elsewhere and never changed, or its
  * checkpoint expired) the page is rebuilt from the URL the token carries.
@@ -15,7 +16,12 @@ import { performance } from "node:perf_hooks";
 import { ErrorCode as E, type ErrorCode } from "../protocol/errors.ts";
 import { Redirect } from "../routing/control.ts";
 import type { RequestInfo } from "../routing/page-info.ts";
-import { type AppPages, PageView, type RebuiltPage } from "../routing/page-view.ts";
+import {
+  type AppPages,
+  NO_REBUILD_WAIT,
+  PageView,
+  type RebuiltPage,
+} from "../routing/page-view.ts";
 import type { Router } from "../routing/router.ts";
 import type { Logger } from "./core/logger.ts";
 import { requestInfo } from "./http/request-info.ts";
@@ -40,8 +46,6 @@ export interface ResumeDeps {
   readonly upgradeLocals?: ((req: IncomingMessage) => void | Promise<void>) | undefined;
   /** The signed-in user of a request (`AppOptions.userOf`). */
   readonly userOf?: ((req: IncomingMessage) => string | undefined) | undefined;
-  /** How long the rebuilt page waits for its data (`timeouts.pageDataMs`); default 0. */
-  readonly pageDataMs?: number;
 }
 
 /** The request facts of a page rebuilt without an upgrade request (in-process tests). */
@@ -127,7 +131,7 @@ async function rebuild(
       csrf: deps.csrf.sign(sid),
     };
     rebuilt = await session.building((stop) =>
-      PageView.rebuild(init, cp, deps.pageDataMs ?? 0, stop),
+      PageView.rebuild(init, cp, deps.app.rebuildWait ?? NO_REBUILD_WAIT, stop),
     );
   } catch (err) {
     session.dispose();

@@ -40,6 +40,16 @@ export interface ServerTimeouts extends SessionTimeouts {
    * response at once; below `pendingTtlMs`). The client script runs when the response ends.
    */
   readonly pageStreamMs: number;
+  /**
+   * A page built again from its checkpoint (a resume after a restart or on another
+   * instance, or a parked page woken) first waits `pageDataMs` for its data; when it
+   * then does not yet render what the browser shows because data is still loading, it
+   * waits this much longer before sending the page whole (default 1 s; 0 sends it at
+   * once). The browser already shows the page: waiting spares it a full resync and a
+   * flash of fallbacks, when a fresh process's first queries are slow. The socket's
+   * first events wait meanwhile.
+   */
+  readonly resumeDataMs: number;
   /** A socket must send its Handshake within this time (default 5 s). */
   readonly handshakeMs: number;
   /**
@@ -203,6 +213,7 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
   handshakeMs: 5_000,
   pageDataMs: 50,
   pageStreamMs: 5_000,
+  resumeDataMs: 1_000,
   pendingTtlMs: 15_000,
   resumeWindowMs: 60_000,
   parkAfterMs: 30_000,

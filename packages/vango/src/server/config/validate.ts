@@ -20,6 +20,7 @@ const ZERO_OK_TIMEOUTS = new Set([
   "shutdownMs",
   "pageDataMs",
   "pageStreamMs",
+  "resumeDataMs",
   "parkAfterMs",
 ]);
 

@@ -274,7 +274,7 @@ export class Session implements Flushable {
    * with a signal that aborts if the session closes meanwhile, so the wait ends then
    * and not when the data comes. The signal is held only while `build` runs (it costs
    * ~0.8 KB; an idle session keeps none).
-   * @example const rebuilt = await session.building((stop) => PageView.rebuild(init, cp, ms, stop));
+   * @example const rebuilt = await session.building((stop) => PageView.rebuild(init, cp, wait, stop));
    */
   async building<T>(build: (stop: AbortSignal) => Promise<T>): Promise<T> {
     // Builds do not overlap (a wake runs once at a time, a resume builds a new session);

@@ -45,9 +45,10 @@ export interface SessionView {
 /** A view disposed while its session idles: what builds it again from its checkpoint. */
 export interface ParkedView {
   /**
-   * Builds the view again from `cp` with its data (up to the app's `pageDataMs`) and
-   * the browser's hids; `same` when it renders what the checkpoint rendered. An error
-   * code when it cannot be built (the page now redirects or throws).
+   * Builds the view again from `cp` with its data (up to the app's `pageDataMs`, then
+   * `resumeDataMs` more while what it lacks loads) and the browser's hids; `same` when
+   * it renders what the checkpoint rendered. An error code when it cannot be built (the
+   * page now redirects or throws).
    */
   wake(cp: Checkpoint): Promise<WokenView | ErrorCode>;
 }

@@ -168,6 +168,27 @@ describe("parking idle sessions", () => {
     s.close();
   });
 
+  it("a woken view whose data is slower than pageDataMs waits on for it (resumeDataMs): nothing is resent", async () => {
+    const a = await app();
+    edition = 1;
+    newsMs = 0;
+    const p = await getPage(a.base, "/news");
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    await parked(a);
+    newsMs = 200; // past the page's 50 ms, within the 1 s more a rebuild waits
+    try {
+      const hid = Number(/<button data-hid="(\d+)"/.exec(p.html)![1]);
+      s.click(hid, 1);
+      expect(await s.next()).toMatchObject({ patches: [{ op: PatchOp.SetText, text: "read 1" }] });
+      const m = await a.app.metrics!.metrics();
+      expect(sample(m, "vango_session_wakes_total", `outcome="same"`)).toBe(1);
+    } finally {
+      newsMs = 0;
+    }
+    s.close();
+  });
+
   it("never parks a view with a timer, and it keeps ticking", async () => {
     const a = await app();
     const p = await getPage(a.base, "/clock");

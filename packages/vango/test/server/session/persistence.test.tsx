@@ -209,11 +209,8 @@ describe("session persistence", () => {
     t.close();
   });
 
-  it("slower data: the rebuilt page is sent with its fallback, then the component with its state", async () => {
-    shared = new MemorySessionStore();
-    const routes = { "/": DataPage(150) };
-    const a = await app({ routes });
-    const b = await app({ routes });
+  /** A's page of `routes`, its counter clicked once (seq 1, acked) and its socket closed. */
+  async function clickedAndLeft(a: Running) {
     const p = await getPage(a.base);
     const s = await TestSocket.open(a.port, p.cookie);
     await s.attach(p);
@@ -228,6 +225,32 @@ describe("session persistence", () => {
     s.close();
     await s.whenClosed();
     await detached(a);
+    return { p, hid };
+  }
+
+  it("slower data: the rebuilt page waits on for it (resumeDataMs) and nothing is sent", async () => {
+    shared = new MemorySessionStore();
+    const routes = { "/": DataPage(150) };
+    const a = await app({ routes });
+    const b = await app({ routes });
+    const { p, hid } = await clickedAndLeft(a);
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p, 1);
+    expect([reply.status, reply.nextSeq]).toEqual(["ok", 2]);
+    expect(await t.quiet(80)).toEqual([]);
+    t.click(hid, 2);
+    expect(await t.next()).toMatchObject({
+      patches: [{ op: PatchOp.SetText, text: "loaded 2" }],
+    });
+    t.close();
+  });
+
+  it("data slower than resumeDataMs: the rebuilt page is sent with its fallback, then the component with its state", async () => {
+    shared = new MemorySessionStore();
+    const routes = { "/": DataPage(150) };
+    const a = await app({ routes });
+    const b = await app({ routes, timeouts: { resumeDataMs: 0 } });
+    const { p } = await clickedAndLeft(a);
     const t = await TestSocket.open(b.port, p.cookie);
     expect((await t.attach(p, 1)).status).toBe("ok");
     const full = await t.next();
