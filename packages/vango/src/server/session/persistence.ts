@@ -107,7 +107,7 @@ export class Persistence {
   /** Checkpoints `s` now (its socket dropped: another instance may be asked for it next). */
   async now(s: Persistable): Promise<void> {
     this.#changed.delete(s);
-    const entry = this.#entry(s);
+    const entry = this.#entry(s, true);
     if (entry === undefined) return;
     const t0 = performance.now();
     try {
@@ -137,7 +137,7 @@ export class Persistence {
     this.#changed.clear();
     const entries: SessionEntry[] = [];
     for (const s of sessions) {
-      const e = this.#entry(s);
+      const e = this.#entry(s, true);
       if (e !== undefined) entries.push(e);
     }
     if (entries.length === 0) return;
@@ -260,17 +260,19 @@ export class Persistence {
 
   /**
    * The store entry for `s`, or `undefined` when there is nothing new to save: frames
-   * that changed only what is not persisted (a ticking clock, a hover flag) leave the
-   * state, URL and hids as saved, so no write is needed — a resume from the older
-   * checkpoint sends the whole view, which is correct, and an idle page with a timer
-   * costs the store nothing.
+   * that changed only what is not persisted (a ticking clock, a hover flag, an async
+   * check's progress) leave the state, URL and hids as saved, so a wave writes nothing —
+   * a resume from the older checkpoint sends the whole view, which is correct, and an
+   * idle page with a timer costs the store nothing. `current`: save it all the same, so
+   * its seqs and tree fingerprint are the browser's — when a resume is about to follow (a
+   * dropped socket, a shutdown), after which nothing needs sending.
    */
-  #entry(s: Persistable): SessionEntry | undefined {
+  #entry(s: Persistable, current = false): SessionEntry | undefined {
     const cp = s.checkpoint();
     if (cp === undefined) return undefined;
     const { bytes, skipped, print } = encodeCheckpoint(this.codec, cp);
     if (skipped.length > 0) s.stateSkipped(skipped);
-    if (s.savedPrint === print) return undefined;
+    if (s.savedPrint === print && !current) return undefined;
     s.savedPrint = print;
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
   }

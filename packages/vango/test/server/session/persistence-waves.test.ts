@@ -21,19 +21,21 @@ class Recording extends MemorySessionStore {
   }
 }
 
-function session(key: string): Persistable & { count: number } {
+/** A session whose state is `count`; `frames` more frames changed only what is not persisted. */
+function session(key: string): Persistable & { count: number; frames: number } {
   return {
     key,
     id: key,
     savedPrint: undefined,
     forgotten: false,
     count: 0,
+    frames: 0,
     checkpoint(): Checkpoint {
       return {
         v: CHECKPOINT_VERSION,
         sid: "sid",
         url: "/",
-        seq: this.count,
+        seq: this.count + this.frames,
         cseq: this.count,
         userId: undefined,
         state: [["0", [this.count]]],
@@ -138,6 +140,27 @@ describe("Persistence waves", () => {
     await sleep(120);
     expect(store.calls.map((c) => c.ids)).toEqual([["a"], ["a"]]);
     expect(await p.load("b")).toBeUndefined();
+    await p.close();
+  });
+
+  it("saves a session whose frames changed nothing persisted when a resume follows: its socket dropped, or a shutdown", async () => {
+    const { store, p } = setup(50);
+    const a = session("a");
+    p.changed(a);
+    await sleep(120);
+    expect((await p.load("a"))?.seq).toBe(0);
+    // The wave skips it; the checkpoint's seq stays behind the browser's.
+    a.frames++;
+    p.changed(a);
+    await sleep(120);
+    expect(store.calls).toHaveLength(1);
+    expect((await p.load("a"))?.seq).toBe(0);
+    // Its socket dropped: the resume that follows finds the browser's seq, and sends nothing.
+    await p.now(a);
+    expect((await p.load("a"))?.seq).toBe(1);
+    a.frames++;
+    await p.saveAll([a]);
+    expect((await p.load("a"))?.seq).toBe(2);
     await p.close();
   });
 });
