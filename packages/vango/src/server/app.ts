@@ -34,7 +34,6 @@ import { createHttpHandler, type HttpHost, serveRequest } from "./http/handler.t
 import { StaticFiles } from "./http/static-files.ts";
 import type { EventMiddleware } from "./session/event-context.ts";
 import type { SessionCounts } from "./session/manager.ts";
-import { SessionState } from "./session/services.ts";
 import { Heartbeat } from "./ws/heartbeat.ts";
 import { createUpgradeHandler } from "./ws/upgrade.ts";
 
@@ -153,8 +152,7 @@ export function createApp(options: AppOptions): App {
       if (p !== undefined) {
         // Every session with a page in a browser is saved, within the deadline: its tab
         // reconnects (to this instance restarted, or another) and resumes from it.
-        const live = sessions.all().filter((s) => s.state !== SessionState.Pending);
-        await withDeadline(p.saveAll(live), until);
+        await withDeadline(p.saveAll(sessions.live()), until);
         await withDeadline(p.close(), until);
       }
       for (const s of sessions.all()) s.dispose(E.server_shutdown);

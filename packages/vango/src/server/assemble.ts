@@ -194,6 +194,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
     });
     persistence.metrics = observability.metrics;
     sessions.persistence = persistence;
+    persistence.keepAlive(() => sessions.live());
     observability.health?.watch(SESSION_STORE, store);
   }
   const connectionHost: ConnectionHost = {

@@ -98,7 +98,12 @@ export interface PersistenceOptions {
   readonly dir?: string;
   /** A session that changed is checkpointed within this many ms (default 1,000). */
   readonly checkpointMs?: number;
-  /** How long a checkpoint outlives its session's last change (default 10 minutes). */
+  /**
+   * How long a checkpoint outlives its session in this process's memory (default 10
+   * minutes). While the session is held, its checkpoint's TTL is set again every half of
+   * this, also when its state stopped changing, so a crash never finds an open tab's
+   * checkpoint expired.
+   */
   readonly ttlMs?: number;
   /** Codecs for persisted values of your own classes (`StateType`). */
   readonly types?: readonly AnyStateType[];

@@ -312,6 +312,13 @@ export class SessionManager implements SessionServices {
     return [...this.#byToken.values()];
   }
 
+  /** Every session with a page in a browser (all but the pending: their page never connected). */
+  live(): Session[] {
+    const out: Session[] = [];
+    for (const s of this.#byToken.values()) if (s.state !== SessionState.Pending) out.push(s);
+    return out;
+  }
+
   /** Disposes every session and stops the expiry timer. */
   disposeAll(): void {
     for (const s of this.all()) s.dispose();

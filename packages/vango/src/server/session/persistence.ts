@@ -10,7 +10,8 @@
  * one burst of 2,000 that every event behind it waits for. A session that ends for good (its tab closed, it
  * could not catch up) is deleted from the store; one that only leaves this process's
  * memory (resume window over, evicted, shutdown) stays there for `ttlMs`, so any
- * instance can resume it.
+ * instance can resume it. While a session is in memory its checkpoint is kept from
+ * expiring, also when its state stopped changing (see `keepAlive`).
  *
  * The store's failures never reach a request or an event: they are logged (once per
  * kind and minute), counted, and the session goes on; the store wrapper
@@ -59,7 +60,7 @@ export interface PersistenceConfig {
   readonly codec: StateCodec;
   /** A session that sent a frame is checkpointed within this many ms. */
   readonly checkpointMs: number;
-  /** How long a checkpoint outlives the session's last change. */
+  /** How long a checkpoint outlives its last save, or its last keep-alive (`keepAlive`). */
   readonly ttlMs: number;
   readonly logger: Logger;
 }
@@ -81,6 +82,9 @@ const FLUSH_SLICE_MAX = 100;
 /** A wave takes the sessions due within this fraction of `checkpointMs` (see above). */
 const WAVE_FRACTION = 0.1;
 
+/** Keep-alive: how many checkpoints' TTLs are set at once (each slice awaited before the next). */
+const TOUCH_SLICE = 100;
+
 export class Persistence {
   readonly codec: StateCodec;
   metrics: PersistenceMetrics | undefined = undefined;
@@ -88,6 +92,9 @@ export class Persistence {
   /** Sessions with unsaved frames → when they are due (`performance.now()` ms), in that order. */
   readonly #changed = new Map<Persistable, number>();
   #timer: NodeJS.Timeout | undefined = undefined;
+  #keepTimer: NodeJS.Timeout | undefined = undefined;
+  /** A keep-alive pass is under way (a slow store never has two overlap). */
+  #touching = false;
   readonly #loggedAt = new Map<string, number>();
   readonly #flushDue = (): void => this.#flushChanged();
 
@@ -196,8 +203,52 @@ export class Persistence {
     return cp;
   }
 
-  /** Stops the timer and closes the store (what is pending was saved by `saveAll`). */
+  /**
+   * Keeps the checkpoints of the sessions `live()` returns from expiring while they are
+   * in this process's memory: every half of `ttlMs`, each one's TTL is set again
+   * (`touch`, which revives nothing deleted or expired), a hundred at a time. Without it
+   * a session whose persisted state stopped changing — a tab left open, a page whose only
+   * frames are a clock's — would lose its checkpoint `ttlMs` after its last change while
+   * still open, and a crash would then cost that tab a reload instead of a resume. A
+   * touch sets only the expiry, never the bytes: a stale copy held here cannot overwrite
+   * what another instance saved since.
+   * @example persistence.keepAlive(() => sessions.live());
+   */
+  keepAlive(live: () => readonly Persistable[]): void {
+    if (this.#keepTimer !== undefined) return;
+    this.#keepTimer = setInterval(
+      () => void this.touchAll(live()),
+      Math.max(1, this.#config.ttlMs / 2),
+    );
+    this.#keepTimer.unref();
+  }
+
+  /** One keep-alive pass over `sessions` (skipped while the previous one runs). */
+  async touchAll(sessions: readonly Persistable[]): Promise<void> {
+    if (this.#touching) return;
+    this.#touching = true;
+    try {
+      const ttl = this.#config.ttlMs;
+      for (let i = 0; i < sessions.length; i += TOUCH_SLICE) {
+        const slice = sessions.slice(i, i + TOUCH_SLICE).filter((s) => !s.forgotten);
+        const results = await Promise.allSettled(
+          slice.map((s) => this.#config.store.touch(s.key, ttl)),
+        );
+        const failed = results.find((r) => r.status === "rejected");
+        if (failed !== undefined) {
+          this.#failed("touch", failed.reason);
+          return; // the store is down: the next pass tries again
+        }
+      }
+    } finally {
+      this.#touching = false;
+    }
+  }
+
+  /** Stops the timers and closes the store (what is pending was saved by `saveAll`). */
   async close(): Promise<void> {
+    if (this.#keepTimer !== undefined) clearInterval(this.#keepTimer);
+    this.#keepTimer = undefined;
     this.#clearTimer();
     this.#changed.clear();
     await this.#config.store.close();

@@ -10,6 +10,7 @@ import { type Persistable, Persistence } from "../../../src/server/session/persi
 import type { SessionEntry } from "../../../src/server/session/session-store.ts";
 import { MemorySessionStore } from "../../../src/server/session/stores/memory-store.ts";
 import { StateCodec } from "../../../src/state/codec.ts";
+import { captureLogger } from "../helpers.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -162,5 +163,91 @@ describe("Persistence waves", () => {
     await p.saveAll([a]);
     expect((await p.load("a"))?.seq).toBe(2);
     await p.close();
+  });
+
+  it("keeps live sessions' checkpoints from expiring: touchAll sets their TTL, a hundred at a time, never reviving a forgotten one", async () => {
+    const touched: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    class Touching extends MemorySessionStore {
+      override async touch(id: string, ttlMs: number): Promise<boolean> {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        touched.push(id);
+        await sleep(1);
+        inFlight--;
+        return super.touch(id, ttlMs);
+      }
+    }
+    const store = new Touching();
+    const p = new Persistence({
+      store,
+      codec: new StateCodec(),
+      checkpointMs: 50,
+      ttlMs: 60_000,
+      logger: silentLogger,
+    });
+    const sessions = Array.from({ length: 250 }, (_, i) => session(`s${i}`));
+    await p.saveAll(sessions);
+    sessions[7]!.forgotten = true;
+    const pass = p.touchAll(sessions);
+    void p.touchAll(sessions); // a pass under way: the second is skipped
+    await pass;
+    expect(touched).toHaveLength(249);
+    expect(touched).not.toContain("s7");
+    expect(most).toBe(100);
+    await p.close();
+  });
+
+  it("a store that fails a keep-alive is logged and the pass stops; the next pass tries again", async () => {
+    let calls = 0;
+    class Down extends MemorySessionStore {
+      override async touch(): Promise<boolean> {
+        calls++;
+        throw Object.assign(new Error("down"), { code: "store_unavailable" });
+      }
+    }
+    const logger = captureLogger();
+    const p = new Persistence({
+      store: new Down(),
+      codec: new StateCodec(),
+      checkpointMs: 50,
+      ttlMs: 60_000,
+      logger,
+    });
+    const sessions = Array.from({ length: 250 }, (_, i) => session(`s${i}`));
+    await p.touchAll(sessions);
+    expect(calls).toBe(100);
+    expect(logger.entries.map((e) => [e.msg, (e.obj as { op: string }).op])).toEqual([
+      ["session store failed", "touch"],
+    ]);
+    await p.touchAll(sessions);
+    expect(calls).toBe(200);
+    await p.close();
+  });
+
+  it("keepAlive touches the live sessions every half of ttlMs, until close", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, p } = setup(50);
+      const touches: string[] = [];
+      store.touch = async (id: string) => {
+        touches.push(id);
+        return true;
+      };
+      const a = session("a");
+      p.keepAlive(() => [a]);
+      await vi.advanceTimersByTimeAsync(29_999); // ttlMs 60 s: every 30 s
+      expect(touches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(touches).toEqual(["a"]);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(touches).toEqual(["a", "a", "a"]);
+      await p.close();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(touches).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

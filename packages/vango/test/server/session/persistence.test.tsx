@@ -148,6 +148,33 @@ describe("session persistence", () => {
     t.close();
   });
 
+  it("an open session's checkpoint outlives ttlMs while its state stays the same: a crash leaves it resumable", async () => {
+    shared = new MemorySessionStore();
+    const TTL_MS = 300;
+    const persistence = { store: shared, checkpointMs: 20, ttlMs: TTL_MS };
+    const a = await app({ persistence });
+    const b = await app({ persistence });
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(5, 1); // count 1: checkpointed within 20 ms, then nothing changes
+    await s.next();
+    s.send({ type: FrameType.Ack, seq: 1 });
+    // Three TTLs with the tab open and idle: A keeps the checkpoint alive.
+    await sleep(3 * TTL_MS);
+    // B resumes it as it would after A crashed (A's socket stays open: no detach write).
+    const t = await TestSocket.open(b.port, p.cookie);
+    const reply = await t.attach(p, 1);
+    expect([reply.status, reply.resumed, reply.nextSeq]).toEqual(["ok", true, 2]);
+    expect(await t.quiet(80)).toEqual([]);
+    t.click(5, 2);
+    expect(await t.next()).toMatchObject({
+      patches: [{ op: PatchOp.SetText, text: "count 2" }],
+    });
+    t.close();
+    s.close();
+  });
+
   it("nothing is sent when the rebuilt page is the browser's page", async () => {
     shared = new MemorySessionStore();
     const a = await app();
