@@ -39,7 +39,10 @@ export interface Persistable {
   /** The session's key: its checkpoint's id in the store. */
   readonly key: string;
   readonly id: string;
-  /** Persistence's own: the fingerprint of what was last saved (state, URL, hids), if any. */
+  /**
+   * Persistence's own: the fingerprint of what was last saved (state, URL, hids), if any;
+   * negated while frames since then went unsaved because they changed none of it.
+   */
   savedPrint: number | undefined;
   /** Persistence's own: it ended for good (checkpoint deleted), so a running flush skips it. */
   forgotten: boolean;
@@ -113,8 +116,8 @@ export class Persistence {
 
   /** Checkpoints `s` now (its socket dropped: another instance may be asked for it next). */
   async now(s: Persistable): Promise<void> {
-    this.#changed.delete(s);
-    const entry = this.#entry(s, true);
+    const unsaved = this.#changed.delete(s);
+    const entry = this.#entry(s, true, unsaved);
     if (entry === undefined) return;
     const t0 = performance.now();
     try {
@@ -141,12 +144,12 @@ export class Persistence {
   /** Checkpoints every session in `sessions` in one call (graceful shutdown). */
   async saveAll(sessions: Iterable<Persistable>): Promise<void> {
     this.#clearTimer();
-    this.#changed.clear();
     const entries: SessionEntry[] = [];
     for (const s of sessions) {
-      const e = this.#entry(s, true);
+      const e = this.#entry(s, true, this.#changed.has(s));
       if (e !== undefined) entries.push(e);
     }
+    this.#changed.clear();
     if (entries.length === 0) return;
     const t0 = performance.now();
     try {
@@ -314,16 +317,29 @@ export class Persistence {
    * that changed only what is not persisted (a ticking clock, a hover flag, an async
    * check's progress) leave the state, URL and hids as saved, so a wave writes nothing —
    * a resume from the older checkpoint sends the whole view, which is correct, and an
-   * idle page with a timer costs the store nothing. `current`: save it all the same, so
-   * its seqs and tree fingerprint are the browser's — when a resume is about to follow (a
-   * dropped socket, a shutdown), after which nothing needs sending.
+   * idle page with a timer costs the store nothing. The wave marks it by negating
+   * `savedPrint` (the stored seqs and tree fingerprint are now behind the browser's).
+   *
+   * `current`: a resume is about to follow (a dropped socket, a shutdown), so a session
+   * whose seqs moved since its last write — frames a wave skipped, or `unsaved` ones no
+   * wave took yet — is written all the same: the resume then finds the browser's seq and
+   * sends nothing. One that did not move is not rewritten: a stale copy left here (its
+   * tab went to another instance before this one saw the socket drop) then cannot
+   * overwrite what that instance saved since.
    */
-  #entry(s: Persistable, current = false): SessionEntry | undefined {
+  #entry(s: Persistable, current = false, unsaved = false): SessionEntry | undefined {
     const cp = s.checkpoint();
     if (cp === undefined) return undefined;
     const { bytes, skipped, print } = encodeCheckpoint(this.codec, cp);
     if (skipped.length > 0) s.stateSkipped(skipped);
-    if (s.savedPrint === print && !current) return undefined;
+    const saved = s.savedPrint;
+    if (saved === print || saved === -print) {
+      if (!current) {
+        s.savedPrint = -print;
+        return undefined;
+      }
+      if (saved === print && !unsaved) return undefined;
+    }
     s.savedPrint = print;
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
   }

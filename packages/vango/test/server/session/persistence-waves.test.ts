@@ -159,9 +159,19 @@ describe("Persistence waves", () => {
     // Its socket dropped: the resume that follows finds the browser's seq, and sends nothing.
     await p.now(a);
     expect((await p.load("a"))?.seq).toBe(1);
+    // A shutdown writes a frame no wave took yet…
     a.frames++;
+    p.changed(a);
     await p.saveAll([a]);
+    expect(store.calls).toHaveLength(2);
     expect((await p.load("a"))?.seq).toBe(2);
+    // …but rewrites nothing that did not move: a stale copy never overwrites a newer save.
+    await p.saveAll([a]);
+    await p.now(a);
+    expect(store.calls).toHaveLength(2);
+    await store.save("a", new Uint8Array([1]), 60_000); // another instance's
+    await p.now(a);
+    expect(await store.load("a")).toEqual(new Uint8Array([1]));
     await p.close();
   });
 
