@@ -98,6 +98,7 @@ export class Persistence {
   #keepTimer: NodeJS.Timeout | undefined = undefined;
   /** A keep-alive pass is under way (a slow store never has two overlap). */
   #touching = false;
+  #closed = false;
   readonly #loggedAt = new Map<string, number>();
   readonly #flushDue = (): void => this.#flushChanged();
 
@@ -232,7 +233,7 @@ export class Persistence {
     this.#touching = true;
     try {
       const ttl = this.#config.ttlMs;
-      for (let i = 0; i < sessions.length; i += TOUCH_SLICE) {
+      for (let i = 0; i < sessions.length && !this.#closed; i += TOUCH_SLICE) {
         const slice = sessions.slice(i, i + TOUCH_SLICE).filter((s) => !s.forgotten);
         const results = await Promise.allSettled(
           slice.map((s) => this.#config.store.touch(s.key, ttl)),
@@ -250,6 +251,7 @@ export class Persistence {
 
   /** Stops the timers and closes the store (what is pending was saved by `saveAll`). */
   async close(): Promise<void> {
+    this.#closed = true; // a keep-alive pass under way stops after its slice
     if (this.#keepTimer !== undefined) clearInterval(this.#keepTimer);
     this.#keepTimer = undefined;
     this.#clearTimer();
