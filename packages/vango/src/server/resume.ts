@@ -6,9 +6,10 @@
  * every component's persisted signals restored and the browser's hids adopted. As for a
  * page request, the rebuild waits up to `pageDataMs` for the page's data (components that
  * mount when it arrives find their state too), then up to `resumeDataMs` more while data
- * it lacks to render the checkpoint's page is still loading. When the rebuilt HTML is the checkpoint's
- * and the browser is at the checkpoint's seq, nothing needs sending; otherwise the attach sends the whole view (hids kept, so focus and caret
- * survive). Without a checkpoint (the page was served elsewhere and never changed, or its
+ * it lacks to render the checkpoint's page is still loading. When the rebuilt HTML is the
+ * checkpoint's and the browser is at the checkpoint's seq, nothing needs sending;
+ * otherwise the attach sends the whole view (hids kept, so focus and caret survive).
+ * Without a checkpoint (the page was served elsewhere and never changed, or its
  * checkpoint expired) the page is rebuilt from the URL the token carries.
  */
 import type { IncomingMessage } from "node:http";

@@ -117,8 +117,8 @@ export class Persistence {
 
   /** Checkpoints `s` now (its socket dropped: another instance may be asked for it next). */
   async now(s: Persistable): Promise<void> {
-    const unsaved = this.#changed.delete(s);
-    const entry = this.#entry(s, true, unsaved);
+    const entry = this.#entry(s, true);
+    this.#changed.delete(s);
     if (entry === undefined) return;
     const t0 = performance.now();
     try {
@@ -147,7 +147,7 @@ export class Persistence {
     this.#clearTimer();
     const entries: SessionEntry[] = [];
     for (const s of sessions) {
-      const e = this.#entry(s, true, this.#changed.has(s));
+      const e = this.#entry(s, true);
       if (e !== undefined) entries.push(e);
     }
     this.#changed.clear();
@@ -323,13 +323,13 @@ export class Persistence {
    * `savedPrint` (the stored seqs and tree fingerprint are now behind the browser's).
    *
    * `current`: a resume is about to follow (a dropped socket, a shutdown), so a session
-   * whose seqs moved since its last write — frames a wave skipped, or `unsaved` ones no
-   * wave took yet — is written all the same: the resume then finds the browser's seq and
+   * whose seqs moved since its last write — frames a wave skipped, or frames no wave
+   * took yet (still in `#changed`) — is written all the same: the resume then finds the browser's seq and
    * sends nothing. One that did not move is not rewritten: a stale copy left here (its
    * tab went to another instance before this one saw the socket drop) then cannot
    * overwrite what that instance saved since.
    */
-  #entry(s: Persistable, current = false, unsaved = false): SessionEntry | undefined {
+  #entry(s: Persistable, current = false): SessionEntry | undefined {
     const cp = s.checkpoint();
     if (cp === undefined) return undefined;
     const { bytes, skipped, print } = encodeCheckpoint(this.codec, cp);
@@ -340,7 +340,7 @@ export class Persistence {
         s.savedPrint = -print;
         return undefined;
       }
-      if (saved === print && !unsaved) return undefined;
+      if (saved === print && !this.#changed.has(s)) return undefined;
     }
     s.savedPrint = print;
     return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
