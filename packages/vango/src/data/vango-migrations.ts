@@ -30,12 +30,23 @@ const SESSION_STORE = `CREATE TABLE ${SESSIONS_TABLE} (
   expires_at timestamptz NOT NULL
 ) WITH (fillfactor = 70)`;
 
+/**
+ * 2 — each checkpoint's fence (`SessionStore.save`): the store upserts only over a row
+ * whose fence is not greater, or that expired. `bigint`, since fences are u32 and
+ * `integer` stops at 2³¹ − 1. With a constant default, Postgres 11+ records the value in
+ * the catalog and adds the column without rewriting the table (a brief lock, not a scan),
+ * and rows saved before read as fence 0, the fence of a save that names none. Not
+ * indexed, so rewriting it with each upsert keeps updates HOT (see 1).
+ */
+const SESSION_FENCE = `ALTER TABLE ${SESSIONS_TABLE} ADD COLUMN fence bigint NOT NULL DEFAULT 0`;
+
 export const VANGO_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "session_store", sql: SESSION_STORE },
+  { version: 2, name: "session_fence", sql: SESSION_FENCE },
 ]);
 
 /**
- * Applies Vango's migrations (the session store's table) in the scope `"vango"`.
+ * Applies Vango's migrations (the session store's table and its columns) in the scope `"vango"`.
  * @example
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * await runVangoMigrations(pool);

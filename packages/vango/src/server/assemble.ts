@@ -33,7 +33,7 @@ import { ConfigError } from "./core/errors.ts";
 import type { Logger } from "./core/logger.ts";
 import { compose, type HttpContext, type HttpMiddleware } from "./core/middleware.ts";
 import { applyV8Tuning, V8_TUNING_FLAGS } from "./core/v8-tuning.ts";
-import { createResume } from "./resume.ts";
+import { createMovedAway, createResume } from "./resume.ts";
 import { CsrfSigner } from "./security/csrf.ts";
 import { RATE_LIMIT_STORE } from "./security/rate-limit/store-circuit.ts";
 import { ResumeTokens } from "./security/resume-token.ts";
@@ -223,6 +223,7 @@ export function assembleApp(options: AppOptions): AppRuntime {
             upgradeLocals: options.upgradeLocals,
             userOf: options.userOf,
           }),
+    movedAway: persistence === undefined ? undefined : createMovedAway(persistence),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};
   const rt: AppRuntime = {

@@ -10,7 +10,9 @@
  * checkpoint's and the browser is at the checkpoint's seq, nothing needs sending;
  * otherwise the attach sends the whole view (hids kept, so focus and caret survive).
  * Without a checkpoint (the page was served elsewhere and never changed, or its
- * checkpoint expired) the page is rebuilt from the URL the token carries.
+ * checkpoint expired) the page is rebuilt from the URL the token carries. Either way the
+ * session saves with a fence one above the checkpoint's (1 without one), so the copy the
+ * tab left on another instance can no longer overwrite its checkpoint.
  */
 import type { IncomingMessage } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -33,6 +35,7 @@ import type { SessionManager } from "./session/manager.ts";
 import type { Persistence } from "./session/persistence.ts";
 import { SessionState } from "./session/services.ts";
 import type { Session } from "./session/session.ts";
+import { MAX_FENCE } from "./session/session-store.ts";
 import type { Resume } from "./ws/connection.ts";
 
 export interface ResumeDeps {
@@ -73,6 +76,24 @@ export function createResume(deps: ResumeDeps): Resume {
       inflight.set(token, p);
     }
     return p;
+  };
+}
+
+/**
+ * The `movedAway` check a connection makes before a tab reconnects to a session held
+ * here: true when the store's checkpoint carries a greater fence than the session's —
+ * another instance resumed it since (the tab went there and came back). One store read
+ * per reconnect; a store that cannot answer counts as no.
+ * @example connectionHost.movedAway = createMovedAway(persistence);
+ */
+export function createMovedAway(persistence: Persistence): (s: Session) => Promise<boolean> {
+  return async (s) => {
+    try {
+      const cp = await persistence.load(s.key);
+      return cp !== undefined && cp.fence > s.fence;
+    } catch {
+      return false;
+    }
   };
 }
 
@@ -154,6 +175,11 @@ async function rebuild(
   session.rebuilt = true;
   session.route = view.state.entry.peek().pattern;
   if (cp !== undefined) session.restoreSeqs(cp.seq, cp.cseq);
+  // This instance holds the tab now: its saves outrank the copy another instance may
+  // still hold, and the first one (within `checkpointMs`) claims the checkpoint even
+  // when nothing changes here.
+  session.fence = Math.min((cp?.fence ?? 0) + 1, MAX_FENCE);
+  sessions.changed(session);
   // Same shape and same HTML as the checkpoint: the browser's DOM already shows it.
   // Without a checkpoint to compare with, the page is sent as this instance renders it.
   session.forceFullResync = !same;

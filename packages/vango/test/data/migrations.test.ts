@@ -123,7 +123,10 @@ describe("runMigrations", () => {
     const pool = s.pool();
     await runMigrations(pool, BASE);
     const report = await runVangoMigrations(pool);
-    expect(report.applied.map((a) => [a.version, a.name])).toEqual([[1, "session_store"]]);
+    expect(report.applied.map((a) => [a.version, a.name])).toEqual([
+      [1, "session_store"],
+      [2, "session_fence"],
+    ]);
     expect((await runVangoMigrations(pool)).applied).toEqual([]);
     const { rows } = await pool.query(
       "SELECT scope, version FROM vango_migrations ORDER BY scope, version",
@@ -132,6 +135,7 @@ describe("runMigrations", () => {
       { scope: "app", version: 1 },
       { scope: "app", version: 2 },
       { scope: "vango", version: 1 },
+      { scope: "vango", version: 2 },
     ]);
     const cols = await pool.query(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'vango_sessions' ORDER BY ordinal_position",
@@ -141,8 +145,9 @@ describe("runMigrations", () => {
       { column_name: "id", data_type: "text" },
       { column_name: "data", data_type: "bytea" },
       { column_name: "expires_at", data_type: "timestamp with time zone" },
+      { column_name: "fence", data_type: "bigint" },
     ]);
-    expect(VANGO_MIGRATIONS.map((m) => m.version)).toEqual([1]);
+    expect(VANGO_MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
   });
 
   it("applies each migration once when instances start together (advisory lock, 4 pools)", async () => {

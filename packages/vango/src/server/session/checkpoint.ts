@@ -10,18 +10,21 @@
  * Format 2 puts what changes with every frame (the seqs and the tree's fingerprint) last,
  * so the bytes before them fingerprint what a checkpoint persists: a session whose state,
  * URL and hids are as last saved needs no write, and telling costs one pass over bytes
- * already encoded. Format 1 checkpoints (the seqs in the middle) are still read.
+ * already encoded. Format 3 adds the session's fence (the store's fencing token: see
+ * `session-store.ts`), so an instance that resumes the session knows the one to pass.
+ * Format 1 and 2 checkpoints (fence 0; format 1 with the seqs in the middle) are still read.
  */
 import { ErrorCode } from "../../protocol/errors.ts";
 import { hashBytes, hashEnd, hashStart } from "../../render/host-hash.ts";
 import type { StateEntry } from "../../render/state-slots.ts";
 import { type StateCodec, StateError } from "../../state/codec.ts";
+import { MAX_FENCE } from "./session-store.ts";
 
 /** Format version written (a checkpoint of an unknown version is discarded, never misread). */
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 export interface Checkpoint {
-  readonly v: 1 | typeof CHECKPOINT_VERSION;
+  readonly v: 1 | 2 | typeof CHECKPOINT_VERSION;
   /** The session cookie it belongs to (a resume must present the same one). */
   readonly sid: string;
   /** Path and query of the page. */
@@ -31,6 +34,11 @@ export interface Checkpoint {
   /** Highest client event seq processed. */
   readonly cseq: number;
   readonly userId: string | undefined;
+  /**
+   * The fence its session saves with: 0 for a session this page load started, one more
+   * than the loaded checkpoint's for a session resumed from the store.
+   */
+  readonly fence: number;
   readonly state: readonly StateEntry[];
   /**
    * Element hids in document pre-order; none when they are a fresh mount's numbering
@@ -53,7 +61,7 @@ export interface EncodedCheckpoint {
   readonly bytes: Uint8Array;
   /** Components left out: the codec refused their values. */
   readonly skipped: SkippedState[];
-  /** Fingerprint of what it persists: sid, URL, user, state and hids (not seqs or tree hash). */
+  /** Fingerprint of what it persists: sid, URL, user, fence, state and hids (not seqs or tree hash). */
   readonly print: number;
 }
 
@@ -84,7 +92,7 @@ export function encodeCheckpoint(codec: StateCodec, cp: Checkpoint): EncodedChec
     }
     bytes = codec.encode(toWire(cp, kept));
   }
-  // The codec writes `[1,[2,…,seq,cseq,"hash"]]`: everything before `,seq` is persisted
+  // The codec writes `[1,[3,…,seq,cseq,"hash"]]`: everything before `,seq` is persisted
   // state. Should the tail not be where it is expected, the whole checkpoint is hashed
   // (a print that changes with every frame only costs writes).
   const tail = 7 + digits(cp.seq) + digits(cp.cseq) + cp.hash.length;
@@ -113,6 +121,7 @@ function toWire(cp: Checkpoint, state: readonly StateEntry[]): unknown[] {
     cp.sid,
     cp.url,
     cp.userId ?? null,
+    cp.fence,
     state,
     cp.hids,
     cp.seq,
@@ -127,10 +136,14 @@ function toWire(cp: Checkpoint, state: readonly StateEntry[]): unknown[] {
  */
 export function decodeCheckpoint(codec: StateCodec, bytes: Uint8Array): Checkpoint {
   const w = codec.decode(bytes);
-  if (!Array.isArray(w) || w.length !== 9) throw invalid("shape");
+  if (!Array.isArray(w) || w.length !== (w[0] === CHECKPOINT_VERSION ? 10 : 9)) {
+    throw invalid("shape");
+  }
   let sid: unknown, url: unknown, seq: unknown, cseq: unknown, userId: unknown;
   let state: unknown, hids: unknown, hash: unknown;
-  if (w[0] === CHECKPOINT_VERSION) [, sid, url, userId, state, hids, seq, cseq, hash] = w;
+  let fence: unknown = 0;
+  if (w[0] === CHECKPOINT_VERSION) [, sid, url, userId, fence, state, hids, seq, cseq, hash] = w;
+  else if (w[0] === 2) [, sid, url, userId, state, hids, seq, cseq, hash] = w;
   else if (w[0] === 1) [, sid, url, seq, cseq, userId, state, hids, hash] = w;
   else throw invalid("version");
   if (typeof sid !== "string" || typeof url !== "string" || !url.startsWith("/")) {
@@ -138,6 +151,7 @@ export function decodeCheckpoint(codec: StateCodec, bytes: Uint8Array): Checkpoi
   }
   if (!isSeq(seq) || !isSeq(cseq)) throw invalid("seq");
   if (userId !== null && typeof userId !== "string") throw invalid("userId");
+  if (!isSeq(fence) || fence > MAX_FENCE) throw invalid("fence");
   if (!Array.isArray(state)) throw invalid("state");
   for (const e of state) {
     if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || !Array.isArray(e[1])) {
@@ -153,6 +167,7 @@ export function decodeCheckpoint(codec: StateCodec, bytes: Uint8Array): Checkpoi
     seq,
     cseq,
     userId: userId ?? undefined,
+    fence,
     state: state as StateEntry[],
     hids: hids as number[],
     hash,

@@ -13,6 +13,12 @@
  * instance can resume it. While a session is in memory its checkpoint is kept from
  * expiring, also when its state stopped changing (see `keepAlive`).
  *
+ * Every save carries the session's fence (`SessionStore.save`): a session resumed on
+ * another instance saves with a greater one, so the copy its tab left here — this process
+ * had not yet seen the socket drop, or keeps the session detached with its timers running
+ * — cannot overwrite what that instance saved. The store refuses such a save, and the copy
+ * is told it was superseded (`Persistable.superseded`: it ends, leaving the checkpoint).
+ *
  * The store's failures never reach a request or an event: they are logged (once per
  * kind and minute), counted, and the session goes on; the store wrapper
  * (`ResilientSessionStore`) bounds how long a call may take.
@@ -46,10 +52,14 @@ export interface Persistable {
   savedPrint: number | undefined;
   /** Persistence's own: it ended for good (checkpoint deleted), so a running flush skips it. */
   forgotten: boolean;
+  /** The fence its checkpoints are saved with (`SessionStore.save`). */
+  readonly fence: number;
   /** The checkpoint of the page it shows now (`undefined`: nothing to persist). */
   checkpoint(): Checkpoint | undefined;
   /** Told which components' values could not be persisted (devMode shows it). */
   stateSkipped(skipped: readonly SkippedState[]): void;
+  /** Told the store kept a checkpoint with a greater fence: it was resumed elsewhere. */
+  superseded(): void;
 }
 
 /** What persistence records into the app's metrics (`VangoMetrics` fits). */
@@ -66,6 +76,16 @@ export interface PersistenceConfig {
   /** How long a checkpoint outlives its last save, or its last keep-alive (`keepAlive`). */
   readonly ttlMs: number;
   readonly logger: Logger;
+}
+
+/**
+ * Tells the sessions among `owners` whose keys the store refused (a greater fence: they
+ * were resumed on another instance) that they are superseded.
+ */
+function supersede(owners: readonly Persistable[], refused: readonly string[]): void {
+  if (refused.length === 0) return;
+  const keys = new Set(refused);
+  for (const s of owners) if (keys.has(s.key)) s.superseded();
 }
 
 /** Store ids of handed-off pages (apart from sessions' keys). */
@@ -122,8 +142,9 @@ export class Persistence {
     if (entry === undefined) return;
     const t0 = performance.now();
     try {
-      await this.#config.store.save(entry.id, entry.data, entry.ttlMs);
+      const saved = await this.#config.store.save(entry.id, entry.data, entry.ttlMs, entry.fence);
       this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+      if (!saved) s.superseded();
     } catch (err) {
       this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
       this.#failed("save", err);
@@ -146,16 +167,20 @@ export class Persistence {
   async saveAll(sessions: Iterable<Persistable>): Promise<void> {
     this.#clearTimer();
     const entries: SessionEntry[] = [];
+    const owners: Persistable[] = [];
     for (const s of sessions) {
       const e = this.#entry(s, true);
-      if (e !== undefined) entries.push(e);
+      if (e === undefined) continue;
+      entries.push(e);
+      owners.push(s);
     }
     this.#changed.clear();
     if (entries.length === 0) return;
     const t0 = performance.now();
     try {
-      await this.#config.store.saveAll(entries);
+      const refused = await this.#config.store.saveAll(entries);
       this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+      supersede(owners, refused);
     } catch (err) {
       this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
       this.#failed("saveAll", err);
@@ -293,19 +318,24 @@ export class Persistence {
     const stop = performance.now() + FLUSH_SLICE_MS;
     const last = Math.min(batch.length, from + FLUSH_SLICE_MAX);
     const entries: SessionEntry[] = [];
+    const owners: Persistable[] = [];
     let end = from;
     while (end < last) {
       const s = batch[end++]!;
       if (s.forgotten) continue;
       const e = this.#entry(s);
-      if (e !== undefined) entries.push(e);
+      if (e !== undefined) {
+        entries.push(e);
+        owners.push(s);
+      }
       if (performance.now() >= stop) break;
     }
     if (entries.length > 0) {
       const t0 = performance.now();
       try {
-        await this.#config.store.saveAll(entries);
+        const refused = await this.#config.store.saveAll(entries);
         this.metrics?.checkpointed("ok", (performance.now() - t0) / 1000);
+        supersede(owners, refused);
       } catch (err) {
         this.metrics?.checkpointed("error", (performance.now() - t0) / 1000);
         this.#failed("saveAll", err);
@@ -325,9 +355,7 @@ export class Persistence {
    * `current`: a resume is about to follow (a dropped socket, a shutdown), so a session
    * whose seqs moved since its last write — frames a wave skipped, or frames no wave
    * took yet (still in `#changed`) — is written all the same: the resume then finds the browser's seq and
-   * sends nothing. One that did not move is not rewritten: a stale copy left here (its
-   * tab went to another instance before this one saw the socket drop) then cannot
-   * overwrite what that instance saved since.
+   * sends nothing. One that did not move is not rewritten (nothing new to say).
    */
   #entry(s: Persistable, current = false): SessionEntry | undefined {
     const cp = s.checkpoint();
@@ -343,7 +371,7 @@ export class Persistence {
       if (saved === print && !this.#changed.has(s)) return undefined;
     }
     s.savedPrint = print;
-    return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs };
+    return { id: s.key, data: bytes, ttlMs: this.#config.ttlMs, fence: s.fence };
   }
 
   #clearTimer(): void {

@@ -17,8 +17,16 @@
  * - the bytes passed to `save`/`saveAll` may be reused by the caller as soon as the call
  *   returns (stores copy what they keep), and the bytes `load` returns are the caller's,
  *   always a plain `Uint8Array` (never a Node `Buffer`);
+ * - a save carries a **fence** (default 0): a live entry saved with a greater fence is
+ *   never replaced by it — the save resolves `false` (`saveAll`: its id is among those it
+ *   resolves with) and changes nothing. An instance that resumes a session saves it with
+ *   a fence one above the checkpoint it loaded, so the copy the tab left behind on
+ *   another instance (which has not yet seen its socket drop, or keeps running its timers
+ *   while detached) can no longer overwrite it: a fencing token. An expired entry fences
+ *   nothing; a `touch` or a `delete` takes no fence (neither writes a checkpoint's bytes);
  * - a backend failure rejects with a {@link SessionStoreError} (`store_unavailable`, the
- *   backend's error as `cause`); a bad argument (an empty id, a TTL ≤ 0) with `RangeError`.
+ *   backend's error as `cause`); a bad argument (an empty id, a TTL ≤ 0, a fence that is
+ *   not an integer in 0 … 2³² − 1) with `RangeError`.
  */
 import { createError } from "../../errors/create-error.ts";
 import { ERRORS, ErrorCode } from "../../protocol/errors.ts";
@@ -30,6 +38,8 @@ export interface SessionEntry {
   readonly data: Uint8Array;
   /** Ms from now until the entry expires. */
   readonly ttlMs: number;
+  /** The writer's fence (default 0): a live entry saved with a greater one is kept. */
+  readonly fence?: number | undefined;
 }
 
 /**
@@ -39,16 +49,23 @@ export interface SessionEntry {
  * const bytes = await store.load(sessionId); // undefined when absent or expired
  */
 export interface SessionStore {
-  /** Stores `data` under `id` for `ttlMs`, replacing what was there. */
-  save(id: string, data: Uint8Array, ttlMs: number): Promise<void>;
+  /**
+   * Stores `data` under `id` for `ttlMs`, replacing what was there — unless the live entry
+   * there was saved with a greater `fence` (default 0): then it resolves `false` and
+   * nothing changes.
+   */
+  save(id: string, data: Uint8Array, ttlMs: number, fence?: number): Promise<boolean>;
   /** The bytes saved under `id`; `undefined` when there are none or they expired. */
   load(id: string): Promise<Uint8Array | undefined>;
   /** Forgets `id` (nothing happens when it is absent). */
   delete(id: string): Promise<void>;
   /** Sets `id` to expire `ttlMs` from now; `false` when there is no live entry to extend. */
   touch(id: string, ttlMs: number): Promise<boolean>;
-  /** Saves many entries at once (graceful shutdown checkpoints every session). */
-  saveAll(entries: readonly SessionEntry[]): Promise<void>;
+  /**
+   * Saves many entries at once (checkpoint waves, and every session at shutdown); resolves
+   * with the ids whose entry a greater fence kept (almost always none).
+   */
+  saveAll(entries: readonly SessionEntry[]): Promise<readonly string[]>;
   /** Stops the store's timers and releases what it owns; clients passed in stay open. */
   close(): Promise<void>;
 }
@@ -95,6 +112,19 @@ export function checkTtl(ttlMs: number): void {
   }
 }
 
+/** Greatest fence a store keeps (the file store's header holds a u32). */
+export const MAX_FENCE = 0xffff_ffff;
+
+/** Throws `RangeError` unless `fence` is an integer in 0 … {@link MAX_FENCE}. */
+export function checkFence(fence: number): void {
+  if (!Number.isInteger(fence) || fence < 0 || fence > MAX_FENCE) {
+    throw new RangeError(`session store: fence must be an integer in 0..${MAX_FENCE}`);
+  }
+}
+
+/** What `saveAll` resolves with when no entry was refused (shared: callers never mutate it). */
+export const NONE_REFUSED: readonly string[] = Object.freeze([]);
+
 /** Throws `RangeError` unless `data` is a `Uint8Array` (a `Buffer` is one). */
 export function checkData(data: Uint8Array): void {
   if (!(data instanceof Uint8Array)) {
@@ -120,6 +150,7 @@ export function lastPerId(entries: readonly SessionEntry[]): readonly SessionEnt
     checkId(e.id);
     checkData(e.data);
     checkTtl(e.ttlMs);
+    if (e.fence !== undefined) checkFence(e.fence);
     ids.add(e.id);
   }
   // Persistence's flushes never repeat an id: one set, and the list as it came.
@@ -192,7 +223,7 @@ export function deferredStore(opening: Promise<SessionStore>): SessionStore {
     return fn(store);
   };
   return {
-    save: (id, data, ttlMs) => use("save", (s) => s.save(id, data, ttlMs)),
+    save: (id, data, ttlMs, fence) => use("save", (s) => s.save(id, data, ttlMs, fence)),
     load: (id) => use("load", (s) => s.load(id)),
     delete: (id) => use("delete", (s) => s.delete(id)),
     touch: (id, ttlMs) => use("touch", (s) => s.touch(id, ttlMs)),

@@ -117,6 +117,11 @@ export class Session implements Flushable {
   /** Persistence's marks (see `Persistable`): what it last saved, and whether it ended for good. */
   savedPrint: number | undefined = undefined;
   forgotten = false;
+  /**
+   * The fence its checkpoints are saved with: 0 for a session its page load started, one
+   * more than its checkpoint's once resumed from the store (`resume.ts`).
+   */
+  fence = 0;
   /** Viewport and time-zone offset from the latest handshake (`useClientInfo()`). */
   #clientInfo: Signal<ClientInfo | undefined> | undefined = undefined;
   #clientInfoValue: ClientInfo | undefined = undefined;
@@ -347,7 +352,13 @@ export class Session implements Flushable {
     const codec = this.#services.codec;
     if (text === undefined || codec === undefined) return undefined;
     const cp = decodeCheckpoint(codec, UTF8_ENCODER.encode(text));
-    return { ...cp, seq: this.seq, cseq: this.processedCseq, userId: this.userId };
+    return {
+      ...cp,
+      seq: this.seq,
+      cseq: this.processedCseq,
+      userId: this.userId,
+      fence: this.fence,
+    };
   }
 
   /** The app's logger (for features that log on the session's behalf). */
@@ -628,6 +639,7 @@ export class Session implements Flushable {
       seq: this.seq,
       cseq: this.processedCseq,
       userId: this.userId,
+      fence: this.fence,
       state: snap.state,
       hids: snap.hids,
       hash: snap.hash,
@@ -654,6 +666,22 @@ export class Session implements Flushable {
     this.seq = seq;
     this.lastCseq = cseq;
     this.processedCseq = cseq;
+  }
+
+  /**
+   * Persistence found a checkpoint with a greater fence in the store: the session was
+   * resumed on another instance, which holds its tab now (this process had not seen the
+   * socket drop, or kept the session detached). This copy ends without a checkpoint, so
+   * it can no longer run timers, hold memory or be resumed here with stale state; its
+   * checkpoint stays the other instance's.
+   */
+  superseded(): void {
+    if (this.state === SessionState.Closed) return;
+    this.#services.logger.info(
+      { session_id: this.id, code: E.session_expired },
+      "session resumed on another instance: this copy ends",
+    );
+    this.dispose(E.session_expired);
   }
 
   /** Components whose state could not be checkpointed: logged; in devMode also shown. */

@@ -74,6 +74,13 @@ export interface ConnectionHost {
    * cannot (`undefined`: sessions are not persisted).
    */
   readonly resume?: Resume | undefined;
+  /**
+   * Whether another instance resumed a session held here since (the store's checkpoint
+   * has a greater fence): asked before a tab reconnects to it, which then gets the
+   * session rebuilt from that checkpoint instead of this stale copy (`undefined`:
+   * sessions are not persisted).
+   */
+  readonly movedAway?: ((s: Session) => Promise<boolean>) | undefined;
 }
 
 /** Rebuilds session `sid`'s page for `token`; `req` is the upgrade request (headers, cookies). */
@@ -274,15 +281,53 @@ export class Connection {
     const req = this.#upgrade;
     this.#upgrade = undefined;
     const s = h.resumeToken === null ? undefined : host.sessions.find(h.resumeToken);
-    if (s === undefined && h.resumeToken !== null && host.resume !== undefined) {
-      if (this.cookieSid === undefined) {
-        this.#refuse(E.resume_invalid);
+    if (h.resumeToken !== null && host.resume !== undefined) {
+      if (s === undefined) {
+        if (this.cookieSid === undefined) {
+          this.#refuse(E.resume_invalid);
+          return;
+        }
+        this.#rebuild(h, h.resumeToken, this.cookieSid, req, host.resume);
         return;
       }
-      this.#rebuild(h, h.resumeToken, this.cookieSid, req, host.resume);
-      return;
+      if (s.state !== SessionState.Pending && host.movedAway !== undefined) {
+        this.#reattach(h, s, req, host.movedAway);
+        return;
+      }
     }
     this.#accept(h, s);
+  }
+
+  /**
+   * A tab reconnects to a session held here: unless another instance resumed it
+   * meanwhile (a tab that went there and came back), it is accepted; otherwise this copy
+   * is superseded and the session rebuilt from the newer checkpoint.
+   */
+  #reattach(
+    h: HandshakeFrame,
+    s: Session,
+    req: IncomingMessage | undefined,
+    movedAway: (s: Session) => Promise<boolean>,
+  ): void {
+    this.#held = [];
+    const go = (moved: boolean) => {
+      if (this.#closed) {
+        this.#held = undefined;
+        return;
+      }
+      if (moved) s.superseded();
+      if (s.state === SessionState.Closed && this.cookieSid !== undefined) {
+        // Moved away, or ended meanwhile (evicted): as for a session not held here.
+        this.#rebuild(h, s.token, this.cookieSid, req, this.#host.resume!);
+        return;
+      }
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      this.#accept(h, s);
+      for (const f of held) this.onMessage(f);
+    };
+    // A store that cannot answer leaves the copy held here: the best there is.
+    movedAway(s).then(go, () => go(false));
   }
 
   /** A session this process does not hold: rebuilt (asynchronously), then accepted. */
@@ -293,7 +338,7 @@ export class Connection {
     req: IncomingMessage | undefined,
     resume: Resume,
   ): void {
-    this.#held = [];
+    this.#held ??= [];
     resume(token, sid, req).then(
       (r) => {
         const held = this.#held ?? [];

@@ -1,8 +1,9 @@
 /**
- * Checkpoint encoding (issue 13): format 2 round-trips, format 1 checkpoints written by
- * earlier versions are still read, other versions are refused with a code, and the
- * fingerprint covers what is persisted (sid, URL, user, state, hids) but not what changes
- * with every frame (seqs, tree hash) — so an unchanged session costs no write.
+ * Checkpoint encoding (issue 13): format 3 round-trips, format 1 and 2 checkpoints written
+ * by earlier versions are still read (fence 0), other versions are refused with a code,
+ * and the fingerprint covers what is persisted (sid, URL, user, fence, state, hids) but
+ * not what changes with every frame (seqs, tree hash) — so an unchanged session costs no
+ * write.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -22,6 +23,7 @@ const cp = (over: Partial<Checkpoint> = {}): Checkpoint => ({
   seq: 12,
   cseq: 7,
   userId: undefined,
+  fence: 0,
   state: [
     ["Shell:0", [true]],
     ["Shell:0/Counter:0", [3, new Date(5), undefined]],
@@ -32,9 +34,27 @@ const cp = (over: Partial<Checkpoint> = {}): Checkpoint => ({
 });
 
 describe("checkpoints", () => {
-  it("round-trip in format 2", () => {
+  it("round-trip in format 3, fence included", () => {
     const back = decodeCheckpoint(codec, encodeCheckpoint(codec, cp({ userId: "u1" })).bytes);
     expect(back).toEqual(cp({ userId: "u1" }));
+    const fenced = cp({ fence: 0xffff_ffff });
+    expect(decodeCheckpoint(codec, encodeCheckpoint(codec, fenced).bytes)).toEqual(fenced);
+  });
+
+  it("read format 2 (no fence) as fence 0", () => {
+    const v2 = codec.encode([2, "s1", "/a", "u1", [["C:0", [1]]], [1, 2], 4, 3, "h2"]);
+    expect(decodeCheckpoint(codec, v2)).toEqual({
+      v: 2,
+      sid: "s1",
+      url: "/a",
+      seq: 4,
+      cseq: 3,
+      userId: "u1",
+      fence: 0,
+      state: [["C:0", [1]]],
+      hids: [1, 2],
+      hash: "h2",
+    });
   });
 
   it("read format 1 (seqs before the state)", () => {
@@ -46,6 +66,7 @@ describe("checkpoints", () => {
       seq: 4,
       cseq: 3,
       userId: undefined,
+      fence: 0,
       state: [["C:0", [1]]],
       hids: [1, 2],
       hash: "oldhash",
@@ -54,7 +75,12 @@ describe("checkpoints", () => {
 
   it("refuse other versions and shapes with state_invalid", () => {
     const bad = [
+      codec.encode([4, "s1", "/a", null, 0, [], [], 1, 1, "h"]),
       codec.encode([3, "s1", "/a", null, [], [], 1, 1, "h"]),
+      codec.encode([3, "s1", "/a", null, -1, [], [], 1, 1, "h"]),
+      codec.encode([3, "s1", "/a", null, 2 ** 32, [], [], 1, 1, "h"]),
+      codec.encode([3, "s1", "/a", null, 0.5, [], [], 1, 1, "h"]),
+      codec.encode([2, "s1", "/a", null, 0, [], [], 1, 1, "h"]),
       codec.encode([2, "s1", "/a", null, [], [], 1, 1]),
       codec.encode([2, "s1", "a", null, [], [], 1, 1, "h"]),
       codec.encode([2, "s1", "/a", null, [], [-1], 1, 1, "h"]),
@@ -72,6 +98,7 @@ describe("checkpoints", () => {
       cp({ sid: "s2" }),
       cp({ url: "/todos?f=done" }),
       cp({ userId: "u1" }),
+      cp({ fence: 1 }),
       cp({ hids: [1, 2, 4] }),
       cp({
         state: [

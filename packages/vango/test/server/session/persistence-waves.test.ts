@@ -16,19 +16,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Recording extends MemorySessionStore {
   readonly calls: { at: number; ids: string[] }[] = [];
-  override saveAll(entries: readonly SessionEntry[]): Promise<void> {
+  override saveAll(entries: readonly SessionEntry[]): Promise<readonly string[]> {
     this.calls.push({ at: performance.now(), ids: entries.map((e) => e.id) });
     return super.saveAll(entries);
   }
 }
 
 /** A session whose state is `count`; `frames` more frames changed only what is not persisted. */
-function session(key: string): Persistable & { count: number; frames: number } {
+function session(
+  key: string,
+): Persistable & { count: number; frames: number; fence: number; supersededCalls: number } {
   return {
     key,
     id: key,
     savedPrint: undefined,
     forgotten: false,
+    fence: 0,
+    supersededCalls: 0,
     count: 0,
     frames: 0,
     checkpoint(): Checkpoint {
@@ -39,12 +43,16 @@ function session(key: string): Persistable & { count: number; frames: number } {
         seq: this.count + this.frames,
         cseq: this.count,
         userId: undefined,
+        fence: this.fence,
         state: [["0", [this.count]]],
         hids: [1],
         hash: "h",
       };
     },
     stateSkipped() {},
+    superseded() {
+      this.supersededCalls++;
+    },
   };
 }
 
@@ -165,13 +173,60 @@ describe("Persistence waves", () => {
     await p.saveAll([a]);
     expect(store.calls).toHaveLength(2);
     expect((await p.load("a"))?.seq).toBe(2);
-    // …but rewrites nothing that did not move: a stale copy never overwrites a newer save.
+    // …but rewrites nothing that did not move.
     await p.saveAll([a]);
     await p.now(a);
     expect(store.calls).toHaveLength(2);
     await store.save("a", new Uint8Array([1]), 60_000); // another instance's
     await p.now(a);
     expect(await store.load("a")).toEqual(new Uint8Array([1]));
+    await p.close();
+  });
+
+  it("a copy whose checkpoint another instance saved with a greater fence is superseded, and leaves that checkpoint", async () => {
+    const { store, p } = setup(50);
+    // The tab's session on this instance (fence 0), and the same key resumed elsewhere.
+    const [a, b, c] = [session("a"), session("b"), session("c")];
+    for (const s of [a, b, c]) {
+      p.changed(s);
+      s.count = 1;
+    }
+    await sleep(120);
+    expect(store.calls).toHaveLength(1);
+    const elsewhere = (key: string, count: number) => {
+      const s = session(key);
+      s.fence = 1;
+      s.count = count;
+      return s;
+    };
+    await new Persistence({
+      store,
+      codec: new StateCodec(),
+      checkpointMs: 50,
+      ttlMs: 60_000,
+      logger: silentLogger,
+    }).saveAll([elsewhere("a", 7), elsewhere("b", 8)]);
+    // A wave here (a timer changed the state of the copies left behind).
+    for (const s of [a, b, c]) {
+      s.count = 2;
+      p.changed(s);
+    }
+    await sleep(120);
+    expect([a.supersededCalls, b.supersededCalls, c.supersededCalls]).toEqual([1, 1, 0]);
+    expect((await p.load("a"))?.state).toEqual([["0", [7]]]);
+    expect((await p.load("b"))?.state).toEqual([["0", [8]]]);
+    expect((await p.load("c"))?.state).toEqual([["0", [2]]]);
+    // The socket-drop checkpoint and the shutdown's are refused the same way.
+    a.count = 3;
+    await p.now(a);
+    expect(a.supersededCalls).toBe(2);
+    b.count = 3;
+    c.count = 3;
+    await p.saveAll([b, c]);
+    expect([b.supersededCalls, c.supersededCalls]).toEqual([2, 0]);
+    expect((await p.load("a"))?.state).toEqual([["0", [7]]]);
+    expect((await p.load("b"))?.fence).toBe(1);
+    expect((await p.load("c"))?.state).toEqual([["0", [3]]]);
     await p.close();
   });
 

@@ -175,6 +175,78 @@ describe("session persistence", () => {
     s.close();
   });
 
+  it("the copy a tab left on another instance cannot overwrite the checkpoint saved since, and ends", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const c = await app();
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(5, 1); // count 1 on A, checkpointed within 20 ms
+    await s.next();
+    s.send({ type: FrameType.Ack, seq: 1 });
+    await sleep(100);
+    // The tab reconnects to B while A still holds its socket (a network switch A has not
+    // noticed yet). B resumes it from A's checkpoint, and the tab counts on there.
+    const t = await TestSocket.open(b.port, p.cookie);
+    expect((await t.attach(p, 1)).resumed).toBe(true);
+    t.click(5, 2);
+    t.click(5, 3);
+    await t.next();
+    expect(await t.next()).toMatchObject({ patches: [{ text: "count 3" }] });
+    t.send({ type: FrameType.Ack, seq: 3 });
+    await sleep(100); // B's checkpoint: count 3
+    // The copy on A changes too (here by its socket; in life by its timers or data):
+    // its checkpoint is refused, and it ends.
+    s.click(5, 2);
+    expect(await s.next()).toMatchObject({ patches: [{ text: "count 2" }] });
+    const closed = await s.whenClosed(5_000);
+    expect(closed.reason).toBe("session_expired");
+    await until(() => a.app.sessions.counts().total === 0, 5_000, "A's copy ended");
+    // The tab moves on again, to C: it resumes B's page, count 3, and sends nothing.
+    t.close();
+    await detached(b);
+    const u = await TestSocket.open(c.port, p.cookie);
+    expect((await u.attach(p, 3)).resumed).toBe(true);
+    expect(await u.quiet(80)).toEqual([]);
+    u.click(5, 4);
+    expect(await u.next()).toMatchObject({ patches: [{ text: "count 4" }] });
+    u.close();
+  });
+
+  it("a tab that comes back to an instance still holding its stale copy gets the page saved elsewhere", async () => {
+    shared = new MemorySessionStore();
+    const a = await app();
+    const b = await app();
+    const p = await getPage(a.base);
+    const s = await TestSocket.open(a.port, p.cookie);
+    await s.attach(p);
+    s.click(5, 1); // count 1 on A
+    await s.next();
+    s.send({ type: FrameType.Ack, seq: 1 });
+    await sleep(100);
+    const t = await TestSocket.open(b.port, p.cookie);
+    expect((await t.attach(p, 1)).resumed).toBe(true);
+    t.click(5, 2);
+    t.click(5, 3);
+    await t.next();
+    await t.next();
+    t.send({ type: FrameType.Ack, seq: 3 });
+    await sleep(100); // B's checkpoint: count 3
+    t.close();
+    await detached(b);
+    // Back to A, whose copy (count 1) still holds the old socket: it is superseded, and
+    // the page is rebuilt from B's checkpoint, which is what the browser shows.
+    const u = await TestSocket.open(a.port, p.cookie);
+    expect((await u.attach(p, 3)).resumed).toBe(true);
+    expect((await s.whenClosed(5_000)).reason).toBe("session_expired");
+    expect(await u.quiet(80)).toEqual([]);
+    u.click(5, 4);
+    expect(await u.next()).toMatchObject({ patches: [{ text: "count 4" }] });
+    u.close();
+  });
+
   it("nothing is sent when the rebuilt page is the browser's page", async () => {
     shared = new MemorySessionStore();
     const a = await app();

@@ -33,13 +33,23 @@
  *   the same directory and renamed over the old one; `rename(2)` within one file system
  *   is atomic, so a reader sees the old checkpoint or the new one, never a mix.
  *
- * File format (little-endian): magic `VGS\x02`; f64 expiry (ms since the epoch); u32
+ * File format (little-endian): magic `VGS\x03`; f64 expiry (ms since the epoch); u32
  * CRC-32 of what follows it up to the end of the checkpoint; u32 length of the id and
- * checkpoint; u16 id length; the id (UTF-8); the checkpoint; bytes past the length are
- * ignored. `touch` rewrites only the 8 expiry bytes in place (outside the CRC). A file
- * that fails its checks (torn by a power loss without `fsync`) is deleted and reads as
- * absent. Files of the first format (`VGS\x01`, no length field: the checkpoint runs to
- * the end of the file) are still read, so an upgrade keeps the sessions on disk.
+ * checkpoint; u16 id length; u32 fence; the id (UTF-8); the checkpoint; bytes past the
+ * length are ignored. `touch` rewrites only the 8 expiry bytes in place (outside the
+ * CRC); the fence, which only a save writes, is under it, so a damaged fence is caught
+ * like any damaged byte. A file that fails its checks (torn by a power loss without
+ * `fsync`) is deleted and reads as absent. Files of the earlier formats are still read,
+ * as fence 0, so an upgrade keeps the sessions on disk: `VGS\x02` is this one without
+ * the fence (which was appended to its header, so every other offset is the same), and
+ * `VGS\x01` has no length field either (the checkpoint runs to the end of the file).
+ *
+ * Fences (`session-store.ts`) are checked by the writer thread, the only writer of the
+ * checkpoints, before it writes a file: a checkpoint it still keeps open costs nothing
+ * more (it remembers the fence it wrote there), one opened or replaced by rename costs a
+ * read of its header (`file-writer.ts` has the details). The files a live checkpoint with
+ * a greater fence kept are reported back, not failed: `save` resolves `false`, `saveAll`
+ * with their ids.
  *
  * Durability: without `fsync` a save resolves once the kernel has the data — a process
  * crash or SIGKILL loses nothing that resolved, a kernel crash or power loss can lose
@@ -57,15 +67,28 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { crc32 } from "node:zlib";
 import {
   checkData,
+  checkFence,
   checkId,
   checkTtl,
   lastPerId,
+  NONE_REFUSED,
   plainBytes,
   type SessionEntry,
   type SessionStore,
   storeUnavailable,
 } from "../session-store.ts";
-import { defaultOpenFiles, FileWriter, type WriteItem } from "./file-writer.ts";
+import {
+  defaultOpenFiles,
+  FileWriter,
+  HEADER,
+  MAGIC,
+  OFF_CRC,
+  OFF_EXPIRY,
+  OFF_FENCE,
+  OFF_ID_LEN,
+  OFF_LENGTH,
+  type WriteItem,
+} from "./file-writer.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 
 export interface FileSessionStoreOptions {
@@ -84,14 +107,12 @@ export interface FileSessionStoreOptions {
   readonly openFiles?: number;
 }
 
-const MAGIC = 0x02534756; // "VGS\x02" read as a little-endian u32
+// The current format's header is laid out in file-writer.ts (its thread reads fences).
+/** The second format: the current one without the fence (its header ends before it). */
+const MAGIC_V2 = 0x02534756;
+const V2_HEADER = OFF_FENCE;
 /** The first format: no length field, the checkpoint runs to the end of the file. */
 const MAGIC_V1 = 0x01534756;
-const OFF_EXPIRY = 4;
-const OFF_CRC = 12;
-const OFF_LENGTH = 16;
-const OFF_ID_LEN = 20;
-const HEADER = 22;
 const V1_OFF_ID_LEN = 16;
 const V1_HEADER = 18;
 /** Files up to one page are overwritten in place (see the module comment). */
@@ -106,6 +127,7 @@ const STALE_TMP_MS = 60_000;
 const MAX_HEAD = HEADER + 768;
 
 const isMissing = (e: unknown) => (e as { code?: unknown }).code === "ENOENT";
+const noneFenced = (fenced: readonly number[]) => fenced.length === 0;
 
 function fileName(id: string): string {
   return hash("sha256", id, "hex") + SUFFIX;
@@ -123,12 +145,14 @@ function encodeFileInto(
   id: string,
   data: Uint8Array,
   expiresAt: number,
+  fence: number,
 ): number {
   buf.writeUInt32LE(MAGIC, at);
   buf.writeDoubleLE(expiresAt, at + OFF_EXPIRY);
   const idLen = buf.write(id, at + HEADER, "utf8");
   buf.writeUInt32LE(idLen + data.length, at + OFF_LENGTH);
   buf.writeUInt16LE(idLen, at + OFF_ID_LEN);
+  buf.writeUInt32LE(fence, at + OFF_FENCE);
   buf.set(data, at + HEADER + idLen);
   const end = at + HEADER + idLen + data.length;
   buf.writeUInt32LE(crc32(buf.subarray(at + OFF_LENGTH, end)), at + OFF_CRC);
@@ -149,13 +173,13 @@ interface Layout {
 function layoutOf(head: Buffer, bytesRead: number): Layout | undefined {
   if (bytesRead < OFF_CRC + 4) return undefined;
   const magic = head.readUInt32LE(0);
-  if (magic === MAGIC && bytesRead >= HEADER) {
-    const idLen = head.readUInt16LE(OFF_ID_LEN);
+  const idAt = magic === MAGIC ? HEADER : magic === MAGIC_V2 ? V2_HEADER : 0;
+  if (idAt > 0 && bytesRead >= idAt) {
     return {
       crcFrom: OFF_LENGTH,
-      idAt: HEADER,
-      idLen,
-      end: HEADER + head.readUInt32LE(OFF_LENGTH),
+      idAt,
+      idLen: head.readUInt16LE(OFF_ID_LEN),
+      end: idAt + head.readUInt32LE(OFF_LENGTH),
     };
   }
   if (magic === MAGIC_V1 && bytesRead >= V1_HEADER) {
@@ -238,16 +262,17 @@ export class FileSessionStore implements SessionStore {
     return this.#dir;
   }
 
-  save(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  save(id: string, data: Uint8Array, ttlMs: number, fence = 0): Promise<boolean> {
     try {
       checkId(id);
       checkData(data);
       checkTtl(ttlMs);
+      checkFence(fence);
     } catch (e) {
       return Promise.reject(e);
     }
-    const batch = this.#encode([{ id, data, ttlMs }]);
-    return this.#queue.run(id, () => this.#write(batch));
+    const batch = this.#encode([{ id, data, ttlMs, fence }]);
+    return this.#queue.run(id, () => this.#write(batch)).then(noneFenced);
   }
 
   load(id: string): Promise<Uint8Array | undefined> {
@@ -278,15 +303,19 @@ export class FileSessionStore implements SessionStore {
     return this.#queue.run(id, () => this.#touch(fileName(id), ttlMs));
   }
 
-  /** Writes every entry in one batch on the writer thread; all are attempted before a failure is reported. */
-  async saveAll(entries: readonly SessionEntry[]): Promise<void> {
+  /**
+   * Writes every entry in one batch on the writer thread; all are attempted before a
+   * failure is reported. Resolves with the ids a greater fence kept.
+   */
+  async saveAll(entries: readonly SessionEntry[]): Promise<readonly string[]> {
     const list = lastPerId(entries);
-    if (list.length === 0) return;
+    if (list.length === 0) return NONE_REFUSED;
     const batch = this.#encode(list);
-    return this.#queue.runMany(
+    const fenced = await this.#queue.runMany(
       list.map((e) => e.id),
       () => this.#write(batch),
     );
+    return fenced.length === 0 ? NONE_REFUSED : fenced.map((i) => list[i]!.id);
   }
 
   /**
@@ -322,32 +351,38 @@ export class FileSessionStore implements SessionStore {
     const items: WriteItem[] = [];
     let at = 0;
     for (const e of entries) {
-      const end = encodeFileInto(buf, at, e.id, e.data, now + e.ttlMs);
+      const fence = e.fence ?? 0;
+      const end = encodeFileInto(buf, at, e.id, e.data, now + e.ttlMs, fence);
       items.push({
         name: fileName(e.id),
         start: at,
         end,
         inPlace: !this.#fsync && end - at <= IN_PLACE_MAX,
+        fence,
       });
       at = end;
     }
     return { items, buffer: buf.buffer as ArrayBuffer };
   }
 
-  /** Hands an encoded batch to the writer thread; rejects with the first file's failure. */
-  async #write(batch: { items: WriteItem[]; buffer: ArrayBuffer }): Promise<void> {
-    let errors: Awaited<ReturnType<FileWriter["write"]>>;
+  /**
+   * Hands an encoded batch to the writer thread; resolves with the indexes of the items a
+   * greater fence kept, rejects with the first file's failure.
+   */
+  async #write(batch: { items: WriteItem[]; buffer: ArrayBuffer }): Promise<readonly number[]> {
+    let result: Awaited<ReturnType<FileWriter["write"]>>;
     try {
-      errors = await this.#writer.write(batch.items, batch.buffer);
+      result = await this.#writer.write(batch.items, batch.buffer);
     } catch (e) {
       throw storeUnavailable("file save", e);
     }
-    const i = errors.findIndex((e) => e !== null);
+    const i = result.errors.findIndex((e) => e !== null);
     if (i >= 0) {
-      const { message, code } = errors[i]!;
+      const { message, code } = result.errors[i]!;
       const cause = Object.assign(new Error(message), { code });
       throw storeUnavailable("file save", cause);
     }
+    return result.fenced;
   }
 
   async #read(id: string): Promise<Uint8Array | undefined> {

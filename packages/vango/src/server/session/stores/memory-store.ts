@@ -7,9 +7,11 @@
  */
 import {
   checkData,
+  checkFence,
   checkId,
   checkTtl,
   lastPerId,
+  NONE_REFUSED,
   type SessionEntry,
   type SessionStore,
   storeUnavailable,
@@ -29,10 +31,12 @@ export interface MemorySessionStoreOptions {
 class Entry {
   data: Uint8Array;
   expiresAt: number;
+  fence: number;
 
-  constructor(data: Uint8Array, expiresAt: number) {
+  constructor(data: Uint8Array, expiresAt: number, fence: number) {
     this.data = data;
     this.expiresAt = expiresAt;
+    this.fence = fence;
   }
 }
 
@@ -78,11 +82,12 @@ export class MemorySessionStore implements SessionStore {
     return this.#bytes;
   }
 
-  async save(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  async save(id: string, data: Uint8Array, ttlMs: number, fence = 0): Promise<boolean> {
     checkId(id);
     checkData(data);
     checkTtl(ttlMs);
-    this.#put(id, data, this.#now() + ttlMs);
+    checkFence(fence);
+    return this.#put(id, data, this.#now() + ttlMs, fence);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
@@ -110,9 +115,13 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
-  async saveAll(entries: readonly SessionEntry[]): Promise<void> {
+  async saveAll(entries: readonly SessionEntry[]): Promise<readonly string[]> {
     const now = this.#now();
-    for (const e of lastPerId(entries)) this.#put(e.id, e.data, now + e.ttlMs);
+    const refused: string[] = [];
+    for (const e of lastPerId(entries)) {
+      if (!this.#put(e.id, e.data, now + e.ttlMs, e.fence ?? 0)) refused.push(e.id);
+    }
+    return refused.length === 0 ? NONE_REFUSED : refused;
   }
 
   /** Drops every expired entry; returns how many were dropped. */
@@ -143,7 +152,10 @@ export class MemorySessionStore implements SessionStore {
     return undefined;
   }
 
-  #put(id: string, data: Uint8Array, expiresAt: number): void {
+  /** Stores `data` unless a live entry holds a greater fence (then `false`). */
+  #put(id: string, data: Uint8Array, expiresAt: number, fence: number): boolean {
+    const held = this.#live(id);
+    if (held !== undefined && held.fence > fence) return false;
     if (data.length > this.#maxBytes) {
       throw storeUnavailable(
         "memory save",
@@ -152,12 +164,13 @@ export class MemorySessionStore implements SessionStore {
     }
     this.#remove(id);
     // A copy (not `slice()`: on a Buffer that is a view): the caller may reuse its buffer.
-    this.#entries.set(id, new Entry(new Uint8Array(data), expiresAt));
+    this.#entries.set(id, new Entry(new Uint8Array(data), expiresAt, fence));
     this.#bytes += data.length;
     for (const old of this.#entries.keys()) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
       this.#remove(old);
     }
+    return true;
   }
 
   #remove(id: string): void {

@@ -15,6 +15,10 @@
  * - `status()` fits `Health.watch`: `degraded` (never `fail`) while the circuit is open or
  *   writes wait in memory, since sessions keep working meanwhile.
  *
+ * Fences: a save kept in memory is refused when memory holds a live checkpoint for its id
+ * with a greater fence, and is otherwise answered as saved; the backend checks its fence
+ * again when it is flushed, and a save refused then is simply not written.
+ *
  * Calls on one id run one after another here (a per-id queue), so a write kept in memory
  * is never overtaken by a later one sent directly. A call abandoned at its deadline may
  * still reach the backend later; with Redis (one connection, commands in order) it lands
@@ -29,9 +33,11 @@ import {
 } from "../../core/circuit-breaker.ts";
 import {
   checkData,
+  checkFence,
   checkId,
   checkTtl,
   lastPerId,
+  NONE_REFUSED,
   type SessionEntry,
   type SessionStore,
   type SessionStoreObserver,
@@ -70,12 +76,14 @@ export interface SessionStoreStatus {
 class Pending {
   data: Uint8Array | undefined;
   expiresAt: number;
+  fence: number;
   /** Bumped on every change, so a flush only clears what it actually wrote. */
   gen: number;
 
-  constructor(data: Uint8Array | undefined, expiresAt: number, gen: number) {
+  constructor(data: Uint8Array | undefined, expiresAt: number, fence: number, gen: number) {
     this.data = data;
     this.expiresAt = expiresAt;
+    this.fence = fence;
     this.gen = gen;
   }
 }
@@ -153,17 +161,18 @@ export class ResilientSessionStore implements SessionStore {
     };
   }
 
-  save(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  save(id: string, data: Uint8Array, ttlMs: number, fence = 0): Promise<boolean> {
     try {
       checkId(id);
       checkData(data);
       checkTtl(ttlMs);
+      checkFence(fence);
     } catch (e) {
       return Promise.reject(e);
     }
     // A copy now: the call may wait behind another on this id, and may end up in memory.
     const copy = new Uint8Array(data);
-    return this.#queue.run(id, () => this.#save(id, copy, ttlMs));
+    return this.#queue.run(id, () => this.#save(id, copy, ttlMs, fence));
   }
 
   load(id: string): Promise<Uint8Array | undefined> {
@@ -199,19 +208,23 @@ export class ResilientSessionStore implements SessionStore {
    * at once, later batches would spend their deadline waiting for a pooled connection);
    * a batch that fails is kept in memory.
    */
-  async saveAll(entries: readonly SessionEntry[]): Promise<void> {
+  async saveAll(entries: readonly SessionEntry[]): Promise<readonly string[]> {
     const list = lastPerId(entries).map((e) => ({
       id: e.id,
       data: new Uint8Array(e.data),
       ttlMs: e.ttlMs,
+      fence: e.fence ?? 0,
     }));
+    let refused: readonly string[] = NONE_REFUSED;
     for (let i = 0; i < list.length; i += BATCH) {
       const batch = list.slice(i, i + BATCH);
-      await this.#queue.runMany(
+      const kept = await this.#queue.runMany(
         batch.map((e) => e.id),
         () => this.#saveBatch(batch),
       );
+      if (kept.length > 0) refused = refused.length === 0 ? kept : [...refused, ...kept];
     }
+    return refused;
   }
 
   /**
@@ -244,19 +257,22 @@ export class ResilientSessionStore implements SessionStore {
     await this.#store.close();
   }
 
-  async #save(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  async #save(id: string, data: Uint8Array, ttlMs: number, fence: number): Promise<boolean> {
     const t0 = performance.now();
     if (!this.#pending.has(id)) {
-      const r = await this.#breaker.run(() => this.#store.save(id, data, ttlMs));
+      const r = await this.#breaker.run(() => this.#store.save(id, data, ttlMs, fence));
       if (r.ok) {
         this.#observe(StoreOp.Save, StoreOutcome.Ok, t0, data.length);
         this.#afterSuccess();
-        return;
+        return r.value;
       }
     }
     // Behind a write already in memory, or the backend failed: memory keeps it in order.
-    this.#keep(id, data, Date.now() + ttlMs);
+    const now = Date.now();
+    const kept = !this.#fenced(id, fence, now);
+    if (kept) this.#keep(id, data, now + ttlMs, fence);
     this.#observe(StoreOp.Save, StoreOutcome.Degraded, t0, data.length);
+    return kept;
   }
 
   async #load(id: string): Promise<Uint8Array | undefined> {
@@ -287,7 +303,7 @@ export class ResilientSessionStore implements SessionStore {
       this.#afterSuccess();
       return;
     }
-    this.#keep(id, undefined, Number.POSITIVE_INFINITY);
+    this.#keep(id, undefined, Number.POSITIVE_INFINITY, 0);
     this.#observe(StoreOp.Delete, StoreOutcome.Degraded, t0, 0);
   }
 
@@ -314,28 +330,42 @@ export class ResilientSessionStore implements SessionStore {
     throw storeUnavailable(`session store touch: ${r.reason}`, r.error);
   }
 
-  async #saveBatch(batch: readonly SessionEntry[]): Promise<void> {
+  /** Saves one batch (its ids' queues held); resolves with the ids refused for their fence. */
+  async #saveBatch(batch: readonly Required<SessionEntry>[]): Promise<readonly string[]> {
     const t0 = performance.now();
-    const direct: SessionEntry[] = [];
+    const direct: Required<SessionEntry>[] = [];
+    const refused: string[] = [];
     let bytes = 0;
     const now = Date.now();
+    const keep = (e: Required<SessionEntry>) => {
+      if (this.#fenced(e.id, e.fence, now)) refused.push(e.id);
+      else this.#keep(e.id, e.data, now + e.ttlMs, e.fence);
+    };
     for (const e of batch) {
       bytes += e.data.length;
-      if (this.#pending.has(e.id)) this.#keep(e.id, e.data, now + e.ttlMs);
+      if (this.#pending.has(e.id)) keep(e);
       else direct.push(e);
     }
     let ok = direct.length === 0;
     if (!ok) {
       const r = await this.#breaker.run(() => this.#store.saveAll(direct));
       ok = r.ok;
+      if (r.ok) refused.push(...r.value);
     }
     if (ok && direct.length === batch.length) {
       this.#observe(StoreOp.SaveAll, StoreOutcome.Ok, t0, bytes);
       this.#afterSuccess();
-      return;
+      return refused.length === 0 ? NONE_REFUSED : refused;
     }
-    if (!ok) for (const e of direct) this.#keep(e.id, e.data, now + e.ttlMs);
+    if (!ok) for (const e of direct) keep(e);
     this.#observe(StoreOp.SaveAll, StoreOutcome.Degraded, t0, bytes);
+    return refused.length === 0 ? NONE_REFUSED : refused;
+  }
+
+  /** Memory holds a live checkpoint for `id` saved with a fence greater than `fence`. */
+  #fenced(id: string, fence: number, now: number): boolean {
+    const p = this.#pending.get(id);
+    return p?.data !== undefined && p.expiresAt > now && p.fence > fence;
   }
 
   /** Sends memory's writes oldest first, in batches, until one fails or none are left. */
@@ -365,7 +395,7 @@ export class ResilientSessionStore implements SessionStore {
       if (p.data === undefined) deletes.push(id);
       else if (p.expiresAt <= now) this.#drop(id);
       else {
-        saves.push({ id, data: p.data, ttlMs: p.expiresAt - now });
+        saves.push({ id, data: p.data, ttlMs: p.expiresAt - now, fence: p.fence });
         gens.push(p.gen);
       }
     }
@@ -374,7 +404,8 @@ export class ResilientSessionStore implements SessionStore {
       const r = await this.#breaker.run(() => this.#store.saveAll(saves));
       if (!r.ok) return -1;
       for (let i = 0; i < saves.length; i++) {
-        // Cleared only if unchanged meanwhile (a touch bumps gen; it is sent next round).
+        // Written, or refused for a greater fence there: done either way. Cleared only if
+        // unchanged meanwhile (a touch bumps gen; it is sent next round).
         if (this.#pending.get(saves[i]!.id)?.gen === gens[i]) this.#drop(saves[i]!.id);
       }
       sent += saves.length;
@@ -404,9 +435,9 @@ export class ResilientSessionStore implements SessionStore {
     }, wait).unref();
   }
 
-  #keep(id: string, data: Uint8Array | undefined, expiresAt: number): void {
+  #keep(id: string, data: Uint8Array | undefined, expiresAt: number, fence: number): void {
     this.#drop(id);
-    this.#pending.set(id, new Pending(data, expiresAt, ++this.#gen));
+    this.#pending.set(id, new Pending(data, expiresAt, fence, ++this.#gen));
     this.#pendingBytes += data?.length ?? 0;
     let dropped = 0;
     // Oldest first (Map order; #drop + set moves a rewritten id to the end).

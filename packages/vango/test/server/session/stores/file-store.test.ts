@@ -236,7 +236,7 @@ describe("FileSessionStore", () => {
     expect(await store.load("large")).toEqual(new Uint8Array(6_000).fill(2));
     const smallFile = (await readdir(store.directory)).map((f) => join(store.directory, f));
     const sizes = smallFile.map((f) => statSync(f).size).sort((a, b) => a - b);
-    expect(sizes[0]).toBe(22 + "small".length + 10);
+    expect(sizes[0]).toBe(26 + "small".length + 10);
     await store.close();
   });
 
@@ -271,8 +271,114 @@ describe("FileSessionStore", () => {
     expect(await store.touch("v1", 60_000)).toBe(true);
     // Saved again, it is written in the current format and still reads back.
     await store.save("v1", Uint8Array.of(1), 60_000);
-    expect((await readFile(path)).readUInt32LE(0)).toBe(0x02534756);
+    expect((await readFile(path)).readUInt32LE(0)).toBe(0x03534756);
     expect(await store.load("v1")).toEqual(Uint8Array.of(1));
+    await store.close();
+  });
+
+  it("reads files of the second format (no fence) as fence 0: they load, touch, and any fence replaces them", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    const path = (id: string) => join(store.directory, sha(id));
+    const live = Date.now() + 60_000;
+    writeFileSync(path("a"), v2File("a", Uint8Array.of(7, 8), live));
+    writeFileSync(path("b"), v2File("b", Uint8Array.of(9), live));
+    writeFileSync(path("c"), v2File("c", new Uint8Array(5_000).fill(1), live));
+    expect(await store.load("a")).toEqual(Uint8Array.of(7, 8));
+    expect(await store.touch("a", 60_000)).toBe(true);
+    expect(await store.load("a")).toEqual(Uint8Array.of(7, 8));
+    expect(await store.load("c")).toEqual(new Uint8Array(5_000).fill(1));
+    expect(await store.save("a", Uint8Array.of(1), 60_000)).toBe(true);
+    expect(
+      await store.saveAll([
+        { id: "b", data: Uint8Array.of(2), ttlMs: 60_000, fence: 9 },
+        { id: "c", data: new Uint8Array(5_000).fill(2), ttlMs: 60_000 },
+      ]),
+    ).toEqual([]);
+    for (const id of ["a", "b", "c"]) {
+      expect(readFileSync(path(id)).readUInt32LE(0), id).toBe(0x03534756);
+    }
+    expect(await store.load("a")).toEqual(Uint8Array.of(1));
+    expect(await store.load("b")).toEqual(Uint8Array.of(2));
+    expect(await store.load("c")).toEqual(new Uint8Array(5_000).fill(2));
+    // Saved in the current format with its fence, which now holds.
+    expect(await store.save("b", Uint8Array.of(3), 60_000, 8)).toBe(false);
+    await store.close();
+  });
+
+  it("keeps a checkpoint with a greater fence whether its file is kept open, opened, or replaced by rename", async () => {
+    const dir = freshDir();
+    const small = (b: number) => new Uint8Array(100).fill(b);
+    const large = (b: number) => new Uint8Array(5_000).fill(b);
+    const store = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+    // Overwritten in place, the file kept open between saves.
+    expect(await store.save("a", small(1), 60_000, 5)).toBe(true);
+    expect(await store.save("a", small(2), 60_000, 4)).toBe(false);
+    expect(await store.save("a", large(2), 60_000, 4)).toBe(false);
+    expect(await store.load("a")).toEqual(small(1));
+    expect(await store.save("a", small(3), 60_000, 5)).toBe(true);
+    // Replaced by rename, and overwritten in place over a file that was renamed into place.
+    expect(await store.save("b", large(1), 60_000, 7)).toBe(true);
+    expect(await store.save("b", large(2), 60_000, 6)).toBe(false);
+    expect(await store.save("b", small(2), 60_000, 6)).toBe(false);
+    expect(await store.load("b")).toEqual(large(1));
+    expect(await store.save("b", small(3), 60_000, 7)).toBe(true);
+    await store.close();
+    // After a restart the fences are read from the files.
+    const again = await FileSessionStore.open({ dir, sweepIntervalMs: 0 });
+    expect(
+      await again.saveAll([
+        { id: "a", data: small(4), ttlMs: 60_000, fence: 4 },
+        { id: "b", data: large(4), ttlMs: 60_000, fence: 6 },
+        { id: "c", data: small(4), ttlMs: 60_000 },
+      ]),
+    ).toEqual(["a", "b"]);
+    expect(await again.load("a")).toEqual(small(3));
+    expect(await again.load("b")).toEqual(small(3));
+    expect(await again.save("a", small(5), 60_000, 6)).toBe(true);
+    await again.close();
+    // No file kept open: each save opens the file and reads its header.
+    const closed = await FileSessionStore.open({ dir, sweepIntervalMs: 0, openFiles: 0 });
+    expect(await closed.save("a", small(6), 60_000, 5)).toBe(false);
+    expect(await closed.save("a", small(6), 60_000, 6)).toBe(true);
+    expect(await closed.save("a", small(7), 60_000, 5)).toBe(false);
+    expect(await closed.load("a")).toEqual(small(6));
+    await closed.close();
+  });
+
+  it("keeps fences with fsync: true, where every save replaces its file by rename", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0, fsync: true });
+    expect(await store.save("x", Uint8Array.of(1), 60_000, 2)).toBe(true);
+    expect(await store.save("x", Uint8Array.of(2), 60_000, 1)).toBe(false);
+    expect(
+      await store.saveAll([
+        { id: "x", data: Uint8Array.of(3), ttlMs: 60_000, fence: 1 },
+        { id: "y", data: Uint8Array.of(3), ttlMs: 60_000 },
+      ]),
+    ).toEqual(["x"]);
+    expect(await store.load("x")).toEqual(Uint8Array.of(1));
+    expect(await store.load("y")).toEqual(Uint8Array.of(3));
+    expect(await store.save("x", Uint8Array.of(4), 60_000, 2)).toBe(true);
+    expect(await store.load("x")).toEqual(Uint8Array.of(4));
+    expect(readdirSync(store.directory).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await store.close();
+  });
+
+  it("a damaged checkpoint fences nothing, whatever fence its header holds", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    const damage = (id: string) => {
+      const path = join(store.directory, sha(id));
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 1]! ^= 1;
+      writeFileSync(path, bytes);
+    };
+    await store.save("d", new Uint8Array(100).fill(1), 60_000, 9);
+    await store.save("e", new Uint8Array(5_000).fill(1), 60_000, 9);
+    damage("d");
+    damage("e");
+    expect(await store.save("d", Uint8Array.of(2), 60_000, 1)).toBe(true);
+    expect(await store.save("e", new Uint8Array(5_000).fill(2), 60_000, 1)).toBe(true);
+    expect(await store.load("d")).toEqual(Uint8Array.of(2));
+    expect(await store.load("e")).toEqual(new Uint8Array(5_000).fill(2));
     await store.close();
   });
 
@@ -321,6 +427,21 @@ describe("FileSessionStore", () => {
     await expect(FileSessionStore.open({ dir: "" })).rejects.toThrow(RangeError);
   });
 });
+
+/** A checkpoint file of the second format, `VGS\x02` (no fence), as an earlier version wrote it. */
+function v2File(id: string, data: Uint8Array, expiresAt: number): Buffer {
+  // Magic, f64 expiry, u32 CRC of the rest, u32 length of id and checkpoint, u16 id length.
+  const idBytes = Buffer.from(id);
+  const file = Buffer.alloc(22 + idBytes.length + data.length);
+  file.writeUInt32LE(0x02534756, 0);
+  file.writeDoubleLE(expiresAt, 4);
+  file.writeUInt32LE(idBytes.length + data.length, 16);
+  file.writeUInt16LE(idBytes.length, 20);
+  idBytes.copy(file, 22);
+  file.set(data, 22 + idBytes.length);
+  file.writeUInt32LE(crc32(file.subarray(16)), 12);
+  return file;
+}
 
 /** Names of the files in `dir` this process has open (the writer thread's are the process's). */
 function openIn(dir: string): string[] {
@@ -374,6 +495,26 @@ describe.runIf(process.platform === "linux")("FileSessionStore's open files", ()
     await store.close();
   });
 
+  it("a kept file's fence holds when a touch extended it past what the thread wrote, not when one let it lapse", async () => {
+    const store = await FileSessionStore.open({ dir: freshDir(), sweepIntervalMs: 0 });
+    expect(await store.save("t", Uint8Array.of(1), 400, 5)).toBe(true);
+    expect(await store.save("u", Uint8Array.of(1), 60_000, 5)).toBe(true);
+    expect(openIn(store.directory)).toEqual([sha("t"), sha("u")].sort());
+    // Touches run on the main thread: the writer thread knows only the expiries it wrote.
+    expect(await store.touch("t", 60_000)).toBe(true);
+    expect(await store.touch("u", 200)).toBe(true);
+    await sleep(600);
+    expect(await store.save("t", Uint8Array.of(2), 60_000, 4)).toBe(false);
+    expect(await store.save("u", Uint8Array.of(2), 60_000, 4)).toBe(true);
+    expect(await store.load("t")).toEqual(Uint8Array.of(1));
+    expect(await store.load("u")).toEqual(Uint8Array.of(2));
+    // Still the files kept open: a refused save leaves its file open for the next one.
+    expect(openIn(store.directory)).toEqual([sha("t"), sha("u")].sort());
+    expect(await store.save("t", Uint8Array.of(3), 60_000, 5)).toBe(true);
+    expect(await store.load("t")).toEqual(Uint8Array.of(3));
+    await store.close();
+  });
+
   it("keeps at most openFiles, closing the least recently saved first", async () => {
     const store = await FileSessionStore.open({
       dir: freshDir(),
@@ -420,14 +561,15 @@ describe.runIf(process.platform === "linux")("FileSessionStore's open files", ()
     mkdirSync(dir, { recursive: true });
     const writer = new FileWriter(dir, { fsync: false, openFiles: 10, idleMs: 100 });
     const write = (name: string) =>
-      writer.write([{ name, start: 0, end: 1, inPlace: true }], new ArrayBuffer(1));
-    expect(await write("a")).toEqual([null]);
+      writer.write([{ name, start: 0, end: 1, inPlace: true, fence: 0 }], new ArrayBuffer(1));
+    const written = { errors: [null], fenced: [] };
+    expect(await write("a")).toMatchObject(written);
     expect(openIn(dir)).toEqual(["a"]);
     await sleep(60);
-    expect(await write("b")).toEqual([null]);
+    expect(await write("b")).toMatchObject(written);
     // With no batch after it: the thread's own timer closes them.
     await expect.poll(() => openIn(dir), { timeout: 2_000 }).toEqual([]);
-    expect(await write("c")).toEqual([null]);
+    expect(await write("c")).toMatchObject(written);
     expect(openIn(dir)).toEqual(["c"]);
     await writer.close();
     expect(openIn(dir)).toEqual([]);

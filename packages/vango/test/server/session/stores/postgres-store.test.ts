@@ -1,7 +1,8 @@
 /** The Postgres store on the real server; every store gets a fresh schema, migrated. */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { runVangoMigrations } from "../../../../src/data/vango-migrations.ts";
+import { runMigrations } from "../../../../src/data/migrations.ts";
+import { runVangoMigrations, VANGO_MIGRATIONS } from "../../../../src/data/vango-migrations.ts";
 import { PostgresSessionStore } from "../../../../src/server/session/stores/postgres-store.ts";
 import { type TestSchema, testSchema } from "../../../data/pg-schema.ts";
 import { sessionStoreSuite } from "./store.cases.ts";
@@ -17,6 +18,15 @@ async function migrated(): Promise<{ schema: TestSchema; pool: pg.Pool }> {
   const pool = schema.pool();
   await runVangoMigrations(pool);
   return { schema, pool };
+}
+
+/** A schema whose `vango_sessions` is as Vango's migration 1 alone left it (before fences). */
+async function atVersion1(): Promise<pg.Pool> {
+  const schema = await testSchema("pgstore_v1");
+  schemas.push(schema);
+  const pool = schema.pool();
+  await runMigrations(pool, VANGO_MIGRATIONS.slice(0, 1), { scope: "vango" });
+  return pool;
 }
 
 sessionStoreSuite("postgres", async () => {
@@ -38,6 +48,41 @@ describe("PostgresSessionStore", () => {
     expect(rows[0].data).toEqual(Buffer.from([3]));
     expect(Number(rows[0].left_s)).toBeGreaterThan(115);
     expect(Number(rows[0].left_s)).toBeLessThanOrEqual(120);
+    await store.close();
+  });
+
+  it("stores the fence with the row; a refused save leaves the row as it was", async () => {
+    const { pool } = await migrated();
+    const store = new PostgresSessionStore({ db: pool, sweepIntervalMs: 0 });
+    expect(await store.save("s1", Uint8Array.of(1), 60_000, 0xffff_ffff)).toBe(true);
+    const before = await pool.query("SELECT xmin, fence FROM vango_sessions");
+    expect(before.rows[0].fence).toBe("4294967295");
+    expect(await store.save("s1", Uint8Array.of(2), 60_000, 7)).toBe(false);
+    expect(await store.saveAll([{ id: "s1", data: Uint8Array.of(3), ttlMs: 60_000 }])).toEqual([
+      "s1",
+    ]);
+    // Same xmin: no new row version was written.
+    expect((await pool.query("SELECT xmin, fence FROM vango_sessions")).rows).toEqual(before.rows);
+    await store.close();
+  });
+
+  it("migrates a table from before fences in place; its rows load and hold fence 0", async () => {
+    const pool = await atVersion1();
+    await pool.query(
+      "INSERT INTO vango_sessions VALUES ('old', '\\x0102', now() + interval '1 hour')",
+    );
+    const file = "SELECT pg_relation_filenode('vango_sessions') AS f";
+    const { rows: before } = await pool.query(file);
+    const report = await runVangoMigrations(pool);
+    expect(report.applied.map((a) => a.version)).toEqual([2]);
+    // A constant default adds the column without rewriting the table.
+    expect((await pool.query(file)).rows).toEqual(before);
+    const store = new PostgresSessionStore({ db: pool, sweepIntervalMs: 0 });
+    expect(await store.load("old")).toEqual(Uint8Array.of(1, 2));
+    expect(await store.save("old", Uint8Array.of(3), 60_000)).toBe(true);
+    expect(await store.save("old", Uint8Array.of(4), 60_000, 1)).toBe(true);
+    expect(await store.save("old", Uint8Array.of(5), 60_000)).toBe(false);
+    expect(await store.load("old")).toEqual(Uint8Array.of(4));
     await store.close();
   });
 
@@ -81,6 +126,21 @@ describe("PostgresSessionStore", () => {
     const err = await store.load("x").catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "store_unavailable" });
     expect((err as Error).message).toContain("runVangoMigrations");
+    await store.close();
+  });
+
+  it("says to run the migrations when the table lacks the fence column", async () => {
+    const pool = await atVersion1();
+    const store = new PostgresSessionStore({ db: pool, sweepIntervalMs: 0 });
+    const one = Uint8Array.of(1);
+    for (const call of [
+      () => store.save("x", one, 1000),
+      () => store.saveAll([{ id: "x", data: one, ttlMs: 1000 }]),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "store_unavailable", cause: { code: "42703" } });
+      expect((err as Error).message).toContain("runVangoMigrations");
+    }
     await store.close();
   });
 

@@ -50,8 +50,8 @@ class Flaky implements SessionStore {
     if (this.mode === "hang") return new Promise<T>(() => {});
     return call();
   }
-  save(id: string, data: Uint8Array, ttlMs: number) {
-    return this.#gate(() => this.inner.save(id, data, ttlMs));
+  save(id: string, data: Uint8Array, ttlMs: number, fence?: number) {
+    return this.#gate(() => this.inner.save(id, data, ttlMs, fence));
   }
   load(id: string) {
     return this.#gate(() => this.inner.load(id));
@@ -94,6 +94,38 @@ function recorder() {
 const breaker = { timeoutMs: 100, failureThreshold: 2, resetMs: 500 };
 
 describe("ResilientSessionStore", () => {
+  it("checks fences against the writes it keeps during an outage, and the backend's when it flushes them", async () => {
+    const backend = new Flaky();
+    const store = new ResilientSessionStore({ store: backend, breaker });
+    backend.mode = "down";
+    expect(await store.save("a", Uint8Array.of(1), MIN, 2)).toBe(true);
+    expect(await store.save("a", Uint8Array.of(2), MIN, 1)).toBe(false);
+    expect(await store.save("b", Uint8Array.of(1), MIN)).toBe(true);
+    expect(
+      await store.saveAll([
+        { id: "a", data: Uint8Array.of(3), ttlMs: MIN, fence: 0 },
+        { id: "b", data: Uint8Array.of(2), ttlMs: MIN, fence: 1 },
+        { id: "c", data: Uint8Array.of(1), ttlMs: MIN, fence: 1 },
+      ]),
+    ).toEqual(["a"]);
+    expect(await store.load("a")).toEqual(Uint8Array.of(1));
+    // Meanwhile another instance saved c with a greater fence, straight to the backend.
+    await backend.inner.save("c", Uint8Array.of(9), MIN, 5);
+    backend.mode = "up";
+    await sleep(600); // the circuit's reset: the next flush reaches the backend
+    await store.flush();
+    expect(store.pending).toBe(0);
+    expect(await backend.inner.load("a")).toEqual(Uint8Array.of(1));
+    expect(await backend.inner.load("b")).toEqual(Uint8Array.of(2));
+    expect(await backend.inner.load("c")).toEqual(Uint8Array.of(9));
+    // Straight through again: the backend's answer is the store's.
+    expect(await store.save("c", Uint8Array.of(8), MIN, 4)).toBe(false);
+    expect(
+      await store.saveAll([{ id: "a", data: Uint8Array.of(4), ttlMs: MIN, fence: 1 }]),
+    ).toEqual(["a"]);
+    await store.close();
+  });
+
   it("keeps writes in memory during an outage and writes them, in order, once the backend is back", async () => {
     const backend = new Flaky();
     const rec = recorder();

@@ -124,9 +124,9 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
       const originals = entries.map((e) => e.data.slice());
       const saving = s.saveAll(entries);
       for (const e of entries) e.data.fill(0); // reused once the call returns
-      await saving;
+      expect(await saving).toEqual([]);
       for (let i = 0; i < entries.length; i++) entries[i]!.data.set(originals[i]!);
-      await s.saveAll([]);
+      expect(await s.saveAll([])).toEqual([]);
       const loaded = await Promise.all(entries.slice(0, 1000).map((e) => s.load(e.id)));
       for (let i = 0; i < 1000; i++) {
         if (i === 3 || i === 7) continue; // 7 may have expired already on a slow disk
@@ -138,6 +138,77 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
       await sleep(700);
       expect(await s.load("all-7")).toBeUndefined();
       expect(await s.load("all-8")).toBeDefined();
+    });
+
+    it("keeps a live entry saved with a greater fence; an equal or greater one replaces it", async () => {
+      const s = await fresh();
+      expect(await s.save("f", Uint8Array.of(1), MIN, 2)).toBe(true);
+      expect(await s.save("f", Uint8Array.of(2), MIN, 1)).toBe(false);
+      expect(await s.save("f", Uint8Array.of(3), MIN)).toBe(false);
+      expect(await s.load("f")).toEqual(Uint8Array.of(1));
+      expect(await s.save("f", Uint8Array.of(4), MIN, 2)).toBe(true);
+      expect(await s.load("f")).toEqual(Uint8Array.of(4));
+      expect(await s.save("f", Uint8Array.of(5), MIN, 0xffff_ffff)).toBe(true);
+      expect(await s.save("f", Uint8Array.of(6), MIN, 0xffff_fffe)).toBe(false);
+      expect(await s.load("f")).toEqual(Uint8Array.of(5));
+      // A touch leaves the fence.
+      expect(await s.touch("f", MIN)).toBe(true);
+      expect(await s.save("f", Uint8Array.of(7), MIN, 3)).toBe(false);
+      // No fence means 0, and an unfenced id takes any fence.
+      expect(await s.save("g", Uint8Array.of(1), MIN)).toBe(true);
+      expect(await s.save("g", Uint8Array.of(2), MIN, 0)).toBe(true);
+      expect(await s.save("g", Uint8Array.of(3), MIN, 1)).toBe(true);
+      expect(await s.save("g", Uint8Array.of(4), MIN)).toBe(false);
+      expect(await s.load("g")).toEqual(Uint8Array.of(3));
+      // A delete takes the fence with the entry.
+      await s.delete("g");
+      expect(await s.save("g", Uint8Array.of(5), MIN)).toBe(true);
+      expect(await s.load("g")).toEqual(Uint8Array.of(5));
+    });
+
+    it("fences nothing with an expired entry", async () => {
+      const s = await fresh();
+      expect(await s.save("old", Uint8Array.of(1), 300, 9)).toBe(true);
+      await sleep(700);
+      expect(await s.save("old", Uint8Array.of(2), MIN)).toBe(true);
+      expect(await s.load("old")).toEqual(Uint8Array.of(2));
+    });
+
+    it("saveAll resolves with the ids a greater fence kept, and writes the others", async () => {
+      const s = await fresh();
+      await s.save("x", Uint8Array.of(1), MIN, 3);
+      await s.save("y", Uint8Array.of(1), MIN, 1);
+      const refused = await s.saveAll([
+        { id: "x", data: Uint8Array.of(2), ttlMs: MIN, fence: 2 },
+        { id: "y", data: Uint8Array.of(2), ttlMs: MIN, fence: 1 },
+        { id: "z", data: Uint8Array.of(2), ttlMs: MIN },
+        { id: "w", data: Uint8Array.of(1), ttlMs: MIN, fence: 4 },
+        { id: "w", data: Uint8Array.of(2), ttlMs: MIN, fence: 5 },
+      ]);
+      expect(refused).toEqual(["x"]);
+      expect(await s.load("x")).toEqual(Uint8Array.of(1));
+      expect(await s.load("y")).toEqual(Uint8Array.of(2));
+      expect(await s.load("z")).toEqual(Uint8Array.of(2));
+      expect(await s.load("w")).toEqual(Uint8Array.of(2));
+      expect(await s.save("w", Uint8Array.of(3), MIN, 4)).toBe(false);
+      // Many at once, every other one kept by its fence.
+      const many = Array.from({ length: 600 }, (_, i) => ({
+        id: `m${i}`,
+        data: Uint8Array.of(1),
+        ttlMs: MIN,
+        fence: 10,
+      }));
+      expect(await s.saveAll(many)).toEqual([]);
+      const again = many.map((e, i) => ({ ...e, data: Uint8Array.of(2), fence: 9 + (i % 2) }));
+      const kept = await s.saveAll(again);
+      expect([...kept].sort()).toEqual(
+        many
+          .filter((_, i) => i % 2 === 0)
+          .map((e) => e.id)
+          .sort(),
+      );
+      expect(await s.load("m0")).toEqual(Uint8Array.of(1));
+      expect(await s.load("m1")).toEqual(Uint8Array.of(2));
     });
 
     it("treats ids as opaque strings", async () => {
@@ -181,11 +252,20 @@ export function sessionStoreSuite(name: string, make: () => Promise<SessionStore
       await expect(s.save("nul\0", one, MIN)).rejects.toThrow(RangeError);
       await expect(s.save("lone\ud800", one, MIN)).rejects.toThrow(RangeError);
       await expect(s.touch("a", 0)).rejects.toThrow(RangeError);
+      for (const fence of [-1, 1.5, 2 ** 32, Number.NaN, "1" as unknown as number]) {
+        await expect(s.save("a", one, MIN, fence), String(fence)).rejects.toThrow(RangeError);
+      }
       await expect(s.delete(5 as unknown as string)).rejects.toThrow(RangeError);
       await expect(
         s.saveAll([
           { id: "ok", data: one, ttlMs: MIN },
           { id: "", data: one, ttlMs: MIN },
+        ]),
+      ).rejects.toThrow(RangeError);
+      await expect(
+        s.saveAll([
+          { id: "ok", data: one, ttlMs: MIN },
+          { id: "b", data: one, ttlMs: MIN, fence: -1 },
         ]),
       ).rejects.toThrow(RangeError);
       expect(await s.load("ok")).toBeUndefined();
