@@ -114,6 +114,43 @@ let shared = new MemorySessionStore();
 const detached = (r: Running) =>
   until(() => r.app.sessions.counts().detached === 1, 5_000, "the session detached");
 
+/**
+ * A tab counts to 1 on A (checkpointed), then reconnects to B while A still holds its
+ * socket (a network switch A has not noticed yet); B resumes it from A's checkpoint and
+ * the tab counts on to 3 there (checkpointed). `s` is A's socket, `t` B's.
+ */
+async function tabMovedFromAToB() {
+  shared = new MemorySessionStore();
+  const a = await app();
+  const b = await app();
+  const p = await getPage(a.base);
+  const s = await TestSocket.open(a.port, p.cookie);
+  await s.attach(p);
+  s.click(5, 1);
+  await s.next();
+  s.send({ type: FrameType.Ack, seq: 1 });
+  await sleep(100);
+  const t = await TestSocket.open(b.port, p.cookie);
+  expect((await t.attach(p, 1)).resumed).toBe(true);
+  t.click(5, 2);
+  t.click(5, 3);
+  await t.next();
+  expect(await t.next()).toMatchObject({ patches: [{ text: "count 3" }] });
+  t.send({ type: FrameType.Ack, seq: 3 });
+  await sleep(100);
+  return { a, b, p, s, t };
+}
+
+/** The tab resumes on `r` at seq 3: nothing is sent (count 3 is the browser's page), and it counts on. */
+async function expectCount3Resumed(r: Running, p: Awaited<ReturnType<typeof getPage>>) {
+  const u = await TestSocket.open(r.port, p.cookie);
+  expect((await u.attach(p, 3)).resumed).toBe(true);
+  expect(await u.quiet(80)).toEqual([]);
+  u.click(5, 4);
+  expect(await u.next()).toMatchObject({ patches: [{ text: "count 4" }] });
+  u.close();
+}
+
 describe("session persistence", () => {
   it("another instance with the same secret and store resumes the session with its state", async () => {
     shared = new MemorySessionStore();
@@ -176,27 +213,8 @@ describe("session persistence", () => {
   });
 
   it("the copy a tab left on another instance cannot overwrite the checkpoint saved since, and ends", async () => {
-    shared = new MemorySessionStore();
-    const a = await app();
-    const b = await app();
+    const { a, b, p, s, t } = await tabMovedFromAToB();
     const c = await app();
-    const p = await getPage(a.base);
-    const s = await TestSocket.open(a.port, p.cookie);
-    await s.attach(p);
-    s.click(5, 1); // count 1 on A, checkpointed within 20 ms
-    await s.next();
-    s.send({ type: FrameType.Ack, seq: 1 });
-    await sleep(100);
-    // The tab reconnects to B while A still holds its socket (a network switch A has not
-    // noticed yet). B resumes it from A's checkpoint, and the tab counts on there.
-    const t = await TestSocket.open(b.port, p.cookie);
-    expect((await t.attach(p, 1)).resumed).toBe(true);
-    t.click(5, 2);
-    t.click(5, 3);
-    await t.next();
-    expect(await t.next()).toMatchObject({ patches: [{ text: "count 3" }] });
-    t.send({ type: FrameType.Ack, seq: 3 });
-    await sleep(100); // B's checkpoint: count 3
     // The copy on A changes too (here by its socket; in life by its timers or data):
     // its checkpoint is refused, and it ends.
     s.click(5, 2);
@@ -207,44 +225,18 @@ describe("session persistence", () => {
     // The tab moves on again, to C: it resumes B's page, count 3, and sends nothing.
     t.close();
     await detached(b);
-    const u = await TestSocket.open(c.port, p.cookie);
-    expect((await u.attach(p, 3)).resumed).toBe(true);
-    expect(await u.quiet(80)).toEqual([]);
-    u.click(5, 4);
-    expect(await u.next()).toMatchObject({ patches: [{ text: "count 4" }] });
-    u.close();
+    await expectCount3Resumed(c, p);
   });
 
   it("a tab that comes back to an instance still holding its stale copy gets the page saved elsewhere", async () => {
-    shared = new MemorySessionStore();
-    const a = await app();
-    const b = await app();
-    const p = await getPage(a.base);
-    const s = await TestSocket.open(a.port, p.cookie);
-    await s.attach(p);
-    s.click(5, 1); // count 1 on A
-    await s.next();
-    s.send({ type: FrameType.Ack, seq: 1 });
-    await sleep(100);
-    const t = await TestSocket.open(b.port, p.cookie);
-    expect((await t.attach(p, 1)).resumed).toBe(true);
-    t.click(5, 2);
-    t.click(5, 3);
-    await t.next();
-    await t.next();
-    t.send({ type: FrameType.Ack, seq: 3 });
-    await sleep(100); // B's checkpoint: count 3
+    const { a, b, p, s, t } = await tabMovedFromAToB();
     t.close();
     await detached(b);
     // Back to A, whose copy (count 1) still holds the old socket: it is superseded, and
     // the page is rebuilt from B's checkpoint, which is what the browser shows.
-    const u = await TestSocket.open(a.port, p.cookie);
-    expect((await u.attach(p, 3)).resumed).toBe(true);
-    expect((await s.whenClosed(5_000)).reason).toBe("session_expired");
-    expect(await u.quiet(80)).toEqual([]);
-    u.click(5, 4);
-    expect(await u.next()).toMatchObject({ patches: [{ text: "count 4" }] });
-    u.close();
+    const closed = s.whenClosed(5_000);
+    await expectCount3Resumed(a, p);
+    expect((await closed).reason).toBe("session_expired");
   });
 
   it("nothing is sent when the rebuilt page is the browser's page", async () => {
