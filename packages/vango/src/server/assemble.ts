@@ -223,7 +223,12 @@ export function assembleApp(options: AppOptions): AppRuntime {
             upgradeLocals: options.upgradeLocals,
             userOf: options.userOf,
           }),
-    movedAway: persistence === undefined ? undefined : createMovedAway(persistence),
+    // The default file store serves one process (one per directory): no other instance
+    // can resume its sessions, so a reconnect skips the store read.
+    movedAway:
+      persistence === undefined || persist?.store === undefined
+        ? undefined
+        : createMovedAway(persistence),
   };
   let httpInner: (ctx: HttpContext) => Promise<void> = async () => {};
   const rt: AppRuntime = {
