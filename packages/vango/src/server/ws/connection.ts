@@ -290,7 +290,12 @@ export class Connection {
         this.#rebuild(h, h.resumeToken, this.cookieSid, req, host.resume);
         return;
       }
-      if (s.state !== SessionState.Pending && host.movedAway !== undefined) {
+      // (A handshake `#verify` will refuse — another browser's cookie — reads nothing.)
+      if (
+        s.state !== SessionState.Pending &&
+        host.movedAway !== undefined &&
+        this.cookieSid === s.sid
+      ) {
         this.#reattach(h, s, req, host.movedAway);
         return;
       }
