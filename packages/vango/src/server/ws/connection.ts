@@ -321,15 +321,13 @@ export class Connection {
         return;
       }
       if (moved) s.superseded();
-      if (s.state === SessionState.Closed && this.cookieSid !== undefined) {
-        // Moved away, or ended meanwhile (evicted): as for a session not held here.
-        this.#rebuild(h, s.token, this.cookieSid, req, this.#host.resume!);
-        return;
+      // Moved away, or ended meanwhile (evicted): as for a session not held here (the
+      // cookie matched `s.sid` before this was asked).
+      if (s.state === SessionState.Closed) {
+        this.#rebuild(h, s.token, s.sid, req, this.#host.resume!);
+      } else {
+        this.#acceptHeld(h, s);
       }
-      const held = this.#held ?? [];
-      this.#held = undefined;
-      this.#accept(h, s);
-      for (const f of held) this.onMessage(f);
     };
     // A store that cannot answer leaves the copy held here: the best there is.
     movedAway(s).then(go, () => go(false));
@@ -346,15 +344,14 @@ export class Connection {
     this.#held ??= [];
     resume(token, sid, req).then(
       (r) => {
-        const held = this.#held ?? [];
-        this.#held = undefined;
-        if (this.#closed) return;
-        if (typeof r === "string") {
+        if (this.#closed) {
+          this.#held = undefined;
+        } else if (typeof r === "string") {
+          this.#held = undefined;
           this.#refuse(r);
-          return;
+        } else {
+          this.#acceptHeld(h, r);
         }
-        this.#accept(h, r);
-        for (const f of held) this.onMessage(f);
       },
       (err: unknown) => {
         this.#held = undefined;
@@ -362,6 +359,14 @@ export class Connection {
         this.#refuse(E.internal_error);
       },
     );
+  }
+
+  /** Accepts `s` once an asynchronous step is over, then handles the frames held meanwhile. */
+  #acceptHeld(h: HandshakeFrame, s: Session): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    this.#accept(h, s);
+    for (const f of held) this.onMessage(f);
   }
 
   #accept(h: HandshakeFrame, s: Session | undefined): void {

@@ -215,16 +215,16 @@ export class ResilientSessionStore implements SessionStore {
       ttlMs: e.ttlMs,
       fence: e.fence ?? 0,
     }));
-    let refused: readonly string[] = NONE_REFUSED;
+    const refused: string[] = [];
     for (let i = 0; i < list.length; i += BATCH) {
       const batch = list.slice(i, i + BATCH);
       const kept = await this.#queue.runMany(
         batch.map((e) => e.id),
         () => this.#saveBatch(batch),
       );
-      if (kept.length > 0) refused = refused.length === 0 ? kept : [...refused, ...kept];
+      refused.push(...kept);
     }
-    return refused;
+    return refused.length === 0 ? NONE_REFUSED : refused;
   }
 
   /**
